@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * Entity schemas shared by every transport. Plain TypeScript with zod only: this folder is
+ * imported by the core (runtime validation) and, type-only, by the renderer.
+ */
+
+export const WorkspaceNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lowercase letters, digits, "-" and "_", 1-63 characters, starting with a letter or digit');
+
+export const WorkspaceStatusSchema = z.enum(['ok', 'locked', 'corrupt', 'too-new', 'missing-db']);
+
+export const WorkspaceSummarySchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  isDemo: z.boolean(),
+  status: WorkspaceStatusSchema,
+  /** Why the status is not ok, for people. */
+  statusDetail: z.string().nullable(),
+  createdAt: z.string().nullable(),
+});
+export type WorkspaceSummary = z.infer<typeof WorkspaceSummarySchema>;
+
+export const WorkspaceInfoSchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  isDemo: z.boolean(),
+  createdAt: z.string(),
+  schemaVersion: z.number().int(),
+  counts: z.object({ artifacts: z.number().int(), jobs: z.number().int() }),
+  artifactBytes: z.number().int(),
+});
+export type WorkspaceInfo = z.infer<typeof WorkspaceInfoSchema>;
+
+export const SettingsSchema = z
+  .object({
+    displayName: z.string().min(1).max(80).describe('Name shown in the title and status bar.'),
+    jobs: z
+      .object({
+        maxConcurrent: z.number().int().min(1).max(16).describe('Jobs that may run at the same time; the rest wait in the queue.'),
+      })
+      .strict(),
+    editor: z
+      .object({
+        fontSize: z.number().int().min(8).max(32).describe('Font size of text editors, in pixels.'),
+        wordWrap: z.enum(['on', 'off']).describe('Wrap long lines in text editors.'),
+      })
+      .strict(),
+    chain: z
+      .object({
+        chainId: z.number().int().min(1).max(2 ** 32 - 1).describe('Chain id of the local devnet.'),
+        currencySymbol: z.string().min(1).max(8).describe('Symbol of the native gas token shown in the app.'),
+        blockTimeSeconds: z.number().int().min(0).max(60).describe('0 mines a block per transaction; 2 matches the protocol network.'),
+      })
+      .strict(),
+  })
+  .strict();
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+/** Job kinds the core can run; each domain adds its own here as it lands. */
+export const JobKindSchema = z.enum(['artifacts.import', 'artifacts.verify']);
+export type JobKind = z.infer<typeof JobKindSchema>;
+
+export const JobSchema = z.object({
+  id: z.string(),
+  kind: JobKindSchema,
+  title: z.string(),
+  status: JobStatusSchema,
+  /** 0..1, or null while the amount of work is unknown. */
+  progress: z.number().min(0).max(1).nullable(),
+  message: z.string().nullable(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).nullable(),
+  params: z.unknown(),
+  result: z.unknown().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export const LogLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
+export const LogEntrySchema = z.object({
+  seq: z.number().int(),
+  time: z.string(),
+  level: LogLevelSchema,
+  source: z.string(),
+  message: z.string(),
+  jobId: z.string().nullable(),
+});
+export type LogEntry = z.infer<typeof LogEntrySchema>;
+
+export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 as 64 lowercase hex digits');
+
+export const ArtifactSchema = z.object({
+  sha256: Sha256Schema,
+  size: z.number().int(),
+  name: z.string(),
+  mediaType: z.string(),
+  createdAt: z.string(),
+});
+export type Artifact = z.infer<typeof ArtifactSchema>;
+
+export const CapabilityStatusSchema = z.object({
+  /** 'unavailable' means this build does not include the capability yet; detail says why. */
+  state: z.enum(['ready', 'stopped', 'unavailable', 'error']),
+  label: z.string(),
+  detail: z.string(),
+});
+export type CapabilityStatus = z.infer<typeof CapabilityStatusSchema>;
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  mode: z.enum(['serve', 'electron', 'embedded']),
+  platform: z.string(),
+  nodeVersion: z.string(),
+  engine: CapabilityStatusSchema,
+  chain: CapabilityStatusSchema,
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;

@@ -1,0 +1,157 @@
+import os from 'node:os';
+import { ErrorCode, StudioError, formatZodIssues, toApiError } from '../api/apiError';
+import { events as eventSchemas, isMethodName, methods, type EventName, type EventPayload, type MethodName } from '../api/contract';
+import type { AppInfo } from '../api/schemas';
+import type { CallOutcome } from '../api/wire';
+import { ArtifactStore } from '../artifacts/artifactStore';
+import { getArtifact, listArtifacts } from '../artifacts/artifactsRepository';
+import { JobRunner } from '../jobs/jobRunner';
+import { formatSettings, parseSettingsText, readSettings, settingsJsonSchema, writeSettings } from '../workspace/settingsStore';
+import { DEMO_WORKSPACE } from '../workspace/studioHome';
+import type { Workspace } from '../workspace/workspace';
+import { WorkspaceManager, workspaceInfo } from '../workspace/workspaceManager';
+import { chainStatus, engineStatus } from './capabilities';
+import { LogBus } from './logBus';
+import type { Handlers } from './handlers';
+import pkg from '../../package.json' with { type: 'json' };
+
+export interface StudioCoreOptions {
+  home: string;
+  mode: AppInfo['mode'];
+  /** Workspace to open; the demo workspace by default. */
+  workspace?: string;
+}
+
+type Listener = (event: EventName, data: unknown) => void;
+
+/**
+ * The core: one open workspace, its job runner and log, and the handlers behind every API
+ * method. Transports call `request`; they subscribe to `onEvent`. No Electron here.
+ */
+export class StudioCore {
+  readonly manager: WorkspaceManager;
+  readonly log: LogBus;
+  private readonly listeners = new Set<Listener>();
+  private ws!: Workspace;
+  private jobs!: JobRunner;
+  private readonly handlers: Handlers;
+
+  private constructor(private readonly opts: StudioCoreOptions) {
+    this.manager = new WorkspaceManager(opts.home);
+    this.log = new LogBus((entry) => this.emit('log', entry));
+    this.handlers = this.createHandlers();
+  }
+
+  static open(opts: StudioCoreOptions): StudioCore {
+    const core = new StudioCore(opts);
+    core.manager.ensureDemo();
+    core.openWorkspace(opts.workspace ?? DEMO_WORKSPACE);
+    return core;
+  }
+
+  get workspace(): Workspace {
+    return this.ws;
+  }
+
+  onEvent(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates and runs one request; never throws: failures come back as error data. */
+  async request(method: string, params: unknown): Promise<CallOutcome> {
+    try {
+      if (!isMethodName(method)) throw new StudioError(ErrorCode.UnknownMethod, `Unknown method "${method}".`, { known: Object.keys(methods) });
+      const parsed = methods[method].params.safeParse(params ?? {});
+      if (!parsed.success) throw new StudioError(ErrorCode.InvalidRequest, `${method}: ${formatZodIssues(parsed.error, 'params')}`);
+      const handler = this.handlers[method] as (p: unknown) => unknown;
+      const result = await handler(parsed.data);
+      return { ok: true, result };
+    } catch (err) {
+      const error = toApiError(err);
+      if (error.code === ErrorCode.Internal) this.log.write('error', 'api', `${method} failed: ${error.message}`);
+      return { ok: false, error };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.jobs.close();
+    this.log.write('info', 'core', `Closed workspace ${this.ws.name}`);
+    this.log.attachFile(null);
+    this.ws.close();
+  }
+
+  private emit<E extends EventName>(event: E, data: EventPayload<E>): void {
+    if (process.env.STUDIO_VALIDATE_EVENTS) eventSchemas[event].parse(data);
+    for (const l of this.listeners) l(event, data);
+  }
+
+  private openWorkspace(name: string): void {
+    const ws = this.manager.open(name, `studio ${this.opts.mode}`);
+    this.ws = ws;
+    this.log.attachFile(ws.layout.logs);
+    const swept = new ArtifactStore(ws.layout.artifacts).sweepTemp();
+    this.jobs = new JobRunner(ws.db, ws.layout.root, {
+      onJob: (job) => this.emit('job.updated', job),
+      onLog: (level, message, jobId) => this.log.write(level, 'jobs', message, jobId),
+      maxConcurrent: () => readSettings(ws.db).jobs.maxConcurrent,
+    });
+    const interrupted = this.jobs.recover();
+    this.log.write('info', 'core', `Opened workspace ${name} at ${ws.layout.root}`);
+    for (const job of interrupted) this.log.write('warn', 'jobs', `${job.title} was interrupted when Studio last stopped.`, job.id);
+    if (swept > 0) this.log.write('warn', 'artifacts', `Removed ${swept} partial file(s) left by an interrupted write.`);
+    this.emit('workspace.opened', workspaceInfo(ws.name, ws.layout.root, ws.db));
+  }
+
+  private createHandlers(): Handlers {
+    return {
+      'app.info': () => ({
+        version: pkg.version,
+        mode: this.opts.mode,
+        platform: `${os.platform()}-${os.arch()}`,
+        nodeVersion: process.versions.node,
+        engine: engineStatus(),
+        chain: chainStatus(),
+      }),
+      'workspace.list': () => this.manager.list(),
+      'workspace.current': () => workspaceInfo(this.ws.name, this.ws.layout.root, this.ws.db),
+      'workspace.create': ({ name }) => {
+        const created = this.manager.create(name);
+        this.log.write('info', 'workspace', `Created workspace ${name}`);
+        return created;
+      },
+      'workspace.open': async ({ name }) => {
+        if (name === this.ws.name) return workspaceInfo(this.ws.name, this.ws.layout.root, this.ws.db);
+        if (this.jobs.runningCount() > 0) {
+          throw new StudioError(ErrorCode.Conflict, `Jobs are running in ${this.ws.name}; cancel them or wait before switching workspace.`);
+        }
+        // Check the target opens before letting go of the current one.
+        const probe = this.manager.summary(name);
+        if (probe.status !== 'ok') throw new StudioError(ErrorCode.Conflict, `Cannot open workspace ${name}: ${probe.statusDetail ?? probe.status}`);
+        await this.close();
+        this.openWorkspace(name);
+        return workspaceInfo(this.ws.name, this.ws.layout.root, this.ws.db);
+      },
+      'settings.get': () => {
+        const settings = readSettings(this.ws.db);
+        return { settings, text: formatSettings(settings), jsonSchema: settingsJsonSchema };
+      },
+      'settings.update': ({ text }) => {
+        const settings = parseSettingsText(text);
+        writeSettings(this.ws.db, settings);
+        this.emit('settings.changed', settings);
+        this.log.write('info', 'settings', 'Workspace settings saved.');
+        return settings;
+      },
+      'jobs.list': ({ limit }) => this.jobs.list(limit),
+      'jobs.get': ({ id }) => this.jobs.get(id),
+      'jobs.start': ({ kind, params }) => this.jobs.start(kind, params),
+      'jobs.cancel': ({ id }) => this.jobs.cancel(id),
+      'artifacts.list': () => listArtifacts(this.ws.db),
+      'artifacts.get': ({ sha256 }) => getArtifact(this.ws.db, sha256),
+      'logs.recent': ({ limit }) => this.log.recent(limit),
+    };
+  }
+}
+
+export type { MethodName };

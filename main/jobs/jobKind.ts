@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+import type { JobKind } from '../api/schemas';
+import type { Db } from '../workspace/openDatabase';
+
+/** What a job's body can do from inside its worker thread. */
+export interface JobContext {
+  readonly workspaceRoot: string;
+  /** Aborted when the user cancels; bodies pass it to streams and check it in loops. */
+  readonly signal: AbortSignal;
+  /** fraction is 0..1, or null when unknown. Throttled by the runner; call freely. */
+  progress(fraction: number | null, message?: string): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+/**
+ * A kind of long work. `prepare` and `commit` run on the core's main thread, which alone writes
+ * the database; `run` runs in a worker thread and must not touch the database.
+ */
+export interface JobKindDefinition<P, I, R> {
+  kind: JobKind;
+  params: z.ZodType<P>;
+  title(params: P): string;
+  /** Reads what the worker needs from the database. */
+  prepare(db: Db, params: P, workspaceRoot: string): I;
+  run(input: I, ctx: JobContext): Promise<R>;
+  /** Records the worker's result; what it returns is stored as the job's result. */
+  commit(db: Db, result: R, params: P): unknown;
+}
+
+/** Helper that keeps P, I and R inferred at the definition site. */
+export function defineJobKind<P, I, R>(def: JobKindDefinition<P, I, R>): JobKindDefinition<P, I, R> {
+  return def;
+}

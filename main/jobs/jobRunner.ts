@@ -1,0 +1,188 @@
+import crypto from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
+import { ErrorCode, StudioError, formatZodIssues, type ApiErrorData } from '../api/apiError';
+import type { Job, JobKind } from '../api/schemas';
+import type { Db } from '../workspace/openDatabase';
+import { jobKinds } from './jobKinds';
+import { getJob, insertJob, listJobs, markFinished, markInterrupted, markStarted, oldestQueued, updateProgress } from './jobsRepository';
+import { spawnWorker } from './spawnWorker';
+import type { JobWorkerData, WorkerToRunner } from './workerMessages';
+
+export interface JobRunnerHooks {
+  onJob(job: Job): void;
+  onLog(level: 'debug' | 'info' | 'warn' | 'error', message: string, jobId: string): void;
+  maxConcurrent(): number;
+}
+
+interface Running {
+  worker: Worker;
+  params: unknown;
+  cancelRequested: boolean;
+  lastFlush: number;
+  pending: { progress: number | null; message: string | null } | null;
+  done: Promise<void>;
+}
+
+/** How often progress reaches the database and the UI, at most. */
+const PROGRESS_INTERVAL_MS = 200;
+/** A cancelled job gets this long to stop on its own before its thread is terminated. */
+const CANCEL_GRACE_MS = 3000;
+
+/**
+ * Runs long work in worker threads so the core's event loop never blocks. The jobs table is the
+ * source of truth: every state change is written before it is announced.
+ */
+export class JobRunner {
+  private readonly running = new Map<string, Running>();
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly workspaceRoot: string,
+    private readonly hooks: JobRunnerHooks,
+  ) {}
+
+  /** Call once at open: settles jobs a previous process left unfinished. */
+  recover(): Job[] {
+    return markInterrupted(this.db);
+  }
+
+  list(limit?: number): Job[] {
+    return listJobs(this.db, limit);
+  }
+
+  get(id: string): Job {
+    return getJob(this.db, id);
+  }
+
+  start(kind: JobKind, rawParams: unknown): Job {
+    if (this.closed) throw new StudioError(ErrorCode.Conflict, 'The workspace is closing; no new jobs start.');
+    const def = jobKinds[kind];
+    const parsed = def.params.safeParse(rawParams ?? {});
+    if (!parsed.success) throw new StudioError(ErrorCode.InvalidRequest, formatZodIssues(parsed.error, 'params'));
+    const job = insertJob(this.db, { id: newJobId(), kind, title: def.title(parsed.data), params: parsed.data });
+    this.hooks.onJob(job);
+    this.pump();
+    return this.get(job.id);
+  }
+
+  cancel(id: string): Job {
+    const job = this.get(id);
+    if (job.status === 'queued') {
+      markFinished(this.db, id, 'cancelled', { message: 'Cancelled before it started.' });
+      return this.announce(id);
+    }
+    const run = this.running.get(id);
+    if (!run) return job;
+    run.cancelRequested = true;
+    run.worker.postMessage({ type: 'cancel' });
+    setTimeout(() => {
+      if (this.running.get(id) === run) void run.worker.terminate();
+    }, CANCEL_GRACE_MS).unref();
+    return job;
+  }
+
+  /** Cancels what runs and waits for the threads to end; jobs end as cancelled. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.running.entries()];
+    for (const [id] of all) this.cancel(id);
+    await Promise.all(all.map(([, r]) => r.done));
+  }
+
+  runningCount(): number {
+    return this.running.size;
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running.size < this.hooks.maxConcurrent()) {
+      const next = oldestQueued(this.db);
+      if (!next) return;
+      this.launch(next);
+    }
+  }
+
+  private launch(job: Job): void {
+    const def = jobKinds[job.kind];
+    let input: unknown;
+    try {
+      input = def.prepare(this.db, job.params, this.workspaceRoot);
+    } catch (err) {
+      this.finish(job.id, 'failed', { error: asError(err) });
+      return;
+    }
+    markStarted(this.db, job.id);
+    const data: JobWorkerData = { kind: job.kind, input, workspaceRoot: this.workspaceRoot };
+    const worker = spawnWorker('jobWorker', data);
+    let settle!: () => void;
+    const run: Running = { worker, params: job.params, cancelRequested: false, lastFlush: 0, pending: null, done: new Promise((r) => (settle = r)) };
+    this.running.set(job.id, run);
+    this.announce(job.id);
+
+    let outcome: WorkerToRunner | null = null;
+    worker.on('message', (m: WorkerToRunner) => {
+      if (m.type === 'progress') this.progress(job.id, run, m.progress, m.message);
+      else if (m.type === 'log') this.hooks.onLog(m.level, m.message, job.id);
+      else outcome = m;
+    });
+    worker.on('error', (err) => {
+      outcome ??= { type: 'failed', error: { code: ErrorCode.Internal, message: `Job thread crashed: ${err.message}` } };
+    });
+    worker.on('exit', (code) => {
+      this.running.delete(job.id);
+      this.flush(job.id, run);
+      const o = outcome as WorkerToRunner | null;
+      if (run.cancelRequested && (o === null || o.type !== 'done')) {
+        this.finish(job.id, 'cancelled', { message: 'Cancelled.' });
+      } else if (o?.type === 'done') {
+        try {
+          this.finish(job.id, 'succeeded', { result: def.commit(this.db, o.result, run.params) });
+        } catch (err) {
+          this.finish(job.id, 'failed', { error: asError(err) });
+        }
+      } else if (o?.type === 'failed') {
+        this.finish(job.id, o.error.code === ErrorCode.Cancelled ? 'cancelled' : 'failed', { error: o.error });
+      } else {
+        this.finish(job.id, 'failed', { error: { code: ErrorCode.Internal, message: `Job thread exited with code ${code} without a result.` } });
+      }
+      settle();
+      this.pump();
+    });
+  }
+
+  private progress(id: string, run: Running, progress: number | null, message: string | null): void {
+    run.pending = { progress: progress === null ? null : Math.min(1, Math.max(0, progress)), message };
+    if (Date.now() - run.lastFlush >= PROGRESS_INTERVAL_MS) this.flush(id, run);
+  }
+
+  private flush(id: string, run: Running): void {
+    if (!run.pending) return;
+    updateProgress(this.db, id, run.pending.progress, run.pending.message);
+    run.pending = null;
+    run.lastFlush = Date.now();
+    this.announce(id);
+  }
+
+  private finish(id: string, status: 'succeeded' | 'failed' | 'cancelled', outcome: { result?: unknown; error?: ApiErrorData; message?: string }): void {
+    markFinished(this.db, id, status, outcome);
+    const job = this.announce(id);
+    if (status === 'failed') this.hooks.onLog('error', `${job.title} failed: ${job.error?.message ?? 'unknown error'}`, id);
+    else this.hooks.onLog('info', `${job.title} ${status}.`, id);
+  }
+
+  private announce(id: string): Job {
+    const job = this.get(id);
+    this.hooks.onJob(job);
+    return job;
+  }
+}
+
+/** Time-sortable and unique: milliseconds then random bits. */
+function newJobId(): string {
+  return `${Date.now().toString(36).padStart(9, '0')}-${crypto.randomBytes(5).toString('hex')}`;
+}
+
+function asError(err: unknown): ApiErrorData {
+  if (err instanceof StudioError) return err.toData();
+  return { code: ErrorCode.Internal, message: err instanceof Error ? err.message : String(err) };
+}

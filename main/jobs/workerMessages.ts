@@ -1,0 +1,16 @@
+import type { ApiErrorData } from '../api/apiError';
+
+/** Messages a job worker posts to the runner. */
+export type WorkerToRunner =
+  | { type: 'progress'; progress: number | null; message: string | null }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { type: 'done'; result: unknown }
+  | { type: 'failed'; error: ApiErrorData };
+
+export type RunnerToWorker = { type: 'cancel' };
+
+export interface JobWorkerData {
+  kind: string;
+  input: unknown;
+  workspaceRoot: string;
+}

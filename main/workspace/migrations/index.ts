@@ -1,0 +1,8 @@
+import init from './20261124T2000_init';
+
+/**
+ * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
+ * so an edited migration is detected instead of silently diverging. Never edit or reorder an
+ * entry that has shipped: add a new one.
+ */
+export const migrations: readonly { id: string; sql: string }[] = [{ id: '20261124T2000_init', sql: init }];
