@@ -51,6 +51,8 @@ export const events = {
   log: LogEntrySchema,
   'workspace.opened': WorkspaceInfoSchema,
   'settings.changed': SettingsSchema,
+  /** A command chosen outside the page (the Electron menu), run by the renderer's registry. */
+  'app.command': z.object({ id: z.string().max(128) }),
 } as const;
 
 export type Methods = typeof methods;
