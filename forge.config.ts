@@ -1,0 +1,33 @@
+import type { ForgeConfig } from '@electron-forge/shared-types';
+import { MakerDeb } from '@electron-forge/maker-deb';
+import { MakerDMG } from '@electron-forge/maker-dmg';
+import { MakerSquirrel } from '@electron-forge/maker-squirrel';
+import { MakerZIP } from '@electron-forge/maker-zip';
+import { AutoUnpackNativesPlugin } from '@electron-forge/plugin-auto-unpack-natives';
+
+/**
+ * Desktop packaging (run on a machine with the Electron binary: `npm run make`). `npm run build`
+ * must have produced dist/ first. Native modules (better-sqlite3, the engine, onnxruntime) are
+ * unpacked from the asar archive because the OS loader cannot read inside it; better-sqlite3 is
+ * rebuilt against Electron's ABI by forge's rebuild step.
+ */
+const config: ForgeConfig = {
+  packagerConfig: {
+    name: 'Attribution Studio',
+    executableName: 'attribution-studio',
+    appBundleId: 'org.attribution-studio.app',
+    asar: { unpack: '**/*.{node,so,dylib,dll}' },
+    // Ship the build output and runtime files only, not sources, tests or caches.
+    ignore: [/^\/(main|renderer|test|bench|scripts|contracts\/(src|test|tools|out|cache)|native\/(src|test|fuzz|tools|cuda)|docs|\.ci)(\/|$)/, /\.map$/],
+  },
+  rebuildConfig: { onlyModules: ['better-sqlite3'] },
+  makers: [
+    new MakerSquirrel({ name: 'attribution_studio' }),
+    new MakerZIP({}, ['darwin', 'linux']),
+    new MakerDMG({ format: 'ULFO' }),
+    new MakerDeb({ options: { name: 'attribution-studio', productName: 'Attribution Studio', categories: ['Development', 'Science'] } }),
+  ],
+  plugins: [new AutoUnpackNativesPlugin({})],
+};
+
+export default config;
