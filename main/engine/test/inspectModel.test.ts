@@ -37,7 +37,18 @@ describe('buildTestModel + inspectModel', () => {
     expect(w.entry('model.layers.1.self_attn.k_proj.weight').shape).toEqual([m.spec.numKvHeads * m.spec.headDim, m.spec.hiddenSize]);
     expect(Tokenizer.fromModelDir(m.dir).encode('hello')[0]).toBe(1);
   });
-  it('reports a missing tokenizer as null and an unknown architecture by field', () => {
+  it('names config.json when the folder has none', () => {
     expect(() => inspectModel(join(tmp.dir, 'nope'))).toThrow(/config\.json/);
+  });
+});
+
+describe('modelSpecWithFiles', () => {
+  it('gives the native engine the spec and the shard paths', async () => {
+    const { modelSpecWithFiles } = await import('../modelSpecWithFiles');
+    const m = buildTestModel(join(tmp.dir, 'for-native'), { family: 'qwen2', shardBytes: 30_000 });
+    const s = modelSpecWithFiles(m.dir);
+    expect(s).toMatchObject(m.spec);
+    expect(s.files.length).toBeGreaterThan(1);
+    expect(s.files.every((f) => f.startsWith(m.dir))).toBe(true);
   });
 });

@@ -40,6 +40,11 @@ describe('normalizeModelConfig', () => {
     expect(m.arch).toBe('llama');
     expect(m.tieWordEmbeddings).toBe(false);
   });
+  it('keeps sliding-window models inside their window', () => {
+    expect(normalizeModelConfig({ ...mistral, sliding_window: 4096 }).maxPositions).toBe(4096);
+    expect(normalizeModelConfig({ ...qwen2, sliding_window: 4096, use_sliding_window: false }).maxPositions).toBe(32768);
+    expect(normalizeModelConfig({ ...qwen2, sliding_window: 4096, use_sliding_window: true }).maxPositions).toBe(4096);
+  });
   it('reads transformers 5 rope_parameters', () => {
     const { rope_theta: _t, rope_scaling: _s, ...rest } = llama3;
     const s = normalizeModelConfig({ ...rest, rope_parameters: { ...llama3.rope_scaling, rope_theta: 500000 } });

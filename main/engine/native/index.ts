@@ -1,0 +1,185 @@
+// Thin loader for the native engine addon (native/, C++ through N-API). It only finds the
+// compiled file and gives it types; the engine's behaviour is documented in native/README.md.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Arch = 'gpt2' | 'llama';
+
+export interface RopeScalingSpec {
+  type: 'llama3';
+  factor: number;
+  lowFreqFactor: number;
+  highFreqFactor: number;
+  originalMaxPositions: number;
+}
+
+/** The normalised model description the TypeScript side derives from config.json. */
+export interface NativeModelSpec {
+  arch: Arch;
+  vocabSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  numHeads: number;
+  numKvHeads: number;
+  headDim: number;
+  intermediateSize: number;
+  maxPositions: number;
+  normEps: number;
+  ropeTheta: number;
+  ropeScaling: RopeScalingSpec | null;
+  tieWordEmbeddings: boolean;
+  attentionBias: boolean;
+  /** safetensors paths; a sharded model gives several. */
+  files: string[];
+}
+
+export interface LoraOptions {
+  /** llama: q, k, v, o, gate, up, down (or q_proj ...); gpt2: c_attn, c_proj (both), attn.c_proj, c_fc, mlp.c_proj */
+  targets: string[];
+  rank: number;
+  alpha: number;
+  rslora?: boolean;
+  dropout?: number;
+  seed?: number;
+}
+
+export interface TrainBatch {
+  /** (batch, seq) input ids */
+  tokens: Int32Array;
+  /** (batch, seq) next-token ids; a negative id is not trained on */
+  targets: Int32Array;
+  batch: number;
+  seq: number;
+  /** (batch, seq) per-token weight, 1 = train on it, 0 = skip (prompt tokens) */
+  mask?: Float32Array;
+  /** loss = sum of weighted token losses / normalizer; default: the weight sum of this batch */
+  normalizer?: number;
+  /** false: no LoRA dropout for this call, and the dropout stream does not advance (default true) */
+  dropout?: boolean;
+}
+
+export interface LossResult {
+  loss: number;
+  /** sum of the token weights counted in this batch */
+  weight: number;
+}
+
+export interface AdamWOptions {
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+  /** global L2 norm to clip to; 0 or absent = no clipping */
+  maxGradNorm?: number;
+}
+
+export interface NamedTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+export interface OptimizerState {
+  step: number;
+  dropoutCounter: number;
+  m: Record<string, Float32Array>;
+  v: Record<string, Float32Array>;
+}
+
+export interface NativeModel {
+  /** logits (batch, seq, vocab) */
+  forward(tokens: Int32Array, batch: number, seq: number): Float32Array;
+  info(): { arch: Arch; vocabSize: number; hiddenSize: number; numLayers: number; loraParameters: number; gemmKernel: string; threads: number };
+  addLora(options: LoraOptions): void;
+  forwardBackward(batch: TrainBatch): LossResult;
+  evalLoss(batch: TrainBatch): LossResult;
+  optimizerStep(options: AdamWOptions): { gradNorm: number; step: number };
+  zeroGrad(): void;
+  /**
+   * Per sequence of the batch: the gradient of its own loss (no dropout) w.r.t. every LoRA factor,
+   * randomly projected to `dim` values with a seeded ±1/sqrt(dim) matrix. (batch, dim).
+   * Accumulated gradients are left untouched.
+   */
+  projectedExampleGrads(options: TrainBatch & { dim: number; seed?: number }): Float32Array;
+  /** frees the activation buffers kept between training steps */
+  releaseTrainingBuffers(): void;
+  /** PEFT names: base_model.model.<module>.lora_A.weight (r,in) / lora_B.weight (out,r) */
+  getLoraTensors(): Record<string, NamedTensor>;
+  getLoraGrads(): Record<string, NamedTensor>;
+  setLoraTensors(tensors: Record<string, Float32Array | NamedTensor>): void;
+  getOptimizerState(): OptimizerState;
+  setOptimizerState(state: OptimizerState): void;
+}
+
+export interface NativeSession {
+  /** appends (batch, n) tokens; logits of the last position (batch, vocab), or all (batch, n, vocab) */
+  prefill(tokens: Int32Array, options?: { allLogits?: boolean }): Float32Array;
+  /** appends one token per sequence; logits (batch, vocab) */
+  step(tokens: Int32Array): Float32Array;
+  reset(): void;
+  readonly position: number;
+}
+
+export interface GemmOptions {
+  transA: boolean;
+  transB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  alpha?: number;
+  beta?: number;
+  /** op(A) is (M,K): A is stored (M,K), or (K,M) when transA */
+  A: Float32Array;
+  B: Float32Array;
+  C?: Float32Array;
+  kernel?: 'auto' | 'reference' | 'scalar' | 'avx2' | 'avx512';
+}
+
+export interface SafetensorsContents {
+  tensors: Record<string, { dtype: 'F32' | 'F16' | 'BF16'; shape: number[]; data: Float32Array }>;
+  metadata: Record<string, string>;
+}
+
+export interface NativeEngine {
+  loadSafetensors(path: string): SafetensorsContents;
+  readSafetensorsHeader(path: string): {
+    tensors: { name: string; dtype: string; shape: number[]; dataOffsets: [number, number] }[];
+    metadata: Record<string, string>;
+    dataStart: number;
+  };
+  gemm(options: GemmOptions): Float32Array;
+  /** the projection projectedExampleGrads uses, applied to any vector (the concatenated LoRA gradient in getLoraGrads order) */
+  projectVector(v: Float32Array, dim: number, seed?: number): Float32Array;
+  /** seconds per call (best of iters) of sgemm on buffers allocated natively */
+  benchGemm(options: { transA: boolean; transB: boolean; M: number; N: number; K: number; iters?: number }): number;
+  gemmKernels(): string[];
+  gemmKernel(): string;
+  setThreads(n: number): void;
+  getThreads(): number;
+  peakGflops(threads?: number, seconds?: number): number;
+  Model: new (spec: NativeModelSpec) => NativeModel;
+  Session: new (model: NativeModel, options: { batch: number; capacity?: number }) => NativeSession;
+}
+
+let cached: NativeEngine | undefined;
+
+/** Where the addon is looked for: $STUDIO_ENGINE_NATIVE, then native/build/Release/engine.node. */
+export function nativeEnginePath(): string {
+  const fromEnv = process.env['STUDIO_ENGINE_NATIVE'];
+  if (fromEnv) return fromEnv;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, '../../../native/build/Release/engine.node');
+}
+
+export function loadNativeEngine(): NativeEngine {
+  if (cached) return cached;
+  const file = nativeEnginePath();
+  if (!existsSync(file)) {
+    throw new Error(`native engine not built: ${file} is missing (run: npx node-gyp rebuild -C native)`);
+  }
+  const require = createRequire(import.meta.url);
+  cached = require(file) as NativeEngine;
+  return cached;
+}

@@ -1,0 +1,66 @@
+// A safetensors file opened for reading: the header is read and validated up front, tensor bytes
+// are read on demand (a model file may be larger than we want resident twice).
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { SafetensorsError } from './SafetensorsError';
+import { parseHeaderLength, parseSafetensorsHeader, type TensorEntry } from './parseSafetensorsHeader';
+import { decodeToFloat32 } from './convertDtype';
+import type { Tensor } from '../tensor';
+
+export class SafetensorsFile {
+  private constructor(
+    readonly path: string,
+    readonly metadata: Record<string, string>,
+    readonly tensors: Map<string, TensorEntry>,
+    private readonly dataStart: number,
+  ) {}
+
+  static open(path: string): SafetensorsFile {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const first8 = new Uint8Array(Math.min(8, size));
+      readFully(fd, first8, 0);
+      const n = parseHeaderLength(first8, size, path);
+      const headerBytes = new Uint8Array(n);
+      readFully(fd, headerBytes, 8);
+      const h = parseSafetensorsHeader(headerBytes, size, path);
+      return new SafetensorsFile(path, h.metadata, h.tensors, h.dataStart);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  entry(name: string): TensorEntry {
+    const e = this.tensors.get(name);
+    if (!e) throw new SafetensorsError('missing_tensor', this.path, 'no such tensor in this file', name);
+    return e;
+  }
+
+  /** The tensor's raw little-endian bytes. */
+  readBytes(name: string): Uint8Array {
+    const e = this.entry(name);
+    const out = new Uint8Array(e.end - e.begin);
+    const fd = openSync(this.path, 'r');
+    try {
+      readFully(fd, out, this.dataStart + e.begin);
+    } finally {
+      closeSync(fd);
+    }
+    return out;
+  }
+
+  /** The tensor converted to float32 (from F32, F16, BF16 and the common integer types). */
+  readTensor(name: string): Tensor {
+    const e = this.entry(name);
+    return { shape: [...e.shape], data: decodeToFloat32(this.readBytes(name), e.dtype, this.path, name) };
+  }
+}
+
+function readFully(fd: number, into: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < into.byteLength) {
+    const n = readSync(fd, into, done, into.byteLength - done, position + done);
+    if (n === 0) throw new Error(`unexpected end of file at byte ${position + done}`);
+    done += n;
+  }
+}

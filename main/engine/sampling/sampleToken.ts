@@ -1,0 +1,116 @@
+// Picks the next token from one position's logits with transformers' generate() semantics:
+// repetition penalty first (positive logits divided, negative multiplied), then temperature,
+// top-k (ties with the k-th kept), top-p (drop the low tail whose mass is <= 1 - top_p, always
+// keeping the most likely token). temperature 0 (or undefined) is greedy. The reported logprob
+// and alternatives are natural-log probabilities under the UNMODIFIED model distribution.
+import type { Xoshiro128 } from './Xoshiro128';
+
+export interface SamplingParams {
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  repetitionPenalty?: number;
+  /** How many top alternatives to report (default 5). */
+  topAlternatives?: number;
+}
+
+export interface TokenChoice {
+  id: number;
+  /** ln p(id) under the raw logits' softmax. */
+  logprob: number;
+  /** The most likely tokens under the raw distribution, best first. */
+  top: { id: number; logprob: number }[];
+}
+
+type Logits = Float32Array | Float64Array | readonly number[];
+
+/** ln softmax(logits), computed stably in float64. */
+export function logSoftmax(logits: Logits): Float64Array {
+  let m = -Infinity;
+  for (let i = 0; i < logits.length; i++) m = Math.max(m, logits[i]!);
+  let s = 0;
+  for (let i = 0; i < logits.length; i++) s += Math.exp(logits[i]! - m);
+  const lse = m + Math.log(s);
+  const out = new Float64Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = logits[i]! - lse;
+  return out;
+}
+
+/** The processed scores generate() samples from; -Infinity marks removed tokens. */
+export function processLogits(logits: Logits, params: SamplingParams, previousIds: readonly number[]): Float64Array {
+  const scores = Float64Array.from(logits as ArrayLike<number>);
+  const penalty = params.repetitionPenalty ?? 1;
+  if (penalty <= 0) throw new Error(`repetitionPenalty must be positive, got ${penalty}`);
+  if (penalty !== 1) {
+    for (const id of new Set(previousIds)) {
+      const v = scores[id];
+      if (v === undefined) continue;
+      scores[id] = v < 0 ? v * penalty : v / penalty;
+    }
+  }
+  const temperature = params.temperature ?? 0;
+  if (temperature > 0 && temperature !== 1) for (let i = 0; i < scores.length; i++) scores[i]! /= temperature;
+  const k = params.topK ?? 0;
+  if (k > 0 && k < scores.length) {
+    const kth = [...scores].sort((a, b) => b - a)[k - 1]!;
+    for (let i = 0; i < scores.length; i++) if (scores[i]! < kth) scores[i] = -Infinity;
+  }
+  const p = params.topP ?? 1;
+  if (p < 1) {
+    if (p <= 0) throw new Error(`topP must be in (0, 1], got ${p}`);
+    const probs = Array.from(logSoftmax(scores), Math.exp);
+    // Ascending by score; stable so equal scores keep id order as torch.sort does on CPU.
+    const order = [...scores.keys()].sort((a, b) => scores[a]! - scores[b]! || a - b);
+    let cum = 0;
+    for (let r = 0; r < order.length - 1; r++) {
+      const id = order[r]!;
+      cum += probs[id]!;
+      if (cum <= 1 - p) scores[id] = -Infinity;
+      else break;
+    }
+  }
+  return scores;
+}
+
+export function topAlternatives(logprobs: Float64Array, n: number): { id: number; logprob: number }[] {
+  const best: { id: number; logprob: number }[] = [];
+  for (let id = 0; id < logprobs.length; id++) {
+    const lp = logprobs[id]!;
+    if (best.length < n || lp > best[best.length - 1]!.logprob) {
+      best.push({ id, logprob: lp });
+      best.sort((a, b) => b.logprob - a.logprob || a.id - b.id);
+      if (best.length > n) best.pop();
+    }
+  }
+  return best;
+}
+
+export function sampleToken(logits: Logits, params: SamplingParams, rng: Xoshiro128 | null, previousIds: readonly number[] = []): TokenChoice {
+  if (logits.length === 0) throw new Error('no logits to sample from');
+  const raw = logSoftmax(logits);
+  const scores = processLogits(logits, params, previousIds);
+  let id: number;
+  if (!(params.temperature && params.temperature > 0)) {
+    id = argmax(scores);
+  } else {
+    if (!rng) throw new Error('sampling with temperature > 0 needs a seeded RNG');
+    const probs = logSoftmax(scores);
+    const u = rng.nextFloat();
+    let cum = 0;
+    id = -1;
+    for (let i = 0; i < probs.length; i++) {
+      const pi = Math.exp(probs[i]!);
+      if (pi === 0) continue;
+      id = i;
+      cum += pi;
+      if (u < cum) break;
+    }
+  }
+  return { id, logprob: raw[id]!, top: topAlternatives(raw, params.topAlternatives ?? 5) };
+}
+
+function argmax(x: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < x.length; i++) if (x[i]! > x[best]!) best = i;
+  return best;
+}
