@@ -1,27 +1,17 @@
 import path from 'node:path';
 import type { Artifact } from '../../api/schemas';
 import { listArtifacts } from '../../artifacts/artifactsRepository';
-import { DEMO_WORKSPACE } from '../../workspace/studioHome';
-import { WorkspaceManager } from '../../workspace/workspaceManager';
 import { UsageError, type Command } from '../command';
 import { formatTable } from '../formatTable';
 import { runJobToEnd } from '../runJobToEnd';
 import { withCore } from '../withCore';
+import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
 
 export const artifactsList: Command = {
   path: ['artifacts', 'list'],
   usage: 'studio artifacts list [--workspace NAME] [--json]',
   summary: 'List the content-addressed artifacts of a workspace',
-  async run({ home, values }) {
-    const m = new WorkspaceManager(home);
-    m.ensureDemo();
-    const ro = m.openReadonly((values.workspace as string | undefined) ?? DEMO_WORKSPACE);
-    try {
-      return listArtifacts(ro.db);
-    } finally {
-      ro.close();
-    }
-  },
+  run: async (ctx) => withReadonlyWorkspace(ctx, (db) => listArtifacts(db)),
   human: (list: Artifact[]) =>
     list.length === 0 ? 'No artifacts yet.' : formatTable(['SHA256', 'SIZE', 'TYPE', 'NAME'], list.map((a) => [a.sha256.slice(0, 16), a.size, a.mediaType, a.name])),
 };

@@ -1,7 +1,6 @@
 import type { Job } from '../../api/schemas';
 import { listJobs } from '../../jobs/jobsRepository';
-import { DEMO_WORKSPACE } from '../../workspace/studioHome';
-import { WorkspaceManager } from '../../workspace/workspaceManager';
+import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
 import type { Command } from '../command';
 import { formatTable } from '../formatTable';
 
@@ -10,16 +9,7 @@ export const jobsList: Command = {
   usage: 'studio jobs list [--workspace NAME] [--limit N] [--json]',
   summary: 'List recent jobs with their status and errors',
   options: { limit: { type: 'string' } },
-  async run({ home, values }) {
-    const m = new WorkspaceManager(home);
-    m.ensureDemo();
-    const ro = m.openReadonly((values.workspace as string | undefined) ?? DEMO_WORKSPACE);
-    try {
-      return listJobs(ro.db, values.limit ? Number(values.limit) : 50);
-    } finally {
-      ro.close();
-    }
-  },
+  run: async (ctx) => withReadonlyWorkspace(ctx, (db) => listJobs(db, ctx.values.limit ? Number(ctx.values.limit) : 50)),
   human: (jobs: Job[]) =>
     jobs.length === 0
       ? 'No jobs yet.'

@@ -1,8 +1,8 @@
 import type { WorkspaceInfo, WorkspaceSummary } from '../../api/schemas';
-import { DEMO_WORKSPACE } from '../../workspace/studioHome';
 import { WorkspaceManager, workspaceInfo } from '../../workspace/workspaceManager';
 import { UsageError, type Command } from '../command';
 import { formatTable } from '../formatTable';
+import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
 
 export const workspaceList: Command = {
   path: ['workspace', 'list'],
@@ -36,17 +36,7 @@ export const workspaceInfoCommand: Command = {
   path: ['workspace', 'info'],
   usage: 'studio workspace info [--workspace NAME] [--json]',
   summary: 'Show a workspace: path, schema version, counts',
-  async run({ home, values }) {
-    const m = new WorkspaceManager(home);
-    m.ensureDemo();
-    const name = (values.workspace as string | undefined) ?? DEMO_WORKSPACE;
-    const ro = m.openReadonly(name);
-    try {
-      return workspaceInfo(name, ro.root, ro.db);
-    } finally {
-      ro.close();
-    }
-  },
+  run: async (ctx) => withReadonlyWorkspace(ctx, (db, name, root) => workspaceInfo(name, root, db)),
   human: (w: WorkspaceInfo) =>
     [
       `Workspace   ${w.name}${w.isDemo ? ' (demo)' : ''}`,
