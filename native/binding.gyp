@@ -1,0 +1,32 @@
+{
+  "targets": [
+    {
+      "target_name": "engine",
+      "sources": [
+        "src/binding.cpp",
+        "src/safetensors.cpp",
+        "src/threadpool.cpp",
+        "src/gemm.cpp",
+        "src/ops.cpp",
+        "src/lora.cpp",
+        "src/adamw.cpp",
+        "src/weights.cpp",
+        "src/gpt2.cpp",
+        "src/llama.cpp",
+        "src/projection.cpp",
+        "src/model.cpp"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions", "-O2"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-O2"],
+      "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=off", "-fexceptions", "-Wall", "-Wno-unused-parameter"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-ffp-contract=off"]
+      },
+      "msvs_settings": {"VCCLCompilerTool": {"ExceptionHandling": 1}}
+    }
+  ]
+}

@@ -1,0 +1,46 @@
+// LoRA factors of one linear layer, as PEFT defines them: y = x·Wᵀ + scale · (drop(x)·Aᵀ)·Bᵀ
+// with A (r,in) initialised kaiming-uniform-like (bound 1/sqrt(in), what PEFT's
+// kaiming_uniform_(a=sqrt(5)) gives) and B (out,r) zero, so a fresh adapter changes nothing.
+// scale = alpha/r, or alpha/sqrt(r) with rsLoRA.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace engine {
+
+struct LoraConfig {
+  std::vector<std::string> targets;  // module kinds: q,k,v,o,gate,up,down / c_attn,c_proj,c_fc,mlp.c_proj
+  int rank = 8;
+  float alpha = 16.f;
+  bool rslora = false;
+  float dropout = 0.f;
+  uint64_t seed = 0;
+};
+
+struct LoraWeights {
+  int in = 0, out = 0, rank = 0;
+  float scale = 1.f;
+  std::vector<float> A, B;    // A (r,in), B (out,r)
+  std::vector<float> dA, dB;  // accumulated gradients, same shapes
+};
+
+// splitmix64 finaliser: the engine's counter-based RNG. Hashing (seed, stream, index) gives the
+// same numbers whatever the thread that asks, which keeps dropout and init deterministic.
+inline uint64_t mix64(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+inline uint64_t hashKey(uint64_t a, uint64_t b, uint64_t c = 0, uint64_t d = 0) {
+  return mix64(mix64(mix64(mix64(a) ^ b) ^ c) ^ d);
+}
+// Uniform in [0,1) from 24 random bits.
+inline float uniform01(uint64_t h) { return float(h >> 40) * (1.0f / 16777216.0f); }
+
+// Allocates and initialises factors for a layer of shape (out,in); `stream` names the layer so
+// every adapter matrix draws its own numbers from the seed.
+void loraInit(LoraWeights& w, int in, int out, const LoraConfig& cfg, uint64_t stream);
+
+}  // namespace engine

@@ -1,0 +1,155 @@
+// The decoder-only transformer shared by GPT-2 and the Llama family: one forward (with a KV cache
+// for decoding, and with saved activations for training) and one backward that only produces
+// activation gradients and LoRA gradients: the base weights are frozen and get no gradient buffers.
+//
+// Layout conventions: activations are row-major (N,C) with N = B*T; every base weight is stored
+// (out,in) as nn.Linear does (GPT-2's Conv1D [in,out] is transposed when loaded, see gpt2.h).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adamw.h"
+#include "lora.h"
+#include "safetensors.h"
+
+namespace engine {
+
+enum class Arch { Gpt2, Llama };
+
+struct RopeScaling {
+  bool enabled = false;  // Llama-3 style
+  double factor = 1, lowFreqFactor = 1, highFreqFactor = 4, originalMaxPositions = 8192;
+};
+
+struct ModelSpec {
+  Arch arch = Arch::Gpt2;
+  int vocabSize = 0, hiddenSize = 0, numLayers = 0, numHeads = 0, numKvHeads = 0, headDim = 0;
+  int intermediateSize = 0, maxPositions = 0;
+  float normEps = 1e-5f;
+  double ropeTheta = 10000;
+  RopeScaling ropeScaling;
+  bool tieWordEmbeddings = true;
+  bool attentionBias = false;
+};
+
+struct Linear {
+  std::string kind;  // LoRA target name: c_attn, c_proj, c_fc, mlp.c_proj / q,k,v,o,gate,up,down
+  std::string peftName;  // module path as PEFT names it, e.g. model.layers.0.self_attn.q_proj
+  int in = 0, out = 0;
+  std::vector<float> W;     // (out,in)
+  std::vector<float> bias;  // (out) or empty
+  std::unique_ptr<LoraWeights> lora;
+};
+
+struct Layer {
+  std::vector<float> norm1W, norm1B, norm2W, norm2B;  // B only for LayerNorm (GPT-2)
+  // Attention input projections write side by side into one (N, qkvWidth) buffer:
+  // GPT-2: [c_attn] (q|k|v fused); Llama: [q, k, v].
+  std::vector<Linear> qkv;
+  Linear o;
+  // MLP input projections, side by side in one buffer: GPT-2 [c_fc]; Llama [gate, up].
+  std::vector<Linear> mlpIn;
+  Linear down;
+  std::vector<Linear*> linears();  // fixed order: qkv..., o, mlpIn..., down
+};
+
+struct KVCache {
+  int batch = 0, capacity = 0;
+  std::vector<std::vector<float>> k, v;  // per layer (B, KV, capacity, D)
+};
+
+struct LayerActs;  // saved activations of one layer for backward (model.cpp)
+
+struct TrainBatch {
+  const int32_t* tokens = nullptr;   // (B,T) inputs
+  const int32_t* targets = nullptr;  // (B,T) next-token ids; negative = not trained on
+  const float* mask = nullptr;       // (B,T) optional per-token weight (1 = train, 0 = skip)
+  int B = 0, T = 0;
+  double normalizer = 0;  // loss = sum(weighted token losses) / normalizer; 0: the weight sum
+  bool dropout = true;    // false: no LoRA dropout and the dropout stream is not advanced
+};
+
+struct TrainResult {
+  double loss = 0;     // sum / normalizer
+  double weight = 0;   // sum of token weights counted
+};
+
+class Model {
+ public:
+  Model(const ModelSpec& spec, std::map<std::string, Tensor>&& tensors);
+  ~Model();
+
+  const ModelSpec& spec() const { return spec_; }
+
+  // logits (B,T,V) of a full forward pass from position 0 (LoRA applied when present, no dropout).
+  std::vector<float> forward(const int32_t* tokens, int B, int T);
+
+  // Incremental decoding: appends T tokens per sequence to the cache at positions
+  // [cache.pos, cache.pos+T) and returns logits (B,T,V), or only the last position's (B,V).
+  KVCache newCache(int B, int capacity) const;
+  std::vector<float> decode(KVCache& cache, int pos0, const int32_t* tokens, int B, int T, bool lastOnly);
+
+  // LoRA
+  void addLora(const LoraConfig& cfg);
+  bool hasLora() const { return hasLora_; }
+  const LoraConfig& loraConfig() const { return loraCfg_; }
+  // PEFT-named parameters, e.g. base_model.model.<module>.lora_A.weight, in a fixed order.
+  struct NamedParam { std::string name; std::vector<int64_t> shape; std::vector<float>* value; std::vector<float>* grad; };
+  std::vector<NamedParam> loraParams();
+
+  // Forward + backward on one micro-batch; gradients accumulate into the LoRA grads.
+  TrainResult forwardBackward(const TrainBatch& b);
+  // Loss only (eval), no dropout, no gradients.
+  TrainResult evalLoss(const TrainBatch& b);
+  void zeroGrad();
+  // For each sequence of the batch alone: the gradient of its loss (mean over its counted tokens,
+  // no dropout) w.r.t. all LoRA factors, randomly projected to k values (see projection.h).
+  // Returns (B,k). Accumulated gradients and the dropout stream are left as they were.
+  std::vector<float> projectedExampleGrads(const TrainBatch& b, int k, uint64_t seed);
+  // For one sequence (b.B == 1): for every position whose target is >= 0 (and whose mask, if
+  // given, is non-zero), the gradient of log p(target | prefix) w.r.t. all LoRA factors, projected
+  // to k values. Returns (count, k) in position order; `positions` receives the positions.
+  std::vector<float> projectedTokenGrads(const TrainBatch& b, int k, uint64_t seed, std::vector<int>& positions);
+  // AdamW on the LoRA parameters, then zeroes the gradients. Returns the pre-clip grad norm.
+  double optimizerStep(const AdamWOptions& o);
+  AdamWState& optimizerState() { return opt_; }
+  uint64_t& dropoutCounter() { return dropoutCounter_; }
+
+ private:
+  // acts (numLayers+1 entries; the last holds the final norm's input) are filled when training.
+  void runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& cache, std::vector<LayerActs>* acts, bool train, float* logits, bool lastOnly);
+  void checkTokens(const int32_t* tokens, int64_t n) const;
+  void buildRope();
+
+  ModelSpec spec_;
+ public:
+  // Weights (filled by the architecture loaders in gpt2.cpp / llama.cpp).
+  std::vector<float> wte;    // (V,C)
+  std::vector<float> wpe;    // (P,C), GPT-2 only
+  std::vector<float> lnfW, lnfB;
+  std::vector<float> lmHead;  // (V,C) when not tied
+  std::vector<Layer> layers;
+ private:
+  std::vector<float> ropeCos_, ropeSin_;  // (maxPositions, D/2)
+  bool hasLora_ = false;
+  LoraConfig loraCfg_;
+  AdamWState opt_;
+  uint64_t dropoutCounter_ = 0;  // counts training micro-batches: the dropout stream
+  // Training buffers kept between micro-batches: refilling warm memory is cheaper than fresh
+  // pages every step (hundreds of MB at GPT-2 size). releaseTrainingBuffers() frees them.
+  std::unique_ptr<std::vector<LayerActs>> trainActs_;
+  std::vector<float> logitsBuf_;
+ public:
+  void releaseTrainingBuffers();
+ private:
+  const float* headWeight() const { return lmHead.empty() ? wte.data() : lmHead.data(); }
+};
+
+// Architecture loaders: map Hugging Face tensor names onto the model, checking every shape.
+void loadGpt2Weights(Model& m, std::map<std::string, Tensor>& t);
+void loadLlamaWeights(Model& m, std::map<std::string, Tensor>& t);
+
+}  // namespace engine
