@@ -103,6 +103,12 @@ export interface NativeModel {
    * Accumulated gradients are left untouched.
    */
   projectedExampleGrads(options: TrainBatch & { dim: number; seed?: number }): Float32Array;
+  /**
+   * For one sequence (batch 1): for each position with a target >= 0 (and mask non-zero), the
+   * gradient of log p(target | prefix) w.r.t. every LoRA factor, projected like projectedExampleGrads.
+   * grads is (positions.length, dim).
+   */
+  projectedTokenGrads(options: TrainBatch & { dim: number; seed?: number }): { positions: Int32Array; grads: Float32Array };
   /** frees the activation buffers kept between training steps */
   releaseTrainingBuffers(): void;
   /** PEFT names: base_model.model.<module>.lora_A.weight (r,in) / lora_B.weight (out,r) */

@@ -1,8 +1,7 @@
 // The native engine against the TypeScript reference (which is itself checked against llama.cpp
-// in gguf/test): same folders written by buildTestModel, same spec object, same adapter. Skipped
-// when the addon has not been built (npx node-gyp rebuild -C native).
+// in gguf/test): same folders written by buildTestModel, same spec object, same adapter. The addon
+// is built by `npm run build` (build:native); without it these tests fail.
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTmpDir } from './tmpDir';
 import { maxAbsDiff } from './maxAbsDiff';
@@ -13,9 +12,8 @@ import { loadReferenceModel } from '../reference/ReferenceModel';
 import { referenceForward } from '../reference/referenceForward';
 import { createLoraAdapter } from '../peft/createLoraAdapter';
 import { PEFT_PREFIX } from '../peft/savePeftAdapter';
-import { loadNativeEngine, nativeEnginePath } from '../native/index';
+import { loadNativeEngine } from '../native/index';
 
-const built = existsSync(nativeEnginePath());
 const tmp = makeTmpDir('native');
 afterAll(tmp.cleanup);
 
@@ -30,7 +28,7 @@ const cases: [TestModelFamily, 'F32' | 'F16' | 'BF16'][] = [
   ['smollm', 'F16'],
 ];
 
-describe.skipIf(!built).each(cases)('native engine vs reference (%s, %s)', (family, dtype) => {
+describe.each(cases)('native engine vs reference (%s, %s)', (family, dtype) => {
   const m = buildTestModel(join(tmp.dir, `${family}-${dtype}`), { family, dtype });
   const ids = family === 'gpt2' ? [464, 3290, 318, 257, 1332, 13] : [1, 40, 41, 300, 7, 99, 250];
 
@@ -63,7 +61,7 @@ describe.skipIf(!built).each(cases)('native engine vs reference (%s, %s)', (fami
   });
 });
 
-describe.skipIf(!built).each(['gpt2', 'llama'] as const)('generation on the native KV cache vs the reference (%s)', (family) => {
+describe.each(['gpt2', 'llama'] as const)('generation on the native KV cache vs the reference (%s)', (family) => {
   it('gives the same tokens, logprobs and text, greedy and seeded', async () => {
     const { generate } = await import('../generate');
     const { nativeLogitsSource } = await import('../nativeLogitsSource');

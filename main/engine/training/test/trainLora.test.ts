@@ -1,8 +1,7 @@
-// End to end with the native engine (skipped when it is not built): train a few LoRA steps on
+// End to end with the native engine: train a few LoRA steps on
 // instruction data, save the adapter in PEFT layout, load it back, and check that the reference
 // forward pass with the loaded adapter computes what the trained engine computes.
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTmpDir } from '../../test/tmpDir';
 import { maxAbsDiff } from '../../test/maxAbsDiff';
@@ -13,11 +12,10 @@ import { loadReferenceModel } from '../../reference/ReferenceModel';
 import { referenceForward } from '../../reference/referenceForward';
 import { savePeftAdapter } from '../../peft/savePeftAdapter';
 import { loadPeftAdapter } from '../../peft/loadPeftAdapter';
-import { loadNativeEngine, nativeEnginePath } from '../../native/index';
+import { loadNativeEngine } from '../../native/index';
 import { trainLora } from '../trainLora';
 import { parseTrainingRecords } from '../readTrainingRecords';
 
-const built = existsSync(nativeEnginePath());
 const tmp = makeTmpDir('train');
 afterAll(tmp.cleanup);
 
@@ -28,7 +26,7 @@ const DATA = [
   '{"prompt":"What does the heatmap show?","response":" Which records shaped each token."}',
 ].join('\n');
 
-describe.skipIf(!built).each(['llama', 'gpt2'] as const)('trainLora on the native engine (%s)', (family) => {
+describe.each(['llama', 'gpt2'] as const)('trainLora on the native engine (%s)', (family) => {
   it('lowers the loss and round-trips the adapter through PEFT files', () => {
     const m = buildTestModel(join(tmp.dir, family), { family });
     const engine = loadNativeEngine();
@@ -56,7 +54,7 @@ describe.skipIf(!built).each(['llama', 'gpt2'] as const)('trainLora on the nativ
   });
 });
 
-describe.skipIf(!built)('exact resume from a checkpoint', () => {
+describe('exact resume from a checkpoint', () => {
   it('5 steps + checkpoint on disk + 5 steps equals 10 steps straight, bit for bit', async () => {
     const { saveTrainingCheckpoint, loadTrainingCheckpoint } = await import('../trainingCheckpoint');
     const m = buildTestModel(join(tmp.dir, 'resume'), { family: 'llama' });
