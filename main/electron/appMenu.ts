@@ -1,3 +1,4 @@
+import { MENU_COMMANDS } from '../api/menuCommands';
 import { Menu, app, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
 
 /**
@@ -6,9 +7,11 @@ import { Menu, app, type BrowserWindow, type MenuItemConstructorOptions } from '
  */
 export function buildAppMenu(getWindow: () => BrowserWindow | null, sendCommand: (id: string) => void, revealWorkspace: () => void): Menu {
   const isMac = process.platform === 'darwin';
+  // The renderer handles these shortcuts itself (they work in serve mode too); the menu only
+  // shows them. registerAccelerator: false keeps a key press from running a command twice.
   const cmd = (label: string, id: string, accelerator?: string): MenuItemConstructorOptions => ({
     label,
-    ...(accelerator ? { accelerator } : {}),
+    ...(accelerator ? { accelerator, registerAccelerator: false } : {}),
     click: () => sendCommand(id),
   });
   const template: MenuItemConstructorOptions[] = [
@@ -16,21 +19,23 @@ export function buildAppMenu(getWindow: () => BrowserWindow | null, sendCommand:
     {
       label: 'File',
       submenu: [
-        cmd('New Workspace…', 'workspace.create'),
-        cmd('Switch Workspace…', 'workspace.switch'),
+        cmd('New Workspace…', MENU_COMMANDS.createWorkspace),
+        cmd('Switch Workspace…', MENU_COMMANDS.switchWorkspace),
         { type: 'separator' },
-        cmd('Settings', 'settings.open', 'CmdOrCtrl+,'),
+        cmd('Settings', MENU_COMMANDS.openSettings, 'CmdOrCtrl+,'),
         { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
+        // Cmd/Ctrl+W closes the active editor tab, as in VS Code, not the window.
+        cmd('Close Editor', MENU_COMMANDS.closeEditor, 'CmdOrCtrl+W'),
+        ...(isMac ? [] : [{ type: 'separator' as const }, { role: 'quit' as const }]),
       ],
     },
     { role: 'editMenu' },
     {
       label: 'View',
       submenu: [
-        cmd('Command Palette…', 'workbench.commandPalette', 'CmdOrCtrl+Shift+P'),
-        cmd('Toggle Theme', 'workbench.toggleTheme'),
-        cmd('Toggle Panel', 'workbench.togglePanel', 'CmdOrCtrl+J'),
+        cmd('Command Palette…', MENU_COMMANDS.commandPalette, 'CmdOrCtrl+Shift+P'),
+        cmd('Toggle Theme', MENU_COMMANDS.toggleTheme),
+        cmd('Toggle Panel', MENU_COMMANDS.togglePanel, 'CmdOrCtrl+J'),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -44,7 +49,7 @@ export function buildAppMenu(getWindow: () => BrowserWindow | null, sendCommand:
     {
       role: 'help',
       submenu: [
-        cmd('Show Logs', 'panel.logs'),
+        cmd('Show Logs', MENU_COMMANDS.showLogs),
         { label: 'Open Workspace Folder', click: revealWorkspace },
         { type: 'separator' },
         { label: `About ${app.getName()}`, click: () => getWindow() && app.showAboutPanel() },

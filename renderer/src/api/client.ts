@@ -1,0 +1,48 @@
+import { ApiClient, type ApiTransport } from '../../../main/api/apiClient';
+import { connectionStore } from '../stores/connectionStore';
+import { createReconnectingTransport } from './reconnectingTransport';
+
+declare global {
+  interface Window {
+    /** The Electron preload's bridge: exactly an ApiTransport. Absent in a browser. */
+    studio?: ApiTransport;
+  }
+}
+
+let client: ApiClient | null = null;
+const reconnectedListeners = new Set<() => void>();
+
+/** The serve-mode socket URL: same host, `/api`; the auth cookie travels with it. */
+export function socketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`;
+}
+
+/** Picks the transport once: Electron's preload bridge when present, else the WebSocket. */
+export function startApi(): ApiClient {
+  if (client) return client;
+  if (window.studio) {
+    connectionStore.getState().set('connected', 0);
+    client = new ApiClient(window.studio);
+    return client;
+  }
+  const transport = createReconnectingTransport({
+    openSocket: () => new WebSocket(socketUrl(window.location)),
+    onState: (state, attempt) => connectionStore.getState().set(state, attempt),
+  });
+  transport.onReconnected(() => {
+    for (const l of reconnectedListeners) l();
+  });
+  client = new ApiClient(transport);
+  return client;
+}
+
+export function api(): ApiClient {
+  if (!client) throw new Error('startApi() has not run');
+  return client;
+}
+
+/** Called after the socket comes back, so views reload what they show. */
+export function onReconnected(listener: () => void): () => void {
+  reconnectedListeners.add(listener);
+  return () => reconnectedListeners.delete(listener);
+}

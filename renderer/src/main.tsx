@@ -1,0 +1,36 @@
+import '@vscode/codicons/dist/codicon.css';
+import './styles/workbench.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { startSession } from './api/session';
+import { openWelcome } from './commands/editors';
+import { registerWorkbenchCommands } from './commands/workbenchCommands';
+import { Workbench } from './components/Workbench';
+import { settingsStore, isSettingsDirty } from './stores/settingsStore';
+import type { Theme } from './model/theme';
+import { themeStore } from './stores/themeStore';
+
+// The theme lives on <html data-theme>, where the CSS variables switch. It is set before the
+// first paint (no inline script may do it: CSP) and follows the store from then on.
+const applyTheme = (theme: Theme) => {
+  document.documentElement.dataset.theme = theme;
+  document.documentElement.style.colorScheme = theme;
+};
+applyTheme(themeStore.getState().theme);
+themeStore.subscribe((s) => applyTheme(s.theme));
+
+// Unsaved settings survive neither a reload nor a closed tab (in a browser Ctrl+W is the
+// browser's own key): ask first.
+window.addEventListener('beforeunload', (e) => {
+  if (isSettingsDirty(settingsStore.getState())) e.preventDefault();
+});
+
+registerWorkbenchCommands();
+startSession();
+openWelcome();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Workbench />
+  </StrictMode>,
+);
