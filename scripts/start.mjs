@@ -1,7 +1,8 @@
 // `npm start`: the desktop app when Electron's binary is installed and a display is there;
 // otherwise serve mode in the browser, saying why. Builds first if the build is missing.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -12,14 +13,22 @@ if (!built) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+/**
+ * The Electron binary if it is installed. Read from the package's path.txt rather than
+ * `require('electron')`, which would try to download a missing binary on the spot.
+ */
 function electronBinary() {
+  let pkgDir;
   try {
-    // The electron package exports the path of its binary; it throws when the download failed.
-    const bin = require('electron');
-    return typeof bin === 'string' && existsSync(bin) ? { bin } : { why: 'the Electron binary is not installed (its download failed or was skipped)' };
-  } catch (err) {
-    return { why: `the Electron binary is not installed (${String(err.message).split('\n')[0]})` };
+    pkgDir = path.dirname(require.resolve('electron/package.json'));
+  } catch {
+    return { why: 'the electron package is not installed' };
   }
+  const pathFile = path.join(pkgDir, 'path.txt');
+  const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
+  const bin = rel ? path.join(pkgDir, 'dist', rel) : null;
+  if (bin && existsSync(bin)) return { bin };
+  return { why: 'the Electron binary is not installed (its download failed or was skipped; `npx install-electron` fetches it where the internet is reachable)' };
 }
 
 const hasDisplay = process.platform !== 'linux' || !!(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
