@@ -1,3 +1,6 @@
+import { chainGas } from './chainGas';
+import { engineGenerate } from './engineGenerate';
+import { engineTrain } from './engineTrain';
 import { apiRoundTrip } from './foundation/apiRoundTrip';
 import { bundleSize } from './foundation/bundleSize';
 import { serveColdStart } from './foundation/serveColdStart';
@@ -13,4 +16,10 @@ export const benches: Record<string, Bench> = {
   'serve-cold-start': { run: serveColdStart, default: true },
   'api-round-trip': { run: apiRoundTrip, default: true },
   'bundle-size': { run: bundleSize, default: true },
+  // Devnet cold start, deploy time and gas per protocol operation (needs contracts/generated).
+  'chain-gas': { run: chainGas, default: false },
+  // Native engine: LoRA step vs forward at GPT-2-124M shape (minutes on 2 cores).
+  'engine-train': { run: () => engineTrain(), default: false },
+  // Native engine vs llama.cpp, batch-1 generation tokens/s on the same GPT-2-small weights.
+  'engine-generate': { run: () => engineGenerate(), default: false },
 };

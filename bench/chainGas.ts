@@ -1,5 +1,6 @@
 // Benchmark (not a test): devnet cold start, protocol deploy time, and gas per protocol
-// operation from real Anvil receipts. Prints one JSON object.
+// operation from real Anvil receipts. Registered in bench/benches.ts as 'chain-gas'
+// (`npm run bench chain-gas`); run alone it prints one JSON object.
 // Run: npx tsx contracts/tools/build.ts && npx tsx bench/chainGas.ts
 // Targets from the product issue: settlement <= 2,000 gas per attributed inference in a batch;
 // a claim <= 100,000 gas.
@@ -7,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import {
   createPublicClient,
@@ -29,7 +31,7 @@ const CHAIN_ID = 31337;
 const INFERENCES = 1_000;
 const CONTRIBUTORS = 1_000;
 
-async function main() {
+export async function chainGas(): Promise<unknown> {
   const dir = mkdtempSync(path.join(tmpdir(), 'chain-gas-'));
   const t0 = performance.now();
   const anvil = await startAnvil({ chainId: CHAIN_ID, statePath: path.join(dir, 'state.json') });
@@ -146,11 +148,13 @@ async function main() {
         withinTargets: postGas / INFERENCES <= 2_000 && claimWorst <= 100_000,
       },
     };
-    console.log(JSON.stringify(report, null, 2));
+    return report;
   } finally {
     await anvil.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(JSON.stringify(await chainGas(), null, 2));
+}

@@ -11,6 +11,23 @@ import {
   WorkspaceNameSchema,
   WorkspaceSummarySchema,
 } from './schemas';
+import {
+  AccountInfoSchema,
+  BlockDetailSchema,
+  BlockSummarySchema,
+  ChainStatusSchema,
+  ContractCallParamsSchema,
+  ContractInfoSchema,
+  ContractWriteParamsSchema,
+  DecodedLogSchema,
+  JsonValueSchema,
+  PublicationSchema,
+  PublicationStatusSchema,
+  PublishRequestSchema,
+  TransactionDetailSchema,
+  WriteResultSchema,
+} from './chainSchemas';
+import { ModelInspectionSchema } from './engineSchemas';
 
 /**
  * The one API contract. Every method names its params and result schema; every event its
@@ -44,6 +61,59 @@ export const methods = {
   'artifacts.get': method(z.object({ sha256: Sha256Schema }).strict(), ArtifactSchema),
 
   'logs.recent': method(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(), z.array(LogEntrySchema)),
+
+  // The local devnet (see main/chain/devnetService.ts). Every chain.* call but status/start
+  // fails with CHAIN_NOT_RUNNING while it is stopped.
+  'chain.status': method(NoParams, ChainStatusSchema),
+  'chain.start': method(NoParams, ChainStatusSchema),
+  'chain.stop': method(NoParams, ChainStatusSchema),
+  /** In-memory snapshot (gone after a restart or a revert past it). */
+  'chain.snapshot': method(NoParams, z.object({ id: z.string() })),
+  /** Back to a snapshot; publications whose transactions vanish become 'lost'. */
+  'chain.revert': method(z.object({ id: z.string().min(1).max(80) }).strict(), ChainStatusSchema),
+  /** Empties the chain, redeploys the protocol; confirmed publications become 'lost'. */
+  'chain.reset': method(NoParams, ChainStatusSchema),
+  /** Deploys the protocol again and records the new addresses as current. */
+  'chain.deploy': method(NoParams, ChainStatusSchema),
+  /** Newest first; `before` pages back (blocks with number < before). */
+  'chain.blocks': method(
+    z.object({ before: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    z.object({ latest: z.number().int(), blocks: z.array(BlockSummarySchema) }),
+  ),
+  'chain.block': method(z.object({ number: z.number().int().min(0).optional(), hash: z.string().max(80).optional() }).strict(), BlockDetailSchema),
+  'chain.transaction': method(z.object({ hash: z.string().max(80) }).strict(), TransactionDetailSchema),
+  'chain.account': method(z.object({ address: z.string().max(80) }).strict(), AccountInfoSchema),
+  'chain.contracts': method(NoParams, z.array(ContractInfoSchema)),
+  'chain.read': method(ContractCallParamsSchema, z.object({ result: JsonValueSchema })),
+  /** Sends from a dev account (local devnet only); a revert fails with CHAIN_REVERTED and
+   * details {errorName, args}. */
+  'chain.write': method(ContractWriteParamsSchema, WriteResultSchema),
+  /** Decoded protocol events, oldest first. */
+  'chain.logs': method(
+    z
+      .object({
+        fromBlock: z.number().int().min(0).optional(),
+        toBlock: z.number().int().min(0).optional(),
+        contract: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
+    z.array(DecodedLogSchema),
+  ),
+
+  'publications.list': method(
+    z.object({ status: PublicationStatusSchema.optional(), limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    z.array(PublicationSchema),
+  ),
+  /** Sends one protocol transaction and records it; a revert is recorded as 'failed' and the
+   * call fails with CHAIN_REVERTED ({errorName, args, publicationId}). */
+  'publications.publish': method(PublishRequestSchema, PublicationSchema),
+
+  // The model engine. Training is the 'engine.train' job kind (params: EngineTrainParamsSchema
+  // in engineSchemas.ts), started with jobs.start.
+  /** A Hugging Face model folder: architecture, sizes, dtype, tokenizer (reads no weights).
+   * A folder that is not a usable model fails with MODEL_INVALID naming the file and field. */
+  'engine.inspect': method(z.object({ dir: z.string().min(1).max(4096) }).strict(), ModelInspectionSchema),
 } as const;
 
 export const events = {
@@ -53,6 +123,13 @@ export const events = {
   'settings.changed': SettingsSchema,
   /** A command chosen outside the page (the Electron menu), run by the renderer's registry. */
   'app.command': z.object({ id: z.string().max(128) }),
+  /** The devnet started, stopped, restarted, failed or was redeployed. */
+  'chain.status': ChainStatusSchema,
+  /** A new head while the devnet runs. */
+  'chain.block': BlockSummarySchema,
+  /** A decoded protocol event from a new block. */
+  'chain.log': DecodedLogSchema,
+  'publication.updated': PublicationSchema,
 } as const;
 
 export type Methods = typeof methods;

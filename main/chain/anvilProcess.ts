@@ -2,6 +2,7 @@
 // loopback port chosen by the OS, optional block time and state persistence. Resolves once the
 // JSON-RPC endpoint answers with the expected chain id.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolveAnvilBinary } from './anvilBinary.js';
 import { DEFAULT_DEVNET_CHAIN_ID } from './devnetChain.js';
 
@@ -28,6 +29,9 @@ export interface AnvilOptions {
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Override the binary (else resolveAnvilBinary()). */
   binary?: string;
+  /** Have the kernel SIGTERM Anvil when this process dies, even by SIGKILL (Linux, through
+   * util-linux's setpriv --pdeathsig; elsewhere only a normal exit stops it). */
+  stopWithParent?: boolean;
 }
 
 export interface AnvilExit {
@@ -99,7 +103,11 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilProce
   const chainId = options.chainId ?? DEFAULT_DEVNET_CHAIN_ID;
   const args = anvilArgs(options);
   const binary = options.binary ?? resolveAnvilBinary();
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // setpriv execs Anvil in place, so the pid stays Anvil's.
+  const setpriv = options.stopWithParent && process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
+  const child: ChildProcess = setpriv
+    ? spawn(setpriv, ['--pdeathsig', 'SIGTERM', binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const logTail: string[] = [];
   let stopRequested = false;
 

@@ -5,12 +5,16 @@ import type { AppInfo } from '../api/schemas';
 import type { CallOutcome } from '../api/wire';
 import { ArtifactStore } from '../artifacts/artifactStore';
 import { getArtifact, listArtifacts } from '../artifacts/artifactsRepository';
+import { DevnetService } from '../chain/devnetService';
+import { PublishingService } from '../chain/publishingService';
 import { JobRunner } from '../jobs/jobRunner';
 import { formatSettings, parseSettingsText, readSettings, settingsJsonSchema, writeSettings } from '../workspace/settingsStore';
 import { DEMO_WORKSPACE } from '../workspace/studioHome';
 import type { Workspace } from '../workspace/workspace';
 import { WorkspaceManager, workspaceInfo } from '../workspace/workspaceManager';
 import { chainStatus, engineStatus } from './capabilities';
+import { chainHandlers } from './chainHandlers';
+import { engineHandlers } from './engineHandlers';
 import { LogBus } from './logBus';
 import type { Handlers } from './handlers';
 import pkg from '../../package.json' with { type: 'json' };
@@ -20,6 +24,9 @@ export interface StudioCoreOptions {
   mode: AppInfo['mode'];
   /** Workspace to open; the demo workspace by default. */
   workspace?: string;
+  /** 'auto' starts the workspace's devnet on open (default in serve and electron modes); 'off'
+   * leaves it to chain.start (default for embedded use: CLI commands, tests). */
+  devnet?: 'auto' | 'off';
 }
 
 type Listener = (event: EventName, data: unknown) => void;
@@ -34,6 +41,8 @@ export class StudioCore {
   private readonly listeners = new Set<Listener>();
   private ws!: Workspace;
   private jobs!: JobRunner;
+  private devnet!: DevnetService;
+  private publishing!: PublishingService;
   private readonly handlers: Handlers;
 
   private constructor(private readonly opts: StudioCoreOptions) {
@@ -74,7 +83,13 @@ export class StudioCore {
     }
   }
 
+  /** The open workspace's devnet (the CLI's devnet commands drive it directly). */
+  get chain(): DevnetService {
+    return this.devnet;
+  }
+
   async close(): Promise<void> {
+    await this.devnet.close();
     await this.jobs.close();
     this.log.write('info', 'core', `Closed workspace ${this.ws.name}`);
     this.log.attachFile(null);
@@ -101,6 +116,18 @@ export class StudioCore {
     for (const job of interrupted) this.log.write('warn', 'jobs', `${job.title} was interrupted when Studio last stopped.`, job.id);
     if (swept > 0) this.log.write('warn', 'artifacts', `Removed ${swept} partial file(s) left by an interrupted write.`);
     this.emit('workspace.opened', workspaceInfo(ws.name, ws.layout.root, ws.db));
+    this.devnet = new DevnetService(ws, {
+      log: (level, message) => this.log.write(level, 'chain', message),
+      status: (status) => this.emit('chain.status', status),
+      block: (block) => this.emit('chain.block', block),
+      chainLog: (log) => this.emit('chain.log', log),
+      publication: (p) => this.emit('publication.updated', p),
+    });
+    this.publishing = new PublishingService(ws.db, this.devnet, (p) => this.emit('publication.updated', p));
+    const auto = this.opts.devnet ?? (this.opts.mode === 'embedded' ? 'off' : 'auto');
+    // In the background: the window and the API are usable while Anvil starts; failures are
+    // logged and shown as the chain's 'error' status.
+    if (auto === 'auto') void this.devnet.start().catch(() => {});
   }
 
   private createHandlers(): Handlers {
@@ -111,7 +138,7 @@ export class StudioCore {
         platform: `${os.platform()}-${os.arch()}`,
         nodeVersion: process.versions.node,
         engine: engineStatus(),
-        chain: chainStatus(),
+        chain: chainStatus(this.devnet?.status()),
       }),
       'workspace.list': () => this.manager.list(),
       'workspace.current': () => workspaceInfo(this.ws.name, this.ws.layout.root, this.ws.db),
@@ -140,6 +167,7 @@ export class StudioCore {
         const settings = parseSettingsText(text);
         writeSettings(this.ws.db, settings);
         this.emit('settings.changed', settings);
+        this.devnet.settingsChanged(settings.chain);
         this.log.write('info', 'settings', 'Workspace settings saved.');
         return settings;
       },
@@ -150,6 +178,8 @@ export class StudioCore {
       'artifacts.list': () => listArtifacts(this.ws.db),
       'artifacts.get': ({ sha256 }) => getArtifact(this.ws.db, sha256),
       'logs.recent': ({ limit }) => this.log.recent(limit),
+      ...chainHandlers({ devnet: () => this.devnet, publishing: () => this.publishing, db: () => this.ws.db }),
+      ...engineHandlers(),
     };
   }
 }

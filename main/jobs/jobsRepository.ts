@@ -46,11 +46,12 @@ export function getJob(db: Db, id: string): Job {
 }
 
 export function listJobs(db: Db, limit = 200): Job[] {
-  return (db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, id DESC LIMIT ?').all(limit) as JobRow[]).map(toJob);
+  return (db.prepare('SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as JobRow[]).map(toJob);
 }
 
+/** FIFO: rowid breaks ties between jobs created in the same millisecond. */
 export function oldestQueued(db: Db): Job | null {
-  const row = db.prepare(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1`).get() as JobRow | undefined;
+  const row = db.prepare(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY created_at, rowid LIMIT 1`).get() as JobRow | undefined;
   return row ? toJob(row) : null;
 }
 

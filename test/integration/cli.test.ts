@@ -112,5 +112,8 @@ describe('studio CLI', () => {
     const info = JSON.parse(studio(home, 'workspace', 'info', '--json').stdout);
     expect(info.counts.artifacts).toBe(0);
     expect(fs.readdirSync(path.join(home, 'workspaces', 'demo', 'artifacts', 'tmp'))).toEqual([]);
+    // serve started the workspace devnet. On Linux the kernel stops it with serve (parent-death
+    // signal); elsewhere it outlives a SIGKILL (a later serve takes it over): stop it either way.
+    expect(studio(home, 'devnet', 'stop', '--json').code).toBe(0);
   });
 });

@@ -5,10 +5,15 @@ import { StudioCore } from '../../main/core/studioCore';
 import { serveStudio, type RunningServer } from '../../main/server/serveStudio';
 import { tempDir } from './tempDir';
 
-/** A real core on a temp Studio home, served on a free loopback port. */
-export async function startServer(): Promise<{ core: StudioCore; server: RunningServer; home: string; stop(): Promise<void> }> {
-  const home = tempDir('studio-serve-');
-  const core = StudioCore.open({ home, mode: 'serve' });
+/**
+ * A real core on a temp Studio home, served on a free loopback port. The devnet stays off unless
+ * asked for: most tests need no Anvil, and CI has two cores.
+ */
+export async function startServer(
+  opts: { devnet?: 'auto' | 'off'; home?: string } = {},
+): Promise<{ core: StudioCore; server: RunningServer; home: string; stop(): Promise<void> }> {
+  const home = opts.home ?? tempDir('studio-serve-');
+  const core = StudioCore.open({ home, mode: 'serve', devnet: opts.devnet ?? 'off' });
   const server = await serveStudio(core, { port: 0, rendererDir: tempDir('studio-renderer-') });
   return {
     core,

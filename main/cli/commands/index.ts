@@ -1,7 +1,12 @@
 import type { Command } from '../command';
 import { artifactsAdd, artifactsList, artifactsVerify } from './artifactsCommands';
+import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
+import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
+import { generateCommand } from './generateCommand';
 import { jobsList } from './jobsCommands';
+import { modelExport, modelInspect } from './modelCommands';
 import { serveCommand } from './serveCommand';
+import { trainCommand } from './trainCommand';
 import { workspaceCreate, workspaceInfoCommand, workspaceList } from './workspaceCommands';
 
 /** Every CLI command. Capabilities add theirs here as they land. */
@@ -14,4 +19,18 @@ export const commands: Command[] = [
   artifactsList,
   artifactsAdd,
   artifactsVerify,
+  devnetStart,
+  devnetStop,
+  devnetStatus,
+  devnetReset,
+  devnetSnapshot,
+  devnetRevert,
+  chainDeploy,
+  chainCall,
+  chainSend,
+  chainLogs,
+  modelInspect,
+  modelExport,
+  trainCommand,
+  generateCommand,
 ];

@@ -1,8 +1,12 @@
 import init from './20261124T2000_init';
+import chain from './20261124T2100_chain';
 
 /**
  * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
  * so an edited migration is detected instead of silently diverging. Never edit or reorder an
  * entry that has shipped: add a new one.
  */
-export const migrations: readonly { id: string; sql: string }[] = [{ id: '20261124T2000_init', sql: init }];
+export const migrations: readonly { id: string; sql: string }[] = [
+  { id: '20261124T2000_init', sql: init },
+  { id: '20261124T2100_chain', sql: chain },
+];

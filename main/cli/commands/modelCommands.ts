@@ -1,0 +1,88 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ErrorCode, StudioError } from '../../api/apiError';
+import { inspectModel, type ModelInspection } from '../../engine/inspectModel';
+import { readModelConfig } from '../../engine/modelConfig';
+import { loadPeftAdapter } from '../../engine/peft/loadPeftAdapter';
+import { exportGguf } from '../../engine/gguf/exportGguf';
+import { exportOnnx } from '../../engine/onnx/exportOnnx';
+import { exportHfModel } from '../../engine/exportHfModel';
+import { UsageError, type Command } from '../command';
+
+// Model commands read a folder and write files the user names: no workspace, so no lock.
+
+/** Engine errors (a bad config.json, a truncated safetensors) are the user's input at fault. */
+function asModelError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof StudioError) throw err;
+    throw new StudioError('MODEL_INVALID', err instanceof Error ? err.message : String(err));
+  }
+}
+
+export const modelInspect: Command = {
+  path: ['model', 'inspect'],
+  usage: 'studio model inspect DIR [--json]',
+  summary: 'Architecture, sizes, dtype and tokenizer of a Hugging Face model folder',
+  async run(ctx) {
+    const [dir] = ctx.positionals;
+    if (!dir) throw new UsageError('model inspect needs a model folder DIR');
+    return asModelError(() => inspectModel(path.resolve(dir)));
+  },
+  human: (m: ModelInspection) =>
+    [
+      `${m.dir}`,
+      `  ${m.modelType} (${m.spec.arch}): ${m.spec.numLayers} layers, hidden ${m.spec.hiddenSize}, ${m.spec.numHeads} heads (${m.spec.numKvHeads} kv), vocab ${m.spec.vocabSize}, context ${m.spec.maxPositions}`,
+      `  ${m.parameterCount.toLocaleString('en-US')} parameters, ${m.dtype}, ${m.shards.join(', ')}`,
+      m.tokenizer ? `  tokenizer ${m.tokenizer.kind}, ${m.tokenizer.vocabSize} tokens, BOS ${m.tokenizer.bosToken ?? '-'}, EOS ${m.tokenizer.eosToken ?? '-'}${m.tokenizer.chatTemplate ? ', chat template' : ''}` : '  no tokenizer.json',
+    ].join('\n'),
+};
+
+const FORMATS = ['hf', 'gguf', 'onnx'] as const;
+
+export interface ModelExportResult {
+  format: (typeof FORMATS)[number];
+  out: string;
+  dtype: 'f32' | 'f16';
+  adapter: string | null;
+  bytes: number;
+}
+
+export const modelExport: Command = {
+  path: ['model', 'export'],
+  usage: 'studio model export DIR --format hf|gguf|onnx --out PATH [--adapter DIR] [--dtype f32|f16] [--force]',
+  summary: 'Export a model (an adapter merged in) as a Hugging Face folder, GGUF or ONNX',
+  options: { format: { type: 'string' }, out: { type: 'string' }, adapter: { type: 'string' }, dtype: { type: 'string' }, force: { type: 'boolean' } },
+  async run(ctx) {
+    const [dirArg] = ctx.positionals;
+    if (!dirArg) throw new UsageError('model export needs a model folder DIR');
+    const format = ctx.values.format as string | undefined;
+    if (!format || !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}${format ? `, got "${format}"` : ''}`);
+    if (typeof ctx.values.out !== 'string') throw new UsageError('--out: give the file (gguf, onnx) or folder (hf) to write');
+    const dtype = (ctx.values.dtype as string | undefined) ?? 'f32';
+    if (dtype !== 'f32' && dtype !== 'f16') throw new UsageError(`--dtype: expected f32 or f16, got "${dtype}"`);
+    const dir = path.resolve(dirArg);
+    const out = path.resolve(ctx.values.out);
+    // The writers replace what is there; only on request, since a typo could name a real folder.
+    if (existsSync(out) && ctx.values.force !== true) throw new StudioError(ErrorCode.Conflict, `--out: ${out} already exists (add --force to replace it)`);
+    const adapterDir = typeof ctx.values.adapter === 'string' ? path.resolve(ctx.values.adapter) : null;
+    asModelError(() => {
+      const adapter = adapterDir ? loadPeftAdapter(adapterDir, readModelConfig(dir)) : undefined;
+      const d = dtype === 'f32' ? 'F32' : 'F16';
+      ctx.info(`Exporting ${dir}${adapterDir ? ` with ${adapterDir} merged` : ''} as ${format} (${dtype})`);
+      if (format === 'gguf') exportGguf(dir, out, { dtype: d, adapter });
+      else if (format === 'onnx') exportOnnx(dir, out, { dtype: d, adapter });
+      else exportHfModel(dir, out, { dtype: d, adapter });
+    });
+    const result: ModelExportResult = { format: format as ModelExportResult['format'], out, dtype, adapter: adapterDir, bytes: sizeOf(out) };
+    return result;
+  },
+  human: (r: ModelExportResult) => `Exported ${r.format} (${r.dtype}${r.adapter ? ', adapter merged' : ''}) to ${r.out}: ${r.bytes.toLocaleString('en-US')} bytes`,
+};
+
+function sizeOf(p: string): number {
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.size;
+  return readdirSync(p).reduce((a, f) => a + statSync(path.join(p, f)).size, 0);
+}

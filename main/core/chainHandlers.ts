@@ -1,0 +1,56 @@
+import type { ChainStatus } from '../api/chainSchemas';
+import { parseOpen } from '../chain/convertArgs';
+import type { DevnetService } from '../chain/devnetService';
+import { listPublications, publicPublication } from '../chain/publicationsRepository';
+import type { PublishingService } from '../chain/publishingService';
+import { sendAsDevAccount } from '../chain/sendAsDevAccount';
+import type { Db } from '../workspace/openDatabase';
+import type { Handlers } from './handlers';
+
+type ChainMethod = Extract<keyof Handlers, `chain.${string}` | `publications.${string}`>;
+
+/**
+ * The chain capability's API handlers. Getters, not values: the open workspace (and so its
+ * devnet) changes when another workspace is opened.
+ */
+export function chainHandlers(deps: { devnet(): DevnetService; publishing(): PublishingService; db(): Db }): Pick<Handlers, ChainMethod> {
+  const explorer = () => deps.devnet().explorer();
+  return {
+    'chain.status': (): ChainStatus => deps.devnet().status(),
+    'chain.start': () => deps.devnet().start(),
+    'chain.stop': () => deps.devnet().stop(),
+    'chain.snapshot': async () => ({ id: await deps.devnet().snapshot() }),
+    'chain.revert': ({ id }) => deps.devnet().revert(id),
+    'chain.reset': () => deps.devnet().reset(),
+    'chain.deploy': () => deps.devnet().redeploy(),
+    'chain.blocks': (p) => explorer().blocks(p),
+    'chain.block': (p) => explorer().block(p),
+    'chain.transaction': ({ hash }) => explorer().transaction(hash),
+    'chain.account': ({ address }) => explorer().account(address),
+    'chain.contracts': () => explorer().contracts(),
+    'chain.read': async ({ contract, functionName, args }) => ({ result: await explorer().read(contract, functionName, args) }),
+    'chain.write': async ({ contract, functionName, args, value, from }) => {
+      const ex = explorer();
+      const out = await sendAsDevAccount(ex, {
+        contract,
+        functionName,
+        args,
+        from,
+        devnetChainId: deps.devnet().devnetChainId,
+        ...(value !== undefined ? { value: parseOpen('value', value) } : {}),
+      });
+      return {
+        hash: out.hash,
+        status: out.receipt.status,
+        blockNumber: Number(out.receipt.blockNumber),
+        gasUsed: Number(out.receipt.gasUsed),
+        result: out.result,
+        events: out.events,
+      };
+    },
+    'chain.logs': (p) => explorer().logs(p),
+    'publications.list': ({ status, limit }) =>
+      listPublications(deps.db(), { ...(status ? { status } : {}), ...(limit ? { limit } : {}) }).map(publicPublication),
+    'publications.publish': (req) => deps.publishing().publish(req),
+  };
+}

@@ -1,0 +1,45 @@
+import crypto from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ErrorCode, StudioError } from '../../api/apiError';
+import { EngineTrainParamsSchema } from '../../api/engineSchemas';
+import { runTraining, TrainingCancelled } from '../../engine/training/runTraining';
+import { defineJobKind } from '../jobKind';
+
+/**
+ * LoRA training on the native engine. The worker runs the whole loop; progress carries the step
+ * and loss, logs the milestones. Checkpoints go to the workspace's runs/<run>/checkpoint after
+ * every `checkpointEvery` steps, so a killed process (job left 'interrupted') or a cancelled job
+ * continues exactly with `resume`.
+ */
+export const engineTrain = defineJobKind({
+  kind: 'engine.train',
+  params: EngineTrainParamsSchema,
+  title: (p) => `Train LoRA r${p.rank} on ${path.basename(p.model)}${p.resume ? ' (resumed)' : ''}`,
+  prepare: (_db, p, workspaceRoot) => {
+    const runs = path.join(workspaceRoot, 'runs');
+    const { resume, ...config } = p;
+    // A bare name means a folder under runs/; the folder name carries the date for people.
+    const runDir = resume
+      ? path.resolve(runs, resume)
+      : path.join(runs, `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${crypto.randomBytes(3).toString('hex')}`);
+    return { config, runDir, resume: Boolean(resume) };
+  },
+  async run(input, ctx) {
+    try {
+      return await runTraining(input.config, input.runDir, input.resume, {
+        progress: (fraction, message) => ctx.progress(fraction, message),
+        log: (level, message) => ctx.log(level, message),
+        // One turn of the event loop lets the cancel message reach the signal.
+        betweenChunks: () => new Promise((resolve) => setImmediate(() => resolve(ctx.signal.aborted))),
+      });
+    } catch (err) {
+      // The run folder is worth naming only once it exists (it holds the checkpoint to resume).
+      const details = existsSync(input.runDir) ? { runDir: input.runDir } : undefined;
+      if (err instanceof TrainingCancelled) throw new StudioError(ErrorCode.Cancelled, err.message, details);
+      if (err instanceof StudioError) throw err;
+      throw new StudioError('TRAINING_FAILED', err instanceof Error ? err.message : String(err), details);
+    }
+  },
+  commit: (_db, result) => result,
+});
