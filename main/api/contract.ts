@@ -28,6 +28,19 @@ import {
   WriteResultSchema,
 } from './chainSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
+import {
+  ConfirmWriteParamsSchema,
+  ConfirmWriteResultSchema,
+  KeyCreateParamsSchema,
+  KeyImportParamsSchema,
+  KeyInfoSchema,
+  NetworkAddParamsSchema,
+  NetworkCheckSchema,
+  NetworkNameSchema,
+  NetworkSchema,
+  PreparedWriteSchema,
+  PrepareWriteParamsSchema,
+} from './networkSchemas';
 
 /**
  * The one API contract. Every method names its params and result schema; every event its
@@ -108,6 +121,33 @@ export const methods = {
   /** Sends one protocol transaction and records it; a revert is recorded as 'failed' and the
    * call fails with CHAIN_REVERTED ({errorName, args, publicationId}). */
   'publications.publish': method(PublishRequestSchema, PublicationSchema),
+
+  // Remote networks and keys (main/chain/networksRepository.ts, keyStore.ts). The local devnet is
+  // always listed as the built-in network "devnet".
+  'networks.list': method(NoParams, z.array(NetworkSchema)),
+  /** Stores the network without contacting it; networks.check does. Fields are named in errors. */
+  'networks.add': method(NetworkAddParamsSchema, NetworkSchema),
+  'networks.remove': method(z.object({ name: NetworkNameSchema }).strict(), NetworkSchema),
+  /** eth_chainId must answer within timeoutMs (default 5000) and equal the network's chain id:
+   * CHAIN_RPC_UNREACHABLE or CHAIN_ID_MISMATCH (details {rpcUrl, expected, reported}) otherwise. */
+  'networks.check': method(
+    z.object({ name: NetworkNameSchema, timeoutMs: z.number().int().min(100).max(60_000).optional() }).strict(),
+    NetworkCheckSchema,
+  ),
+  /** Address and label only: no API ever returns a private key. */
+  'keys.list': method(NoParams, z.array(KeyInfoSchema)),
+  /** A new random key, sealed as a v3 keystore with the passphrase (at least 8 characters). */
+  'keys.create': method(KeyCreateParamsSchema, KeyInfoSchema),
+  'keys.import': method(KeyImportParamsSchema, KeyInfoSchema),
+  /** Forgets the key; its sealed file is moved to keys/removed/. */
+  'keys.remove': method(z.object({ id: z.string().min(1).max(64) }).strict(), KeyInfoSchema),
+  /** Step 1 of a write with a stored key: simulates and estimates, signs nothing. Show the result
+   * (decoded call, fee) and let the user confirm. A revert fails here with CHAIN_REVERTED;
+   * Anvil's dev keys fail with DEV_KEY_REFUSED on every network but the devnet. */
+  'chain.prepareWrite': method(PrepareWriteParamsSchema, PreparedWriteSchema),
+  /** Step 2: unlocks the key (KEY_PASSPHRASE_INCORRECT leaves the prepared write to retry),
+   * re-simulates, signs and sends once; protocol publications are recorded. */
+  'chain.confirmWrite': method(ConfirmWriteParamsSchema, ConfirmWriteResultSchema),
 
   // The model engine. Training is the 'engine.train' job kind (params: EngineTrainParamsSchema
   // in engineSchemas.ts), started with jobs.start.

@@ -7,7 +7,8 @@ import { sendAsDevAccount } from '../chain/sendAsDevAccount';
 import type { Db } from '../workspace/openDatabase';
 import type { Handlers } from './handlers';
 
-type ChainMethod = Extract<keyof Handlers, `chain.${string}` | `publications.${string}`>;
+// Two-step writes with stored keys live in networkHandlers.ts.
+type ChainMethod = Exclude<Extract<keyof Handlers, `chain.${string}` | `publications.${string}`>, 'chain.prepareWrite' | 'chain.confirmWrite'>;
 
 /**
  * The chain capability's API handlers. Getters, not values: the open workspace (and so its

@@ -6,6 +6,10 @@ import type { CallOutcome } from '../api/wire';
 import { ArtifactStore } from '../artifacts/artifactStore';
 import { getArtifact, listArtifacts } from '../artifacts/artifactsRepository';
 import { DevnetService } from '../chain/devnetService';
+import type { KeyEncryptionBackend } from '../chain/keyEncryptionBackend';
+import { KeyStore } from '../chain/keyStore';
+import { PassphraseKeystoreBackend } from '../chain/passphraseKeystoreBackend';
+import { PreparedWriteService } from '../chain/preparedWriteService';
 import { PublishingService } from '../chain/publishingService';
 import { JobRunner } from '../jobs/jobRunner';
 import { formatSettings, parseSettingsText, readSettings, settingsJsonSchema, writeSettings } from '../workspace/settingsStore';
@@ -15,6 +19,7 @@ import { WorkspaceManager, workspaceInfo } from '../workspace/workspaceManager';
 import { chainStatus, engineStatus } from './capabilities';
 import { chainHandlers } from './chainHandlers';
 import { engineHandlers } from './engineHandlers';
+import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { LogBus } from './logBus';
 import type { Handlers } from './handlers';
 import pkg from '../../package.json' with { type: 'json' };
@@ -27,6 +32,8 @@ export interface StudioCoreOptions {
   /** 'auto' starts the workspace's devnet on open (default in serve and electron modes); 'off'
    * leaves it to chain.start (default for embedded use: CLI commands, tests). */
   devnet?: 'auto' | 'off';
+  /** How stored keys are sealed; a passphrase keystore (Web3 Secret Storage v3) by default. */
+  keyBackend?: KeyEncryptionBackend;
 }
 
 type Listener = (event: EventName, data: unknown) => void;
@@ -43,6 +50,8 @@ export class StudioCore {
   private jobs!: JobRunner;
   private devnet!: DevnetService;
   private publishing!: PublishingService;
+  private keys!: KeyStore;
+  private writes!: PreparedWriteService;
   private readonly handlers: Handlers;
 
   private constructor(private readonly opts: StudioCoreOptions) {
@@ -124,6 +133,16 @@ export class StudioCore {
       publication: (p) => this.emit('publication.updated', p),
     });
     this.publishing = new PublishingService(ws.db, this.devnet, (p) => this.emit('publication.updated', p));
+    // Keys sealed with a passphrase (serve mode, CLI). The Electron shell will hand in a
+    // safeStorage backend from main/electron instead (see main/chain/keyEncryptionBackend.ts).
+    this.keys = new KeyStore(ws.db, ws.layout.keys, this.opts.keyBackend ?? new PassphraseKeystoreBackend());
+    this.writes = new PreparedWriteService({
+      db: ws.db,
+      keys: this.keys,
+      network: (name) => resolveNetwork(ws.db, this.devnet, name),
+      devnetChainId: () => this.devnet.devnetChainId,
+      announce: (p) => this.emit('publication.updated', p),
+    });
     const auto = this.opts.devnet ?? (this.opts.mode === 'embedded' ? 'off' : 'auto');
     // In the background: the window and the API are usable while Anvil starts; failures are
     // logged and shown as the chain's 'error' status.
@@ -180,6 +199,7 @@ export class StudioCore {
       'logs.recent': ({ limit }) => this.log.recent(limit),
       ...chainHandlers({ devnet: () => this.devnet, publishing: () => this.publishing, db: () => this.ws.db }),
       ...engineHandlers(),
+      ...networkHandlers({ db: () => this.ws.db, devnet: () => this.devnet, keys: () => this.keys, writes: () => this.writes }),
     };
   }
 }

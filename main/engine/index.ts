@@ -52,3 +52,8 @@ export { trainLora, adapterFromPeftTensors, type TrainLoraOptions, type TrainLor
 export { exportOnnx, type ExportOnnxOptions } from './onnx/exportOnnx';
 export { buildOnnxGraph, ONNX_OPSET, type OnnxLoraInputs } from './onnx/buildOnnxGraph';
 export { saveTrainingCheckpoint, loadTrainingCheckpoint, type TrainingCheckpoint, type OptimizerStateLike } from './training/trainingCheckpoint';
+
+export { modelSpecialIds, type ModelSpecialIds } from './modelSpecialIds';
+export { applyPeftAdapter } from './peft/applyPeftAdapter';
+export { nativeEngineInfo, type NativeEngineInfo } from './native/nativeEngineInfo';
+export { runTraining, readRunConfig, defaultTargets, TrainingCancelled, type TrainingRunConfig, type TrainingRunHooks, type TrainingRunSummary } from './training/runTraining';

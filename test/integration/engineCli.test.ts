@@ -202,6 +202,7 @@ describe('engine through the studio CLI', () => {
     const runs = path.join(home, 'workspaces', 'demo', 'runs');
     // Kill once a checkpoint exists and a few steps ran past it.
     for (;;) {
+      if (child.exitCode !== null) throw new Error(`the training process ended (code ${child.exitCode}) before it could be killed mid-run`);
       const run = fs.existsSync(runs) ? fs.readdirSync(runs)[0] : undefined;
       const metrics = run ? path.join(runs, run, 'metrics.jsonl') : '';
       if (metrics && fs.existsSync(metrics) && fs.readFileSync(metrics, 'utf8').split('\n').length > 25) break;

@@ -4,6 +4,7 @@ import { sendAsDevAccount } from '../../chain/sendAsDevAccount';
 import { UsageError, type Command } from '../command';
 import { formatTable } from '../formatTable';
 import { assertChainId, requireExplorer } from '../chainTarget';
+import { sendWithKey, type KeySendOutput } from '../sendWithKey';
 import { withCore } from '../withCore';
 
 export const chainDeploy: Command = {
@@ -43,12 +44,25 @@ export const chainCall: Command = {
 
 export const chainSend: Command = {
   path: ['chain', 'send'],
-  usage: 'studio chain send CONTRACT FUNCTION [ARGS...] [--value OPEN] [--from N] [--workspace NAME] [--json]',
-  summary: 'Send a protocol transaction from dev account N (local devnet only) and print it decoded',
-  options: { value: { type: 'string' }, from: { type: 'string' } },
+  usage:
+    'studio chain send CONTRACT FUNCTION [ARGS...] [--value AMOUNT] [--from N | --network NAME --key ID [--abi NAME] [--passphrase-file FILE] [--yes]] [--workspace NAME] [--json]',
+  summary: 'Send a protocol transaction from dev account N (devnet only), or with a stored key after showing the call and fee',
+  options: {
+    value: { type: 'string' },
+    from: { type: 'string' },
+    network: { type: 'string' },
+    key: { type: 'string' },
+    abi: { type: 'string' },
+    'passphrase-file': { type: 'string' },
+    yes: { type: 'boolean', default: false },
+  },
   async run(ctx) {
     const [contract, functionName, ...args] = ctx.positionals;
     if (!contract || !functionName) throw new UsageError('chain send needs CONTRACT and FUNCTION, e.g. `studio chain send DatanetRegistry createDatanet ipfs://x 0 --from 1`');
+    if (ctx.values.network !== undefined || ctx.values.key !== undefined) {
+      if (ctx.values.from !== undefined) throw new UsageError('--from picks a dev account; with --network/--key the key signs. Give one or the other.');
+      return sendWithKey(ctx, contract, functionName, args);
+    }
     const from = nonNegativeInt('from', ctx.values.from) ?? 0;
     if (from > 9) throw new UsageError(`--from must be a dev account index 0..9, got ${from}`);
     const { explorer, settings } = requireExplorer(ctx);
@@ -70,8 +84,19 @@ export const chainSend: Command = {
     };
     return result;
   },
-  human: (r: WriteResult) =>
-    [`${r.status} in block ${r.blockNumber}: ${r.hash} (gas ${r.gasUsed})`, `returned ${JSON.stringify(r.result)}`, ...r.events.map(formatEvent)].join('\n'),
+  human: (r: WriteResult | KeySendOutput) => {
+    if ('prepared' in r) {
+      if (!r.sent) return 'Not sent.';
+      const s = r.sent;
+      return [
+        `${s.status} on ${s.network} in block ${s.blockNumber}: ${s.hash} (gas ${s.gasUsed}, fee ${s.fee} wei)`,
+        `returned ${JSON.stringify(s.result)}`,
+        ...s.events.map(formatEvent),
+        ...(s.publication ? [`recorded publication ${s.publication.id} (${s.publication.status})`] : []),
+      ].join('\n');
+    }
+    return [`${r.status} in block ${r.blockNumber}: ${r.hash} (gas ${r.gasUsed})`, `returned ${JSON.stringify(r.result)}`, ...r.events.map(formatEvent)].join('\n');
+  },
 };
 
 function formatEvent(l: DecodedLog): string {

@@ -4,7 +4,9 @@ import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
 import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
 import { generateCommand } from './generateCommand';
 import { jobsList } from './jobsCommands';
+import { keyCreate, keyImport, keyList, keyRemove } from './keyCommands';
 import { modelExport, modelInspect } from './modelCommands';
+import { networkAdd, networkCheck, networkList, networkRemove } from './networkCommands';
 import { serveCommand } from './serveCommand';
 import { trainCommand } from './trainCommand';
 import { workspaceCreate, workspaceInfoCommand, workspaceList } from './workspaceCommands';
@@ -29,6 +31,14 @@ export const commands: Command[] = [
   chainCall,
   chainSend,
   chainLogs,
+  networkList,
+  networkAdd,
+  networkRemove,
+  networkCheck,
+  keyList,
+  keyCreate,
+  keyImport,
+  keyRemove,
   modelInspect,
   modelExport,
   trainCommand,

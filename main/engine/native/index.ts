@@ -33,6 +33,12 @@ export interface NativeModelSpec {
   attentionBias: boolean;
   /** safetensors paths; a sharded model gives several. */
   files: string[];
+  /**
+   * Precision the frozen weights (linear layers, embeddings, LM head) are kept in. Default 'file':
+   * as each tensor is stored (f16/bf16 files stay half size, losslessly). 'f16'/'bf16' on an f32
+   * file halve memory and decoding's memory traffic at the cost of rounding the weights once.
+   */
+  weightDtype?: 'file' | 'f32' | 'f16' | 'bf16';
 }
 
 export interface LoraOptions {
@@ -43,6 +49,8 @@ export interface LoraOptions {
   rslora?: boolean;
   dropout?: number;
   seed?: number;
+  /** recompute each layer's activations during backward instead of keeping them (same gradients, less memory); default false */
+  gradientCheckpointing?: boolean;
 }
 
 export interface TrainBatch {
@@ -58,6 +66,8 @@ export interface TrainBatch {
   normalizer?: number;
   /** false: no LoRA dropout for this call, and the dropout stream does not advance (default true) */
   dropout?: boolean;
+  /** gradient checkpointing for this forwardBackward call (default: the adapter's gradientCheckpointing) */
+  checkpoint?: boolean;
 }
 
 export interface LossResult {
@@ -91,7 +101,7 @@ export interface OptimizerState {
 export interface NativeModel {
   /** logits (batch, seq, vocab) */
   forward(tokens: Int32Array, batch: number, seq: number): Float32Array;
-  info(): { arch: Arch; vocabSize: number; hiddenSize: number; numLayers: number; loraParameters: number; gemmKernel: string; threads: number };
+  info(): { arch: Arch; vocabSize: number; hiddenSize: number; numLayers: number; loraParameters: number; gemmKernel: string; threads: number; weightBytes?: number };
   addLora(options: LoraOptions): void;
   forwardBackward(batch: TrainBatch): LossResult;
   evalLoss(batch: TrainBatch): LossResult;
@@ -141,6 +151,8 @@ export interface GemmOptions {
   B: Float32Array;
   C?: Float32Array;
   kernel?: 'auto' | 'reference' | 'scalar' | 'avx2' | 'avx512';
+  /** B as a frozen model weight kept in this precision (rounded to it), as Model stores weights */
+  bDtype?: 'f32' | 'f16' | 'bf16';
 }
 
 export interface SafetensorsContents {
@@ -159,7 +171,7 @@ export interface NativeEngine {
   /** the projection projectedExampleGrads uses, applied to any vector (the concatenated LoRA gradient in getLoraGrads order) */
   projectVector(v: Float32Array, dim: number, seed?: number): Float32Array;
   /** seconds per call (best of iters) of sgemm on buffers allocated natively */
-  benchGemm(options: { transA: boolean; transB: boolean; M: number; N: number; K: number; iters?: number }): number;
+  benchGemm(options: { transA: boolean; transB: boolean; M: number; N: number; K: number; iters?: number; bDtype?: 'f32' | 'f16' | 'bf16' }): number;
   gemmKernels(): string[];
   gemmKernel(): string;
   setThreads(n: number): void;
@@ -171,12 +183,27 @@ export interface NativeEngine {
 
 let cached: NativeEngine | undefined;
 
-/** Where the addon is looked for: $STUDIO_ENGINE_NATIVE, then native/build/Release/engine.node. */
+const ADDON = path.join('native', 'build', 'Release', 'engine.node');
+
+/**
+ * Where the addon is looked for: $STUDIO_ENGINE_NATIVE, then native/build/Release/engine.node in
+ * the nearest folder above this module that has one. Walking up (rather than a fixed "../../..")
+ * is what lets the same code find it from the sources (main/engine/native/) and from the esbuild
+ * bundles (dist/node/), which sit at different depths below the project root.
+ */
 export function nativeEnginePath(): string {
   const fromEnv = process.env['STUDIO_ENGINE_NATIVE'];
   if (fromEnv) return fromEnv;
   const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, '../../../native/build/Release/engine.node');
+  for (let dir = here; ; ) {
+    const candidate = path.join(dir, ADDON);
+    if (existsSync(candidate)) return candidate;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  // Not built anywhere: name where the sources' build would put it.
+  return path.resolve(here, '../../..', ADDON);
 }
 
 export function loadNativeEngine(): NativeEngine {

@@ -23,6 +23,9 @@ export const engineTrain = defineJobKind({
     const runDir = resume
       ? path.resolve(runs, resume)
       : path.join(runs, `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${crypto.randomBytes(3).toString('hex')}`);
+    // The schema asks for absolute paths; a relative one from an API caller means the core's folder.
+    for (const key of ['model', 'data', 'out'] as const) config[key] = path.resolve(config[key]);
+    if (config.eval) config.eval = path.resolve(config.eval);
     return { config, runDir, resume: Boolean(resume) };
   },
   async run(input, ctx) {

@@ -1,0 +1,67 @@
+import { ErrorCode, StudioError } from '../api/apiError';
+import { DEVNET_NETWORK, type Network } from '../api/networkSchemas';
+import { chainNotRunning } from '../chain/chainErrors';
+import { checkRpc } from '../chain/checkRpc';
+import type { DevnetService } from '../chain/devnetService';
+import type { KeyStore } from '../chain/keyStore';
+import { addNetwork, findNetwork, listNetworks, removeNetwork } from '../chain/networksRepository';
+import type { PreparedWriteService, ResolvedNetwork } from '../chain/preparedWriteService';
+import type { Db } from '../workspace/openDatabase';
+import type { Handlers } from './handlers';
+
+type NetworkMethod = Extract<keyof Handlers, `networks.${string}` | `keys.${string}` | 'chain.prepareWrite' | 'chain.confirmWrite'>;
+
+export interface NetworkDeps {
+  db(): Db;
+  devnet(): DevnetService;
+  keys(): KeyStore;
+  writes(): PreparedWriteService;
+}
+
+/** The built-in local devnet as a network (rpcUrl null while it is stopped). */
+export function devnetNetwork(devnet: DevnetService): Network {
+  const s = devnet.status();
+  return {
+    name: DEVNET_NETWORK,
+    builtIn: true,
+    rpcUrl: s.running ? s.rpcUrl : null,
+    chainId: s.chainId,
+    currencySymbol: s.currencySymbol,
+    contracts: s.contracts,
+    createdAt: null,
+  };
+}
+
+/** A network by name, ready to send to; the devnet only while it runs. */
+export function resolveNetwork(db: Db, devnet: DevnetService, name: string): ResolvedNetwork {
+  if (name === DEVNET_NETWORK) {
+    const n = devnetNetwork(devnet);
+    if (n.rpcUrl === null) throw chainNotRunning();
+    return { ...n, rpcUrl: n.rpcUrl };
+  }
+  const n = findNetwork(db, name);
+  if (!n || n.rpcUrl === null) {
+    throw new StudioError(ErrorCode.NotFound, `No network named "${name}". Known: ${[DEVNET_NETWORK, ...listNetworks(db).map((x) => x.name)].join(', ')}.`);
+  }
+  return { ...n, rpcUrl: n.rpcUrl };
+}
+
+/** Remote networks, keys and two-step writes (see main/chain/preparedWriteService.ts). */
+export function networkHandlers(deps: NetworkDeps): Pick<Handlers, NetworkMethod> {
+  return {
+    'networks.list': () => [devnetNetwork(deps.devnet()), ...listNetworks(deps.db())],
+    'networks.add': (p) => addNetwork(deps.db(), p, deps.devnet().devnetChainId),
+    'networks.remove': ({ name }) => removeNetwork(deps.db(), name),
+    'networks.check': async ({ name, timeoutMs }) => {
+      const n = resolveNetwork(deps.db(), deps.devnet(), name);
+      const r = await checkRpc(n.rpcUrl, n.chainId, timeoutMs);
+      return { name: n.name, rpcUrl: n.rpcUrl, chainId: n.chainId, ...r };
+    },
+    'keys.list': () => deps.keys().list(),
+    'keys.create': ({ label, passphrase }) => deps.keys().create({ label, unlock: { passphrase } }),
+    'keys.import': ({ privateKey, label, passphrase }) => deps.keys().import({ privateKey, label, unlock: { passphrase } }),
+    'keys.remove': ({ id }) => deps.keys().remove(id),
+    'chain.prepareWrite': (p) => deps.writes().prepare(p),
+    'chain.confirmWrite': (p) => deps.writes().confirm(p),
+  };
+}
