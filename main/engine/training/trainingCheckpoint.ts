@@ -1,7 +1,7 @@
 // A training checkpoint that resumes exactly: the adapter in PEFT layout, the optimizer moments
 // (optimizer.safetensors: "m.<peft name>", "v.<peft name>", flat f32), and trainer_state.json
 // (optimizer step count, dropout counter, data position, next step). Written to a temporary
-// folder renamed into place, so a crash leaves the previous checkpoint intact.
+// folder swapped into place, so a crash at any point leaves a complete checkpoint.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSpec } from '../modelConfig';
@@ -40,11 +40,18 @@ export function saveTrainingCheckpoint(dir: string, c: TrainingCheckpoint): void
   writeSafetensors(join(tmp, 'optimizer.safetensors'), moments);
   const state = { version: 1, step: c.step, position: c.position, optimizerStep: c.optimizer.step, dropoutCounter: c.optimizer.dropoutCounter };
   writeFileSync(join(tmp, 'trainer_state.json'), `${JSON.stringify(state, null, 2)}\n`);
-  rmSync(dir, { recursive: true, force: true });
+  // Swap with two renames so some complete checkpoint exists at every instant: `dir`, or
+  // `dir.old` during the gap between them (loadTrainingCheckpoint falls back to it).
+  const old = `${dir}.old`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(dir)) renameSync(dir, old);
   renameSync(tmp, dir);
+  rmSync(old, { recursive: true, force: true });
 }
 
-export function loadTrainingCheckpoint(dir: string, spec: ModelSpec): TrainingCheckpoint {
+export function loadTrainingCheckpoint(checkpointDir: string, spec: ModelSpec): TrainingCheckpoint {
+  // A crash between the two renames of saveTrainingCheckpoint leaves only `dir.old`.
+  const dir = !existsSync(checkpointDir) && existsSync(`${checkpointDir}.old`) ? `${checkpointDir}.old` : checkpointDir;
   const statePath = join(dir, 'trainer_state.json');
   if (!existsSync(statePath)) throw new Error(`${dir}: no trainer_state.json, not a training checkpoint`);
   const state = JSON.parse(readFileSync(statePath, 'utf8')) as { version: number; step: number; position: DataPosition; optimizerStep: number; dropoutCounter: number };

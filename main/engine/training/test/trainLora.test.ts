@@ -2,6 +2,7 @@
 // instruction data, save the adapter in PEFT layout, load it back, and check that the reference
 // forward pass with the loaded adapter computes what the trained engine computes.
 import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTmpDir } from '../../test/tmpDir';
 import { maxAbsDiff } from '../../test/maxAbsDiff';
@@ -76,5 +77,26 @@ describe('exact resume from a checkpoint', () => {
       expect(second.adapter.modules.get(name)!.B.data).toEqual(pair.B.data);
     }
     expect(second.position).toEqual(straight.position);
+  });
+});
+
+describe('checkpoint swap', () => {
+  it('overwrites an older checkpoint, and a crash between the renames still leaves one to load', async () => {
+    const { saveTrainingCheckpoint, loadTrainingCheckpoint } = await import('../trainingCheckpoint');
+    const m = buildTestModel(join(tmp.dir, 'swap'), { family: 'llama' });
+    const engine = loadNativeEngine();
+    const tok = Tokenizer.fromModelDir(m.dir);
+    const records = parseTrainingRecords(DATA);
+    const opts = { targets: ['q_proj'], rank: 2, alpha: 4, steps: 4, batch: 1, seq: 16, seed: 1, eosId: 2, padId: 2, schedule: { lr: 1e-3, kind: 'constant' as const, warmupSteps: 0 } };
+    const a = trainLora(new engine.Model(modelSpecWithFiles(m.dir)), m.spec, tok, records, { ...opts, stopAt: 2 });
+    const b = trainLora(new engine.Model(modelSpecWithFiles(m.dir)), m.spec, tok, records, { ...opts, stopAt: 3 });
+    const ckpt = join(tmp.dir, 'swap-ckpt');
+    saveTrainingCheckpoint(ckpt, a.checkpoint);
+    saveTrainingCheckpoint(ckpt, b.checkpoint);
+    expect(loadTrainingCheckpoint(ckpt, m.spec).step).toBe(b.checkpoint.step);
+    expect(existsSync(`${ckpt}.old`)).toBe(false);
+    // The state a crash right after the first rename leaves behind.
+    renameSync(ckpt, `${ckpt}.old`);
+    expect(loadTrainingCheckpoint(ckpt, m.spec).step).toBe(b.checkpoint.step);
   });
 });
