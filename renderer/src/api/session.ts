@@ -1,6 +1,9 @@
 import { isJobActive } from '../model/jobs';
 import { artifactsStore } from '../stores/artifactsStore';
+import { chainChangedUnder } from '../model/chainStatus';
+import { chainEventsStore } from '../stores/chainEventsStore';
 import { chainStore } from '../stores/chainStore';
+import { publicationsStore } from '../stores/publicationsStore';
 import { jobsStore } from '../stores/jobsStore';
 import { logsStore } from '../stores/logsStore';
 import { settingsStore } from '../stores/settingsStore';
@@ -17,6 +20,7 @@ export async function loadWorkspaceData(): Promise<void> {
     artifactsStore.getState().load(),
     settingsStore.getState().load(),
     chainStore.getState().load(),
+    publicationsStore.getState().load(),
   ]);
 }
 
@@ -34,6 +38,7 @@ export function startSession(): void {
   client.on('log', (entry) => logsStore.getState().append([entry]));
   client.on('workspace.opened', (info) => {
     workspaceStore.getState().setCurrent(info);
+    chainEventsStore.getState().invalidate();
     void loadWorkspaceData();
   });
   client.on('settings.changed', (settings) => settingsStore.getState().changedElsewhere(settings));
@@ -45,9 +50,13 @@ export function startSession(): void {
   // app.info carries the chain's status line: read it again when the devnet changes, and at
   // most once a second while blocks arrive (its label names the latest block).
   client.on('chain.status', (status) => {
+    // A reset, revert, redeploy or restart changes the chain under the event feed: read it again.
+    if (chainChangedUnder(chainStore.getState().status, status)) chainEventsStore.getState().invalidate();
     chainStore.getState().applyStatus(status);
     void workspaceStore.getState().refreshAppInfo();
   });
+  client.on('chain.log', (log) => chainEventsStore.getState().append(log));
+  client.on('publication.updated', (p) => publicationsStore.getState().apply(p));
   let blockRefresh: ReturnType<typeof setTimeout> | null = null;
   client.on('chain.block', (block) => {
     chainStore.getState().applyBlock(block);

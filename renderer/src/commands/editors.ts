@@ -1,5 +1,6 @@
 import type { Artifact } from '../../../main/api/schemas';
 import type { CapabilityId } from '../model/capabilities';
+import { type ChainView, chainTabIcon, chainTabTitle } from '../model/chainViews';
 import { ACTIVITY_META } from '../model/layout';
 import { shortSha } from '../model/format';
 import { workbenchStore } from '../stores/workbenchStore';
@@ -24,4 +25,9 @@ export function openArtifact(artifact: Pick<Artifact, 'sha256' | 'name'>): void 
 export function openCapability(activity: CapabilityId): void {
   const meta = ACTIVITY_META[activity];
   workbenchStore.getState().openTab({ title: meta.title, icon: meta.icon, input: { kind: 'capability', activity } });
+}
+
+/** An explorer tab: a list (blocks, events…) or one block or transaction. */
+export function openChainView(view: ChainView): void {
+  workbenchStore.getState().openTab({ title: chainTabTitle(view), icon: chainTabIcon(view), input: { kind: 'chain', view } });
 }

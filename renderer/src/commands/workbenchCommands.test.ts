@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MENU_COMMANDS } from '../../../main/api/menuCommands';
+import { CHAIN_SECTIONS } from '../model/chainViews';
+import { commandLabel } from '../model/commandRegistry';
 import { parseKeybinding } from '../model/keybinding';
 import { commands } from './registry';
 import { registerWorkbenchCommands } from './workbenchCommands';
@@ -29,5 +31,13 @@ describe('workbench commands', () => {
     for (const id of ['workspace', 'datanets', 'factory', 'playground', 'chain', 'artifacts']) {
       expect(commands.get(`workbench.view.${id}`)).toBeDefined();
     }
+  });
+
+  it('offers the chain explorer and devnet actions in the palette', () => {
+    for (const section of CHAIN_SECTIONS) expect(commandLabel(commands.get(section.command)!)).toBe(`Chain: Open ${section.title}`);
+    for (const id of ['chain.snapshot', 'chain.revertLatest', 'chain.reset', 'chain.events.togglePause', 'chain.events.clear']) {
+      expect(commands.get(id), id).toBeDefined();
+    }
+    expect(commandLabel(commands.get('chain.reset')!)).toBe('Chain: Reset Devnet…');
   });
 });

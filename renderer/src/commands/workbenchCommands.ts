@@ -10,6 +10,7 @@ import { themeStore } from '../stores/themeStore';
 import { toastStore } from '../stores/toastStore';
 import { workbenchStore } from '../stores/workbenchStore';
 import { workspaceStore } from '../stores/workspaceStore';
+import { registerChainCommands } from './chainCommands';
 import { openCapability, openSettings, openWelcome } from './editors';
 import { commands } from './registry';
 
@@ -247,6 +248,8 @@ export function registerWorkbenchCommands(): void {
     icon: 'refresh',
     run: () => chainStore.getState().load(),
   });
+
+  registerChainCommands();
 
   commands.register({
     id: 'jobs.refresh',

@@ -4,6 +4,7 @@ import { activeTab } from '../model/tabs';
 import { workbenchStore } from '../stores/workbenchStore';
 import { ArtifactEditor } from '../views/ArtifactEditor';
 import { CapabilityEditor } from '../views/CapabilityEditor';
+import { ChainEditor } from '../views/ChainEditor';
 import { WelcomeEditor } from '../views/WelcomeEditor';
 import { EditorWatermark } from './EditorWatermark';
 import { TabStrip } from './TabStrip';
@@ -29,6 +30,8 @@ export function EditorArea() {
           </Suspense>
         ) : tab.input.kind === 'artifact' ? (
           <ArtifactEditor key={tab.id} sha256={tab.input.sha256} />
+        ) : tab.input.kind === 'chain' ? (
+          <ChainEditor key={tab.id} view={tab.input.view} />
         ) : (
           <CapabilityEditor activity={tab.input.activity} />
         )}

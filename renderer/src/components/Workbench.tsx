@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { workbenchStore } from '../stores/workbenchStore';
 import { ActivityBar } from './ActivityBar';
 import { CommandPalette } from './CommandPalette';
+import { ConfirmDialog } from './ConfirmDialog';
 import { ConnectionBanner } from './ConnectionBanner';
 import { EditorArea } from './EditorArea';
 import { Panel } from './Panel';
@@ -60,6 +61,7 @@ export function Workbench() {
       <StatusBar />
       <CommandPalette />
       <Toasts />
+      <ConfirmDialog />
     </div>
   );
 }

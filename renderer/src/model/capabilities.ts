@@ -64,12 +64,12 @@ export const CAPABILITIES: Record<CapabilityId, CapabilityDescription> = {
     title: 'Chain',
     summary: 'A local OP Stack devnet (Anvil) with the protocol contracts deployed on it.',
     will: [
-      'Explore blocks, transactions, accounts and decoded protocol events (start, stop and recent blocks are in the side bar now)',
-      'Publish datanets and models on chain; settle contributors’ rewards',
+      'Explore blocks, transactions, accounts, contracts and decoded protocol events (the side bar opens each)',
+      'Publish datanets and models on chain; settle contributors’ rewards (the Publications view lists them)',
       'Point at any OP Stack network through an RPC URL instead',
     ],
     dependsOn: 'chain',
-    missing: 'The chain explorer is not part of this build yet.',
+    missing: 'The explorer works on the local devnet; remote networks are not part of this build yet.',
   },
 };
 

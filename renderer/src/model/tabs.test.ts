@@ -55,4 +55,16 @@ describe('tabs', () => {
     expect(activeTab(s)?.dirty).toBe(true);
     expect(setTabDirty(s, 'settings', true)).toBe(s);
   });
+
+  it('gives an open chain tab the new input instead of a second tab', () => {
+    const accounts = (address?: string) => ({
+      title: 'Accounts',
+      icon: 'account',
+      input: { kind: 'chain' as const, view: address ? { page: 'accounts' as const, address } : { page: 'accounts' as const } },
+    });
+    let s = openTab(openTab(emptyTabs, accounts()), welcome);
+    s = openTab(s, accounts('0xabc'));
+    expect(ids(s)).toEqual(['chain:accounts', 'welcome']);
+    expect(activeTab(s)?.input).toEqual({ kind: 'chain', view: { page: 'accounts', address: '0xabc' } });
+  });
 });

@@ -1,11 +1,13 @@
 import type { CapabilityId } from './capabilities';
+import { type ChainView, chainTabKey } from './chainViews';
 
 /** What a tab shows. Each kind maps to one editor component. */
 export type TabInput =
   | { kind: 'welcome' }
   | { kind: 'settings' }
   | { kind: 'artifact'; sha256: string; name: string }
-  | { kind: 'capability'; activity: CapabilityId };
+  | { kind: 'capability'; activity: CapabilityId }
+  | { kind: 'chain'; view: ChainView };
 
 export interface Tab {
   id: string;
@@ -30,15 +32,22 @@ function tabIdFor(input: TabInput): string {
       return `artifact:${input.sha256}`;
     case 'capability':
       return `capability:${input.activity}`;
+    case 'chain':
+      return chainTabKey(input.view);
     default:
       return input.kind;
   }
 }
 
-/** Opens (or focuses) a tab; a new one goes right after the active tab, as in VS Code. */
+/**
+ * Opens (or focuses) a tab; a new one goes right after the active tab, as in VS Code. An open
+ * tab takes the new input (the Accounts tab asked for another address, say).
+ */
 export function openTab(state: TabsState, tab: Omit<Tab, 'id' | 'dirty'>): TabsState {
   const id = tabIdFor(tab.input);
-  if (state.tabs.some((t) => t.id === id)) return { ...state, activeId: id };
+  if (state.tabs.some((t) => t.id === id)) {
+    return { tabs: state.tabs.map((t) => (t.id === id ? { ...t, title: tab.title, input: tab.input } : t)), activeId: id };
+  }
   const activeIndex = state.tabs.findIndex((t) => t.id === state.activeId);
   const at = activeIndex < 0 ? state.tabs.length : activeIndex + 1;
   const tabs = [...state.tabs.slice(0, at), { ...tab, id, dirty: false }, ...state.tabs.slice(at)];
@@ -63,7 +72,10 @@ export function activateTab(state: TabsState, id: string): TabsState {
 export function cycleTab(state: TabsState, delta: number): TabsState {
   const n = state.tabs.length;
   if (n === 0) return state;
-  const index = Math.max(0, state.tabs.findIndex((t) => t.id === state.activeId));
+  const index = Math.max(
+    0,
+    state.tabs.findIndex((t) => t.id === state.activeId),
+  );
   const next = state.tabs[(((index + delta) % n) + n) % n];
   return next ? { ...state, activeId: next.id } : state;
 }

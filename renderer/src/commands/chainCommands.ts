@@ -1,0 +1,87 @@
+import { CHAIN_SECTIONS } from '../model/chainViews';
+import { chainEventsStore } from '../stores/chainEventsStore';
+import { chainStore } from '../stores/chainStore';
+import { confirmStore } from '../stores/confirmStore';
+import { publicationsStore } from '../stores/publicationsStore';
+import { workbenchStore } from '../stores/workbenchStore';
+import { openChainView } from './editors';
+import { commands } from './registry';
+
+const chain = () => chainStore.getState();
+const runningIdle = () => (chain().status?.running ?? false) && chain().busy === null;
+
+/** Asks first: a reset empties the chain, and confirmed publications on it become 'lost'. */
+export async function confirmAndResetDevnet(): Promise<void> {
+  const ok = await confirmStore.getState().ask({
+    title: 'Reset the local devnet?',
+    message:
+      'This empties the chain: every block, transaction, balance change and event since genesis is gone, and the protocol is deployed again at new addresses. Publications confirmed on it become "lost". Snapshots are forgotten.',
+    confirmLabel: 'Reset devnet',
+    danger: true,
+  });
+  if (ok) await chain().reset();
+}
+
+/** The explorer's commands: a tab for each section, and the devnet's snapshot, revert, reset. */
+export function registerChainCommands(): void {
+  for (const section of CHAIN_SECTIONS) {
+    commands.register({
+      id: section.command,
+      title: `Open ${section.title}`,
+      category: 'Chain',
+      icon: section.icon,
+      run: () => {
+        workbenchStore.getState().showActivity('chain');
+        openChainView({ page: section.page });
+      },
+    });
+  }
+  commands.register({
+    id: 'chain.snapshot',
+    title: 'Take Devnet Snapshot',
+    category: 'Chain',
+    icon: 'device-camera',
+    enabled: runningIdle,
+    run: () => chain().snapshot(),
+  });
+  commands.register({
+    id: 'chain.revertLatest',
+    title: 'Revert Devnet to Latest Snapshot',
+    category: 'Chain',
+    icon: 'history',
+    enabled: () => runningIdle() && chain().snapshots.length > 0,
+    run: async () => {
+      const latest = chain().snapshots[0];
+      if (latest) await chain().revert(latest.id);
+    },
+  });
+  commands.register({
+    id: 'chain.reset',
+    title: 'Reset Devnet…',
+    category: 'Chain',
+    icon: 'trash',
+    enabled: runningIdle,
+    run: confirmAndResetDevnet,
+  });
+  commands.register({
+    id: 'chain.events.togglePause',
+    title: 'Pause or Resume Event Feed',
+    category: 'Chain',
+    icon: 'debug-pause',
+    run: () => chainEventsStore.getState().togglePause(),
+  });
+  commands.register({
+    id: 'chain.events.clear',
+    title: 'Clear Event Feed',
+    category: 'Chain',
+    icon: 'clear-all',
+    run: () => chainEventsStore.getState().clear(),
+  });
+  commands.register({
+    id: 'chain.publications.refresh',
+    title: 'Refresh Publications',
+    category: 'Chain',
+    icon: 'refresh',
+    run: () => publicationsStore.getState().load(),
+  });
+}

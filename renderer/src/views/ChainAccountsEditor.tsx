@@ -1,0 +1,171 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import type { AccountInfo } from '../../../main/api/chainSchemas';
+import { api } from '../api/client';
+import { Codicon } from '../components/Codicon';
+import { addressError } from '../model/abiForms';
+import { DEV_ACCOUNT_ADDRESSES } from '../model/devAccounts';
+import { formatOpen } from '../model/openAmount';
+import { chainStore } from '../stores/chainStore';
+import { AddressText } from './AddressText';
+import { ChainPageHeader } from './ChainPageHeader';
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** One account's facts (chain.account). */
+function AccountCard({ account, symbol }: { account: AccountInfo; symbol: string }) {
+  return (
+    <div className="account-card" data-testid="account-card">
+      <div className="account-card__title">
+        <Codicon name={account.isContract ? 'file-code' : 'account'} />
+        <AddressText address={account.address} label={account.label} full />
+      </div>
+      <dl className="facts facts--compact">
+        <dt>Balance</dt>
+        <dd title={`${account.balance} wei`} data-testid="account-balance">
+          {formatOpen(account.balance, symbol)}
+        </dd>
+        <dt>Nonce</dt>
+        <dd className="mono">{account.nonce}</dd>
+        <dt>Kind</dt>
+        <dd>{account.isContract ? `contract${account.contractName ? ` (${account.contractName})` : ''}` : 'externally owned account'}</dd>
+        <dt>Label</dt>
+        <dd>{account.label ?? <span className="muted">none</span>}</dd>
+      </dl>
+    </div>
+  );
+}
+
+/** The dev accounts with balances and nonces, and a lookup of any address. */
+export function ChainAccountsEditor({ address }: { address: string | undefined }) {
+  const symbol = useStore(chainStore, (s) => s.status?.currencySymbol ?? 'OPEN');
+  const head = useStore(chainStore, (s) => s.status?.block ?? null);
+  const [devAccounts, setDevAccounts] = useState<AccountInfo[] | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [query, setQuery] = useState(address ?? '');
+  const [queryError, setQueryError] = useState<string | null>(null);
+  const [found, setFound] = useState<AccountInfo | null>(null);
+  const [looking, setLooking] = useState(false);
+
+  // Balances move with every block: read the dev accounts again when the head moves.
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      Promise.all(DEV_ACCOUNT_ADDRESSES.map((a) => api().call('chain.account', { address: a })))
+        .then((list) => {
+          if (!live) return;
+          setDevAccounts(list);
+          setListError(null);
+        })
+        .catch((err: unknown) => live && setListError(message(err)));
+    }, 150);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [head]);
+
+  const lookUp = async (text: string) => {
+    const why = addressError(text);
+    setQueryError(why);
+    setFound(null);
+    if (why) return;
+    setLooking(true);
+    try {
+      setFound(await api().call('chain.account', { address: text.trim() }));
+    } catch (err) {
+      setQueryError(message(err));
+    } finally {
+      setLooking(false);
+    }
+  };
+
+  // Another view asked for this address (a click on an address anywhere).
+  useEffect(() => {
+    if (address) {
+      setQuery(address);
+      void lookUp(address);
+    }
+  }, [address]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void lookUp(query);
+  };
+
+  return (
+    <div className="page page--wide" data-testid="chain-accounts">
+      <ChainPageHeader icon="account" title="Accounts" subtitle={`Balances in ${symbol}, the devnet's native currency`} />
+      <form className="inline-form" onSubmit={submit} noValidate>
+        <label className="form__label" htmlFor="account-lookup">
+          Look up an address
+        </label>
+        <input
+          id="account-lookup"
+          className={queryError ? 'input input--wide mono is-invalid' : 'input input--wide mono'}
+          placeholder="0x… (40 hex digits)"
+          value={query}
+          spellCheck={false}
+          autoComplete="off"
+          aria-invalid={queryError !== null}
+          aria-describedby="account-lookup-hint"
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setQueryError(null);
+          }}
+        />
+        <button type="submit" className="button button--secondary" disabled={looking}>
+          {looking ? 'Looking…' : 'Look up'}
+        </button>
+        <div
+          id="account-lookup-hint"
+          className={queryError ? 'form__hint is-error' : 'form__hint'}
+          role={queryError ? 'alert' : undefined}
+          data-testid="account-lookup-hint"
+        >
+          {queryError ?? ''}
+        </div>
+      </form>
+      {found ? <AccountCard account={found} symbol={symbol} /> : null}
+
+      <section className="page__section">
+        <h2>Dev accounts</h2>
+        <p className="muted">
+          Anvil&apos;s ten well-known accounts. Their private keys are public: the app uses them on this local devnet only and refuses them on any other chain.
+        </p>
+        {listError ? (
+          <div className="inline-error inline-error--flush" role="alert">
+            {listError}
+          </div>
+        ) : null}
+        {!devAccounts && !listError ? <div className="progress-line" role="progressbar" aria-label="Loading accounts" /> : null}
+        {devAccounts ? (
+          <table className="table" data-testid="dev-accounts">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Address</th>
+                <th className="num">Balance</th>
+                <th className="num">Nonce</th>
+              </tr>
+            </thead>
+            <tbody>
+              {devAccounts.map((a) => (
+                <tr key={a.address}>
+                  <td className="mono">{a.devAccountIndex ?? '-'}</td>
+                  <td>
+                    <AddressText address={a.address} label={a.label} full />
+                  </td>
+                  <td className="num" title={`${a.balance} wei`}>
+                    {formatOpen(a.balance, symbol, 4)}
+                  </td>
+                  <td className="num mono">{a.nonce}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { useStore } from 'zustand';
+import { formatDecoded, looksLikeAddress, looksLikeHash, shortHex } from '../model/chainFormat';
+import { formatOpen } from '../model/openAmount';
+import { chainStore } from '../stores/chainStore';
+import { AddressText } from './AddressText';
+
+/** One decoded argument or result: addresses labelled and linked, hashes shortened, the rest as JSON. */
+export function DecodedValue({ value }: { value: unknown }) {
+  const symbol = useStore(chainStore, (s) => s.status?.currencySymbol ?? 'OPEN');
+  if (looksLikeAddress(value)) return <AddressText address={value} />;
+  if (looksLikeHash(value)) {
+    return (
+      <span className="mono" title={value}>
+        {shortHex(value, 10, 8)}
+      </span>
+    );
+  }
+  if (typeof value === 'string' && /^\d{10,}$/.test(value)) {
+    // Large integers are mostly wei: say what they are in OPEN, without claiming it.
+    return (
+      <span className="mono" title={`${formatOpen(value, symbol)} if this is an amount in wei`}>
+        {value}
+      </span>
+    );
+  }
+  if (typeof value === 'string')
+    return <span className={/^-?\d+$/.test(value) ? 'mono' : undefined}>{value === '' ? <span className="muted">(empty)</span> : value}</span>;
+  if (typeof value === 'boolean' || typeof value === 'number') return <span className="mono">{String(value)}</span>;
+  if (Array.isArray(value) && value.length === 0) return <span className="mono muted">[]</span>;
+  return <code className="decoded-json">{formatDecoded(value)}</code>;
+}
