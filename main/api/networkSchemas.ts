@@ -60,6 +60,11 @@ export const NetworkCheckSchema = z.object({
   reportedChainId: z.number().int(),
   block: z.number().int(),
   latencyMs: z.number(),
+  /** Publications on this network whose status the check brought up to date (a pending one
+   * left by a crash is confirmed or failed; a confirmed one whose transaction is gone is lost).
+   * Null where the check did not reconcile: the devnet (it does on every start), the CLI's
+   * lock-free `network check`. */
+  publicationsUpdated: z.number().int().nullable(),
 });
 export type NetworkCheck = z.infer<typeof NetworkCheckSchema>;
 

@@ -7,6 +7,10 @@ export const ChainErrorCode = {
   InvalidArgument: 'CHAIN_INVALID_ARGUMENT',
   ChainIdMismatch: 'CHAIN_ID_MISMATCH',
   RpcFailed: 'CHAIN_RPC_FAILED',
+  /** Connection refused, DNS failure or no answer within the timeout. */
+  RpcUnreachable: 'CHAIN_RPC_UNREACHABLE',
+  /** chain.confirmWrite of an unknown, used or expired preparedId. */
+  PreparedExpired: 'CHAIN_PREPARED_EXPIRED',
   DevKeyRefused: 'DEV_KEY_REFUSED',
   StartFailed: 'CHAIN_START_FAILED',
 } as const;

@@ -7,7 +7,8 @@ import type { Publication } from '../api/chainSchemas';
 import type { Db } from '../workspace/openDatabase';
 import { listPublications, updatePublication } from './publicationsRepository';
 
-export async function reconcilePublications(db: Db, client: PublicClient, chainId: number, why: string): Promise<Publication[]> {
+/** `where` names the chain in messages: the devnet, or a remote network (networks.check). */
+export async function reconcilePublications(db: Db, client: PublicClient, chainId: number, why: string, where = 'the devnet'): Promise<Publication[]> {
   const changed: Publication[] = [];
   const open = listPublications(db, { chainId, limit: 100_000 }).filter((p) => p.status === 'confirmed' || p.status === 'pending');
   for (const p of open) {
@@ -46,7 +47,7 @@ export async function reconcilePublications(db: Db, client: PublicClient, chainI
         status: 'lost',
         error: {
           code: 'CHAIN_TX_GONE',
-          message: `Transaction ${p.txHash} is no longer on the devnet (${why}); this publication is not published any more.`,
+          message: `Transaction ${p.txHash} is no longer on ${where} (${why}); this publication is not published any more.`,
           details: { previousStatus: p.status, blockNumber: p.blockNumber },
         },
       }),

@@ -1,7 +1,11 @@
 import { ErrorCode, StudioError } from '../api/apiError';
 import { DEVNET_NETWORK, type Network } from '../api/networkSchemas';
 import { chainNotRunning } from '../chain/chainErrors';
+import type { Address } from 'viem';
+import type { Publication } from '../api/chainSchemas';
+import { ChainExplorer } from '../chain/chainExplorer';
 import { checkRpc } from '../chain/checkRpc';
+import { reconcilePublications } from '../chain/reconcilePublications';
 import type { DevnetService } from '../chain/devnetService';
 import type { KeyStore } from '../chain/keyStore';
 import { addNetwork, findNetwork, listNetworks, removeNetwork } from '../chain/networksRepository';
@@ -16,6 +20,7 @@ export interface NetworkDeps {
   devnet(): DevnetService;
   keys(): KeyStore;
   writes(): PreparedWriteService;
+  announce(p: Publication): void;
 }
 
 /** The built-in local devnet as a network (rpcUrl null while it is stopped). */
@@ -55,7 +60,15 @@ export function networkHandlers(deps: NetworkDeps): Pick<Handlers, NetworkMethod
     'networks.check': async ({ name, timeoutMs }) => {
       const n = resolveNetwork(deps.db(), deps.devnet(), name);
       const r = await checkRpc(n.rpcUrl, n.chainId, timeoutMs);
-      return { name: n.name, rpcUrl: n.rpcUrl, chainId: n.chainId, ...r };
+      // A remote network has no start to reconcile on (the devnet does it on every start): a
+      // check that reached it is when its publications are compared with what it holds.
+      let updated: Publication[] | null = null;
+      if (!n.builtIn) {
+        const client = new ChainExplorer({ rpcUrl: n.rpcUrl, chainId: n.chainId, contracts: n.contracts as Record<string, Address> }).client;
+        updated = await reconcilePublications(deps.db(), client, n.chainId, `checked ${new Date().toISOString()}`, `network ${n.name}`);
+        for (const p of updated) deps.announce(p);
+      }
+      return { name: n.name, rpcUrl: n.rpcUrl, chainId: n.chainId, ...r, publicationsUpdated: updated?.length ?? null };
     },
     'keys.list': () => deps.keys().list(),
     'keys.create': ({ label, passphrase }) => deps.keys().create({ label, unlock: { passphrase } }),

@@ -199,7 +199,13 @@ export class StudioCore {
       'logs.recent': ({ limit }) => this.log.recent(limit),
       ...chainHandlers({ devnet: () => this.devnet, publishing: () => this.publishing, db: () => this.ws.db }),
       ...engineHandlers(),
-      ...networkHandlers({ db: () => this.ws.db, devnet: () => this.devnet, keys: () => this.keys, writes: () => this.writes }),
+      ...networkHandlers({
+        db: () => this.ws.db,
+        devnet: () => this.devnet,
+        keys: () => this.keys,
+        writes: () => this.writes,
+        announce: (p) => this.emit('publication.updated', p),
+      }),
     };
   }
 }

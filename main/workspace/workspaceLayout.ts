@@ -8,6 +8,8 @@ export interface WorkspaceLayout {
   artifacts: string;
   runs: string;
   chain: string;
+  /** Encrypted keys for remote networks (one sealed file per key, 0600); see main/chain/keyStore.ts. */
+  keys: string;
   logs: string;
 }
 
@@ -19,6 +21,7 @@ export function workspaceLayout(root: string): WorkspaceLayout {
     artifacts: path.join(root, 'artifacts'),
     runs: path.join(root, 'runs'),
     chain: path.join(root, 'chain'),
+    keys: path.join(root, 'keys'),
     logs: path.join(root, 'logs'),
   };
 }

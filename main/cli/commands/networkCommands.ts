@@ -110,7 +110,8 @@ export const networkCheck: Command = {
     const n = all.find((x) => x.name === name);
     if (!n) throw new StudioError(ErrorCode.NotFound, `No network named "${name}". Known: ${all.map((x) => x.name).join(', ')}.`);
     if (n.rpcUrl === null) throw chainNotRunning();
-    return { name: n.name, rpcUrl: n.rpcUrl, chainId: n.chainId, ...(await checkRpc(n.rpcUrl, n.chainId, timeoutMs)) };
+    // Lock-free (works beside a running serve), so it leaves publications to the app's check.
+    return { name: n.name, rpcUrl: n.rpcUrl, chainId: n.chainId, ...(await checkRpc(n.rpcUrl, n.chainId, timeoutMs)), publicationsUpdated: null };
   },
   human: (c: NetworkCheck) => `${c.name}: chain ${c.reportedChainId} at ${c.rpcUrl}, block ${c.block} (${c.latencyMs} ms)`,
 };

@@ -1,5 +1,6 @@
 import init from './20261124T2000_init';
 import chain from './20261124T2100_chain';
+import networksKeys from './20261124T2300_networks_keys';
 
 /**
  * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
@@ -9,4 +10,5 @@ import chain from './20261124T2100_chain';
 export const migrations: readonly { id: string; sql: string }[] = [
   { id: '20261124T2000_init', sql: init },
   { id: '20261124T2100_chain', sql: chain },
+  { id: '20261124T2300_networks_keys', sql: networksKeys },
 ];
