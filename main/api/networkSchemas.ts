@@ -80,16 +80,18 @@ export const KeyInfoSchema = z.object({
 });
 export type KeyInfo = z.infer<typeof KeyInfoSchema>;
 
+// Optional at the boundary: the passphrase keystore backend refuses a missing one, the OS-keychain
+// backend of the desktop app needs none.
 const PassphraseSchema = z.string().min(1).max(1024);
 export const KeyLabelSchema = z.string().min(1).max(80);
 
-export const KeyCreateParamsSchema = z.object({ label: KeyLabelSchema.optional(), passphrase: PassphraseSchema }).strict();
+export const KeyCreateParamsSchema = z.object({ label: KeyLabelSchema.optional(), passphrase: PassphraseSchema.optional() }).strict();
 /** The private key is checked without ever being echoed in an error. */
 export const KeyImportParamsSchema = z
   .object({
     privateKey: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, 'a private key: 64 hex digits, optionally after 0x'),
     label: KeyLabelSchema.optional(),
-    passphrase: PassphraseSchema,
+    passphrase: PassphraseSchema.optional(),
   })
   .strict();
 

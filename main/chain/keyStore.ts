@@ -12,6 +12,10 @@ import type { Db } from '../workspace/openDatabase';
 import { devAccountByAddress, isDevAccount } from './devKeys';
 import type { KeyEncryptionBackend, KeyUnlock } from './keyEncryptionBackend';
 import { KeyErrorCode } from './keyErrors';
+import { PassphraseKeystoreBackend } from './passphraseKeystoreBackend';
+
+/** The kind PassphraseKeystoreBackend records. */
+const KEYSTORE_V3 = 'keystore-v3';
 
 interface Row {
   id: string;
@@ -91,7 +95,10 @@ export class KeyStore {
   /** The signing account; throws KEY_PASSPHRASE_INCORRECT on a wrong passphrase. */
   async account(id: string, unlock: KeyUnlock): Promise<PrivateKeyAccount> {
     const row = this.row(id);
-    if (row.backend !== this.backend.kind) {
+    // Keystore files open anywhere given the passphrase (a key made by the CLI works in the
+    // desktop app); an OS-keychain-sealed key opens only with the backend that sealed it.
+    const opener = row.backend === this.backend.kind ? this.backend : row.backend === KEYSTORE_V3 ? new PassphraseKeystoreBackend() : null;
+    if (!opener) {
       throw new StudioError(KeyErrorCode.InvalidKeystore, `Key ${id} was sealed by the ${row.backend} backend, which this process does not have (it has ${this.backend.kind}).`);
     }
     let sealed: string;
@@ -100,15 +107,17 @@ export class KeyStore {
     } catch (err) {
       throw new StudioError(KeyErrorCode.InvalidKeystore, `The sealed file of key ${id} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
     }
-    const account = privateKeyToAccount(await this.backend.open(sealed, unlock));
+    const account = privateKeyToAccount(await opener.open(sealed, unlock));
     if (account.address.toLowerCase() !== row.address.toLowerCase()) {
       throw new StudioError(KeyErrorCode.InvalidKeystore, `The sealed file of key ${id} holds ${account.address}, not the recorded ${row.address}.`);
     }
     return account;
   }
 
-  get needsPassphrase(): boolean {
-    return this.backend.needsPassphrase;
+  /** Whether unlocking key `id` needs a passphrase (keystore files do; keychain-sealed keys don't). */
+  needsPassphrase(id?: string): boolean {
+    if (id === undefined) return this.backend.needsPassphrase;
+    return this.row(id).backend === this.backend.kind ? this.backend.needsPassphrase : true;
   }
 
   private row(id: string): Row {

@@ -4,6 +4,7 @@ import { BrowserWindow, Menu, app, dialog, session, shell } from 'electron';
 import { StudioCore } from '../core/studioCore';
 import { studioHome } from '../workspace/studioHome';
 import { buildAppMenu } from './appMenu';
+import { SafeStorageKeyBackend } from './safeStorageKeyBackend';
 import { EVENT_CHANNEL, bridgeIpc } from './ipcBridge';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './rendererProtocol';
 import { loadWindowState, trackWindowState } from './windowState';
@@ -48,7 +49,9 @@ if (!app.requestSingleInstanceLock()) {
     serveRenderer(rendererDir);
 
     try {
-      core = StudioCore.open({ home: studioHome(), mode: 'electron' });
+      // Keys are sealed by the OS keychain when it is a real one; otherwise by passphrase.
+      const keyBackend = (await SafeStorageKeyBackend.usable()) ? new SafeStorageKeyBackend() : undefined;
+      core = StudioCore.open({ home: studioHome(), mode: 'electron', ...(keyBackend ? { keyBackend } : {}) });
     } catch (err) {
       dialog.showErrorBox('Attribution Studio cannot open its workspace', (err as Error).message);
       app.quit();

@@ -145,6 +145,20 @@ describe('KeyStore', () => {
     expect(fs.readdirSync(ws.layout.keys).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('refuses to seal without a passphrase, storing nothing', async () => {
+    const before = store.list().length;
+    await expect(store.create({ label: 'no pass', unlock: {} })).rejects.toThrow(/passphrase/);
+    expect(store.list()).toHaveLength(before);
+  });
+
+  it('opens a keystore-v3 key even when this process seals new keys with another backend', async () => {
+    const made = await store.create({ label: 'made by the CLI', unlock: { passphrase: 'long enough' } });
+    const keychain = { kind: 'os-keychain-test', needsPassphrase: false, seal: async () => '{}', open: async () => '0x' as const };
+    const other = new KeyStore(ws.db, ws.layout.keys, keychain);
+    expect(other.needsPassphrase(made.id)).toBe(true);
+    expect((await other.account(made.id, { passphrase: 'long enough' })).address).toBe(made.address);
+  });
+
   it('says which passphrase is wrong, which file was changed, and never echoes a bad private key', async () => {
     const info = await store.create({ label: 'fresh', unlock: { passphrase: 'long enough' } });
     expect(await codeOf(store.account(info.id, { passphrase: 'not the one' }))).toBe('KEY_PASSPHRASE_INCORRECT');
