@@ -7,6 +7,8 @@
         "src/safetensors.cpp",
         "src/threadpool.cpp",
         "src/gemm.cpp",
+        "src/gemv.cpp",
+        "src/weightmatrix.cpp",
         "src/ops.cpp",
         "src/lora.cpp",
         "src/adamw.cpp",

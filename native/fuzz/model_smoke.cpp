@@ -111,6 +111,9 @@ void exercise(const ModelSpec& s, const std::vector<std::string>& targets) {
   m.projectedExampleGrads(tb, 70, 3);
   m.releaseTrainingBuffers();
   m.forwardBackward(tb);
+  tb.checkpoint = 1;  // gradient checkpointing: recompute each layer in backward
+  m.forwardBackward(tb);
+  tb.checkpoint = -1;
   std::vector<int32_t> badTgt = tgt;
   badTgt[3] = s.vocabSize;
   tb.targets = badTgt.data();
@@ -126,10 +129,14 @@ int main() {
       g.arch = Arch::Gpt2; g.vocabSize = 53; g.hiddenSize = 24; g.numLayers = 2; g.numHeads = 3; g.numKvHeads = 3; g.headDim = 8;
       g.intermediateSize = 40; g.maxPositions = 16;
       exercise(g, {"c_attn", "c_proj", "c_fc"});
+      g.weightStorage = WeightStorage::F16;  // half-precision panels: decode, prefill, training
+      exercise(g, {"c_attn", "c_proj", "c_fc"});
       ModelSpec l;
       l.arch = Arch::Llama; l.vocabSize = 61; l.hiddenSize = 20; l.numLayers = 2; l.numHeads = 6; l.numKvHeads = 2; l.headDim = 6;
       l.intermediateSize = 28; l.maxPositions = 16; l.attentionBias = true; l.tieWordEmbeddings = false;
       l.ropeScaling.enabled = true; l.ropeScaling.factor = 8; l.ropeScaling.originalMaxPositions = 8;
+      exercise(l, {"q", "k", "v", "o", "gate", "up", "down"});
+      l.weightStorage = WeightStorage::BF16;
       exercise(l, {"q", "k", "v", "o", "gate", "up", "down"});
     }
   } catch (const std::exception& e) {

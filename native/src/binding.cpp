@@ -119,6 +119,16 @@ ModelSpec parseSpec(Napi::Env env, const Napi::Object& o) {
   }
   s.tieWordEmbeddings = getBool(env, o, "tieWordEmbeddings", ctx);
   s.attentionBias = getBool(env, o, "attentionBias", ctx);
+  // optional: precision of the frozen weights in memory (default: as the files store them)
+  Napi::Value wd = o.Get("weightDtype");
+  if (!wd.IsUndefined() && !wd.IsNull()) {
+    std::string d = wd.IsString() ? wd.As<Napi::String>().Utf8Value() : "";
+    if (d == "f32") s.weightStorage = WeightStorage::F32;
+    else if (d == "f16") s.weightStorage = WeightStorage::F16;
+    else if (d == "bf16") s.weightStorage = WeightStorage::BF16;
+    else if (d == "file") s.weightStorage = WeightStorage::File;
+    else typeError(env, "model spec: 'weightDtype' must be 'f32', 'f16', 'bf16' or 'file'");
+  }
   return s;
 }
 
@@ -178,6 +188,20 @@ Napi::Value ReadSafetensorsHeader(const Napi::CallbackInfo& info) {
 
 // --- GEMM, threads, peak -------------------------------------------------------------------
 
+// Optional 'bDtype' of gemm/benchGemm: B is then a frozen weight (WeightMatrix, the layout and
+// precision the model keeps its weights in: 'f32', 'f16', 'bf16'); without it B is a plain array.
+bool getBDtype(Napi::Env env, const Napi::Object& o, const char* ctx, Dtype& out) {
+  Napi::Value v = o.Get("bDtype");
+  if (v.IsUndefined()) return false;
+  std::string d = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+  if (d == "f32") out = Dtype::F32;
+  else if (d == "f16") out = Dtype::F16;
+  else if (d == "bf16") out = Dtype::BF16;
+  else typeError(env, std::string(ctx) + ": bDtype must be 'f32', 'f16' or 'bf16'");
+  return true;
+}
+
+
 Napi::Value Gemm(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   GUARD_BEGIN
@@ -195,13 +219,19 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   }
   std::string kernel = o.Get("kernel").IsString() ? o.Get("kernel").As<Napi::String>().Utf8Value() : "auto";
   int lda = ta ? M : K, ldb = tb ? K : N;
+  Dtype bt = Dtype::F32;
+  const bool weight = getBDtype(env, o, ctx, bt);
+  if (kernel == "reference" && weight) typeError(env, "gemm: the reference kernel takes a plain B only (no bDtype)");
+  WeightMatrix Wm;
+  if (weight) Wm = WeightMatrix::fromRowMajor(B.Data(), tb ? N : K, tb ? K : N, bt);
   if (kernel == "reference") {
     sgemmReference(ta, tb, M, N, K, alpha, A.Data(), lda, B.Data(), ldb, beta, C.data(), N);
   } else {
     std::string before = gemmKernel();
     if (!setGemmKernel(kernel.c_str())) throw Napi::Error::New(env, "gemm: kernel '" + kernel + "' is not available on this CPU");
     try {
-      sgemm(ta, tb, M, N, K, alpha, A.Data(), lda, B.Data(), ldb, beta, C.data(), N);
+      if (weight) sgemmW(ta, tb, M, N, K, alpha, A.Data(), lda, Wm, beta, C.data(), N);
+      else sgemm(ta, tb, M, N, K, alpha, A.Data(), lda, B.Data(), ldb, beta, C.data(), N);
     } catch (...) {
       setGemmKernel(before.c_str());
       throw;
@@ -224,13 +254,21 @@ Napi::Value BenchGemm(const Napi::CallbackInfo& info) {
   int iters = int(getNumberOr(env, o, "iters", 3, ctx));
   if (M <= 0 || N <= 0 || K <= 0 || double(M) * K > 4e8 || double(K) * N > 4e8 || double(M) * N > 4e8 || iters < 1)
     typeError(env, "benchGemm: sizes out of range");
+  Dtype bt = Dtype::F32;
+  const bool weight = getBDtype(env, o, ctx, bt);
   std::vector<float> A(size_t(M) * K), B(size_t(K) * N), C(size_t(M) * N);
   for (size_t i = 0; i < A.size(); ++i) A[i] = float(int(i % 17) - 8) * 0.01f;
   for (size_t i = 0; i < B.size(); ++i) B[i] = float(int(i % 13) - 6) * 0.01f;
+  WeightMatrix Wm;
+  if (weight) {
+    Wm = WeightMatrix::fromRowMajor(B.data(), tb ? N : K, tb ? K : N, bt);
+    B = std::vector<float>();
+  }
   double best = 1e30;
   for (int it = 0; it < iters; ++it) {
     auto t0 = std::chrono::steady_clock::now();
-    sgemm(ta, tb, M, N, K, 1.f, A.data(), ta ? M : K, B.data(), tb ? K : N, 0.f, C.data(), N);
+    if (weight) sgemmW(ta, tb, M, N, K, 1.f, A.data(), ta ? M : K, Wm, 0.f, C.data(), N);
+    else sgemm(ta, tb, M, N, K, 1.f, A.data(), ta ? M : K, B.data(), tb ? K : N, 0.f, C.data(), N);
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   return Napi::Number::New(env, best);
@@ -325,7 +363,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
       paths.push_back(fa.Get(i).As<Napi::String>().Utf8Value());
     }
     if (paths.empty()) typeError(env, "model spec: 'files' is empty");
-    model_ = std::make_unique<Model>(spec, loadSafetensorsFiles(paths));
+    model_ = std::make_unique<Model>(spec, loadSafetensorsFilesLazy(paths));  // tensors read one at a time
     GUARD_END
   }
 
@@ -358,6 +396,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     for (auto& p : model_->loraParams()) lora += double(p.value->size());
     o.Set("loraParameters", lora);
     o.Set("gemmKernel", gemmKernel());
+    o.Set("weightBytes", double(model_->weightBytes()));
     o.Set("threads", threadCount());
     return o;
   }
@@ -380,6 +419,11 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     c.rslora = o.Get("rslora").IsBoolean() && o.Get("rslora").As<Napi::Boolean>().Value();
     c.dropout = float(getNumberOr(env, o, "dropout", 0, ctx));
     c.seed = uint64_t(getNumberOr(env, o, "seed", 0, ctx));
+    Napi::Value gc = o.Get("gradientCheckpointing");
+    if (!gc.IsUndefined()) {
+      if (!gc.IsBoolean()) typeError(env, "addLora: 'gradientCheckpointing' must be a boolean");
+      c.gradientCheckpointing = gc.As<Napi::Boolean>().Value();
+    }
     model_->addLora(c);
     return env.Undefined();
     GUARD_END
@@ -400,6 +444,11 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     if (!d.IsUndefined()) {
       if (!d.IsBoolean()) typeError(env, std::string(ctx) + ": 'dropout' must be a boolean");
       b.dropout = d.As<Napi::Boolean>().Value();
+    }
+    Napi::Value ck = o.Get("checkpoint");
+    if (!ck.IsUndefined()) {
+      if (!ck.IsBoolean()) typeError(env, std::string(ctx) + ": 'checkpoint' must be a boolean");
+      b.checkpoint = ck.As<Napi::Boolean>().Value() ? 1 : 0;
     }
     return b;
   }

@@ -13,10 +13,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "gemv.h"
 #include "threadpool.h"
 
 namespace engine {
@@ -25,7 +27,7 @@ namespace {
 
 // Cache blocking: a KC x NR panel of B (32 KB at NR=32) stays in L1, an MC x KC block of A in L2,
 // a KC x NC block of B in L3.
-constexpr int KC = 256;
+constexpr int KC = kGemmKC;
 constexpr int MC = 96;   // multiple of every MR below
 constexpr int NC = 3072;
 
@@ -189,6 +191,105 @@ void packBPanel(const Kernel& kr, bool transB, const float* B, int ldb, int p0, 
     }
 }
 
+// Packs op(B)[p0:p0+kc, j0:j0+cols] from a WeightMatrix (values widened to f32), zero-padded
+// columns. transB: op(B) = Wᵀ with W (N,K), so B(k,j) = W(j,k): 16-value runs of one panel row
+// are contiguous. Otherwise op(B) = W with W (K,N): B(k,j) = W(k,j), stride 16 along j.
+#if ENGINE_X86
+// In-register transpose of a 16x16 tile: r[i] lane c -> r[c] lane i (64 shuffles).
+__attribute__((target("avx512f"), always_inline)) inline void transpose16(__m512 r[16]) {
+  __m512 t[16], u[16];
+  for (int p = 0; p < 8; ++p) {  // rows paired: 128-bit lane L then holds columns 4L..4L+3
+    t[2 * p] = _mm512_unpacklo_ps(r[2 * p], r[2 * p + 1]);
+    t[2 * p + 1] = _mm512_unpackhi_ps(r[2 * p], r[2 * p + 1]);
+  }
+  for (int q = 0; q < 4; ++q) {  // u[4q+c], lane L: column 4L+c of rows 4q..4q+3
+    const __m512d a = _mm512_castps_pd(t[4 * q]), b = _mm512_castps_pd(t[4 * q + 1]);
+    const __m512d c = _mm512_castps_pd(t[4 * q + 2]), d = _mm512_castps_pd(t[4 * q + 3]);
+    u[4 * q + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+    u[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    u[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+    u[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  for (int c = 0; c < 4; ++c) {  // 4x4 transpose of 128-bit lanes across u[c], u[4+c], u[8+c], u[12+c]
+    const __m512 v0 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x44), v1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xEE);
+    const __m512 v2 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x44), v3 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xEE);
+    r[c] = _mm512_shuffle_f32x4(v0, v2, 0x88);
+    r[4 + c] = _mm512_shuffle_f32x4(v0, v2, 0xDD);
+    r[8 + c] = _mm512_shuffle_f32x4(v1, v3, 0x88);
+    r[12 + c] = _mm512_shuffle_f32x4(v1, v3, 0xDD);
+  }
+}
+
+// 16 stored values of type T from element `off`, widened (one load, one conversion).
+template <Dtype T>
+__attribute__((target("avx512f"), always_inline)) inline __m512 load16w(const void* base, size_t off) {
+  if (T == Dtype::F32) return _mm512_loadu_ps(static_cast<const float*>(base) + off);
+  const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const uint16_t*>(base) + off));
+  return T == Dtype::F16 ? _mm512_cvtph_ps(h) : _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+
+template <Dtype T>
+__attribute__((target("avx512f"))) void widen16Avx512(const void* base, size_t off, float* dst) {
+  _mm512_storeu_ps(dst, load16w<T>(base, off));
+}
+
+// Input-gradient products (op(B) = W, W (K,N)): for 16 k's of one panel and a column j, the 16
+// values are contiguous; 16 columns at a time are transposed in registers into packed rows.
+// p0 + k0 must be a multiple of 16; writes packed rows [k0, k0+16) of an NR-wide panel.
+template <Dtype T>
+__attribute__((target("avx512f"))) void packNoTrans16Avx512(const WeightMatrix& W, int p0, int k0, int j0, int NR, float* dst) {
+  const void* base = W.data();
+  const size_t panelBase = size_t((p0 + k0) / kPanel) * W.cols;
+  for (int s = 0; s < NR; s += kPanel) {
+    __m512 r[16];
+    for (int q = 0; q < 16; ++q) r[q] = load16w<T>(base, (panelBase + j0 + s + q) * kPanel);  // W(p0+k0.., j0+s+q)
+    transpose16(r);  // r[kk] lane q = W(p0+k0+kk, j0+s+q)
+    for (int kk = 0; kk < 16; ++kk) _mm512_storeu_ps(dst + size_t(k0 + kk) * NR + s, r[kk]);
+  }
+}
+#endif
+
+template <Dtype T>
+void packWeightPanel(const Kernel& kr, bool transB, const WeightMatrix& W, int p0, int kc, int j0, int cols, float* dst) {
+  const int NR = kr.NR;
+  const void* base = W.data();
+#if ENGINE_X86
+  // Forward products (transB) with whole 16-row panels: every 16 packed values of a k are one
+  // contiguous panel row.
+  static const bool avx512 = cpuHas("avx512");
+  if (transB && avx512 && NR % kPanel == 0 && j0 % kPanel == 0 && cols == NR) {
+    for (int k = 0; k < kc; ++k)
+      for (int s = 0; s < NR / kPanel; ++s)
+        widen16Avx512<T>(base, (size_t(j0 / kPanel + s) * W.cols + p0 + k) * kPanel, dst + k * NR + s * kPanel);
+    return;
+  }
+  int kDone = 0;
+  if (!transB && avx512 && NR % kPanel == 0 && cols == NR && p0 % kPanel == 0) {
+    for (; kDone + kPanel <= kc; kDone += kPanel) packNoTrans16Avx512<T>(W, p0, kDone, j0, NR, dst);
+  }
+#else
+  int kDone = 0;
+#endif
+  for (int k = kDone; k < kc; ++k) {
+    float* d = dst + k * NR;
+    if (transB) {
+      for (int j = 0; j < cols; ++j) d[j] = loadAsFloat(base, T, WeightMatrix::index(j0 + j, p0 + k, W.cols));
+    } else {
+      const size_t rowBase = WeightMatrix::index(p0 + k, 0, W.cols);
+      for (int j = 0; j < cols; ++j) d[j] = loadAsFloat(base, T, rowBase + size_t(j0 + j) * kPanel);
+    }
+    for (int j = cols; j < NR; ++j) d[j] = 0.f;
+  }
+}
+
+void packWeight(const Kernel& kr, bool transB, const WeightMatrix& W, int p0, int kc, int j0, int cols, float* dst) {
+  switch (W.dtype) {
+    case Dtype::F32: return packWeightPanel<Dtype::F32>(kr, transB, W, p0, kc, j0, cols, dst);
+    case Dtype::F16: return packWeightPanel<Dtype::F16>(kr, transB, W, p0, kc, j0, cols, dst);
+    case Dtype::BF16: return packWeightPanel<Dtype::BF16>(kr, transB, W, p0, kc, j0, cols, dst);
+  }
+}
+
 // Decoding multiplies a handful of rows by a weight stored (N,K): packing the whole weight for
 // them would triple the memory traffic of a memory-bound step. This path reads each weight row
 // once and reproduces the micro-kernels' arithmetic exactly: per output, one multiply-add chain
@@ -224,6 +325,39 @@ inline void smallMBody(int M, int j0, int j1, int K, float alpha, const float* A
   }
 }
 
+#if ENGINE_X86
+// smallMBody's arithmetic for one row of A against 16 rows of a row-major B at a time (attention
+// scores Q·Kᵀ over the KV cache while decoding): 16x16 tiles of B are transposed in registers so
+// one vector holds 16 outputs' values at one k; rows past `valid` read as 0 and are not stored.
+__attribute__((target("avx512f"))) void smallMAvx512(int M, int j0, int j1, int K, float alpha, const float* A, int lda,
+                                                     const float* B, int ldb, bool scaled, float* C, int ldc) {
+  const __m512 al = _mm512_set1_ps(alpha);
+  for (int i = 0; i < M; ++i) {
+    const float* a = A + size_t(i) * lda;
+    for (int j = j0; j < j1; j += 16) {
+      const int valid = std::min(16, j1 - j);
+      const __mmask16 rows = __mmask16((1u << valid) - 1);
+      for (int p0 = 0; p0 < K; p0 += KC) {
+        const int pEnd = std::min(K, p0 + KC);
+        __m512 acc = _mm512_setzero_ps();
+        for (int k = p0; k < pEnd; k += 16) {
+          const int kn = std::min(16, pEnd - k);
+          const __mmask16 km = __mmask16((1u << kn) - 1);
+          __m512 r[16];
+          for (int q = 0; q < 16; ++q) r[q] = q < valid ? _mm512_maskz_loadu_ps(km, B + size_t(j + q) * ldb + k) : _mm512_setzero_ps();
+          transpose16(r);  // r[kk] lane q = B[j+q][k+kk]
+          for (int kk = 0; kk < kn; ++kk) acc = _mm512_fmadd_ps(_mm512_set1_ps(a[k + kk]), r[kk], acc);
+        }
+        float* c = C + size_t(i) * ldc + j;
+        __m512 v = _mm512_mul_ps(al, acc);
+        if (scaled || p0 > 0) v = _mm512_add_ps(_mm512_maskz_loadu_ps(rows, c), v);
+        _mm512_mask_storeu_ps(c, rows, v);
+      }
+    }
+  }
+}
+#endif
+
 void smallMPlain(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
   smallMBody<false>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
 }
@@ -237,10 +371,55 @@ void smallMFused(int M, int j0, int j1, int K, float alpha, const float* A, int 
 }
 #endif
 
+// A few rows times a plain row-major B (K,N) (attention's P·V while decoding): per output the
+// micro-kernel's chain over k per KC block, vectorised across the contiguous columns of B.
+template <bool FUSED>
+inline void smallMNBody(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb,
+                        bool scaled, float* C, int ldc) {
+  constexpr int U = 64;
+  for (int i = 0; i < M; ++i) {
+    const float* a = A + size_t(i) * lda;
+    for (int j = j0; j < j1; j += U) {
+      const int u = std::min(U, j1 - j);
+      for (int p0 = 0; p0 < K; p0 += KC) {
+        const int kc = std::min(KC, K - p0);
+        float acc[U] = {0};
+        for (int k = p0; k < p0 + kc; ++k) {
+          const float av = a[k];
+          const float* b = B + size_t(k) * ldb + j;
+          for (int q = 0; q < u; ++q) acc[q] = FUSED ? __builtin_fmaf(av, b[q], acc[q]) : acc[q] + av * b[q];
+        }
+        const bool accumulate = scaled || p0 > 0;
+        for (int q = 0; q < u; ++q) {
+          float v = alpha * acc[q];
+          float& c = C[size_t(i) * ldc + j + q];
+          c = accumulate ? c + v : v;
+        }
+      }
+    }
+  }
+}
+
+void smallMNPlain(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
+  smallMNBody<false>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
+}
+#if ENGINE_X86
+__attribute__((target("avx2,fma"))) void smallMNFused(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
+  smallMNBody<true>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
+}
+#else
+void smallMNFused(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
+  smallMNBody<false>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);  // never chosen: only the scalar kernel exists here
+}
+#endif
+
 }  // namespace
 
-void sgemm(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
-           const float* B, int ldb, float beta, float* C, int ldc) {
+namespace {
+
+// The blocked driver: B is either a plain f32 array (B, ldb) or a WeightMatrix (W).
+void gemmDriver(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
+                const float* B, int ldb, const WeightMatrix* W, float beta, float* C, int ldc) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     for (int i = 0; i < M; ++i)
@@ -256,11 +435,37 @@ void sgemm(bool transA, bool transB, int M, int N, int K, float alpha, const flo
       for (int j = 0; j < N; ++j) C[size_t(i) * ldc + j] *= beta;
     scaled = true;
   }
-  if (!transA && transB && M <= 4) {
+  if (W && !transA && transB && M <= kGemvMaxRows) {
+    // Decoding with a frozen weight: stream its panels once (gemv.h), 4 panels (64 outputs) a task.
+    const GemvPath path = gemvPathFor(kr.name);
+    const int panels = W->panels(), per = 4;
+    pool().run((panels + per - 1) / per, [&](int64_t t, int) {
+      const int q0 = int(t) * per;
+      gemvPanels(M, q0, std::min(panels, q0 + per), alpha, A, lda, *W, scaled, C, ldc, path);
+    });
+    return;
+  }
+  if (!W && !transA && !transB && M <= 4) {
     const bool fused = &kr != &kScalar;
+    const int chunk = 256;
+    pool().run((N + chunk - 1) / chunk, [&](int64_t t, int) {
+      int j0 = int(t) * chunk, j1 = std::min(N, j0 + chunk);
+      if (fused) smallMNFused(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
+      else smallMNPlain(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
+    });
+    return;
+  }
+  if (!W && !transA && transB && M <= 4) {
+    const bool fused = &kr != &kScalar;
+#if ENGINE_X86
+    static const bool avx512 = cpuHas("avx512");
+#endif
     const int chunk = 64;
     pool().run((N + chunk - 1) / chunk, [&](int64_t t, int) {
       int j0 = int(t) * chunk, j1 = std::min(N, j0 + chunk);
+#if ENGINE_X86
+      if (fused && avx512) return smallMAvx512(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
+#endif
       if (fused) smallMFused(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
       else smallMPlain(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
     });
@@ -292,7 +497,10 @@ void sgemm(bool transA, bool transB, int M, int N, int K, float alpha, const flo
           packA(kr, transA, A, lda, i0, std::min(MC, M - i0), p0, kc, Apack + size_t(i0) * kc);
         } else {
           int jp = int(t) - mblocks;
-          packBPanel(kr, transB, B, ldb, p0, kc, j0 + jp * NR, std::min(NR, nc - jp * NR), Bpack + size_t(jp) * NR * kc);
+          const int cols = std::min(NR, nc - jp * NR);
+          float* dst = Bpack + size_t(jp) * NR * kc;
+          if (W) packWeight(kr, transB, *W, p0, kc, j0 + jp * NR, cols, dst);
+          else packBPanel(kr, transB, B, ldb, p0, kc, j0 + jp * NR, cols, dst);
         }
       });
       // Tasks are (row block, group of column panels); each writes its own part of C.
@@ -317,6 +525,22 @@ void sgemm(bool transA, bool transB, int M, int N, int K, float alpha, const flo
       });
     }
   }
+}
+
+}  // namespace
+
+void sgemm(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
+           const float* B, int ldb, float beta, float* C, int ldc) {
+  gemmDriver(transA, transB, M, N, K, alpha, A, lda, B, ldb, nullptr, beta, C, ldc);
+}
+
+void sgemmW(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
+            const WeightMatrix& W, float beta, float* C, int ldc) {
+  const bool ok = transB ? (W.rows == N && W.cols == K) : (W.rows == K && W.cols == N);
+  if (!ok)
+    throw std::runtime_error("sgemmW: weight is (" + std::to_string(W.rows) + "," + std::to_string(W.cols) + "), product needs " +
+                             (transB ? "(N,K) = (" + std::to_string(N) + "," + std::to_string(K) : "(K,N) = (" + std::to_string(K) + "," + std::to_string(N)) + ")");
+  gemmDriver(transA, transB, M, N, K, alpha, A, lda, nullptr, 0, &W, beta, C, ldc);
 }
 
 void sgemmReference(bool transA, bool transB, int M, int N, int K, float alpha, const float* A,

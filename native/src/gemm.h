@@ -12,11 +12,22 @@
 // the same order whatever the thread count or the matrix size, so results are deterministic and a
 // row computed alone (decoding one token) equals the same row computed in a batch.
 #pragma once
+#include "weightmatrix.h"
 
 namespace engine {
 
+// Depth of a k block: each output sums its products in chains of this many (see gemv.h).
+constexpr int kGemmKC = 256;
+
 void sgemm(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
            const float* B, int ldb, float beta, float* C, int ldc);
+
+// The same with B a frozen weight (weightmatrix.h, f32/f16/bf16 panels): op(B) = Wᵀ with W (N,K)
+// when transB (forward, Y = X·Wᵀ), else W with W (K,N) (input gradient, dX = dY·W). Values are
+// widened exactly while packing, or streamed once for at most kGemvMaxRows rows (gemv.h), so the
+// result equals sgemm on the widened row-major values, bit for bit.
+void sgemmW(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
+            const WeightMatrix& W, float beta, float* C, int ldc);
 
 // The obvious triple loop, for tests.
 void sgemmReference(bool transA, bool transB, int M, int N, int K, float alpha, const float* A,

@@ -8,14 +8,14 @@ void loadGpt2Weights(Model& m, std::map<std::string, Tensor>& t) {
   const ModelSpec& s = m.spec();
   const int C = s.hiddenSize, I = s.intermediateSize, V = s.vocabSize, P = s.maxPositions;
   const std::string pre = hasTensor(t, "transformer.wte.weight") ? "transformer." : "";
-  m.wte = takeTensor(t, pre + "wte.weight", {V, C});
+  m.wte = takeWeight(t, pre + "wte.weight", V, C, s.weightStorage);
   m.wpe = takeTensor(t, pre + "wpe.weight", {P, C});
   auto conv = [&](Linear& L, const std::string& name, const std::string& kind, int in, int out, const std::string& peft) {
     L.kind = kind;
     L.peftName = peft;
     L.in = in;
     L.out = out;
-    L.W = transposed(takeTensor(t, pre + name + ".weight", {in, out}), in, out);
+    L.W = takeWeight(t, pre + name + ".weight", out, in, s.weightStorage, true);
     L.bias = takeTensor(t, pre + name + ".bias", {out});
   };
   m.layers.resize(size_t(s.numLayers));
@@ -35,7 +35,7 @@ void loadGpt2Weights(Model& m, std::map<std::string, Tensor>& t) {
   }
   m.lnfW = takeTensor(t, pre + "ln_f.weight", {C});
   m.lnfB = takeTensor(t, pre + "ln_f.bias", {C});
-  if (!s.tieWordEmbeddings) m.lmHead = takeTensor(t, "lm_head.weight", {V, C});
+  if (!s.tieWordEmbeddings) m.lmHead = takeWeight(t, "lm_head.weight", V, C, s.weightStorage);
 }
 
 }  // namespace engine

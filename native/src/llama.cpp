@@ -8,13 +8,13 @@ void loadLlamaWeights(Model& m, std::map<std::string, Tensor>& t) {
   const ModelSpec& s = m.spec();
   const int C = s.hiddenSize, I = s.intermediateSize, V = s.vocabSize;
   const int HD = s.numHeads * s.headDim, KVD = s.numKvHeads * s.headDim;
-  m.wte = takeTensor(t, "model.embed_tokens.weight", {V, C});
+  m.wte = takeWeight(t, "model.embed_tokens.weight", V, C, s.weightStorage);
   auto lin = [&](Linear& L, const std::string& name, const std::string& kind, int in, int out, bool bias) {
     L.kind = kind;
     L.peftName = name;
     L.in = in;
     L.out = out;
-    L.W = takeTensor(t, name + ".weight", {out, in});
+    L.W = takeWeight(t, name + ".weight", out, in, s.weightStorage);
     if (bias) L.bias = takeTensor(t, name + ".bias", {out});
   };
   m.layers.resize(size_t(s.numLayers));
@@ -34,7 +34,7 @@ void loadLlamaWeights(Model& m, std::map<std::string, Tensor>& t) {
     lin(L.down, p + "mlp.down_proj", "down", I, C, false);
   }
   m.lnfW = takeTensor(t, "model.norm.weight", {C});
-  if (!s.tieWordEmbeddings) m.lmHead = takeTensor(t, "lm_head.weight", {V, C});
+  if (!s.tieWordEmbeddings) m.lmHead = takeWeight(t, "lm_head.weight", V, C, s.weightStorage);
 }
 
 }  // namespace engine

@@ -16,6 +16,9 @@ struct LoraConfig {
   bool rslora = false;
   float dropout = 0.f;
   uint64_t seed = 0;
+  // Gradient checkpointing by default in forwardBackward: keep only each layer's input and
+  // recompute its activations during backward (one extra forward of the layers; same gradients).
+  bool gradientCheckpointing = false;
 };
 
 struct LoraWeights {

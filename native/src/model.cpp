@@ -4,6 +4,10 @@
 #include <cstring>
 #include <stdexcept>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "gemm.h"
 #include "ops.h"
 #include "projection.h"
@@ -27,6 +31,22 @@ struct LayerActs {
   std::vector<std::vector<float>> loraDrop;  // per linear: (N,in) dropout factors, empty without dropout
 };
 
+// Work buffers of one forward pass, shared by its layers: (N, width) each.
+struct LayerScratch {
+  std::vector<float> n, qkv, y, tmp, h, g, mean, rstd;
+  LayerScratch(const ModelSpec& s, int N) {
+    const int W = (s.numHeads + 2 * s.numKvHeads) * s.headDim, I = s.intermediateSize;
+    n.resize(size_t(N) * s.hiddenSize);
+    qkv.resize(size_t(N) * W);
+    y.resize(size_t(N) * s.numHeads * s.headDim);
+    tmp.resize(size_t(N) * s.hiddenSize);
+    h.resize(size_t(N) * (s.arch == Arch::Gpt2 ? I : 2 * I));
+    g.resize(size_t(N) * I);
+    mean.resize(size_t(N));
+    rstd.resize(size_t(N));
+  }
+};
+
 std::vector<Linear*> Layer::linears() {
   std::vector<Linear*> v;
   for (auto& l : qkv) v.push_back(&l);
@@ -48,7 +68,7 @@ int qkvWidth(const ModelSpec& s) { return (s.numHeads + 2 * s.numKvHeads) * s.he
 // When training with LoRA, u and the dropout factors are saved for backward.
 void linearForward(const Linear& L, const float* x, int N, float* y, int ldy, bool train, float dropout,
                    uint64_t dropKey, std::vector<float>* saveU, std::vector<float>* saveDrop) {
-  sgemm(false, true, N, L.out, L.in, 1.f, x, L.in, L.W.data(), L.in, 0.f, y, ldy);
+  sgemmW(false, true, N, L.out, L.in, 1.f, x, L.in, L.W, 0.f, y, ldy);
   if (!L.bias.empty())
     parallelFor(N, 64, [&](int64_t a, int64_t b) {
       for (int64_t r = a; r < b; ++r)
@@ -82,7 +102,7 @@ void linearForward(const Linear& L, const float* x, int N, float* y, int ldy, bo
 // Given dy (N,out, stride ldy): dx(N,in) (+)= dy·W, and LoRA gradients dA, dB accumulate.
 void linearBackward(Linear& L, const float* x, int N, const float* dy, int ldy, float* dx, bool accumulate,
                     const std::vector<float>* u, const std::vector<float>* drop) {
-  sgemm(false, false, N, L.in, L.out, 1.f, dy, ldy, L.W.data(), L.in, accumulate ? 1.f : 0.f, dx, L.in);
+  sgemmW(false, false, N, L.in, L.out, 1.f, dy, ldy, L.W, accumulate ? 1.f : 0.f, dx, L.in);
   if (!L.lora) return;
   LoraWeights& lw = *L.lora;
   const int r = lw.rank;
@@ -196,6 +216,13 @@ Model::Model(const ModelSpec& spec, std::map<std::string, Tensor>&& tensors) : s
     loadLlamaWeights(*this, tensors);
     buildRope();
   }
+  tensors.clear();
+#if defined(__GLIBC__)
+  // The f32 tensors read from the files are freed by now; glibc keeps freed heap pages (buffers
+  // under its adaptive mmap threshold) resident unless asked, which would hide the saving of
+  // f16/bf16 storage in the process's memory.
+  malloc_trim(0);
+#endif
 }
 
 Model::~Model() = default;
@@ -250,39 +277,19 @@ KVCache Model::newCache(int B, int capacity) const {
   return c;
 }
 
-void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& cache, std::vector<LayerActs>* acts, bool train, float* logits, bool lastOnly) {
+// One decoder layer over x (N,C) in place: appends its keys/values at [pos0, pos0+T) of Kc/Vc
+// (B,KV,cap,D) and, when A is given, saves what its backward needs. Deterministic: run twice on
+// the same input (and dropout counter) it gives the same bits, which gradient checkpointing uses.
+void Model::layerForward(int l, std::vector<float>& x, int B, int T, int pos0, float* Kc, float* Vc, int cap, LayerActs* A,
+                         bool train, float dropout, uint64_t dropCounter, LayerScratch& S) {
   const ModelSpec& s = spec_;
   const int C = s.hiddenSize, H = s.numHeads, KV = s.numKvHeads, D = s.headDim, HD = H * D, I = s.intermediateSize;
   const int W = qkvWidth(s);
   const int N = B * T;
   const bool gpt2 = s.arch == Arch::Gpt2;
-  check(B > 0 && T > 0, "forward: batch and sequence length must be positive");
-  check(cache.batch == B, "forward: cache was made for batch " + std::to_string(cache.batch) + ", got " + std::to_string(B));
-  check(pos0 + T <= cache.capacity, "forward: positions up to " + std::to_string(pos0 + T) + " exceed the cache capacity " + std::to_string(cache.capacity));
-  checkTokens(tokens, N);
-  const float dropout = train ? loraCfg_.dropout : 0.f;
-
-  // x (N,C): token embeddings (+ learned positions for GPT-2)
-  std::vector<float> x(size_t(N) * C);
-  parallelFor(N, 16, [&](int64_t a, int64_t b) {
-    for (int64_t r = a; r < b; ++r) {
-      const float* e = wte.data() + size_t(tokens[r]) * C;
-      float* xr = x.data() + r * C;
-      if (gpt2) {
-        const float* p = wpe.data() + size_t(pos0 + r % T) * C;
-        for (int i = 0; i < C; ++i) xr[i] = e[i] + p[i];
-      } else {
-        std::memcpy(xr, e, sizeof(float) * C);
-      }
-    }
-  });
-
-  std::vector<float> n(size_t(N) * C), qkv(size_t(N) * W), y(size_t(N) * HD), tmp(size_t(N) * C);
-  std::vector<float> h(size_t(N) * (gpt2 ? I : 2 * I)), g(size_t(N) * I);
-  std::vector<float> mean(N), rstd(N);
-  for (int l = 0; l < s.numLayers; ++l) {
-    Layer& L = layers[size_t(l)];
-    LayerActs* A = acts ? &(*acts)[size_t(l)] : nullptr;
+  Layer& L = layers[size_t(l)];
+  std::vector<float>&n = S.n, &qkv = S.qkv, &y = S.y, &tmp = S.tmp, &h = S.h, &g = S.g, &mean = S.mean, &rstd = S.rstd;
+  {
     std::vector<Linear*> lins = L.linears();
     if (A) {
       A->loraU.resize(lins.size());
@@ -290,7 +297,7 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
       for (auto& d : A->loraDrop) d.clear();  // refilled only when dropout is on
     }
     auto lin = [&](size_t idx, const float* in, float* out, int ldo) {
-      uint64_t key = hashKey(loraCfg_.seed, dropoutCounter_, uint64_t(l) * 64 + idx, 0xD0);
+      uint64_t key = hashKey(loraCfg_.seed, dropCounter, uint64_t(l) * 64 + idx, 0xD0);
       linearForward(*lins[idx], in, N, out, ldo, train, dropout, key, A ? &A->loraU[idx] : nullptr, A ? &A->loraDrop[idx] : nullptr);
     };
     if (A) A->xin = x;
@@ -310,9 +317,6 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
       ropeApply(qkv.data() + HD, W, N, T, pos0, KV, D, ropeCos_.data(), ropeSin_.data(), false);
     }
     // append this step's keys/values to the cache: (B,KV,cap,D)
-    float* Kc = cache.k[size_t(l)].data();
-    float* Vc = cache.v[size_t(l)].data();
-    const int cap = cache.capacity;
     parallelFor(N, 16, [&](int64_t a, int64_t b) {
       for (int64_t r = a; r < b; ++r) {
         int bb = int(r / T), t = int(r % T);
@@ -325,8 +329,8 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
     });
     if (A) {
       A->qkv = qkv;
-      A->kc = cache.k[size_t(l)];
-      A->vc = cache.v[size_t(l)];
+      A->kc.assign(Kc, Kc + size_t(B) * KV * cap * D);
+      A->vc.assign(Vc, Vc + size_t(B) * KV * cap * D);
       A->P.resize(size_t(B) * H * T * T);
     }
     attentionForward(s, qkv.data(), W, Kc, Vc, cap, B, T, pos0, y.data(), A ? A->P.data() : nullptr);
@@ -351,6 +355,47 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
     lin(lins.size() - 1, g.data(), tmp.data(), C);
     for (size_t i = 0; i < x.size(); ++i) x[i] += tmp[i];
   }
+}
+
+void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& cache, std::vector<LayerActs>* acts, bool train, float* logits, bool lastOnly, bool checkpoint) {
+  const ModelSpec& s = spec_;
+  const int C = s.hiddenSize;
+  const int N = B * T;
+  const bool gpt2 = s.arch == Arch::Gpt2;
+  check(B > 0 && T > 0, "forward: batch and sequence length must be positive");
+  check(cache.batch == B, "forward: cache was made for batch " + std::to_string(cache.batch) + ", got " + std::to_string(B));
+  check(pos0 + T <= cache.capacity, "forward: positions up to " + std::to_string(pos0 + T) + " exceed the cache capacity " + std::to_string(cache.capacity));
+  checkTokens(tokens, N);
+  const float dropout = train ? loraCfg_.dropout : 0.f;
+
+  // x (N,C): token embeddings (+ learned positions for GPT-2)
+  std::vector<float> x(size_t(N) * C);
+  parallelFor(N, 16, [&](int64_t a, int64_t b) {
+    for (int64_t r = a; r < b; ++r) {
+      float* xr = x.data() + r * C;
+      wte.row(tokens[r], xr);
+      if (gpt2) {
+        const float* p = wpe.data() + size_t(pos0 + r % T) * C;
+        for (int i = 0; i < C; ++i) xr[i] = xr[i] + p[i];
+      }
+    }
+  });
+
+  LayerScratch S(s, N);
+  std::vector<float>& n = S.n;
+  std::vector<float>& mean = S.mean;
+  std::vector<float>& rstd = S.rstd;
+  for (int l = 0; l < s.numLayers; ++l) {
+    LayerActs* A = acts ? &(*acts)[size_t(l)] : nullptr;
+    if (A && checkpoint) {
+      // Gradient checkpointing: keep only the layer's input; backward recomputes the rest.
+      LayerActs keep;
+      keep.xin = x;
+      *A = std::move(keep);
+      A = nullptr;
+    }
+    layerForward(l, x, B, T, pos0, cache.k[size_t(l)].data(), cache.v[size_t(l)].data(), cache.capacity, A, train, dropout, dropoutCounter_, S);
+  }
   // final norm and head
   LayerActs* F = acts ? &(*acts)[size_t(s.numLayers)] : nullptr;
   if (F) F->xin = x;
@@ -362,9 +407,9 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
     // only the last position of each sequence: (B,V)
     std::vector<float> last(size_t(B) * C);
     for (int b = 0; b < B; ++b) std::memcpy(last.data() + size_t(b) * C, n.data() + (size_t(b) * T + T - 1) * C, sizeof(float) * C);
-    sgemm(false, true, B, s.vocabSize, C, 1.f, last.data(), C, headWeight(), C, 0.f, logits, s.vocabSize);
+    sgemmW(false, true, B, s.vocabSize, C, 1.f, last.data(), C, headWeight(), 0.f, logits, s.vocabSize);
   } else {
-    sgemm(false, true, N, s.vocabSize, C, 1.f, n.data(), C, headWeight(), C, 0.f, logits, s.vocabSize);
+    sgemmW(false, true, N, s.vocabSize, C, 1.f, n.data(), C, headWeight(), 0.f, logits, s.vocabSize);
   }
 }
 
@@ -512,6 +557,19 @@ std::vector<float> Model::projectedTokenGrads(const TrainBatch& b, int k, uint64
   return out;
 }
 
+size_t Model::weightBytes() const {
+  size_t b = wte.bytes() + lmHead.bytes() + (wpe.size() + lnfW.size() + lnfB.size()) * 4;
+  for (const Layer& L : layers) {
+    b += (L.norm1W.size() + L.norm1B.size() + L.norm2W.size() + L.norm2B.size()) * 4;
+    auto add = [&](const Linear& lin) { b += lin.W.bytes() + lin.bias.size() * 4; };
+    for (const Linear& lin : L.qkv) add(lin);
+    add(L.o);
+    for (const Linear& lin : L.mlpIn) add(lin);
+    add(L.down);
+  }
+  return b;
+}
+
 void Model::releaseTrainingBuffers() {
   trainActs_.reset();
   logitsBuf_ = std::vector<float>();
@@ -556,9 +614,12 @@ TrainResult Model::forwardBackward(const TrainBatch& b) {
   std::vector<float>& logits = logitsBuf_;
   logits.resize(size_t(N) * V);
   const float savedDropout = loraCfg_.dropout;
+  const float usedDropout = b.dropout ? savedDropout : 0.f;  // what this forward draws, for recomputation
+  const uint64_t usedCounter = dropoutCounter_;
+  const bool checkpoint = b.checkpoint < 0 ? loraCfg_.gradientCheckpointing : b.checkpoint > 0;
   if (!b.dropout) loraCfg_.dropout = 0.f;
   try {
-    runForward(b.tokens, B, T, 0, cache, &acts, true, logits.data(), false);
+    runForward(b.tokens, B, T, 0, cache, &acts, true, logits.data(), false, checkpoint);
   } catch (...) {
     loraCfg_.dropout = savedDropout;
     throw;
@@ -576,16 +637,31 @@ TrainResult Model::forwardBackward(const TrainBatch& b) {
 
   // head: dn(N,C) = dlogits(N,V) · head(V,C); then the final norm
   std::vector<float> dn(size_t(N) * C), dres(size_t(N) * C, 0.f);
-  sgemm(false, false, N, C, V, 1.f, logits.data(), V, headWeight(), C, 0.f, dn.data(), C);
+  sgemmW(false, false, N, C, V, 1.f, logits.data(), V, headWeight(), 0.f, dn.data(), C);
   const LayerActs& F = acts[size_t(s.numLayers)];
   if (gpt2) layerNormBackward(F.xin.data(), lnfW.data(), F.n1m.data(), F.n1r.data(), dn.data(), N, C, dres.data());
   else rmsNormBackward(F.xin.data(), lnfW.data(), F.n1r.data(), dn.data(), N, C, dres.data());
 
   std::vector<float> dg(size_t(N) * I), dh(size_t(N) * (gpt2 ? I : 2 * I)), dy(size_t(N) * HD), dqkv(size_t(N) * W);
   std::vector<float> dK, dV;
+  // With checkpointing, each layer's activations are recomputed from its saved input into one
+  // reusable set (same inputs, same dropout keys, deterministic kernels: the same bits).
+  std::unique_ptr<LayerActs> redo;
+  std::unique_ptr<LayerScratch> redoScratch;
+  std::vector<float> redoK, redoV, redoX;
+  if (checkpoint) {
+    redo = std::make_unique<LayerActs>();
+    redoScratch = std::make_unique<LayerScratch>(s, N);
+    redoK.resize(size_t(B) * KV * T * D);
+    redoV.resize(redoK.size());
+  }
   for (int l = s.numLayers - 1; l >= 0; --l) {
     Layer& L = layers[size_t(l)];
-    LayerActs& A = acts[size_t(l)];
+    if (checkpoint) {
+      redoX = acts[size_t(l)].xin;
+      layerForward(l, redoX, B, T, 0, redoK.data(), redoV.data(), T, redo.get(), true, usedDropout, usedCounter, *redoScratch);
+    }
+    LayerActs& A = checkpoint ? *redo : acts[size_t(l)];
     std::vector<Linear*> lins = L.linears();
     const size_t oIdx = L.qkv.size(), downIdx = lins.size() - 1;
     // MLP: x_out = xmid + down(g)

@@ -14,6 +14,7 @@
 #include "adamw.h"
 #include "lora.h"
 #include "safetensors.h"
+#include "weightmatrix.h"
 
 namespace engine {
 
@@ -24,6 +25,11 @@ struct RopeScaling {
   double factor = 1, lowFreqFactor = 1, highFreqFactor = 4, originalMaxPositions = 8192;
 };
 
+// Precision frozen weights (linear layers, embeddings, LM head) are kept in. File: each as its
+// file stores it (f16/bf16 files stay half size, losslessly). Norms, biases and GPT-2's learned
+// positions stay f32 (they are small).
+enum class WeightStorage { File, F32, F16, BF16 };
+
 struct ModelSpec {
   Arch arch = Arch::Gpt2;
   int vocabSize = 0, hiddenSize = 0, numLayers = 0, numHeads = 0, numKvHeads = 0, headDim = 0;
@@ -33,13 +39,14 @@ struct ModelSpec {
   RopeScaling ropeScaling;
   bool tieWordEmbeddings = true;
   bool attentionBias = false;
+  WeightStorage weightStorage = WeightStorage::File;
 };
 
 struct Linear {
   std::string kind;  // LoRA target name: c_attn, c_proj, c_fc, mlp.c_proj / q,k,v,o,gate,up,down
   std::string peftName;  // module path as PEFT names it, e.g. model.layers.0.self_attn.q_proj
   int in = 0, out = 0;
-  std::vector<float> W;     // (out,in)
+  WeightMatrix W;           // (out,in)
   std::vector<float> bias;  // (out) or empty
   std::unique_ptr<LoraWeights> lora;
 };
@@ -61,7 +68,8 @@ struct KVCache {
   std::vector<std::vector<float>> k, v;  // per layer (B, KV, capacity, D)
 };
 
-struct LayerActs;  // saved activations of one layer for backward (model.cpp)
+struct LayerActs;     // saved activations of one layer for backward (model.cpp)
+struct LayerScratch;  // work buffers of one forward pass (model.cpp)
 
 struct TrainBatch {
   const int32_t* tokens = nullptr;   // (B,T) inputs
@@ -70,6 +78,7 @@ struct TrainBatch {
   int B = 0, T = 0;
   double normalizer = 0;  // loss = sum(weighted token losses) / normalizer; 0: the weight sum
   bool dropout = true;    // false: no LoRA dropout and the dropout stream is not advanced
+  int checkpoint = -1;    // gradient checkpointing for this call: 1 on, 0 off, -1 the LoRA config's
 };
 
 struct TrainResult {
@@ -120,17 +129,19 @@ class Model {
 
  private:
   // acts (numLayers+1 entries; the last holds the final norm's input) are filled when training.
-  void runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& cache, std::vector<LayerActs>* acts, bool train, float* logits, bool lastOnly);
+  // checkpoint: acts keep only each layer's input (xin); backward recomputes the rest per layer.
+  void runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& cache, std::vector<LayerActs>* acts, bool train, float* logits, bool lastOnly, bool checkpoint = false);
+  void layerForward(int l, std::vector<float>& x, int B, int T, int pos0, float* Kc, float* Vc, int cap, LayerActs* A, bool train, float dropout, uint64_t dropCounter, LayerScratch& S);
   void checkTokens(const int32_t* tokens, int64_t n) const;
   void buildRope();
 
   ModelSpec spec_;
  public:
   // Weights (filled by the architecture loaders in gpt2.cpp / llama.cpp).
-  std::vector<float> wte;    // (V,C)
+  WeightMatrix wte;          // (V,C)
   std::vector<float> wpe;    // (P,C), GPT-2 only
   std::vector<float> lnfW, lnfB;
-  std::vector<float> lmHead;  // (V,C) when not tied
+  WeightMatrix lmHead;       // (V,C) when not tied
   std::vector<Layer> layers;
  private:
   std::vector<float> ropeCos_, ropeSin_;  // (maxPositions, D/2)
@@ -145,7 +156,10 @@ class Model {
  public:
   void releaseTrainingBuffers();
  private:
-  const float* headWeight() const { return lmHead.empty() ? wte.data() : lmHead.data(); }
+  const WeightMatrix& headWeight() const { return lmHead.empty() ? wte : lmHead; }
+ public:
+  // Bytes held by the frozen weights (all precisions), for info() and the memory figures.
+  size_t weightBytes() const;
 };
 
 // Architecture loaders: map Hugging Face tensor names onto the model, checking every shape.

@@ -208,6 +208,7 @@ Tensor readTensor(const SafetensorsHeader& h, const TensorInfo& t) {
   if (size != h.dataStart + h.dataSize) fail(h.path, "file changed size since its header was read");
   Tensor out;
   out.shape = t.shape;
+  out.fileDtype = t.dtype;
   out.data.resize(size_t(t.numel()));
   if (t.dtype == Dtype::F32) {
     readAt(f.get(), h.path, h.dataStart + t.begin, out.data.data(), t.end - t.begin);
@@ -229,9 +230,27 @@ std::map<std::string, Tensor> loadSafetensorsFromMemory(const std::string& name,
   for (const auto& t : h.tensors) {
     Tensor x;
     x.shape = t.shape;
+    x.fileDtype = t.dtype;
     x.data.resize(size_t(t.numel()));
     convertToF32(t.dtype, bytes + h.dataStart + t.begin, t.numel(), x.data.data());
     out[t.name] = std::move(x);
+  }
+  return out;
+}
+
+std::map<std::string, Tensor> loadSafetensorsFilesLazy(const std::vector<std::string>& paths) {
+  std::map<std::string, Tensor> out;
+  for (const auto& p : paths) {
+    auto h = std::make_shared<const SafetensorsHeader>(readSafetensorsHeader(p));
+    for (size_t i = 0; i < h->tensors.size(); ++i) {
+      const TensorInfo& t = h->tensors[i];
+      if (out.count(t.name)) failTensor(p, t.name, "appears in more than one shard");
+      Tensor x;
+      x.shape = t.shape;
+      x.fileDtype = t.dtype;
+      x.read = [h, i] { return readTensor(*h, h->tensors[i]).data; };
+      out[t.name] = std::move(x);
+    }
   }
   return out;
 }

@@ -7,13 +7,15 @@
 // with offsets relative to the start of the data section.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "precision.h"
+
 namespace engine {
 
-enum class Dtype { F32, F16, BF16 };
 
 size_t dtypeSize(Dtype d);
 const char* dtypeName(Dtype d);
@@ -38,7 +40,11 @@ struct SafetensorsHeader {
 
 struct Tensor {
   std::vector<int64_t> shape;
-  std::vector<float> data;  // f32, row-major
+  std::vector<float> data;  // f32, row-major (empty until read when `read` is set)
+  Dtype fileDtype = Dtype::F32;  // what the file stored (weights may be kept in it, see model.h)
+  // Set by loadSafetensorsFilesLazy: reads the data from its file on demand, so a model can be
+  // built one tensor at a time (peak memory: one f32 tensor beyond what the model keeps).
+  std::function<std::vector<float>()> read;
   uint64_t numel() const { return data.size(); }
 };
 
@@ -60,6 +66,9 @@ std::map<std::string, Tensor> loadSafetensorsFromMemory(const std::string& name,
 
 // Loads every tensor of one or more files (shards); a name found twice is an error.
 std::map<std::string, Tensor> loadSafetensorsFiles(const std::vector<std::string>& paths);
+// The same, validating every header (and duplicate names) now but reading no data: each Tensor's
+// `read` loads it later (the model loaders call it as they take tensors).
+std::map<std::string, Tensor> loadSafetensorsFilesLazy(const std::vector<std::string>& paths);
 
 float halfToFloat(uint16_t h);
 float bf16ToFloat(uint16_t h);

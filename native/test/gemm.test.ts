@@ -30,12 +30,13 @@ describe('gemm', () => {
     const M = 40, N = 300, K = 600; // K > 256: several k-blocks
     const A = randn(r, M * K, 1), B = randn(r, N * K, 1), C = randn(r, M * N, 1);
     for (const kernel of engine.gemmKernels() as NonNullable<GemmOptions['kernel']>[])
-      for (const beta of [0, 1, 0.5]) {
-        const o = { transA: false, transB: true, N, K, alpha: 0.7, beta, B, kernel };
+      for (const [beta, transB] of [[0, true], [1, true], [0.5, true], [0, false], [0.5, false]] as const) {
+        // transB: a weight (decoding's linear layers); not transB: attention's P·V over the cache
+        const o = { transA: false, transB, N, K, alpha: 0.7, beta, B, kernel };
         const all = engine.gemm({ ...o, M, A, C });
         for (const [row, m] of [[3, 1], [10, 2], [36, 4]] as const) {
           const part = engine.gemm({ ...o, M: m, A: A.subarray(row * K, (row + m) * K), C: C.subarray(row * N, (row + m) * N) });
-          expect(bitsEqual(part, all.subarray(row * N, (row + m) * N)), `${kernel} beta ${beta} rows ${row}+${m}`).toBe(true);
+          expect(bitsEqual(part, all.subarray(row * N, (row + m) * N)), `${kernel} beta ${beta} transB ${transB} rows ${row}+${m}`).toBe(true);
           expect(maxAbsDiff(part, engine.gemm({ ...o, M: m, A: A.subarray(row * K, (row + m) * K), C: C.subarray(row * N, (row + m) * N), kernel: 'reference' }))).toBeLessThan(1e-5 * K);
         }
       }
