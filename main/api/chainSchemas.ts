@@ -79,10 +79,22 @@ export const DecodedLogSchema = z.object({
   eventName: z.string().nullable(),
   /** Named fields (bigints as decimal strings); raw topics and data when not decoded. */
   args: z.record(z.string(), JsonValueSchema),
+  /** The Solidity type of each field in `args` ("uint256", "address", "(uint256,bytes32)[]"),
+   * keyed like `args`; absent when the event was not decoded. */
+  argTypes: z.record(z.string(), z.string()).optional(),
 });
 export type DecodedLog = z.infer<typeof DecodedLogSchema>;
 
-export const DecodedRevertSchema = z.object({ errorName: z.string(), args: z.array(JsonValueSchema), message: z.string() });
+export const DecodedRevertSchema = z.object({
+  errorName: z.string(),
+  /** Positional, as declared. */
+  args: z.array(JsonValueSchema),
+  /** The same values by input name (index when unnamed); empty when the error is unknown. */
+  namedArgs: z.record(z.string(), JsonValueSchema).optional(),
+  /** e.g. "InsufficientWrapped(address,uint256,uint256)"; null when no ABI knows the error. */
+  signature: z.string().nullable().optional(),
+  message: z.string(),
+});
 export type DecodedRevertData = z.infer<typeof DecodedRevertSchema>;
 
 export const TransactionDetailSchema = z.object({
@@ -125,6 +137,48 @@ export const AccountInfoSchema = z.object({
   devAccountIndex: z.number().int().nullable(),
 });
 export type AccountInfo = z.infer<typeof AccountInfoSchema>;
+
+/** A dev account on the local devnet (chain.devAccounts). */
+export const DevAccountInfoSchema = z.object({
+  index: z.number().int(),
+  address: AddressSchema,
+  /** e.g. "Anvil dev account #0 (public key, devnet only)". */
+  label: z.string(),
+  /** Wei, decimal string; balanceFormatted is in the native currency (OPEN). */
+  balance: z.string(),
+  balanceFormatted: z.string(),
+  nonce: z.number().int(),
+});
+export type DevAccountInfo = z.infer<typeof DevAccountInfoSchema>;
+
+/** A row of chain.transactions: a block's transaction with its outcome, decoded and labelled. */
+export const TransactionListItemSchema = TransactionSummarySchema.extend({
+  blockNumber: z.number().int(),
+  fromLabel: z.string().nullable(),
+  toLabel: z.string().nullable(),
+  status: z.enum(['success', 'reverted']),
+});
+export type TransactionListItem = z.infer<typeof TransactionListItemSchema>;
+
+export const TransactionPageSchema = z.object({
+  /** Newest first; whole blocks, so a page can pass `limit` by the rest of its last block. */
+  transactions: z.array(TransactionListItemSchema),
+  /** Pass as `before` for the next (older) page; null once block 0 was scanned. A page may be
+   * short, even empty, when it scanned its block budget without filling up: go on with it. */
+  nextBefore: z.number().int().nullable(),
+});
+export type TransactionPage = z.infer<typeof TransactionPageSchema>;
+
+/** A snapshot taken through chain.snapshot (held in the core's memory, like Anvil's). */
+export const SnapshotInfoSchema = z.object({
+  id: z.string(),
+  /** The head when it was taken. */
+  block: z.number().int(),
+  /** ISO 8601. */
+  takenAt: z.string(),
+  label: z.string().optional(),
+});
+export type SnapshotInfo = z.infer<typeof SnapshotInfoSchema>;
 
 export const ContractInfoSchema = z.object({
   name: z.string(),

@@ -20,11 +20,14 @@ import {
   ContractInfoSchema,
   ContractWriteParamsSchema,
   DecodedLogSchema,
+  DevAccountInfoSchema,
   JsonValueSchema,
   PublicationSchema,
   PublicationStatusSchema,
   PublishRequestSchema,
+  SnapshotInfoSchema,
   TransactionDetailSchema,
+  TransactionPageSchema,
   WriteResultSchema,
 } from './chainSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
@@ -80,8 +83,12 @@ export const methods = {
   'chain.status': method(NoParams, ChainStatusSchema),
   'chain.start': method(NoParams, ChainStatusSchema),
   'chain.stop': method(NoParams, ChainStatusSchema),
-  /** In-memory snapshot (gone after a restart or a revert past it). */
-  'chain.snapshot': method(NoParams, z.object({ id: z.string() })),
+  /** In-memory snapshot (gone after a restart or a revert past it); the core lists it in
+   * chain.snapshots with the head it was taken at and the optional label. */
+  'chain.snapshot': method(z.object({ label: z.string().max(120).optional() }).strict(), SnapshotInfoSchema),
+  /** Snapshots taken through chain.snapshot that Anvil still holds, newest first. A revert drops
+   * the one reverted to and every later one; a restart, stop or reset drops them all. */
+  'chain.snapshots': method(NoParams, z.array(SnapshotInfoSchema)),
   /** Back to a snapshot; publications whose transactions vanish become 'lost'. */
   'chain.revert': method(z.object({ id: z.string().min(1).max(80) }).strict(), ChainStatusSchema),
   /** Empties the chain, redeploys the protocol; confirmed publications become 'lost'. */
@@ -94,12 +101,21 @@ export const methods = {
     z.object({ latest: z.number().int(), blocks: z.array(BlockSummarySchema) }),
   ),
   'chain.block': method(z.object({ number: z.number().int().min(0).optional(), hash: z.string().max(80).optional() }).strict(), BlockDetailSchema),
+  /** Transactions newest first, in blocks with number < before (default: all), decoded and
+   * labelled with their status. Scans a bounded number of blocks per page: page on with
+   * nextBefore until it is null. */
+  'chain.transactions': method(
+    z.object({ before: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100).optional() }).strict(),
+    TransactionPageSchema,
+  ),
+  /** Anvil's dev accounts #0-#9 with balance and nonce (local devnet only). */
+  'chain.devAccounts': method(NoParams, z.array(DevAccountInfoSchema)),
   'chain.transaction': method(z.object({ hash: z.string().max(80) }).strict(), TransactionDetailSchema),
   'chain.account': method(z.object({ address: z.string().max(80) }).strict(), AccountInfoSchema),
   'chain.contracts': method(NoParams, z.array(ContractInfoSchema)),
   'chain.read': method(ContractCallParamsSchema, z.object({ result: JsonValueSchema })),
   /** Sends from a dev account (local devnet only); a revert fails with CHAIN_REVERTED and
-   * details {errorName, args}. */
+   * details {errorName, args, namedArgs, signature} (DecodedRevertSchema). */
   'chain.write': method(ContractWriteParamsSchema, WriteResultSchema),
   /** Decoded protocol events, oldest first. */
   'chain.logs': method(
@@ -119,7 +135,7 @@ export const methods = {
     z.array(PublicationSchema),
   ),
   /** Sends one protocol transaction and records it; a revert is recorded as 'failed' and the
-   * call fails with CHAIN_REVERTED ({errorName, args, publicationId}). */
+   * call fails with CHAIN_REVERTED ({errorName, args, namedArgs, signature, publicationId}). */
   'publications.publish': method(PublishRequestSchema, PublicationSchema),
 
   // Remote networks and keys (main/chain/networksRepository.ts, keyStore.ts). The local devnet is
@@ -163,7 +179,8 @@ export const events = {
   'settings.changed': SettingsSchema,
   /** A command chosen outside the page (the Electron menu), run by the renderer's registry. */
   'app.command': z.object({ id: z.string().max(128) }),
-  /** The devnet started, stopped, restarted, failed or was redeployed. */
+  /** The devnet started, stopped, restarted, failed or was redeployed; also when the head moves
+   * (at most once a second), so `block` stays current. */
   'chain.status': ChainStatusSchema,
   /** A new head while the devnet runs. */
   'chain.block': BlockSummarySchema,

@@ -22,7 +22,7 @@ import type { AccountInfo, BlockDetail, BlockSummary, ContractInfo, DecodedLog, 
 import { ChainErrorCode, invalidArgument } from './chainErrors';
 import { convertArgs } from './convertArgs';
 import { decodeLog } from './decodeLogs';
-import { decodeRevert } from './decodeRevert';
+import { decodeRevert, describeError } from './decodeRevert';
 import { devAccountByAddress } from './devKeys';
 import { devnetChain } from './devnetChain';
 import { toJson } from './toJson';
@@ -42,10 +42,15 @@ export function rpcError(err: unknown, what: string): StudioError {
 
 export class ChainExplorer {
   readonly client: PublicClient;
+  /** Requests made in the same tick travel as one JSON-RPC batch (one HTTP round trip): for
+   * reads that fan out over many blocks or accounts (listTransactions, listDevAccounts). */
+  readonly batchClient: PublicClient;
   private readonly nameByAddress: Map<string, string>;
 
   constructor(readonly target: ChainTarget) {
-    this.client = createPublicClient({ chain: devnetChain(target.chainId, target.rpcUrl), transport: http(target.rpcUrl, { timeout: 10_000 }) });
+    const chain = devnetChain(target.chainId, target.rpcUrl);
+    this.client = createPublicClient({ chain, transport: http(target.rpcUrl, { timeout: 10_000 }) });
+    this.batchClient = createPublicClient({ chain, transport: http(target.rpcUrl, { timeout: 30_000, batch: { batchSize: 1_000 } }) });
     this.nameByAddress = new Map(Object.entries(target.contracts).map(([name, a]) => [a.toLowerCase(), name]));
   }
 
@@ -125,7 +130,8 @@ export class ChainExplorer {
     };
   }
 
-  private decodeCall(to: string | null | undefined, input: `0x${string}`): { functionName: string; args: Record<string, unknown> } | null {
+  /** The protocol function `input` calls on `to`, with named arguments; null when unknown. */
+  decodeCall(to: string | null | undefined, input: `0x${string}`): { functionName: string; args: Record<string, unknown> } | null {
     if (!to || input.length < 10) return null;
     const name = this.contractNameOf(to);
     const abi = name ? protocolArtifacts[name as ProtocolContractName].abi : protocolAbi;
@@ -266,10 +272,32 @@ export function summarizeBlock(block: {
   };
 }
 
-/** A revert as data ({errorName, args (JSON), message}), or null when `err` is no revert. */
-export function decodeCallError(err: unknown): { errorName: string; args: unknown[]; message: string } | null {
+/** A revert as data, JSON-safe (bigints as decimal strings): what CHAIN_REVERTED details carry. */
+export interface DecodedCallError {
+  errorName: string;
+  args: unknown[];
+  /** {inputName: value}; empty when no ABI declares the error. */
+  namedArgs: Record<string, unknown>;
+  /** "InsufficientWrapped(address,uint256,uint256)"; null when no ABI declares the error. */
+  signature: string | null;
+  message: string;
+}
+
+/** A revert that could not be decoded (a receipt says reverted; the replay gave no data). */
+export const UNKNOWN_REVERT: DecodedCallError = { errorName: 'UnknownRevert', args: [], namedArgs: {}, signature: null, message: 'reverted without data' };
+
+/** A revert as data, or null when `err` is no revert. */
+export function decodeCallError(err: unknown): DecodedCallError | null {
   const decoded = decodeRevert(err);
-  if (decoded) return { errorName: decoded.errorName, args: toJson([...decoded.args]) as unknown[], message: decoded.message };
+  if (decoded) {
+    return {
+      errorName: decoded.errorName,
+      args: toJson([...decoded.args]) as unknown[],
+      namedArgs: toJson(decoded.namedArgs) as Record<string, unknown>,
+      signature: decoded.signature,
+      message: decoded.message,
+    };
+  }
   // eth_call errors from a raw client.call carry the data without a ContractFunctionRevertedError.
   if (err instanceof BaseError) {
     const withData = err.walk((e) => typeof (e as { data?: unknown }).data === 'string') as { data?: string } | null;
@@ -282,10 +310,12 @@ export function decodeCallError(err: unknown): { errorName: string; args: unknow
   return null;
 }
 
-function decodeRawRevert(data: `0x${string}`): { errorName: string; args: unknown[] } | null {
+function decodeRawRevert(data: `0x${string}`): Omit<DecodedCallError, 'message'> | null {
   try {
     const d = decodeErrorResult({ abi: protocolAbi, data });
-    return { errorName: d.errorName, args: toJson([...(d.args ?? [])]) as unknown[] };
+    const args = d.args ?? [];
+    const { namedArgs, signature } = describeError(d.abiItem, args);
+    return { errorName: d.errorName, args: toJson([...args]) as unknown[], namedArgs: toJson(namedArgs) as Record<string, unknown>, signature };
   } catch {
     return null;
   }

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../api/apiError';
-import type { BlockSummary, ChainStatus, DecodedLog, Publication } from '../api/chainSchemas';
+import type { BlockSummary, ChainStatus, DecodedLog, Publication, SnapshotInfo } from '../api/chainSchemas';
 import type { LogEntry } from '../api/schemas';
 import { readSettings } from '../workspace/settingsStore';
 import type { Workspace } from '../workspace/workspace';
@@ -18,8 +18,10 @@ import { blockNumber, resetChain, revertTo, snapshot } from './devnetControl';
 import { isPidAlive, liveDevnet, readDevnetFile, removeDevnetFile, writeDevnetFile } from './devnetFile';
 import { fundDemoAccounts } from './fundDemoAccounts';
 import { reconcilePublications } from './reconcilePublications';
+import { snapshotsAfterRevert } from './snapshotsAfterRevert';
 import { startDetachedAnvil, stopPid } from './startDetachedAnvil';
 import { superviseAnvil, type SupervisedAnvil } from './superviseAnvil';
+import { throttleTrailing } from './throttleTrailing';
 
 export interface DevnetEvents {
   log(level: LogEntry['level'], message: string): void;
@@ -36,6 +38,8 @@ export const STATE_INTERVAL_SECONDS = 1;
 const WATCH_INTERVAL_MS = 500;
 /** The most blocks announced per tick after a jump (anvil_mine of thousands of blocks). */
 const MAX_BLOCK_EVENTS = 50;
+/** A moving head re-announces chain.status at most this often (the status bar's block number). */
+export const BLOCK_STATUS_INTERVAL_MS = 1_000;
 
 export class DevnetService {
   private state: ChainStatus['state'] = 'stopped';
@@ -55,6 +59,13 @@ export class DevnetService {
   private busy: Promise<unknown> = Promise.resolve();
   private explorerCache: ChainExplorer | undefined;
   private closed = false;
+  /** Snapshots taken through snapshot(), newest first. Anvil holds them in memory only, so a
+   * restart, stop or reset forgets them (Anvil would keep them across anvil_reset, but reverting
+   * an emptied chain to a state from before it is no workflow we offer). */
+  private snapshotList: SnapshotInfo[] = [];
+  private readonly headStatus = throttleTrailing(() => {
+    if (this.state === 'running') this.events.status(this.status());
+  }, BLOCK_STATUS_INTERVAL_MS);
 
   constructor(
     private readonly ws: Workspace,
@@ -167,9 +178,22 @@ export class DevnetService {
     this.setStopped();
   }
 
-  snapshot(): Promise<string> {
+  /** Takes an in-memory snapshot and lists it (snapshots()) with the head it was taken at. */
+  snapshot(label?: string): Promise<SnapshotInfo> {
+    return this.serial(async () => {
+      this.explorer();
+      const id = await snapshot(this.rpcUrl!);
+      const block = Number(await blockNumber(this.rpcUrl!));
+      const taken: SnapshotInfo = { id, block, takenAt: new Date().toISOString(), ...(label !== undefined ? { label } : {}) };
+      this.snapshotList = [taken, ...this.snapshotList];
+      return taken;
+    });
+  }
+
+  /** Snapshots taken here that Anvil still holds, newest first; CHAIN_NOT_RUNNING when stopped. */
+  snapshots(): SnapshotInfo[] {
     this.explorer();
-    return snapshot(this.rpcUrl!);
+    return [...this.snapshotList];
   }
 
   revert(id: string): Promise<ChainStatus> {
@@ -178,8 +202,11 @@ export class DevnetService {
       try {
         await revertTo(this.rpcUrl!, id);
       } catch (err) {
+        // Anvil no longer has it (a revert past it elsewhere): stop listing it.
+        this.snapshotList = this.snapshotList.filter((s) => s.id !== id);
         throw new StudioError('NOT_FOUND', (err as Error).message, { id });
       }
+      this.snapshotList = snapshotsAfterRevert(this.snapshotList, id);
       this.events.log('info', `Reverted the devnet to snapshot ${id}.`);
       await this.afterChainChanged('the devnet was reverted to a snapshot');
       return this.status();
@@ -191,6 +218,7 @@ export class DevnetService {
     return this.serial(async () => {
       this.explorer();
       await resetChain(this.rpcUrl!);
+      this.snapshotList = [];
       this.events.log('warn', 'Reset the devnet to an empty chain; redeploying the protocol.');
       await this.deploy('reset');
       await this.afterChainChanged('the devnet was reset');
@@ -236,6 +264,7 @@ export class DevnetService {
     if (adoptOnly && !(await liveDevnet(chainDir, this.chainId))) throw chainNotRunning();
     this.state = 'starting';
     this.error = null;
+    this.snapshotList = [];
     this.events.status(this.status());
     try {
       let live = await liveDevnet(chainDir, this.chainId);
@@ -333,6 +362,7 @@ export class DevnetService {
     this.restarts += 1;
     this.rpcUrl = rpcUrl;
     this.pid = pid;
+    this.snapshotList = [];
     this.writeFile('child', port);
     this.events.log('warn', `Anvil exited unexpectedly (${why}); restarted it from its saved state at ${rpcUrl}.`);
     // Not 'running' again until the contracts are checked and publications reconciled.
@@ -433,6 +463,7 @@ export class DevnetService {
   private stopWatcher(): void {
     if (this.watcher) clearInterval(this.watcher);
     this.watcher = undefined;
+    this.headStatus.cancel();
   }
 
   private async tick(): Promise<void> {
@@ -443,7 +474,9 @@ export class DevnetService {
       const head = await explorer.blockNumber();
       const last = this.lastBlock;
       if (last === null || head < last) {
+        // The head went back: a revert or reset (here, or `studio devnet revert` elsewhere).
         this.lastBlock = head;
+        if (last !== null) this.headStatus.call();
         return;
       }
       if (head === last) return;
@@ -452,6 +485,7 @@ export class DevnetService {
       }
       for (const log of await explorer.logs({ fromBlock: last + 1, toBlock: head })) this.events.chainLog(log);
       this.lastBlock = head;
+      this.headStatus.call();
     } catch {
       // A child Anvil is brought back by its supervisor. An adopted or detached one has no
       // supervisor here: if its process is gone, this process takes over from the saved state.
@@ -468,6 +502,7 @@ export class DevnetService {
       this.events.log('warn', `The devnet process (pid ${this.pid}) is gone; starting one owned by Studio from its saved state.`);
       this.stopWatcher();
       this.restarts += 1;
+      this.snapshotList = [];
       this.state = 'starting';
       this.events.status(this.status());
       try {
@@ -489,5 +524,6 @@ export class DevnetService {
     this.pid = null;
     this.lastBlock = null;
     this.explorerCache = undefined;
+    this.snapshotList = [];
   }
 }

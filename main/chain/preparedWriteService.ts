@@ -24,7 +24,7 @@ import type { ConfirmWriteResult, Network, PreparedWrite, PrepareWriteParams } f
 import { PrepareWriteParamsSchema } from '../api/networkSchemas';
 import type { Db } from '../workspace/openDatabase';
 import { ChainErrorCode, invalidArgument } from './chainErrors';
-import { ChainExplorer, decodeCallError, rpcError } from './chainExplorer';
+import { ChainExplorer, decodeCallError, rpcError, UNKNOWN_REVERT } from './chainExplorer';
 import { checkRpc } from './checkRpc';
 import { convertArgs } from './convertArgs';
 import { decodeLog } from './decodeLogs';
@@ -280,7 +280,7 @@ export class PreparedWriteService {
     }
     if (receipt.status !== 'success') {
       const detail = await explorer.transaction(hash).catch(() => null);
-      return fail(revertedError(what, detail?.revert ?? { errorName: 'UnknownRevert', args: [], message: 'reverted without data' }, { hash }));
+      return fail(revertedError(what, detail?.revert ?? UNKNOWN_REVERT, { hash }));
     }
     if (row) {
       row = updatePublication(this.deps.db, row.id, {

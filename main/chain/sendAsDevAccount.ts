@@ -3,9 +3,9 @@
 // is simulated first, so a revert is reported decoded and nothing is sent.
 import { BaseError, createWalletClient, http, type AbiFunction, type Hash, type TransactionReceipt } from 'viem';
 import { StudioError } from '../api/apiError';
-import type { DecodedLog } from '../api/chainSchemas';
+import type { DecodedLog, DecodedRevertData } from '../api/chainSchemas';
 import { ChainErrorCode } from './chainErrors';
-import { decodeCallError, rpcError, type ChainExplorer } from './chainExplorer';
+import { decodeCallError, rpcError, UNKNOWN_REVERT, type ChainExplorer } from './chainExplorer';
 import { convertArgs } from './convertArgs';
 import { decodeLog } from './decodeLogs';
 import { devAccount, DevKeyRefusedError } from './devKeys';
@@ -31,7 +31,7 @@ export interface SendOutcome {
   events: DecodedLog[];
 }
 
-export function revertedError(what: string, decoded: { errorName: string; args: unknown[]; message: string }, extra: Record<string, unknown> = {}): StudioError {
+export function revertedError(what: string, decoded: DecodedRevertData, extra: Record<string, unknown> = {}): StudioError {
   return new StudioError(ChainErrorCode.Reverted, `${what} reverted: ${decoded.errorName}(${decoded.args.map((a) => JSON.stringify(a)).join(', ')})`, {
     ...decoded,
     ...extra,
@@ -40,7 +40,7 @@ export function revertedError(what: string, decoded: { errorName: string; args: 
 
 /**
  * Simulates, sends and waits for the receipt. `onSent` runs with the hash before waiting, so a
- * caller can record it. Throws CHAIN_REVERTED ({errorName, args}), CHAIN_INVALID_ARGUMENT,
+ * caller can record it. Throws CHAIN_REVERTED ({errorName, args, namedArgs, signature}), CHAIN_INVALID_ARGUMENT,
  * DEV_KEY_REFUSED or CHAIN_RPC_FAILED.
  */
 export async function sendAsDevAccount(explorer: ChainExplorer, req: SendRequest, onSent?: (hash: Hash) => void): Promise<SendOutcome> {
@@ -97,7 +97,7 @@ export async function sendAsDevAccount(explorer: ChainExplorer, req: SendRequest
   if (receipt.status !== 'success') {
     // Mined but reverted (the state moved between simulation and inclusion): replay for the reason.
     const detail = await explorer.transaction(hash);
-    throw revertedError(what, detail.revert ?? { errorName: 'UnknownRevert', args: [], message: 'reverted without data' }, { hash });
+    throw revertedError(what, detail.revert ?? UNKNOWN_REVERT, { hash });
   }
   return {
     hash,

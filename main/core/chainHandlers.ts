@@ -1,6 +1,8 @@
 import type { ChainStatus } from '../api/chainSchemas';
 import { parseOpen } from '../chain/convertArgs';
 import type { DevnetService } from '../chain/devnetService';
+import { listDevAccounts } from '../chain/listDevAccounts';
+import { listTransactions } from '../chain/listTransactions';
 import { listPublications, publicPublication } from '../chain/publicationsRepository';
 import type { PublishingService } from '../chain/publishingService';
 import { sendAsDevAccount } from '../chain/sendAsDevAccount';
@@ -20,12 +22,15 @@ export function chainHandlers(deps: { devnet(): DevnetService; publishing(): Pub
     'chain.status': (): ChainStatus => deps.devnet().status(),
     'chain.start': () => deps.devnet().start(),
     'chain.stop': () => deps.devnet().stop(),
-    'chain.snapshot': async () => ({ id: await deps.devnet().snapshot() }),
+    'chain.snapshot': ({ label }) => deps.devnet().snapshot(label),
+    'chain.snapshots': () => deps.devnet().snapshots(),
     'chain.revert': ({ id }) => deps.devnet().revert(id),
     'chain.reset': () => deps.devnet().reset(),
     'chain.deploy': () => deps.devnet().redeploy(),
     'chain.blocks': (p) => explorer().blocks(p),
     'chain.block': (p) => explorer().block(p),
+    'chain.transactions': (p) => listTransactions(explorer(), p),
+    'chain.devAccounts': () => listDevAccounts(explorer()),
     'chain.transaction': ({ hash }) => explorer().transaction(hash),
     'chain.account': ({ address }) => explorer().account(address),
     'chain.contracts': () => explorer().contracts(),

@@ -3,13 +3,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { keccak256, toHex } from 'viem';
+import http from 'node:http';
+import { createWalletClient, encodeFunctionData, type Address, http as httpTransport, keccak256, parseAbiItem, toHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { ApiCallError, ApiClient } from '../../main/api/apiClient';
 import { methods, type MethodName, type MethodParams, type MethodResult } from '../../main/api/contract';
-import type { ChainStatus, DecodedLog, Publication } from '../../main/api/chainSchemas';
+import { DecodedRevertSchema, TransactionPageSchema, type ChainStatus, type DecodedLog, type Publication, type TransactionListItem } from '../../main/api/chainSchemas';
+import { ChainExplorer } from '../../main/chain/chainExplorer';
 import { DEV_ACCOUNTS } from '../../main/chain/devKeys';
+import { devnetChain } from '../../main/chain/devnetChain';
+import { rpcCall } from '../../main/chain/anvilProcess';
+import { mine } from '../../main/chain/devnetControl';
+import { listTransactions, MAX_ROUNDS } from '../../main/chain/listTransactions';
 import { insertPending } from '../../main/chain/publicationsRepository';
 import { connectClient, startServer } from '../support/startServer';
 
@@ -22,6 +29,8 @@ let socket: WebSocket;
 const chainLogs: DecodedLog[] = [];
 const blockEvents: number[] = [];
 const statuses: ChainStatus[] = [];
+/** When each chain.status event arrived (ms), beside statuses. */
+const statusTimes: number[] = [];
 
 /** Resolves with the first status event matching `pred` (or the current status if it does). */
 async function statusWhere(pred: (s: ChainStatus) => boolean, timeoutMs = 60_000): Promise<ChainStatus> {
@@ -54,7 +63,10 @@ beforeAll(async () => {
   };
   client.on('chain.log', (l) => chainLogs.push(l));
   client.on('chain.block', (b) => blockEvents.push(b.number));
-  client.on('chain.status', (s) => statuses.push(s));
+  client.on('chain.status', (s) => {
+    statuses.push(s);
+    statusTimes.push(Date.now());
+  });
   await statusWhere((s) => s.running);
 });
 
@@ -65,6 +77,40 @@ afterAll(async () => {
 });
 
 const hash32 = (s: string) => keccak256(toHex(s));
+
+/** An HTTP proxy in front of the devnet's RPC that counts round trips (a JSON-RPC batch is one). */
+async function countingProxy(target: string): Promise<{ url: string; requests(): number; close(): Promise<void> }> {
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    requests += 1;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) })
+        .then(async (r) => {
+          res.writeHead(r.status, { 'content-type': 'application/json' });
+          res.end(Buffer.from(await r.arrayBuffer()));
+        })
+        .catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** Every transaction, paging chain.transactions (or `page`) back until nextBefore is null. */
+async function allTransactions(page: (before: number | undefined) => Promise<{ transactions: TransactionListItem[]; nextBefore: number | null }>) {
+  const all: TransactionListItem[] = [];
+  let before: number | undefined;
+  for (let pages = 1; ; pages++) {
+    const p = await page(before);
+    all.push(...p.transactions);
+    if (p.nextBefore === null) return { all, pages };
+    expect(p.nextBefore).toBeLessThan(before ?? Infinity);
+    before = p.nextBefore;
+  }
+}
 
 describe('chain API (serve mode, real Anvil)', () => {
   let datanetId: string;
@@ -119,6 +165,9 @@ describe('chain API (serve mode, real Anvil)', () => {
     expect(tx.gasUsed).toBeGreaterThan(21_000);
     const created = tx.events.find((e) => e.eventName === 'DatanetCreated');
     expect(created?.args).toMatchObject({ datanetId, owner: DEV_ACCOUNTS[1]!.address, metadataURI: 'ipfs://demo' });
+    // Each field's Solidity type, keyed like args: the UI tells amounts (uint96 stake) from ids.
+    expect(created?.argTypes).toEqual({ datanetId: 'uint256', owner: 'address', submissionStake: 'uint96', metadataURI: 'string' });
+    expect(out.events.find((e) => e.eventName === 'DatanetCreated')?.argTypes).toEqual(created?.argTypes);
 
     const block = await client.call('chain.block', { number: tx.blockNumber! });
     expect(block.transactions.map((t) => [t.hash, t.functionName])).toContainEqual([out.hash, 'createDatanet']);
@@ -160,7 +209,7 @@ describe('chain API (serve mode, real Anvil)', () => {
       client.call('publications.publish', { kind: 'datanet.version', datanetId: 999, merkleRoot: hash32('r'), snapshotSha256: hash32('s'), recordCount: 1 }),
     );
     expect(err.code).toBe('CHAIN_REVERTED');
-    expect(err.details).toMatchObject({ errorName: 'UnknownDatanet', args: ['999'] });
+    expect(err.details).toMatchObject({ errorName: 'UnknownDatanet', args: ['999'], namedArgs: { datanetId: '999' }, signature: 'UnknownDatanet(uint256)' });
     const failedId = (err.details as { publicationId: string }).publicationId;
     const list = await client.call('publications.list', {});
     const failed = list.find((p) => p.id === failedId);
@@ -178,10 +227,22 @@ describe('chain API (serve mode, real Anvil)', () => {
     // chain.write reverts the same way.
     const w = await failure(client.call('chain.write', { contract: 'ModelRegistry', functionName: 'transferModel', args: [42, DEV_ACCOUNTS[2]!.address] }));
     expect(w.code).toBe('CHAIN_REVERTED');
-    expect(w.details).toMatchObject({ errorName: 'UnknownModel', args: ['42'] });
+    expect(w.details).toMatchObject({ errorName: 'UnknownModel', args: ['42'], namedArgs: { modelId: '42' }, signature: 'UnknownModel(uint256)' });
+    // Several arguments: positional and by name, with the signature to tell overloads apart.
+    const poor = await failure(client.call('chain.write', { contract: 'WrappedOpen', functionName: 'withdraw', args: ['5'], from: 5 }));
+    expect(poor.details).toEqual({
+      errorName: 'InsufficientWrapped',
+      args: [DEV_ACCOUNTS[5]!.address, '0', '5'],
+      namedArgs: { account: DEV_ACCOUNTS[5]!.address, balance: '0', needed: '5' },
+      signature: 'InsufficientWrapped(address,uint256,uint256)',
+      message: expect.any(String),
+    });
+    expect(DecodedRevertSchema.parse(poor.details)).toEqual(poor.details);
   });
 
   it('after kill -9 of Anvil the supervisor brings it back with its state and no publication is lost', async () => {
+    await client.call('chain.snapshot', { label: 'gone with the process' });
+    expect(await client.call('chain.snapshots', {})).toHaveLength(1);
     const before = await client.call('chain.status', {});
     // A row a crash left before its transaction was sent: settled as failed, nothing was sent.
     const orphan = insertPending(ctx.core.workspace.db, {
@@ -197,6 +258,8 @@ describe('chain API (serve mode, real Anvil)', () => {
     const after = await statusWhere((s) => s.running && s.restarts === 1 && s.pid !== before.pid);
     expect(after.rpcUrl).toBe(before.rpcUrl);
     expect(after.contracts).toEqual(before.contracts);
+    // Anvil's snapshots lived in the killed process's memory.
+    expect(await client.call('chain.snapshots', {})).toEqual([]);
     const list = await client.call('publications.list', {});
     expect(list.find((p) => p.id === published.id)?.status).toBe('confirmed');
     expect(list.find((p) => p.id === orphan.id)).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' } });
@@ -216,8 +279,30 @@ describe('chain API (serve mode, real Anvil)', () => {
     expect((await client.call('publications.list', { status: 'confirmed' })).map((p) => p.id)).toEqual([published.id]);
   });
 
+  it('lists snapshots newest first with their head and label; a revert drops it and later ones', async () => {
+    const a = await client.call('chain.snapshot', { label: 'before the datanet' });
+    const head = (await client.call('chain.blocks', { limit: 1 })).latest;
+    expect(a).toMatchObject({ id: expect.stringMatching(/^0x[0-9a-f]+$/), block: head, label: 'before the datanet' });
+    expect(Date.parse(a.takenAt)).toBeGreaterThan(Date.now() - 60_000);
+    const write = await client.call('chain.write', { contract: 'DatanetRegistry', functionName: 'createDatanet', args: ['ipfs://snap', '0'], from: 2 });
+    const b = await client.call('chain.snapshot', {});
+    const c = await client.call('chain.snapshot', { label: 'c' });
+    expect(b.block).toBe(write.blockNumber);
+    expect(b).not.toHaveProperty('label');
+    expect((await client.call('chain.snapshots', {})).map((x) => x.id)).toEqual([c.id, b.id, a.id]);
+
+    await client.call('chain.revert', { id: b.id });
+    expect(await client.call('chain.snapshots', {})).toEqual([a]);
+    // Anvil dropped c along with b.
+    const gone = await failure(client.call('chain.revert', { id: c.id }));
+    expect(gone.code).toBe('NOT_FOUND');
+    expect(await client.call('chain.snapshots', {})).toEqual([a]);
+  });
+
   it('a reset makes confirmed publications lost and redeploys the protocol', async () => {
+    expect(await client.call('chain.snapshots', {})).toHaveLength(1);
     const s = await client.call('chain.reset', {});
+    expect(await client.call('chain.snapshots', {})).toEqual([]);
     expect(s.running).toBe(true);
     expect(s.deployment?.reason).toBe('reset');
     const row = (await client.call('publications.list', {})).find((p) => p.id === published.id);
@@ -232,6 +317,9 @@ describe('chain API (serve mode, real Anvil)', () => {
     expect((await client.call('app.info', {})).chain.state).toBe('stopped');
     const err = await failure(client.call('chain.blocks', {}));
     expect(err.code).toBe('CHAIN_NOT_RUNNING');
+    for (const m of ['chain.devAccounts', 'chain.transactions', 'chain.snapshots'] as const) {
+      expect((await failure(client.call(m, {}))).code).toBe('CHAIN_NOT_RUNNING');
+    }
     expect(fs.existsSync(path.join(ctx.core.workspace.layout.chain, 'devnet.json'))).toBe(false);
 
     fs.rmSync(path.join(ctx.core.workspace.layout.chain, 'anvil-state.json'));
@@ -241,5 +329,118 @@ describe('chain API (serve mode, real Anvil)', () => {
     const logs = await client.call('logs.recent', {});
     expect(logs.some((l) => l.level === 'warn' && /state was lost or reset/.test(l.message))).toBe(true);
     expect(statuses.some((s) => s.state === 'starting')).toBe(true);
+  });
+});
+
+describe('explorer lists and the live head (same devnet, after the restart above)', () => {
+  it('lists the dev accounts with the balance and nonce chain.account reports', async () => {
+    const accounts = await client.call('chain.devAccounts', {});
+    expect(accounts.map((a) => [a.index, a.address, a.label])).toEqual(DEV_ACCOUNTS.map((a) => [a.index, a.address, a.label]));
+    for (const i of [0, 1, 5]) {
+      const one = await client.call('chain.account', { address: DEV_ACCOUNTS[i]!.address });
+      expect(accounts[i]).toMatchObject({ balance: one.balance, balanceFormatted: one.balanceFormatted, nonce: one.nonce });
+    }
+    expect(accounts[0]!.nonce).toBeGreaterThan(0); // it deployed the protocol
+    expect(accounts[5]!.nonce).toBe(0);
+  });
+
+  it('lists transactions newest first with status, labels and decoded calls, page by page', async () => {
+    const status = await client.call('chain.status', {});
+    const ok = await client.call('chain.write', { contract: 'DatanetRegistry', functionName: 'createDatanet', args: ['ipfs://list', '0'], from: 1 });
+    // A transaction mined reverted: chain.write simulates first, so send past it with a fixed gas limit.
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(DEV_ACCOUNTS[5]!.privateKey),
+      chain: devnetChain(status.chainId, status.rpcUrl!),
+      transport: httpTransport(status.rpcUrl!),
+    });
+    const bad = await wallet.sendTransaction({
+      to: status.contracts.WrappedOpen as Address,
+      data: encodeFunctionData({ abi: [parseAbiItem('function withdraw(uint256 amount)')], args: [7n] }),
+      gas: 100_000n,
+    });
+    await expect.poll(async () => (await client.call('chain.transaction', { hash: bad })).status, { timeout: 5_000 }).toBe('reverted');
+    const detail = await client.call('chain.transaction', { hash: bad });
+    expect(detail.revert).toMatchObject({
+      errorName: 'InsufficientWrapped',
+      namedArgs: { account: DEV_ACCOUNTS[5]!.address, balance: '0', needed: '7' },
+      signature: 'InsufficientWrapped(address,uint256,uint256)',
+    });
+
+    const first = await client.call('chain.transactions', { limit: 2 });
+    expect(first.transactions.map((t) => [t.hash, t.status, t.contractName, t.functionName])).toEqual([
+      [bad, 'reverted', 'WrappedOpen', 'withdraw'],
+      [ok.hash, 'success', 'DatanetRegistry', 'createDatanet'],
+    ]);
+    expect(first.transactions[1]).toMatchObject({
+      blockNumber: ok.blockNumber,
+      from: DEV_ACCOUNTS[1]!.address,
+      fromLabel: DEV_ACCOUNTS[1]!.label,
+      to: status.contracts.DatanetRegistry,
+      toLabel: 'DatanetRegistry (protocol contract)',
+      value: '0',
+    });
+    expect(first.nextBefore).toBe(ok.blockNumber);
+
+    // All pages together hold every transaction of every block, once, newest first.
+    const { all, pages } = await allTransactions((before) => client.call('chain.transactions', { limit: 3, ...(before !== undefined ? { before } : {}) }));
+    const blocks = await client.call('chain.blocks', { limit: 100 });
+    expect(blocks.blocks.at(-1)?.number).toBe(0);
+    expect(all.length).toBe(blocks.blocks.reduce((n, b) => n + b.transactionCount, 0));
+    expect(new Set(all.map((t) => t.hash)).size).toBe(all.length);
+    expect(all.map((t) => t.blockNumber)).toEqual(all.map((t) => t.blockNumber).sort((a, b) => b - a));
+    expect(pages).toBeGreaterThan(2);
+    // Deployments have no `to` and are named by the contract they created.
+    expect(all.filter((t) => t.to === null).map((t) => t.contractName)).toContain('DatanetRegistry');
+    expect(await client.call('chain.transactions', { before: 0 })).toEqual({ transactions: [], nextBefore: null });
+  });
+
+  it('pages through thousands of empty blocks in a bounded number of round trips; chain.status follows the head', async () => {
+    const status = await client.call('chain.status', {});
+    const page = (explorerPage: (before?: number) => Promise<unknown>) => async (before: number | undefined) =>
+      TransactionPageSchema.parse(await explorerPage(before));
+    const before = await allTransactions(page((b) => client.call('chain.transactions', { limit: 5, ...(b !== undefined ? { before: b } : {}) })));
+    const mark = statuses.length;
+    await rpcCall(status.rpcUrl!, 'anvil_mine', [toHex(1_100)], 20_000); // ~1 s; more than mine()'s 2 s timeout allows on a slow CI
+    const head = (await client.call('chain.blocks', { limit: 1 })).latest;
+    // The status bar learns the new head from a pushed status, not by polling.
+    await expect.poll(() => statuses.slice(mark).some((s) => s.block === head), { timeout: 3_000 }).toBe(true);
+
+    const proxy = await countingProxy(status.rpcUrl!);
+    try {
+      const explorer = new ChainExplorer({ rpcUrl: proxy.url, chainId: status.chainId, contracts: status.contracts as Record<string, Address> });
+      const perPage: number[] = [];
+      const after = await allTransactions(
+        page(async (b) => {
+          const start = proxy.requests();
+          const result = await listTransactions(explorer, { limit: 5, ...(b !== undefined ? { before: b } : {}) });
+          perPage.push(proxy.requests() - start);
+          return result;
+        }),
+      );
+      expect(after.all).toEqual(before.all);
+      // 1100 empty blocks on top, at most MAX_SCAN_BLOCKS (1024) scanned per page: the first comes back empty.
+      expect(after.pages).toBeGreaterThan(before.pages);
+      expect(perPage.length).toBe(after.pages);
+      // The head, MAX_ROUNDS batches of headers, one batch of full blocks and receipts.
+      expect(Math.max(...perPage)).toBeLessThanOrEqual(MAX_ROUNDS + 2);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('pushes chain.status for a moving head at most once a second, ending on the newest head', async () => {
+    const rpcUrl = (await client.call('chain.status', {})).rpcUrl!;
+    const mark = statusTimes.length;
+    const until = Date.now() + 1_100;
+    while (Date.now() < until) {
+      await mine(rpcUrl, 1);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const head = (await client.call('chain.blocks', { limit: 1 })).latest;
+    await expect.poll(() => statuses.at(-1)?.block, { timeout: 2_500 }).toBe(head);
+    const times = statusTimes.slice(mark);
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    // One second apart at the core; a little less on arrival (socket jitter).
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThan(800);
   });
 });
