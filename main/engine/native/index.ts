@@ -4,33 +4,13 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ModelSpec, RopeScalingLlama3 } from '../modelConfig';
 
-export type Arch = 'gpt2' | 'llama';
+export type Arch = ModelSpec['arch'];
+export type RopeScalingSpec = RopeScalingLlama3;
 
-export interface RopeScalingSpec {
-  type: 'llama3';
-  factor: number;
-  lowFreqFactor: number;
-  highFreqFactor: number;
-  originalMaxPositions: number;
-}
-
-/** The normalised model description the TypeScript side derives from config.json. */
-export interface NativeModelSpec {
-  arch: Arch;
-  vocabSize: number;
-  hiddenSize: number;
-  numLayers: number;
-  numHeads: number;
-  numKvHeads: number;
-  headDim: number;
-  intermediateSize: number;
-  maxPositions: number;
-  normEps: number;
-  ropeTheta: number;
-  ropeScaling: RopeScalingSpec | null;
-  tieWordEmbeddings: boolean;
-  attentionBias: boolean;
+/** The normalised spec (modelConfig.ts: the one contract both engines share) plus the weights. */
+export interface NativeModelSpec extends ModelSpec {
   /** safetensors paths; a sharded model gives several. */
   files: string[];
   /**
