@@ -5,6 +5,8 @@ import { chainEventsStore } from '../stores/chainEventsStore';
 import { chainStore } from '../stores/chainStore';
 import { publicationsStore } from '../stores/publicationsStore';
 import { jobsStore } from '../stores/jobsStore';
+import { keysStore } from '../stores/keysStore';
+import { networksStore } from '../stores/networksStore';
 import { logsStore } from '../stores/logsStore';
 import { settingsStore } from '../stores/settingsStore';
 import { workspaceStore } from '../stores/workspaceStore';
@@ -21,6 +23,8 @@ export async function loadWorkspaceData(): Promise<void> {
     settingsStore.getState().load(),
     chainStore.getState().load(),
     publicationsStore.getState().load(),
+    networksStore.getState().load(),
+    keysStore.getState().load(),
   ]);
 }
 

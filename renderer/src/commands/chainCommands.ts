@@ -2,6 +2,8 @@ import { CHAIN_SECTIONS } from '../model/chainViews';
 import { chainEventsStore } from '../stores/chainEventsStore';
 import { chainStore } from '../stores/chainStore';
 import { confirmStore } from '../stores/confirmStore';
+import { keysStore } from '../stores/keysStore';
+import { networksStore } from '../stores/networksStore';
 import { publicationsStore } from '../stores/publicationsStore';
 import { workbenchStore } from '../stores/workbenchStore';
 import { openChainView } from './editors';
@@ -62,6 +64,52 @@ export function registerChainCommands(): void {
     icon: 'trash',
     enabled: runningIdle,
     run: confirmAndResetDevnet,
+  });
+  // Remote networks and keys: the forms live in the Chain side bar; these open and focus them.
+  commands.register({
+    id: 'networks.add',
+    title: 'Add Network…',
+    category: 'Chain',
+    icon: 'add',
+    run: () => {
+      workbenchStore.getState().showActivity('chain');
+      networksStore.getState().requestAdd();
+    },
+  });
+  commands.register({
+    id: 'networks.checkAll',
+    title: 'Check Remote Networks',
+    category: 'Chain',
+    icon: 'plug',
+    enabled: () => networksStore.getState().networks.some((n) => !n.builtIn),
+    run: async () => {
+      await Promise.all(
+        networksStore
+          .getState()
+          .networks.filter((n) => !n.builtIn)
+          .map((n) => networksStore.getState().check(n.name)),
+      );
+    },
+  });
+  commands.register({
+    id: 'keys.create',
+    title: 'Create Key…',
+    category: 'Keys',
+    icon: 'add',
+    run: () => {
+      workbenchStore.getState().showActivity('chain');
+      keysStore.getState().openForm('create');
+    },
+  });
+  commands.register({
+    id: 'keys.import',
+    title: 'Import Key…',
+    category: 'Keys',
+    icon: 'key',
+    run: () => {
+      workbenchStore.getState().showActivity('chain');
+      keysStore.getState().openForm('import');
+    },
   });
   commands.register({
     id: 'chain.events.togglePause',

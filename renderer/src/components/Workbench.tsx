@@ -4,6 +4,7 @@ import { workbenchStore } from '../stores/workbenchStore';
 import { ActivityBar } from './ActivityBar';
 import { CommandPalette } from './CommandPalette';
 import { ConfirmDialog } from './ConfirmDialog';
+import { PreparedWriteDialog } from './PreparedWriteDialog';
 import { ConnectionBanner } from './ConnectionBanner';
 import { EditorArea } from './EditorArea';
 import { Panel } from './Panel';
@@ -62,6 +63,7 @@ export function Workbench() {
       <CommandPalette />
       <Toasts />
       <ConfirmDialog />
+      <PreparedWriteDialog />
     </div>
   );
 }

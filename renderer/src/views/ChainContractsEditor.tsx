@@ -20,7 +20,8 @@ function ContractDetail({ contract, symbol }: { contract: ContractInfo; symbol: 
         {contract.address}
       </p>
       <p className="muted">
-        {reads.length} read and {writes.length} write functions, {events} events. Writes are sent from a dev account on this devnet.
+        {reads.length} read and {writes.length} write functions, {events} events. Writes go from a dev account on this devnet, or, on a remote network, from a
+        stored key after you review and confirm them.
       </p>
       {(
         [

@@ -12,11 +12,13 @@ import { activeTab } from '../model/tabs';
 import { chainStore } from '../stores/chainStore';
 import { publicationsStore } from '../stores/publicationsStore';
 import { workbenchStore } from '../stores/workbenchStore';
+import { KeysSection } from './KeysSection';
+import { NetworksSection } from './NetworksSection';
 
 const STATE_ICON = { running: 'pass-filled', starting: 'loading', stopped: 'circle-large-outline', error: 'error' } as const;
 const BUSY_LABEL = { start: 'Starting…', stop: 'Stopping…', snapshot: 'Taking a snapshot…', revert: 'Reverting…', reset: 'Resetting…' } as const;
 
-/** The workspace's local devnet: its state and controls, the explorer's sections, the newest blocks. */
+/** The workspace's local devnet (state and controls), networks and keys, the explorer's sections, the newest blocks. */
 export function ChainSideBar() {
   const { status, blocks, loaded, busy, snapshots } = useStore(chainStore);
   const lost = useStore(publicationsStore, (s) => s.publications.filter((p) => p.status === 'lost').length);
@@ -150,6 +152,9 @@ export function ChainSideBar() {
             ))}
           </ul>
         </section>
+
+        <NetworksSection />
+        <KeysSection />
 
         {status ? (
           <section aria-label="Recent blocks">

@@ -4,9 +4,14 @@ import { formatOpen } from '../model/openAmount';
 import { chainStore } from '../stores/chainStore';
 import { AddressText } from './AddressText';
 
-/** One decoded argument or result: addresses labelled and linked, hashes shortened, the rest as JSON. */
-export function DecodedValue({ value }: { value: unknown }) {
+/**
+ * One decoded argument or result: addresses labelled and linked, hashes shortened, the rest as
+ * JSON. `verbatim` shows addresses and hashes in full and unlabelled: what is about to be signed
+ * (on a network where the devnet's labels mean nothing).
+ */
+export function DecodedValue({ value, verbatim = false }: { value: unknown; verbatim?: boolean }) {
   const symbol = useStore(chainStore, (s) => s.status?.currencySymbol ?? 'OPEN');
+  if (verbatim && (looksLikeAddress(value) || looksLikeHash(value))) return <span className="mono decoded-verbatim">{value}</span>;
   if (looksLikeAddress(value)) return <AddressText address={value} />;
   if (looksLikeHash(value)) {
     return (

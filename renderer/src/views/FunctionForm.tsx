@@ -1,39 +1,27 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import type { WriteResult } from '../../../main/api/chainSchemas';
-import { ApiCallError } from '../../../main/api/apiClient';
+import { DEVNET_NETWORK } from '../../../main/api/networkSchemas';
 import { api } from '../api/client';
 import { openChainView } from '../commands/editors';
 import { Badge } from '../components/Badge';
 import { Codicon } from '../components/Codicon';
 import { type AbiFunction, displayType, functionSignature, namedOutputs, parseArguments, placeholderFor } from '../model/abiForms';
 import { shortHex } from '../model/chainFormat';
-import { DEV_ACCOUNT_ADDRESSES } from '../model/devAccounts';
 import { parseOpenInput } from '../model/openAmount';
+import { networksStore } from '../stores/networksStore';
+import { outcomeOfError, preparedWriteStore } from '../stores/preparedWriteStore';
 import { EventCard } from './EventCard';
 import { NamedArgs } from './NamedArgs';
 import { RevertNotice } from './RevertNotice';
+import { DEVNET_TARGET, type SendTarget, SendTargetFields } from './SendTargetFields';
 
 type Outcome =
   | { kind: 'read'; result: unknown }
-  | { kind: 'write'; result: WriteResult }
-  | { kind: 'revert'; errorName: string; args: unknown[]; message: string }
-  | { kind: 'error'; message: string; code: string | null };
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-/** A failed call as the form shows it: a decoded revert, or the core's message. */
-function outcomeOfError(err: unknown): Outcome {
-  if (err instanceof ApiCallError && err.code === 'CHAIN_REVERTED' && isRecord(err.details) && typeof err.details.errorName === 'string') {
-    const d = err.details;
-    return {
-      kind: 'revert',
-      errorName: d.errorName as string,
-      args: Array.isArray(d.args) ? d.args : [],
-      message: typeof d.message === 'string' ? d.message : err.message,
-    };
-  }
-  return { kind: 'error', message: err instanceof Error ? err.message : String(err), code: err instanceof ApiCallError ? err.code : null };
-}
+  | { kind: 'write'; result: WriteResult; network?: string }
+  | { kind: 'revert'; errorName: string; args: unknown[]; message: string; remote?: boolean }
+  | { kind: 'error'; message: string; code: string | null }
+  | { kind: 'cancelled' };
 
 interface FunctionFormProps {
   contract: string;
@@ -44,8 +32,10 @@ interface FunctionFormProps {
 
 /**
  * One ABI function as a form: a field per argument with its Solidity type, the value in OPEN
- * when it is payable, and the dev account to send from. Fields are checked as typed (the core
- * checks again); the result, the decoded revert, or the sent transaction shows below.
+ * when it is payable, and where to send: a dev account on the devnet (sent at once), or a stored
+ * key on a remote network (prepared, reviewed in PreparedWriteDialog, confirmed with the key's
+ * passphrase). Fields are checked as typed (the core checks again); the result, the decoded
+ * revert, or the sent transaction shows below.
  */
 export function FunctionForm({ contract, fn, mode, symbol }: FunctionFormProps) {
   const signature = functionSignature(fn);
@@ -53,14 +43,20 @@ export function FunctionForm({ contract, fn, mode, symbol }: FunctionFormProps) 
   const [texts, setTexts] = useState<string[]>(() => fn.inputs.map(() => ''));
   const [touched, setTouched] = useState(false);
   const [value, setValue] = useState('');
-  const [from, setFrom] = useState(0);
+  const [target, setTarget] = useState<SendTarget>(DEVNET_TARGET);
+  const network = useStore(networksStore, (s) => s.networks.find((n) => n.name === target.network));
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const submitButton = useRef<HTMLButtonElement>(null);
   const payable = fn.stateMutability === 'payable';
 
   const parsed = parseArguments(fn.inputs, texts);
-  const valueParsed = parseOpenInput(value, symbol);
-  const canSend = parsed.args !== null && (!payable || valueParsed.ok);
+  const remote = mode === 'write' && target.network !== DEVNET_NETWORK;
+  const sendSymbol = remote ? (network?.currencySymbol ?? symbol) : symbol;
+  const valueParsed = parseOpenInput(value, sendSymbol);
+  const needsAddress = remote && !network?.contracts[contract];
+  const addressError = needsAddress && !/^0x[0-9a-fA-F]{40}$/.test(target.address.trim()) ? 'An address: 0x and 40 hex digits.' : null;
+  const canSend = parsed.args !== null && (!payable || valueParsed.ok) && (!remote || (target.keyId !== '' && addressError === null));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -72,18 +68,36 @@ export function FunctionForm({ contract, fn, mode, symbol }: FunctionFormProps) 
       if (mode === 'read') {
         const { result } = await api().call('chain.read', { contract, functionName: fn.name, args: parsed.args! });
         setOutcome({ kind: 'read', result });
+      } else if (remote) {
+        // Two steps: the core simulates and quotes, the user reviews and confirms with the passphrase.
+        const prepared = await api().call('chain.prepareWrite', {
+          network: target.network,
+          ...(needsAddress ? { address: target.address.trim(), abi: contract } : { contract }),
+          functionName: fn.name,
+          args: parsed.args!,
+          from: target.keyId,
+          ...(payable && valueParsed.ok && valueParsed.value !== '0' ? { value: valueParsed.value } : {}),
+        });
+        setBusy(false);
+        const reviewed = await preparedWriteStore.getState().review(prepared);
+        // The button was disabled while preparing, so focus had nowhere to go back to: back here.
+        if (document.activeElement === document.body) submitButton.current?.focus();
+        if (reviewed.kind === 'sent') setOutcome({ kind: 'write', result: reviewed.result, network: reviewed.result.network });
+        else if (reviewed.kind === 'revert') setOutcome({ ...reviewed, remote: true });
+        else setOutcome(reviewed);
       } else {
         const result = await api().call('chain.write', {
           contract,
           functionName: fn.name,
           args: parsed.args!,
-          from,
+          from: target.devAccount,
           ...(payable && valueParsed.ok && valueParsed.value !== '0' ? { value: valueParsed.value } : {}),
         });
         setOutcome({ kind: 'write', result });
       }
     } catch (err) {
-      setOutcome(outcomeOfError(err));
+      const failed = outcomeOfError(err);
+      setOutcome(failed.kind === 'revert' && remote ? { ...failed, remote: true } : failed);
     } finally {
       setBusy(false);
     }
@@ -121,13 +135,13 @@ export function FunctionForm({ contract, fn, mode, symbol }: FunctionFormProps) 
       {mode === 'write' && payable ? (
         <div className="fn-form__field">
           <label className="fn-form__label" htmlFor={`${idBase}-value`}>
-            value <code className="fn-form__type">{symbol}</code>
+            value <code className="fn-form__type">{sendSymbol}</code>
           </label>
           <input
             id={`${idBase}-value`}
             className={!valueParsed.ok ? 'input mono is-invalid' : 'input mono'}
             value={value}
-            placeholder={`${symbol} to send, e.g. 1.5`}
+            placeholder={`${sendSymbol} to send, e.g. 1.5`}
             spellCheck={false}
             autoComplete="off"
             aria-invalid={!valueParsed.ok}
@@ -140,23 +154,22 @@ export function FunctionForm({ contract, fn, mode, symbol }: FunctionFormProps) 
         </div>
       ) : null}
       {mode === 'write' ? (
-        <div className="fn-form__field">
-          <label className="fn-form__label" htmlFor={`${idBase}-from`}>
-            from <span className="muted">dev account (well-known key, devnet only)</span>
-          </label>
-          <select id={`${idBase}-from`} className="select mono" value={from} onChange={(e) => setFrom(Number(e.target.value))}>
-            {DEV_ACCOUNT_ADDRESSES.map((a, i) => (
-              <option key={a} value={i}>
-                #{i} · {shortHex(a)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SendTargetFields idBase={idBase} contract={contract} target={target} onChange={setTarget} addressError={touched ? addressError : null} />
       ) : null}
       <div className="fn-form__actions">
-        <button type="submit" className={mode === 'write' ? 'button' : 'button button--secondary'} disabled={busy || (touched && !canSend)}>
+        <button ref={submitButton} type="submit" className={mode === 'write' ? 'button' : 'button button--secondary'} disabled={busy || (touched && !canSend)}>
           <Codicon name={busy ? 'loading' : mode === 'read' ? 'eye' : 'send'} spin={busy} />
-          {busy ? (mode === 'read' ? 'Reading…' : 'Sending…') : mode === 'read' ? 'Read' : 'Send transaction'}
+          {busy
+            ? mode === 'read'
+              ? 'Reading…'
+              : remote
+                ? 'Preparing…'
+                : 'Sending…'
+            : mode === 'read'
+              ? 'Read'
+              : remote
+                ? 'Review transaction…'
+                : 'Send transaction'}
         </button>
       </div>
       {outcome ? <OutcomeView outcome={outcome} fn={fn} /> : null}
@@ -173,7 +186,22 @@ function OutcomeView({ outcome, fn }: { outcome: Outcome; fn: AbiFunction }) {
         </div>
       );
     case 'revert':
-      return <RevertNotice errorName={outcome.errorName} args={outcome.args} message={outcome.message} />;
+      return (
+        <>
+          <RevertNotice errorName={outcome.errorName} args={outcome.args} message={outcome.message} />
+          {outcome.remote ? (
+            <p className="muted fn-form__note" data-testid="nothing-sent">
+              The simulation reverted: nothing was signed or sent, and nothing was recorded as published.
+            </p>
+          ) : null}
+        </>
+      );
+    case 'cancelled':
+      return (
+        <p className="muted fn-form__note" data-testid="write-cancelled">
+          Cancelled: nothing was signed or sent.
+        </p>
+      );
     case 'error':
       return (
         <div className="inline-error inline-error--flush" role="alert" data-testid="call-error">
@@ -193,9 +221,18 @@ function OutcomeView({ outcome, fn }: { outcome: Outcome; fn: AbiFunction }) {
             <span>
               in block <span className="mono">#{r.blockNumber}</span> · gas used <span className="mono">{r.gasUsed.toLocaleString('en-US')}</span>
             </span>
-            <button type="button" className="link-button" onClick={() => openChainView({ page: 'transaction', hash: r.hash })} data-testid="write-tx-link">
-              View transaction <span className="mono">{shortHex(r.hash, 10, 6)}</span>
-            </button>
+            {outcome.network ? (
+              <span data-testid="write-tx-hash">
+                on {outcome.network} ·{' '}
+                <span className="mono" title={r.hash}>
+                  {shortHex(r.hash, 10, 6)}
+                </span>
+              </span>
+            ) : (
+              <button type="button" className="link-button" onClick={() => openChainView({ page: 'transaction', hash: r.hash })} data-testid="write-tx-link">
+                View transaction <span className="mono">{shortHex(r.hash, 10, 6)}</span>
+              </button>
+            )}
           </div>
           {Object.keys(returned).length > 0 ? (
             <>

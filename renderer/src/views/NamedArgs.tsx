@@ -1,7 +1,7 @@
 import { DecodedValue } from './DecodedValue';
 
-/** Named arguments (a call, an event, an error) as name / value rows. */
-export function NamedArgs({ args, types }: { args: Record<string, unknown>; types?: Record<string, string> }) {
+/** Named arguments (a call, an event, an error) as name / value rows; `verbatim` as in DecodedValue. */
+export function NamedArgs({ args, types, verbatim }: { args: Record<string, unknown>; types?: Record<string, string>; verbatim?: boolean }) {
   const entries = Object.entries(args);
   if (entries.length === 0) return <p className="muted named-args__none">No arguments.</p>;
   return (
@@ -13,7 +13,7 @@ export function NamedArgs({ args, types }: { args: Record<string, unknown>; type
             {types?.[name] ? <span className="named-args__type">{types[name]}</span> : null}
           </dt>
           <dd>
-            <DecodedValue value={value} />
+            <DecodedValue value={value} verbatim={verbatim ?? false} />
           </dd>
         </div>
       ))}
