@@ -1,5 +1,12 @@
 import '@vscode/codicons/dist/codicon.css';
-import './styles/workbench.css';
+import './styles/theme.css';
+import './styles/workbench-layout.css';
+import './styles/lists-and-forms.css';
+import './styles/editor-area.css';
+import './styles/panel-and-status-bar.css';
+import './styles/palette-and-toasts.css';
+import './styles/chain-explorer.css';
+import './styles/dialogs.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startSession } from './api/session';

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AccountInfo } from '../../../main/api/chainSchemas';
 import { api } from '../api/client';
@@ -9,6 +9,7 @@ import { formatOpen } from '../model/openAmount';
 import { chainStore } from '../stores/chainStore';
 import { AddressText } from './AddressText';
 import { ChainPageHeader } from './ChainPageHeader';
+import { LookupForm } from './LookupForm';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -88,44 +89,24 @@ export function ChainAccountsEditor({ address }: { address: string | undefined }
     }
   }, [address]);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void lookUp(query);
-  };
-
   return (
     <div className="page page--wide" data-testid="chain-accounts">
       <ChainPageHeader icon="account" title="Accounts" subtitle={`Balances in ${symbol}, the devnet's native currency`} />
-      <form className="inline-form" onSubmit={submit} noValidate>
-        <label className="form__label" htmlFor="account-lookup">
-          Look up an address
-        </label>
-        <input
-          id="account-lookup"
-          className={queryError ? 'input input--wide mono is-invalid' : 'input input--wide mono'}
-          placeholder="0x… (40 hex digits)"
-          value={query}
-          spellCheck={false}
-          autoComplete="off"
-          aria-invalid={queryError !== null}
-          aria-describedby="account-lookup-hint"
-          onChange={(e) => {
-            setQuery(e.target.value);
-            setQueryError(null);
-          }}
-        />
-        <button type="submit" className="button button--secondary" disabled={looking}>
-          {looking ? 'Looking…' : 'Look up'}
-        </button>
-        <div
-          id="account-lookup-hint"
-          className={queryError ? 'form__hint is-error' : 'form__hint'}
-          role={queryError ? 'alert' : undefined}
-          data-testid="account-lookup-hint"
-        >
-          {queryError ?? ''}
-        </div>
-      </form>
+      <LookupForm
+        id="account-lookup"
+        label="Look up an address"
+        placeholder="0x… (40 hex digits)"
+        value={query}
+        error={queryError}
+        onChange={(value) => {
+          setQuery(value);
+          setQueryError(null);
+        }}
+        onSubmit={() => void lookUp(query)}
+        submitLabel={looking ? 'Looking…' : 'Look up'}
+        busy={looking}
+        hintTestId="account-lookup-hint"
+      />
       {found ? <AccountCard account={found} symbol={symbol} /> : null}
 
       <section className="page__section">

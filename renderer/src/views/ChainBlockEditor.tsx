@@ -3,14 +3,12 @@ import { useStore } from 'zustand';
 import type { BlockDetail } from '../../../main/api/chainSchemas';
 import { api } from '../api/client';
 import { openChainView } from '../commands/editors';
-import { useListKeys } from '../components/useListKeys';
 import { formatGas, gasShare, shortHex } from '../model/chainFormat';
 import { formatDateTime } from '../model/format';
-import { formatOpen, formatUnits } from '../model/openAmount';
+import { formatUnits } from '../model/openAmount';
 import { chainStore } from '../stores/chainStore';
-import { AddressText } from './AddressText';
 import { ChainPageHeader } from './ChainPageHeader';
-import { TxLink } from './TxLink';
+import { TransactionTable } from './TransactionTable';
 
 /** One block (chain.block) and the transactions in it. */
 export function ChainBlockEditor({ number }: { number: number }) {
@@ -18,7 +16,6 @@ export function ChainBlockEditor({ number }: { number: number }) {
   const head = useStore(chainStore, (s) => s.status?.block ?? null);
   const [block, setBlock] = useState<BlockDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const onKeyDown = useListKeys();
 
   useEffect(() => {
     let live = true;
@@ -98,37 +95,7 @@ export function ChainBlockEditor({ number }: { number: number }) {
             {block.transactions.length === 0 ? (
               <p className="muted">No transactions in this block.</p>
             ) : (
-              <table className="table table--rows">
-                <thead>
-                  <tr>
-                    <th>Hash</th>
-                    <th>From</th>
-                    <th>To</th>
-                    <th>Function</th>
-                    <th className="num">Value</th>
-                  </tr>
-                </thead>
-                <tbody onKeyDown={onKeyDown}>
-                  {block.transactions.map((tx, i) => (
-                    <tr
-                      key={tx.hash}
-                      data-list-item
-                      tabIndex={i === 0 ? 0 : -1}
-                      onClick={(e) => !(e.target as HTMLElement).closest('button') && openChainView({ page: 'transaction', hash: tx.hash })}
-                    >
-                      <td>
-                        <TxLink hash={tx.hash} />
-                      </td>
-                      <td>
-                        <AddressText address={tx.from} compact />
-                      </td>
-                      <td>{tx.to ? <AddressText address={tx.to} compact /> : <span className="muted">contract creation</span>}</td>
-                      <td>{tx.functionName ? <code>{tx.functionName}</code> : <span className="muted">-</span>}</td>
-                      <td className="num">{formatOpen(tx.value, symbol, 6)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <TransactionTable transactions={block.transactions} symbol={symbol} />
             )}
           </section>
         </>

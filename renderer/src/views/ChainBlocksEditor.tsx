@@ -9,6 +9,7 @@ import { formatUnixTime } from '../model/format';
 import { formatUnits } from '../model/openAmount';
 import { chainStore, mergeBlocks } from '../stores/chainStore';
 import { ChainPageHeader } from './ChainPageHeader';
+import { LoadOlderFooter } from './LoadOlderFooter';
 
 const PAGE = 25;
 
@@ -86,14 +87,14 @@ export function ChainBlocksEditor() {
           ))}
         </tbody>
       </table>
-      {loading ? <div className="progress-line" role="progressbar" aria-label="Loading blocks" /> : null}
-      {!done && oldest !== undefined && oldest > 0 ? (
-        <button type="button" className="button button--secondary" disabled={loading} onClick={() => void loadPage(oldest)}>
-          Load older blocks
-        </button>
-      ) : blocks.length > 0 ? (
-        <p className="muted">That is every block back to genesis.</p>
-      ) : null}
+      <LoadOlderFooter
+        noun="block"
+        loading={loading}
+        more={!done && oldest !== undefined && oldest > 0}
+        complete={blocks.length > 0}
+        onLoadOlder={() => void loadPage(oldest)}
+        buttonLabel="Load older blocks"
+      />
     </div>
   );
 }

@@ -1,15 +1,13 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { TransactionSummary } from '../../../main/api/chainSchemas';
 import { api } from '../api/client';
 import { openChainView } from '../commands/editors';
-import { useListKeys } from '../components/useListKeys';
-import { formatUnixTime } from '../model/format';
-import { formatOpen } from '../model/openAmount';
 import { chainStore } from '../stores/chainStore';
-import { AddressText } from './AddressText';
 import { ChainPageHeader } from './ChainPageHeader';
-import { TxLink } from './TxLink';
+import { LoadOlderFooter } from './LoadOlderFooter';
+import { LookupForm } from './LookupForm';
+import { TransactionTable } from './TransactionTable';
 
 /** How many blocks one "load" walks back (the API lists blocks, not transactions). */
 const BLOCKS_PER_STEP = 50;
@@ -34,7 +32,6 @@ export function ChainTransactionsEditor() {
   const [error, setError] = useState<string | null>(null);
   const [hash, setHash] = useState('');
   const [hashError, setHashError] = useState<string | null>(null);
-  const onKeyDown = useListKeys();
 
   /** Walks BLOCKS_PER_STEP blocks below `before` (or from the head) and adds their transactions. */
   const scan = useCallback(async (before?: number, after?: number) => {
@@ -68,8 +65,7 @@ export function ChainTransactionsEditor() {
     // Only a new head starts this; the rest is read as it is then.
   }, [head]);
 
-  const lookUp = (e: FormEvent) => {
-    e.preventDefault();
+  const lookUp = () => {
     const t = hash.trim();
     if (!HASH_RE.test(t)) {
       setHashError(t.startsWith('0x') ? `A transaction hash has 64 hex digits after 0x; this has ${t.length - 2}.` : 'A transaction hash starts with 0x.');
@@ -86,82 +82,34 @@ export function ChainTransactionsEditor() {
         title="Transactions"
         subtitle={scannedTo !== null ? `Newest first · blocks #${scannedTo} to the head` : 'Newest first'}
       />
-      <form className="inline-form" onSubmit={lookUp} noValidate>
-        <label className="form__label" htmlFor="tx-lookup">
-          Look up a transaction
-        </label>
-        <input
-          id="tx-lookup"
-          className={hashError ? 'input input--wide mono is-invalid' : 'input input--wide mono'}
-          placeholder="0x… (64 hex digits)"
-          value={hash}
-          spellCheck={false}
-          autoComplete="off"
-          aria-invalid={hashError !== null}
-          aria-describedby="tx-lookup-hint"
-          onChange={(e) => {
-            setHash(e.target.value);
-            setHashError(null);
-          }}
-        />
-        <button type="submit" className="button button--secondary">
-          Open
-        </button>
-        <div id="tx-lookup-hint" className={hashError ? 'form__hint is-error' : 'form__hint'} role={hashError ? 'alert' : undefined}>
-          {hashError ?? ''}
-        </div>
-      </form>
+      <LookupForm
+        id="tx-lookup"
+        label="Look up a transaction"
+        placeholder="0x… (64 hex digits)"
+        value={hash}
+        error={hashError}
+        onChange={(value) => {
+          setHash(value);
+          setHashError(null);
+        }}
+        onSubmit={lookUp}
+        submitLabel="Open"
+      />
       {error ? (
         <div className="inline-error inline-error--flush" role="alert">
           {error}
         </div>
       ) : null}
       {rows.length === 0 && !loading ? <p className="muted">No transactions in these blocks.</p> : null}
-      {rows.length > 0 ? (
-        <table className="table table--rows">
-          <thead>
-            <tr>
-              <th>Hash</th>
-              <th>Block</th>
-              <th>From</th>
-              <th>To</th>
-              <th>Function</th>
-              <th className="num">Value</th>
-            </tr>
-          </thead>
-          <tbody onKeyDown={onKeyDown}>
-            {rows.map((tx, i) => (
-              <tr
-                key={tx.hash}
-                data-list-item
-                tabIndex={i === 0 ? 0 : -1}
-                onClick={(e) => !(e.target as HTMLElement).closest('button') && openChainView({ page: 'transaction', hash: tx.hash })}
-              >
-                <td>
-                  <TxLink hash={tx.hash} />
-                </td>
-                <td>
-                  <span className="mono">#{tx.blockNumber}</span> <span className="muted">{formatUnixTime(tx.timestamp)}</span>
-                </td>
-                <td>
-                  <AddressText address={tx.from} compact />
-                </td>
-                <td>{tx.to ? <AddressText address={tx.to} compact /> : <span className="muted">contract creation</span>}</td>
-                <td>{tx.functionName ? <code>{tx.functionName}</code> : <span className="muted">-</span>}</td>
-                <td className="num">{formatOpen(tx.value, symbol, 6)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      {loading ? <div className="progress-line" role="progressbar" aria-label="Loading transactions" /> : null}
-      {scannedTo !== null && scannedTo > 0 ? (
-        <button type="button" className="button button--secondary" disabled={loading} onClick={() => void scan(scannedTo)}>
-          Look further back ({BLOCKS_PER_STEP} blocks)
-        </button>
-      ) : scannedTo === 0 ? (
-        <p className="muted">That is every transaction back to genesis.</p>
-      ) : null}
+      {rows.length > 0 ? <TransactionTable transactions={rows} symbol={symbol} showBlock /> : null}
+      <LoadOlderFooter
+        noun="transaction"
+        loading={loading}
+        more={scannedTo !== null && scannedTo > 0}
+        complete={scannedTo === 0}
+        onLoadOlder={() => scannedTo !== null && void scan(scannedTo)}
+        buttonLabel={`Look further back (${BLOCKS_PER_STEP} blocks)`}
+      />
     </div>
   );
 }
