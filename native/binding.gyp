@@ -4,6 +4,13 @@
       "target_name": "engine",
       "sources": [
         "src/binding.cpp",
+        "src/napi_args.cpp",
+        "src/safetensors_binding.cpp",
+        "src/gemm_binding.cpp",
+        "src/projection_binding.cpp",
+        "src/model_binding.cpp",
+        "src/training_binding.cpp",
+        "src/session_binding.cpp",
         "src/safetensors.cpp",
         "src/threadpool.cpp",
         "src/gemm.cpp",
@@ -16,7 +23,9 @@
         "src/gpt2.cpp",
         "src/llama.cpp",
         "src/projection.cpp",
-        "src/model.cpp"
+        "src/layer_ops.cpp",
+        "src/model.cpp",
+        "src/model_training.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

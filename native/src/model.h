@@ -68,8 +68,8 @@ struct KVCache {
   std::vector<std::vector<float>> k, v;  // per layer (B, KV, capacity, D)
 };
 
-struct LayerActs;     // saved activations of one layer for backward (model.cpp)
-struct LayerScratch;  // work buffers of one forward pass (model.cpp)
+struct LayerActs;     // saved activations of one layer for backward (layer_ops.h)
+struct LayerScratch;  // work buffers of one forward pass (layer_ops.h)
 
 struct TrainBatch {
   const int32_t* tokens = nullptr;   // (B,T) inputs

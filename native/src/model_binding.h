@@ -1,0 +1,44 @@
+// JS class Model: wraps engine::Model. The constructor, forward and info are defined in
+// model_binding.cpp; LoRA, training, optimizer state and per-example gradients in
+// training_binding.cpp.
+#pragma once
+#include <napi.h>
+
+#include <memory>
+
+#include "model.h"
+
+namespace engine {
+namespace js {
+
+class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  // new Model({...spec, files})
+  explicit ModelWrap(const Napi::CallbackInfo& info);
+  Model& model() { return *model_; }
+
+ private:
+  std::unique_ptr<Model> model_;
+
+  // model_binding.cpp
+  Napi::Value Forward(const Napi::CallbackInfo& info);
+  Napi::Value Info(const Napi::CallbackInfo& info);
+  // training_binding.cpp
+  Napi::Value AddLora(const Napi::CallbackInfo& info);
+  Napi::Value ForwardBackward(const Napi::CallbackInfo& info);
+  Napi::Value EvalLoss(const Napi::CallbackInfo& info);
+  Napi::Value OptimizerStep(const Napi::CallbackInfo& info);
+  Napi::Value ProjectedExampleGrads(const Napi::CallbackInfo& info);
+  Napi::Value ProjectedTokenGrads(const Napi::CallbackInfo& info);
+  Napi::Value ReleaseTrainingBuffers(const Napi::CallbackInfo& info);
+  Napi::Value ZeroGrad(const Napi::CallbackInfo& info);
+  Napi::Value GetLoraTensors(const Napi::CallbackInfo& info);
+  Napi::Value GetLoraGrads(const Napi::CallbackInfo& info);
+  Napi::Value SetLoraTensors(const Napi::CallbackInfo& info);
+  Napi::Value GetOptimizerState(const Napi::CallbackInfo& info);
+  Napi::Value SetOptimizerState(const Napi::CallbackInfo& info);
+};
+
+}  // namespace js
+}  // namespace engine
