@@ -25,6 +25,8 @@ export { referenceForward } from './reference/referenceForward';
 export { referenceGenerate, referenceLogitsSource } from './reference/referenceGenerate';
 export { generate, type LogitsSource, type GenerateOptions, type GenerateResult, type GeneratedToken } from './generate';
 export { nativeLogitsSource } from './nativeLogitsSource';
+export { generateBatch, type BatchLogitsSource } from './generateBatch';
+export { nativeBatchLogitsSource } from './nativeBatchLogitsSource';
 export { loadReferenceModel, referenceModelFromWeights, type ReferenceModel } from './reference/ReferenceModel';
 
 export { sampleToken, logSoftmax, processLogits, type SamplingParams, type TokenChoice } from './sampling/sampleToken';

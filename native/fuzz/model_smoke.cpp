@@ -89,6 +89,25 @@ void exercise(const ModelSpec& s, const std::vector<std::string>& targets) {
   }
   if (maxd > 1e-5) throw std::logic_error("decode differs from forward");
   expectThrow("cache overflow", [&] { std::vector<int32_t> many(B * 9, 1); m.decode(c, 7, many.data(), B, 9, true); });
+  {
+    // Left-padded rows (row 1 holds 2 real tokens of 4, then steps): each row equals the
+    // unpadded sequence decoded alone (the full forward of its tokens).
+    KVCache p = m.newCache(B, 12);
+    p.pad = {0, 2};
+    std::vector<int32_t> pre = {tok[0], tok[1], tok[2], tok[3], 0, 0, tok[T], tok[T + 1]};
+    std::vector<float> l0 = m.decode(p, 0, pre.data(), B, 4, false);
+    std::vector<int32_t> row1 = {tok[T], tok[T + 1], tok[T + 2], tok[T + 3]};
+    std::vector<float> f1 = m.forward(row1.data(), 1, 4);
+    double d = 0;
+    for (int t = 0; t < 2; ++t)
+      for (int v = 0; v < s.vocabSize; ++v) d = std::fmax(d, std::fabs(l0[(size_t(1) * 4 + 2 + t) * s.vocabSize + v] - f1[size_t(t) * s.vocabSize + v]));
+    for (int t = 0; t < 2; ++t) {
+      int32_t st[2] = {tok[4 + t], row1[size_t(2 + t)]};
+      std::vector<float> l = m.decode(p, 4 + t, st, B, 1, true);
+      for (int v = 0; v < s.vocabSize; ++v) d = std::fmax(d, std::fabs(l[size_t(s.vocabSize) + v] - f1[size_t(2 + t) * s.vocabSize + v]));
+    }
+    if (d > 1e-5) throw std::logic_error("padded decode differs from the row alone");
+  }
   expectThrow("bad token", [&] { int32_t bad[2] = {-1, 0}; m.forward(bad, 1, 2); });
   LoraConfig cfg;
   cfg.targets = targets;

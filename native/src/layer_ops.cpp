@@ -1,5 +1,6 @@
 #include "layer_ops.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -87,8 +88,10 @@ void linearBackward(Linear& L, const float* x, int N, const float* dy, int ldy, 
 // Causal attention of T new queries per sequence against the cache's first pos0+T keys.
 // q rows have stride ldq (head h at column h*D); K/V are (B,KV,cap,D); y is (N,H*D).
 // P, when given, receives the probabilities (B,H,T,Tk).
+// With pad, row b's products skip its first off = pad[b] keys entirely (scores and the P·V sum
+// start at key off), so a padded row does the same arithmetic in the same order as the row alone.
 void attentionForward(const ModelSpec& s, const float* q, int ldq, const float* K, const float* Vv, int cap,
-                      int B, int T, int pos0, float* y, float* P) {
+                      int B, int T, int pos0, float* y, float* P, const int* pad) {
   const int H = s.numHeads, KV = s.numKvHeads, D = s.headDim, HD = H * D, G = H / KV;
   const int Tk = pos0 + T;
   const float scale = 1.f / std::sqrt(float(D));
@@ -99,19 +102,35 @@ void attentionForward(const ModelSpec& s, const float* q, int ldq, const float* 
     const float* Q = q + size_t(b) * T * ldq + size_t(h) * D;
     const float* Kb = K + (size_t(b) * KV + kvh) * cap * D;
     const float* Vb = Vv + (size_t(b) * KV + kvh) * cap * D;
-    sgemm(false, true, T, Tk, D, scale, Q, ldq, Kb, D, 0.f, S, Tk);
-    for (int t = 0; t < T; ++t) {
+    const int off = pad ? pad[b] : 0;  // first key a real query of this row may attend to
+    // Queries [0, t0) are padding: each attends only to itself, so its output is its own value.
+    const int t0 = std::max(0, std::min(T, off - pos0));
+    float* Y = y + size_t(b) * T * HD + size_t(h) * D;
+    for (int t = 0; t < t0; ++t) {
+      float* row = S + size_t(t) * Tk;
+      std::fill(row, row + Tk, 0.f);
+      row[pos0 + t] = 1.f;
+      std::memcpy(Y + size_t(t) * HD, Vb + size_t(pos0 + t) * D, sizeof(float) * D);
+    }
+    if (t0 == T) return;
+    // Real queries [t0, T) against keys [off, Tk): the same products, in the same order, as the
+    // row computed alone without its padding.
+    const int Tq = T - t0, Tkr = Tk - off;
+    float* S0 = S + size_t(t0) * Tk;
+    sgemm(false, true, Tq, Tkr, D, scale, Q + size_t(t0) * ldq, ldq, Kb + size_t(off) * D, D, 0.f, S0 + off, Tk);
+    for (int t = t0; t < T; ++t) {
       float* row = S + size_t(t) * Tk;
       int valid = pos0 + t + 1;
-      float mx = row[0];
-      for (int j = 1; j < valid; ++j) mx = row[j] > mx ? row[j] : mx;
+      for (int j = 0; j < off; ++j) row[j] = 0.f;
+      float mx = row[off];
+      for (int j = off + 1; j < valid; ++j) mx = row[j] > mx ? row[j] : mx;
       float sum = 0.f;
-      for (int j = 0; j < valid; ++j) { row[j] = std::exp(row[j] - mx); sum += row[j]; }  // T small: libm is fine
+      for (int j = off; j < valid; ++j) { row[j] = std::exp(row[j] - mx); sum += row[j]; }  // T small: libm is fine
       float inv = 1.f / sum;
-      for (int j = 0; j < valid; ++j) row[j] *= inv;
+      for (int j = off; j < valid; ++j) row[j] *= inv;
       for (int j = valid; j < Tk; ++j) row[j] = 0.f;
     }
-    sgemm(false, false, T, D, Tk, 1.f, S, Tk, Vb, D, 0.f, y + size_t(b) * T * HD + size_t(h) * D, HD);
+    sgemm(false, false, Tq, D, Tkr, 1.f, S0 + off, Tk, Vb + size_t(off) * D, D, 0.f, Y + size_t(t0) * HD, HD);
   });
 }
 

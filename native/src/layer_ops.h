@@ -61,8 +61,10 @@ void linearBackward(Linear& L, const float* x, int N, const float* dy, int ldy, 
 // Causal attention of T new queries per sequence against the cache's first pos0+T keys.
 // q rows have stride ldq (head h at column h*D); K/V are (B,KV,cap,D); y is (N,H*D).
 // P, when given, receives the probabilities (B,H,T,Tk).
+// pad (B entries, or null): row b's keys [0, pad[b]) are masked out (left padding); a padding
+// query attends only to itself, so its (unused) output stays finite.
 void attentionForward(const ModelSpec& s, const float* q, int ldq, const float* K, const float* Vv, int cap,
-                      int B, int T, int pos0, float* y, float* P);
+                      int B, int T, int pos0, float* y, float* P, const int* pad = nullptr);
 
 // Backward of attentionForward with pos0 = 0 (training). dy (N,HD); writes dq into dqkv's q
 // columns (stride ldq) and dk/dv (B,KV,T,D) (zeroed here).

@@ -104,7 +104,7 @@ KVCache Model::newCache(int B, int capacity) const {
 // One decoder layer over x (N,C) in place: appends its keys/values at [pos0, pos0+T) of Kc/Vc
 // (B,KV,cap,D) and, when A is given, saves what its backward needs. Deterministic: run twice on
 // the same input (and dropout counter) it gives the same bits, which gradient checkpointing uses.
-void Model::layerForward(int l, std::vector<float>& x, int B, int T, int pos0, float* Kc, float* Vc, int cap, LayerActs* A,
+void Model::layerForward(int l, std::vector<float>& x, int B, int T, int pos0, const int* pad, float* Kc, float* Vc, int cap, LayerActs* A,
                          bool train, float dropout, uint64_t dropCounter, LayerScratch& S) {
   const ModelSpec& s = spec_;
   const int C = s.hiddenSize, H = s.numHeads, KV = s.numKvHeads, D = s.headDim, HD = H * D, I = s.intermediateSize;
@@ -137,8 +137,8 @@ void Model::layerForward(int l, std::vector<float>& x, int B, int T, int pos0, f
       }
     }
     if (!gpt2) {
-      ropeApply(qkv.data(), W, N, T, pos0, H, D, ropeCos_.data(), ropeSin_.data(), false);
-      ropeApply(qkv.data() + HD, W, N, T, pos0, KV, D, ropeCos_.data(), ropeSin_.data(), false);
+      ropeApply(qkv.data(), W, N, T, pos0, H, D, ropeCos_.data(), ropeSin_.data(), false, pad);
+      ropeApply(qkv.data() + HD, W, N, T, pos0, KV, D, ropeCos_.data(), ropeSin_.data(), false, pad);
     }
     // append this step's keys/values to the cache: (B,KV,cap,D)
     parallelFor(N, 16, [&](int64_t a, int64_t b) {
@@ -157,7 +157,7 @@ void Model::layerForward(int l, std::vector<float>& x, int B, int T, int pos0, f
       A->vc.assign(Vc, Vc + size_t(B) * KV * cap * D);
       A->P.resize(size_t(B) * H * T * T);
     }
-    attentionForward(s, qkv.data(), W, Kc, Vc, cap, B, T, pos0, y.data(), A ? A->P.data() : nullptr);
+    attentionForward(s, qkv.data(), W, Kc, Vc, cap, B, T, pos0, y.data(), A ? A->P.data() : nullptr, pad);
     if (A) A->y = y;
     const size_t oIdx = L.qkv.size();
     lin(oIdx, y.data(), tmp.data(), C);
@@ -191,6 +191,8 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
   check(pos0 + T <= cache.capacity, "forward: positions up to " + std::to_string(pos0 + T) + " exceed the cache capacity " + std::to_string(cache.capacity));
   checkTokens(tokens, N);
   const float dropout = train ? loraCfg_.dropout : 0.f;
+  check(cache.pad.empty() || (cache.pad.size() == size_t(B) && !acts), "forward: cache padding must have one entry per row (and no training)");
+  const int* pad = cache.pad.empty() ? nullptr : cache.pad.data();
 
   // x (N,C): token embeddings (+ learned positions for GPT-2)
   std::vector<float> x(size_t(N) * C);
@@ -199,7 +201,9 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
       float* xr = x.data() + r * C;
       wte.row(tokens[r], xr);
       if (gpt2) {
-        const float* p = wpe.data() + size_t(pos0 + r % T) * C;
+        // padding slots (negative position) take position 0: their outputs are never attended
+        int pos = pos0 + int(r % T) - (pad ? pad[r / T] : 0);
+        const float* p = wpe.data() + size_t(pos < 0 ? 0 : pos) * C;
         for (int i = 0; i < C; ++i) xr[i] = xr[i] + p[i];
       }
     }
@@ -218,7 +222,7 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
       *A = std::move(keep);
       A = nullptr;
     }
-    layerForward(l, x, B, T, pos0, cache.k[size_t(l)].data(), cache.v[size_t(l)].data(), cache.capacity, A, train, dropout, dropoutCounter_, S);
+    layerForward(l, x, B, T, pos0, pad, cache.k[size_t(l)].data(), cache.v[size_t(l)].data(), cache.capacity, A, train, dropout, dropoutCounter_, S);
   }
   // final norm and head
   LayerActs* F = acts ? &(*acts)[size_t(s.numLayers)] : nullptr;

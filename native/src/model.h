@@ -66,6 +66,10 @@ struct Layer {
 struct KVCache {
   int batch = 0, capacity = 0;
   std::vector<std::vector<float>> k, v;  // per layer (B, KV, capacity, D)
+  // (B) leading padding slots per row (left-padded prompts of different lengths); empty = none.
+  // Row b's slots [0, pad[b]) are masked out of attention for its later queries, and the token
+  // in slot p has position id p - pad[b] (learned positions / RoPE).
+  std::vector<int> pad;
 };
 
 struct LayerActs;     // saved activations of one layer for backward (layer_ops.h)
@@ -96,8 +100,9 @@ class Model {
   // logits (B,T,V) of a full forward pass from position 0 (LoRA applied when present, no dropout).
   std::vector<float> forward(const int32_t* tokens, int B, int T);
 
-  // Incremental decoding: appends T tokens per sequence to the cache at positions
-  // [cache.pos, cache.pos+T) and returns logits (B,T,V), or only the last position's (B,V).
+  // Incremental decoding: appends T tokens per sequence to the cache at slots [pos0, pos0+T)
+  // and returns logits (B,T,V), or only the last position's (B,V). cache.pad gives per-row
+  // left padding (see KVCache).
   KVCache newCache(int B, int capacity) const;
   std::vector<float> decode(KVCache& cache, int pos0, const int32_t* tokens, int B, int T, bool lastOnly);
 
@@ -131,7 +136,7 @@ class Model {
   // acts (numLayers+1 entries; the last holds the final norm's input) are filled when training.
   // checkpoint: acts keep only each layer's input (xin); backward recomputes the rest per layer.
   void runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& cache, std::vector<LayerActs>* acts, bool train, float* logits, bool lastOnly, bool checkpoint = false);
-  void layerForward(int l, std::vector<float>& x, int B, int T, int pos0, float* Kc, float* Vc, int cap, LayerActs* A, bool train, float dropout, uint64_t dropCounter, LayerScratch& S);
+  void layerForward(int l, std::vector<float>& x, int B, int T, int pos0, const int* pad, float* Kc, float* Vc, int cap, LayerActs* A, bool train, float dropout, uint64_t dropCounter, LayerScratch& S);
   void checkTokens(const int32_t* tokens, int64_t n) const;
   void buildRope();
 

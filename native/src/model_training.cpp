@@ -230,7 +230,7 @@ TrainResult Model::forwardBackward(const TrainBatch& b) {
     Layer& L = layers[size_t(l)];
     if (checkpoint) {
       redoX = acts[size_t(l)].xin;
-      layerForward(l, redoX, B, T, 0, redoK.data(), redoV.data(), T, redo.get(), true, usedDropout, usedCounter, *redoScratch);
+      layerForward(l, redoX, B, T, 0, nullptr, redoK.data(), redoV.data(), T, redo.get(), true, usedDropout, usedCounter, *redoScratch);
     }
     LayerActs& A = checkpoint ? *redo : acts[size_t(l)];
     std::vector<Linear*> lins = L.linears();

@@ -146,11 +146,12 @@ void swigluBackward(const float* gate, const float* up, int ld, const float* dac
   });
 }
 
-void ropeApply(float* x, int ld, int N, int T, int pos0, int heads, int D, const float* cosT, const float* sinT, bool inverse) {
+void ropeApply(float* x, int ld, int N, int T, int pos0, int heads, int D, const float* cosT, const float* sinT, bool inverse, const int* pad) {
   const int half = D / 2;
   parallelFor(N, 16, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
-      int pos = pos0 + int(r % T);
+      int pos = pos0 + int(r % T) - (pad ? pad[r / T] : 0);
+      if (pos < 0) pos = 0;
       const float* c = cosT + size_t(pos) * half;
       const float* s = sinT + size_t(pos) * half;
       for (int h = 0; h < heads; ++h) {

@@ -25,7 +25,8 @@ void swigluBackward(const float* gate, const float* up, int ld, const float* dac
 
 // Rotary embedding (rotate_half convention of Hugging Face) applied in place to `heads` heads of
 // dimension D in each row; row r has position pos0 + (r % T). cos/sin tables are (maxPos, D/2).
-void ropeApply(float* x, int ld, int N, int T, int pos0, int heads, int D, const float* cosT, const float* sinT, bool inverse);
+// pad (B entries, or null): row b's slot p has position p - pad[b] (padding slots clamp to 0).
+void ropeApply(float* x, int ld, int N, int T, int pos0, int heads, int D, const float* cosT, const float* sinT, bool inverse, const int* pad = nullptr);
 
 // Cross-entropy over logits (N,V) with targets (N) (negative = ignored) and per-row weights.
 // Returns the sum of weighted losses (double, summed in row order); when dlogits is given it

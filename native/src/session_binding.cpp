@@ -1,5 +1,7 @@
 #include "session_binding.h"
 
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "addon_data.h"
@@ -38,15 +40,36 @@ Napi::Value SessionWrap::run(const Napi::CallbackInfo& info, int T, bool lastOnl
   return toF32(env, l.data(), l.size());
 }
 
-// prefill(tokens (B,T) Int32Array, {allLogits?}) -> logits (B,V) of the last position, or (B,T,V)
+// prefill(tokens (B,T) Int32Array, {allLogits?, lengths?}) -> logits (B,V) of the last position,
+// or (B,T,V). lengths (B) Int32Array: row b is left-padded, its real tokens are the last
+// lengths[b]; only on the first prefill (position 0), and kept until reset().
 Napi::Value SessionWrap::Prefill(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   GUARD_BEGIN
   if (!info[0].IsTypedArray()) typeError(env, "prefill(tokens): tokens must be an Int32Array");
+  const int B = cache_.batch;
   size_t n = info[0].As<Napi::TypedArray>().ElementLength();
-  if (n == 0 || n % size_t(cache_.batch) != 0) typeError(env, "prefill: tokens length must be a positive multiple of the batch");
-  bool all = info[1].IsObject() && info[1].As<Napi::Object>().Get("allLogits").ToBoolean().Value();
-  return run(info, int(n / size_t(cache_.batch)), !all);
+  if (n == 0 || n % size_t(B) != 0) typeError(env, "prefill: tokens length must be a positive multiple of the batch");
+  const int T = int(n / size_t(B));
+  bool all = false;
+  if (pos_ == 0) cache_.pad.clear();  // a first prefill without lengths: no padding
+  if (info[1].IsObject()) {
+    Napi::Object o = info[1].As<Napi::Object>();
+    all = o.Get("allLogits").ToBoolean().Value();
+    Napi::Value lv = o.Get("lengths");
+    if (!lv.IsUndefined()) {
+      auto lengths = getInt32Array(env, lv, "prefill: lengths", size_t(B));
+      if (pos_ != 0) throw std::runtime_error("prefill: lengths are only allowed on the first prefill (position 0); call reset() first");
+      std::vector<int> pad(static_cast<size_t>(B));
+      for (int b = 0; b < B; ++b) {
+        int len = lengths.Data()[b];
+        if (len < 1 || len > T) throw std::runtime_error("prefill: lengths[" + std::to_string(b) + "] = " + std::to_string(len) + " must be in [1, " + std::to_string(T) + "]");
+        pad[size_t(b)] = T - len;
+      }
+      cache_.pad = std::move(pad);
+    }
+  }
+  return run(info, T, !all);
   GUARD_END
 }
 
@@ -59,6 +82,7 @@ Napi::Value SessionWrap::Step(const Napi::CallbackInfo& info) {
 
 Napi::Value SessionWrap::Reset(const Napi::CallbackInfo& info) {
   pos_ = 0;
+  cache_.pad.clear();
   return info.Env().Undefined();
 }
 Napi::Value SessionWrap::Position(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), pos_); }

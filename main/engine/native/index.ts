@@ -110,8 +110,12 @@ export interface NativeModel {
 }
 
 export interface NativeSession {
-  /** appends (batch, n) tokens; logits of the last position (batch, vocab), or all (batch, n, vocab) */
-  prefill(tokens: Int32Array, options?: { allLogits?: boolean }): Float32Array;
+  /**
+   * appends (batch, n) tokens; logits of the last position (batch, vocab), or all (batch, n, vocab).
+   * `lengths` (batch), first prefill only: row b is left-padded, its real tokens are its last
+   * lengths[b]; padding is masked out and each row's positions start at its first real token.
+   */
+  prefill(tokens: Int32Array, options?: { allLogits?: boolean; lengths?: Int32Array }): Float32Array;
   /** appends one token per sequence; logits (batch, vocab) */
   step(tokens: Int32Array): Float32Array;
   reset(): void;
