@@ -8,6 +8,7 @@
         "src/safetensors_binding.cpp",
         "src/gemm_binding.cpp",
         "src/projection_binding.cpp",
+        "src/gradstore_binding.cpp",
         "src/model_binding.cpp",
         "src/training_binding.cpp",
         "src/session_binding.cpp",

@@ -59,3 +59,8 @@ export { modelSpecialIds, type ModelSpecialIds } from './modelSpecialIds';
 export { applyPeftAdapter } from './peft/applyPeftAdapter';
 export { nativeEngineInfo, type NativeEngineInfo } from './native/nativeEngineInfo';
 export { runTraining, readRunConfig, defaultTargets, TrainingCancelled, type TrainingRunConfig, type TrainingRunHooks, type TrainingRunSummary } from './training/runTraining';
+
+export { writeGradientStore, type WriteGradientStoreOptions } from './attribution/writeGradientStore';
+export { openGradientStore, type GradientStore } from './attribution/openGradientStore';
+export { GradientStoreFormatError, type GradientDtype, type GradientStoreHeader } from './attribution/gradientStoreFormat';
+export { computeExampleGradientStore, type ComputeExampleGradientStoreOptions, type ExampleGradientStoreResult } from './attribution/computeExampleGradientStore';

@@ -6,6 +6,7 @@
 
 #include "addon_data.h"
 #include "gemm_binding.h"
+#include "gradstore_binding.h"
 #include "model_binding.h"
 #include "projection_binding.h"
 #include "safetensors_binding.h"
@@ -19,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerSafetensorsBindings(env, exports);
   registerGemmBindings(env, exports);
   registerProjectionBindings(env, exports);
+  registerGradStoreBindings(env, exports);
   Napi::Function modelCtor = ModelWrap::Init(env);
   auto* data = new AddonData();
   data->modelCtor = Napi::Persistent(modelCtor);

@@ -154,6 +154,18 @@ export interface NativeEngine {
   gemm(options: GemmOptions): Float32Array;
   /** the projection projectedExampleGrads uses, applied to any vector (the concatenated LoRA gradient in getLoraGrads order) */
   projectVector(v: Float32Array, dim: number, seed?: number): Float32Array;
+  /**
+   * The whole file as an ArrayBuffer backed by a memory mapping (zero-copy; unmapped when the
+   * buffer is collected). Read-only unless writable. Runtimes that refuse external buffers get a
+   * copy (read-only only). Windows: not supported yet (throws).
+   */
+  mapFile(path: string, options?: { writable?: boolean }): ArrayBuffer;
+  /** Scores Σ_j M[r,j]·query[j] of each row of the (rows, k) matrix at byteOffset in buffer (double accumulation). */
+  gradientDot(buffer: ArrayBuffer, byteOffset: number, rows: number, k: number, dtype: 'f32' | 'f16', query: Float32Array): Float32Array;
+  /** f32 -> IEEE binary16 bits, round to nearest even */
+  toF16(values: Float32Array): Uint16Array;
+  /** n binary16 values at byteOffset in buffer, widened exactly to f32 */
+  fromF16(buffer: ArrayBuffer, byteOffset: number, n: number): Float32Array;
   /** seconds per call (best of iters) of sgemm on buffers allocated natively */
   benchGemm(options: { transA: boolean; transB: boolean; M: number; N: number; K: number; iters?: number; bDtype?: 'f32' | 'f16' | 'bf16' }): number;
   gemmKernels(): string[];
