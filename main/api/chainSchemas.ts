@@ -188,6 +188,10 @@ export const ContractInfoSchema = z.object({
 });
 export type ContractInfo = z.infer<typeof ContractInfoSchema>;
 
+/** A protocol contract's ABI alone (no address): chain.abis. */
+export const ContractAbiSchema = ContractInfoSchema.omit({ address: true });
+export type ContractAbi = z.infer<typeof ContractAbiSchema>;
+
 /** Arguments for read/write: JSON values or strings, converted per ABI type by the core
  * (integers as numbers or decimal/hex strings, arrays and tuples as arrays or JSON text). */
 export const ContractCallParamsSchema = z

@@ -17,6 +17,7 @@ import {
   BlockSummarySchema,
   ChainStatusSchema,
   ContractCallParamsSchema,
+  ContractAbiSchema,
   ContractInfoSchema,
   ContractWriteParamsSchema,
   DecodedLogSchema,
@@ -34,6 +35,8 @@ import { ModelInspectionSchema } from './engineSchemas';
 import {
   ConfirmWriteParamsSchema,
   ConfirmWriteResultSchema,
+  DiscardWriteParamsSchema,
+  DiscardWriteResultSchema,
   KeyCreateParamsSchema,
   KeyImportParamsSchema,
   KeyInfoSchema,
@@ -113,6 +116,9 @@ export const methods = {
   'chain.transaction': method(z.object({ hash: z.string().max(80) }).strict(), TransactionDetailSchema),
   'chain.account': method(z.object({ address: z.string().max(80) }).strict(), AccountInfoSchema),
   'chain.contracts': method(NoParams, z.array(ContractInfoSchema)),
+  /** The protocol contracts' ABIs from the generated artifacts; works with the devnet stopped
+   * (forms for remote networks need no local chain). */
+  'chain.abis': method(NoParams, z.array(ContractAbiSchema)),
   'chain.read': method(ContractCallParamsSchema, z.object({ result: JsonValueSchema })),
   /** Sends from a dev account (local devnet only); a revert fails with CHAIN_REVERTED and
    * details {errorName, args, namedArgs, signature} (DecodedRevertSchema). */
@@ -164,6 +170,9 @@ export const methods = {
   /** Step 2: unlocks the key (KEY_PASSPHRASE_INCORRECT leaves the prepared write to retry),
    * re-simulates, signs and sends once; protocol publications are recorded. */
   'chain.confirmWrite': method(ConfirmWriteParamsSchema, ConfirmWriteResultSchema),
+  /** Drops a prepared write the user cancelled, so it can no longer be confirmed
+   * (CHAIN_PREPARED_EXPIRED). Idempotent: unknown or expired ids are fine. */
+  'chain.discardWrite': method(DiscardWriteParamsSchema, DiscardWriteResultSchema),
 
   // The model engine. Training is the 'engine.train' job kind (params: EngineTrainParamsSchema
   // in engineSchemas.ts), started with jobs.start.

@@ -161,6 +161,10 @@ export const PreparedWriteSchema = z.object({
 });
 export type PreparedWrite = z.infer<typeof PreparedWriteSchema>;
 
+export const DiscardWriteParamsSchema = z.object({ preparedId: z.string().min(1).max(64) }).strict();
+/** discarded is false when the id was unknown, expired or already being confirmed. */
+export const DiscardWriteResultSchema = z.object({ discarded: z.boolean() });
+
 export const ConfirmWriteParamsSchema = z.object({ preparedId: z.string().min(1).max(64), passphrase: z.string().max(1024).optional() }).strict();
 
 export const ConfirmWriteResultSchema = z.object({

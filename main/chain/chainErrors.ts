@@ -9,7 +9,7 @@ export const ChainErrorCode = {
   RpcFailed: 'CHAIN_RPC_FAILED',
   /** Connection refused, DNS failure or no answer within the timeout. */
   RpcUnreachable: 'CHAIN_RPC_UNREACHABLE',
-  /** chain.confirmWrite of an unknown, used or expired preparedId. */
+  /** chain.confirmWrite of an unknown, used, discarded or expired preparedId. */
   PreparedExpired: 'CHAIN_PREPARED_EXPIRED',
   DevKeyRefused: 'DEV_KEY_REFUSED',
   StartFailed: 'CHAIN_START_FAILED',

@@ -18,7 +18,7 @@ import {
 } from 'viem';
 import { protocolAbi, protocolArtifacts, type ProtocolContractName } from '../../contracts/generated/index.js';
 import { ErrorCode, StudioError } from '../api/apiError';
-import type { AccountInfo, BlockDetail, BlockSummary, ContractInfo, DecodedLog, TransactionDetail } from '../api/chainSchemas';
+import type { AccountInfo, BlockDetail, BlockSummary, ContractAbi, ContractInfo, DecodedLog, TransactionDetail } from '../api/chainSchemas';
 import { ChainErrorCode, invalidArgument } from './chainErrors';
 import { convertArgs } from './convertArgs';
 import { decodeLog } from './decodeLogs';
@@ -34,6 +34,11 @@ export interface ChainTarget {
 }
 
 /** Maps an RPC failure to data; passes StudioErrors through. */
+/** Every protocol contract's ABI from the generated artifacts: needs no running chain. */
+export function protocolAbis(): ContractAbi[] {
+  return Object.entries(protocolArtifacts).map(([name, a]) => ({ name, abi: [...a.abi] as unknown as Record<string, unknown>[] }));
+}
+
 export function rpcError(err: unknown, what: string): StudioError {
   if (err instanceof StudioError) return err;
   const message = err instanceof BaseError ? err.shortMessage : err instanceof Error ? err.message : String(err);

@@ -305,6 +305,16 @@ export class PreparedWriteService {
     };
   }
 
+  /** Forgets a prepared write the user cancelled; unknown or expired ids are fine. One being
+   * confirmed right now is left to finish (it may be sending). */
+  discard(preparedId: string): { discarded: boolean } {
+    this.sweep();
+    const entry = this.prepared.get(preparedId);
+    if (!entry || entry.confirming) return { discarded: false };
+    this.prepared.delete(preparedId);
+    return { discarded: true };
+  }
+
   /** Drops expired entries (they hold no secret, but should not pile up). */
   private sweep(): void {
     const now = Date.now();

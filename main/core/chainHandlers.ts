@@ -1,4 +1,5 @@
 import type { ChainStatus } from '../api/chainSchemas';
+import { protocolAbis } from '../chain/chainExplorer';
 import { parseOpen } from '../chain/convertArgs';
 import type { DevnetService } from '../chain/devnetService';
 import { listDevAccounts } from '../chain/listDevAccounts';
@@ -10,7 +11,7 @@ import type { Db } from '../workspace/openDatabase';
 import type { Handlers } from './handlers';
 
 // Two-step writes with stored keys live in networkHandlers.ts.
-type ChainMethod = Exclude<Extract<keyof Handlers, `chain.${string}` | `publications.${string}`>, 'chain.prepareWrite' | 'chain.confirmWrite'>;
+type ChainMethod = Exclude<Extract<keyof Handlers, `chain.${string}` | `publications.${string}`>, 'chain.prepareWrite' | 'chain.confirmWrite' | 'chain.discardWrite'>;
 
 /**
  * The chain capability's API handlers. Getters, not values: the open workspace (and so its
@@ -34,6 +35,7 @@ export function chainHandlers(deps: { devnet(): DevnetService; publishing(): Pub
     'chain.transaction': ({ hash }) => explorer().transaction(hash),
     'chain.account': ({ address }) => explorer().account(address),
     'chain.contracts': () => explorer().contracts(),
+    'chain.abis': () => protocolAbis(),
     'chain.read': async ({ contract, functionName, args }) => ({ result: await explorer().read(contract, functionName, args) }),
     'chain.write': async ({ contract, functionName, args, value, from }) => {
       const ex = explorer();

@@ -13,7 +13,7 @@ import type { PreparedWriteService, ResolvedNetwork } from '../chain/preparedWri
 import type { Db } from '../workspace/openDatabase';
 import type { Handlers } from './handlers';
 
-type NetworkMethod = Extract<keyof Handlers, `networks.${string}` | `keys.${string}` | 'chain.prepareWrite' | 'chain.confirmWrite'>;
+type NetworkMethod = Extract<keyof Handlers, `networks.${string}` | `keys.${string}` | 'chain.prepareWrite' | 'chain.confirmWrite' | 'chain.discardWrite'>;
 
 export interface NetworkDeps {
   db(): Db;
@@ -76,5 +76,6 @@ export function networkHandlers(deps: NetworkDeps): Pick<Handlers, NetworkMethod
     'keys.remove': ({ id }) => deps.keys().remove(id),
     'chain.prepareWrite': (p) => deps.writes().prepare(p),
     'chain.confirmWrite': (p) => deps.writes().confirm(p),
+    'chain.discardWrite': ({ preparedId }) => deps.writes().discard(preparedId),
   };
 }

@@ -18,6 +18,7 @@ import { rpcCall } from '../../main/chain/anvilProcess';
 import { mine } from '../../main/chain/devnetControl';
 import { listTransactions, MAX_ROUNDS } from '../../main/chain/listTransactions';
 import { insertPending } from '../../main/chain/publicationsRepository';
+import { protocolArtifacts } from '../../contracts/generated/index.js';
 import { connectClient, startServer } from '../support/startServer';
 
 // The core checks every event it emits against the contract (this file's core runs in-process).
@@ -321,6 +322,10 @@ describe('chain API (serve mode, real Anvil)', () => {
       expect((await failure(client.call(m, {}))).code).toBe('CHAIN_NOT_RUNNING');
     }
     expect(fs.existsSync(path.join(ctx.core.workspace.layout.chain, 'devnet.json'))).toBe(false);
+    // The protocol ABIs come from the generated artifacts: the forms need no running devnet.
+    const abis = await client.call('chain.abis', {});
+    expect(abis.map((a) => a.name).sort()).toEqual(Object.keys(protocolArtifacts).sort());
+    expect(abis.find((a) => a.name === 'DatanetRegistry')!.abi.some((e) => e.type === 'function' && e.name === 'createDatanet')).toBe(true);
 
     fs.rmSync(path.join(ctx.core.workspace.layout.chain, 'anvil-state.json'));
     const started = await client.call('chain.start', {});

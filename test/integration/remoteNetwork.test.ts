@@ -195,6 +195,23 @@ describe('keys and two-step writes on the remote network', () => {
     expect(await failure(call('chain.confirmWrite', { preparedId: prepared.preparedId, passphrase: PASS }))).toMatchObject({ code: 'CHAIN_PREPARED_EXPIRED' });
   });
 
+  it('discards a prepared write: it can no longer be confirmed, and discarding again or an unknown id is fine', async () => {
+    const prepared = await call('chain.prepareWrite', {
+      network: 'remote',
+      address: contracts.DatanetRegistry,
+      abi: 'DatanetRegistry',
+      functionName: 'createDatanet',
+      args: ['ipfs://discarded', '0'],
+      from: keyId,
+    });
+    const nonce = await remoteClient().getTransactionCount({ address: prepared.from as Address });
+    expect(await call('chain.discardWrite', { preparedId: prepared.preparedId })).toEqual({ discarded: true });
+    expect(await failure(call('chain.confirmWrite', { preparedId: prepared.preparedId, passphrase: PASS }))).toMatchObject({ code: 'CHAIN_PREPARED_EXPIRED' });
+    expect(await call('chain.discardWrite', { preparedId: prepared.preparedId })).toEqual({ discarded: false });
+    expect(await call('chain.discardWrite', { preparedId: 'no-such-id' })).toEqual({ discarded: false });
+    expect(await remoteClient().getTransactionCount({ address: prepared.from as Address })).toBe(nonce);
+  });
+
   it('takes an address with a protocol ABI for a contract the network has not recorded', async () => {
     const prepared = await call('chain.prepareWrite', {
       network: 'remote',

@@ -40,7 +40,15 @@ export function outcomeOfError(err: unknown): Extract<ReviewOutcome, { kind: 're
   return { kind: 'error', message: err instanceof Error ? err.message : String(err), code: err instanceof ApiCallError ? err.code : null };
 }
 
-/** One prepared write under review at a time; a second review cancels the first. */
+/** Tells the core to forget a prepared write the user walked away from (idempotent; a failure
+ * only leaves it to expire). */
+function discard(preparedId: string): void {
+  void api()
+    .call('chain.discardWrite', { preparedId })
+    .catch(() => undefined);
+}
+
+/** One prepared write under review at a time; a second review cancels (and discards) the first. */
 export const preparedWriteStore = createStore<PreparedWriteStore>()((set, get) => {
   const finish = (outcome: ReviewOutcome) => {
     const resolve = get().resolve;
@@ -54,6 +62,8 @@ export const preparedWriteStore = createStore<PreparedWriteStore>()((set, get) =
     resolve: null,
 
     review(prepared) {
+      const previous = get().prepared;
+      if (previous && previous.preparedId !== prepared.preparedId && !get().confirming) discard(previous.preparedId);
       get().resolve?.({ kind: 'cancelled' });
       return new Promise<ReviewOutcome>((resolve) => set({ prepared, confirming: false, error: null, resolve }));
     },
@@ -74,7 +84,9 @@ export const preparedWriteStore = createStore<PreparedWriteStore>()((set, get) =
     },
 
     cancel() {
+      const prepared = get().prepared;
       if (get().confirming) return;
+      if (prepared) discard(prepared.preparedId);
       finish({ kind: 'cancelled' });
     },
   };

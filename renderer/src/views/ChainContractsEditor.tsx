@@ -1,24 +1,27 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
-import type { ContractInfo } from '../../../main/api/chainSchemas';
 import { Codicon } from '../components/Codicon';
 import { useListKeys } from '../components/useListKeys';
 import { abiFunctions, displayType, functionSignature } from '../model/abiForms';
 import { chainStore } from '../stores/chainStore';
 import { ChainPageHeader } from './ChainPageHeader';
 import { FunctionForm } from './FunctionForm';
-import { useChainContracts } from './useChainContracts';
+import { useChainContracts, type FormContract } from './useChainContracts';
 
 /** One contract: its address and a form per function, reads then writes. */
-function ContractDetail({ contract, symbol }: { contract: ContractInfo; symbol: string }) {
+function ContractDetail({ contract, symbol }: { contract: FormContract; symbol: string }) {
   const { reads, writes } = useMemo(() => abiFunctions(contract.abi), [contract.abi]);
   const events = useMemo(() => contract.abi.filter((e) => e.type === 'event').length, [contract.abi]);
   return (
     <div className="contract-detail" data-testid="contract-detail" data-contract={contract.name}>
       <h2 className="contract-detail__title">{contract.name}</h2>
-      <p className="mono contract-detail__address" title="Address on this devnet">
-        {contract.address}
-      </p>
+      {contract.address ? (
+        <p className="mono contract-detail__address" title="Address on this devnet">
+          {contract.address}
+        </p>
+      ) : (
+        <p className="muted contract-detail__address">The devnet is stopped: no local address. Writes to a remote network still work.</p>
+      )}
       <p className="muted">
         {reads.length} read and {writes.length} write functions, {events} events. Writes go from a dev account on this devnet, or, on a remote network, from a
         stored key after you review and confirm them.
@@ -85,17 +88,17 @@ export function ChainContractsEditor({ contract }: { contract: string | undefine
               tabIndex={c.name === current?.name ? 0 : -1}
               className="list__item list__item--two-line"
               onClick={() => setSelected(c.name)}
-              title={c.address}
+              title={c.address ?? undefined}
             >
               <Codicon name="file-code" />
               <span className="list__stack">
                 <span className="list__label">{c.name}</span>
-                <span className="list__sub mono">{c.address}</span>
+                {c.address ? <span className="list__sub mono">{c.address}</span> : null}
               </span>
             </li>
           ))}
         </ul>
-        {current ? <ContractDetail key={current.name + current.address} contract={current} symbol={symbol} /> : null}
+        {current ? <ContractDetail key={current.name + (current.address ?? '')} contract={current} symbol={symbol} /> : null}
       </div>
     </div>
   );
