@@ -1,3 +1,4 @@
+import { FormFooter } from './FormFooter';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { type NetworkDraft, type NetworkField, fieldOfError, validateNetworkDraft } from '../model/remoteForms';
@@ -84,19 +85,7 @@ export function AddNetworkForm({ request }: { request: number }) {
           </div>
         );
       })}
-      {server && server.field === null ? (
-        <div className="inline-error inline-error--flush" role="alert">
-          {server.message}
-        </div>
-      ) : null}
-      <div className="form__actions">
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Adding…' : 'Add network'}
-        </button>
-        <button type="button" className="button button--secondary" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter error={server && server.field === null ? server.message : null} busy={busy} submitLabel="Add network" busyLabel="Adding…" onCancel={close} />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { FormFooter } from './FormFooter';
 import { type FormEvent, type ReactNode, type Ref, useEffect, useRef, useState } from 'react';
 import { type KeyField, MIN_PASSPHRASE_LENGTH, fieldOfError, validateKeyDraft } from '../model/remoteForms';
 import { type KeyFormMode, keysStore } from '../stores/keysStore';
@@ -131,19 +132,13 @@ export function KeyForm({ mode, request }: { mode: KeyFormMode; request: number 
       )}
       {field('confirm', 'Confirm passphrase', secret('confirm', confirm, setConfirm), shown('confirm', confirm), 'Type it again.')}
       <p className="form__note muted">Sealed as a Web3 Secret Storage (v3) keystore in the workspace's keys/ folder. The passphrase cannot be recovered.</p>
-      {server && server.field === null ? (
-        <div className="inline-error inline-error--flush" role="alert">
-          {server.message}
-        </div>
-      ) : null}
-      <div className="form__actions">
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? (importing ? 'Importing…' : 'Creating…') : importing ? 'Import key' : 'Create key'}
-        </button>
-        <button type="button" className="button button--secondary" onClick={close}>
-          Cancel
-        </button>
-      </div>
+      <FormFooter
+        error={server && server.field === null ? server.message : null}
+        busy={busy}
+        submitLabel={importing ? 'Import key' : 'Create key'}
+        busyLabel={importing ? 'Importing…' : 'Creating…'}
+        onCancel={close}
+      />
     </form>
   );
 }
