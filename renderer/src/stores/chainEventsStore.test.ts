@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedLog } from '../../../main/api/chainSchemas';
-import { mergeEvents } from './chainEventsStore';
+import { mergeEvents, placePastEvents } from './chainEventsStore';
 
 const log = (blockNumber: number, logIndex: number, tx = `0x${blockNumber}`): DecodedLog => ({
   blockNumber,
@@ -19,5 +19,14 @@ describe('mergeEvents', () => {
   });
   it('keeps at most max', () => {
     expect(mergeEvents([], [log(1, 0), log(2, 0), log(3, 0)], 2).map((e) => e.blockNumber)).toEqual([3, 2]);
+  });
+});
+
+describe('placePastEvents', () => {
+  it('shows past events when live, and holds the ones not on screen while paused', () => {
+    expect(placePastEvents({ events: [log(1, 0)], held: [], paused: false }, [log(1, 0), log(2, 0)]).events.map((e) => e.blockNumber)).toEqual([2, 1]);
+    const paused = placePastEvents({ events: [log(1, 0)], held: [log(3, 0)], paused: true }, [log(1, 0), log(2, 0)]);
+    expect(paused.events.map((e) => e.blockNumber)).toEqual([1]);
+    expect(paused.held.map((e) => e.blockNumber)).toEqual([3, 2]);
   });
 });

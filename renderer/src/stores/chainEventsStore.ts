@@ -34,6 +34,16 @@ export function mergeEvents(held: readonly DecodedLog[], incoming: readonly Deco
   return [...byKey.values()].sort((a, b) => b.blockNumber - a.blockNumber || b.logIndex - a.logIndex).slice(0, max);
 }
 
+/**
+ * Where past events read by `load` go. While paused the list stands still: events it does not
+ * show yet (e.g. mined since the pause and read back after the chain changed) wait in `held`.
+ */
+export function placePastEvents(state: Pick<ChainEventsStore, 'events' | 'held' | 'paused'>, past: readonly DecodedLog[]): Pick<ChainEventsStore, 'events' | 'held'> {
+  if (!state.paused) return { events: mergeEvents(state.events, past), held: state.held };
+  const shown = new Set(state.events.map(eventKey));
+  return { events: state.events, held: mergeEvents(state.held, past.filter((e) => !shown.has(eventKey(e)))) };
+}
+
 /** The live feed of decoded protocol events (chain.log), with pause and clear. */
 export const chainEventsStore = createStore<ChainEventsStore>()((set, get) => ({
   events: [],
@@ -47,7 +57,7 @@ export const chainEventsStore = createStore<ChainEventsStore>()((set, get) => ({
     set({ loading: true });
     try {
       const past = await api().call('chain.logs', { limit: BACKFILL });
-      set({ events: mergeEvents(get().events, past), loaded: true, loading: false });
+      set({ ...placePastEvents(get(), past), loaded: true, loading: false });
     } catch (err) {
       set({ loading: false, loaded: true });
       reportError(err, 'Reading protocol events');
