@@ -24,9 +24,13 @@ describe('mergeEvents', () => {
 
 describe('placePastEvents', () => {
   it('shows past events when live, and holds the ones not on screen while paused', () => {
-    expect(placePastEvents({ events: [log(1, 0)], held: [], paused: false }, [log(1, 0), log(2, 0)]).events.map((e) => e.blockNumber)).toEqual([2, 1]);
-    const paused = placePastEvents({ events: [log(1, 0)], held: [log(3, 0)], paused: true }, [log(1, 0), log(2, 0)]);
+    expect(placePastEvents({ events: [log(1, 0)], held: [], paused: false, stale: false }, [log(1, 0), log(2, 0)]).events.map((e) => e.blockNumber)).toEqual([2, 1]);
+    const paused = placePastEvents({ events: [log(1, 0)], held: [log(3, 0)], paused: true, stale: false }, [log(1, 0), log(2, 0)]);
     expect(paused.events.map((e) => e.blockNumber)).toEqual([1]);
     expect(paused.held.map((e) => e.blockNumber)).toEqual([3, 2]);
+    // After the chain changed under a paused feed, everything read back waits for the resume.
+    const stale = placePastEvents({ events: [log(1, 0)], held: [], paused: true, stale: true }, [log(1, 0), log(2, 0)]);
+    expect(stale.events.map((e) => e.blockNumber)).toEqual([1]);
+    expect(stale.held.map((e) => e.blockNumber)).toEqual([2, 1]);
   });
 });

@@ -14,6 +14,8 @@ export interface ChainEventsStore {
   /** Paused: new events wait in `held` and the list stands still. */
   paused: boolean;
   held: DecodedLog[];
+  /** The chain changed while paused: the shown list is out of date and is replaced on resume. */
+  stale: boolean;
   loaded: boolean;
   loading: boolean;
   /** The past events, once per devnet (again after a reset, revert or restart). */
@@ -38,9 +40,9 @@ export function mergeEvents(held: readonly DecodedLog[], incoming: readonly Deco
  * Where past events read by `load` go. While paused the list stands still: events it does not
  * show yet (e.g. mined since the pause and read back after the chain changed) wait in `held`.
  */
-export function placePastEvents(state: Pick<ChainEventsStore, 'events' | 'held' | 'paused'>, past: readonly DecodedLog[]): Pick<ChainEventsStore, 'events' | 'held'> {
+export function placePastEvents(state: Pick<ChainEventsStore, 'events' | 'held' | 'paused' | 'stale'>, past: readonly DecodedLog[]): Pick<ChainEventsStore, 'events' | 'held'> {
   if (!state.paused) return { events: mergeEvents(state.events, past), held: state.held };
-  const shown = new Set(state.events.map(eventKey));
+  const shown = new Set(state.stale ? [] : state.events.map(eventKey));
   return { events: state.events, held: mergeEvents(state.held, past.filter((e) => !shown.has(eventKey(e)))) };
 }
 
@@ -49,6 +51,7 @@ export const chainEventsStore = createStore<ChainEventsStore>()((set, get) => ({
   events: [],
   paused: false,
   held: [],
+  stale: false,
   loaded: false,
   loading: false,
 
@@ -70,15 +73,17 @@ export const chainEventsStore = createStore<ChainEventsStore>()((set, get) => ({
   },
 
   togglePause() {
-    if (get().paused) set({ paused: false, events: mergeEvents(get().events, get().held), held: [] });
+    if (get().paused) set({ paused: false, events: mergeEvents(get().stale ? [] : get().events, get().held), held: [], stale: false });
     else set({ paused: true });
   },
 
   clear() {
-    set({ events: [], held: [] });
+    set({ events: [], held: [], stale: false });
   },
 
   invalidate() {
-    set({ events: [], held: [], loaded: false });
+    // A paused list stands still; what the chain holds now is read into `held` for the resume.
+    if (get().paused) set({ held: [], stale: true, loaded: false });
+    else set({ events: [], held: [], loaded: false });
   },
 }));
