@@ -26,7 +26,10 @@
         "src/projection.cpp",
         "src/layer_ops.cpp",
         "src/model.cpp",
-        "src/model_training.cpp"
+        "src/model_training.cpp",
+        "src/model_device.cpp",
+        "src/device_init.cpp",
+        "src/device_loader.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -38,7 +41,8 @@
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
         "OTHER_CPLUSPLUSFLAGS": ["-O3", "-ffp-contract=off"]
       },
-      "msvs_settings": {"VCCLCompilerTool": {"ExceptionHandling": 1}}
+      "msvs_settings": {"VCCLCompilerTool": {"ExceptionHandling": 1}},
+      "conditions": [["OS=='linux'", {"libraries": ["-ldl"]}]]
     }
   ]
 }

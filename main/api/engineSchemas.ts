@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeviceChoiceSchema } from './schemas';
 
 /**
  * The engine's part of the API contract: what `engine.inspect` returns and what an
@@ -72,6 +73,7 @@ export const EngineTrainParamsSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     checkpointEvery: count(10_000_000).default(50).describe('Steps between checkpoints in the run folder'),
     threads: count(1024).optional().describe('CPU threads; default: all hardware threads'),
+    device: DeviceChoiceSchema.optional().describe("Where to train: 'auto' (a CUDA GPU when available, else the CPU), 'cpu' or 'cuda'; default: the workspace's engine.device setting"),
     /** A run folder (or its name under the workspace's runs/) to continue from its last checkpoint, exactly. */
     resume: z.string().min(1).optional(),
   })

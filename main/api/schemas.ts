@@ -33,6 +33,10 @@ export const WorkspaceInfoSchema = z.object({
 });
 export type WorkspaceInfo = z.infer<typeof WorkspaceInfoSchema>;
 
+/** Where the native engine runs a model: the engine.device setting, `--device` of the CLI. */
+export const DeviceChoiceSchema = z.enum(['auto', 'cpu', 'cuda']);
+export type DeviceChoice = z.infer<typeof DeviceChoiceSchema>;
+
 export const SettingsSchema = z
   .object({
     displayName: z.string().min(1).max(80).describe('Name shown in the title and status bar.'),
@@ -54,6 +58,12 @@ export const SettingsSchema = z
         blockTimeSeconds: z.number().int().min(0).max(60).describe('0 mines a block per transaction; 2 matches the protocol network.'),
       })
       .strict(),
+    engine: z
+      .object({
+        device: DeviceChoiceSchema.describe("Where models train and generate: 'auto' uses a CUDA GPU when there is one, else the CPU; 'cpu' always the CPU; 'cuda' requires a GPU."),
+      })
+      .strict()
+      .default({ device: 'auto' }),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;

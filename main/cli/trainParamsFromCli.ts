@@ -11,7 +11,7 @@ import type { CommandContext, OptionSpec } from './command';
  * Both are checked by the job's own schema, so errors name the field (and, for a file, its line).
  */
 const NUMBERS = ['rank', 'alpha', 'dropout', 'steps', 'lr', 'warmup', 'batch', 'seq', 'accumulation', 'weight-decay', 'max-grad-norm', 'seed', 'checkpoint-every', 'threads'];
-const STRINGS = ['model', 'data', 'eval', 'out', 'targets', 'schedule'];
+const STRINGS = ['model', 'data', 'eval', 'out', 'targets', 'schedule', 'device'];
 const PATHS = ['model', 'data', 'eval', 'out'];
 
 export const trainOptions: OptionSpec = {

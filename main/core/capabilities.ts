@@ -16,10 +16,14 @@ export function engineStatus(): CapabilityStatus {
   }
   const info = nativeEngineInfo(engine);
   const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  const gpu = engine.deviceStatus();
+  const gpuText = gpu.available
+    ? `CUDA backend available (${gpu.devices} device${gpu.devices === 1 ? '' : 's'}, ${gpu.library}): models run there when engine.device is 'auto' or 'cuda'.`
+    : `No GPU backend: ${gpu.reason ?? 'unavailable'}.`;
   return {
     state: 'ready',
-    label: `Engine: CPU (${info.simd}, ${threads})`,
-    detail: `Native engine loaded from ${nativeEnginePath()}: CPU backend, ${info.kernel} GEMM kernel (this CPU has ${info.kernels.join(', ')}), ${threads}. No GPU backend in this build.`,
+    label: `Engine: CPU (${info.simd}, ${threads})${gpu.available ? ' + CUDA' : ''}`,
+    detail: `Native engine loaded from ${nativeEnginePath()}: CPU backend, ${info.kernel} GEMM kernel (this CPU has ${info.kernels.join(', ')}), ${threads}. ${gpuText}`,
   };
 }
 

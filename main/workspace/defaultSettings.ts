@@ -7,5 +7,7 @@ export function defaultSettings(displayName: string): Settings {
     editor: { fontSize: 13, wordWrap: 'off' },
     // 1337 is Anvil's customary local id; 2 s blocks are opt-in (0 = one block per transaction).
     chain: { chainId: 1337, currencySymbol: 'OPEN', blockTimeSeconds: 0 },
+    // A GPU when the machine has one (and the CUDA backend is built), else the CPU engine.
+    engine: { device: 'auto' },
   };
 }

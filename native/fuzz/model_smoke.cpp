@@ -9,6 +9,7 @@
 #include <string>
 
 #include "../src/model.h"
+#include "tiny_weights.h"
 #include "../src/threadpool.h"
 
 using namespace engine;
@@ -16,50 +17,7 @@ using namespace engine;
 namespace {
 std::mt19937 rng(1);
 
-void put(std::map<std::string, Tensor>& t, const std::string& name, std::vector<int64_t> shape, float mean = 0.f) {
-  std::normal_distribution<float> nd(0.f, 0.2f);
-  Tensor x;
-  x.shape = shape;
-  size_t n = 1;
-  for (auto s : shape) n *= size_t(s);
-  x.data.resize(n);
-  for (auto& v : x.data) v = mean + nd(rng);
-  t[name] = std::move(x);
-}
-
-std::map<std::string, Tensor> weights(const ModelSpec& s) {
-  std::map<std::string, Tensor> t;
-  const int C = s.hiddenSize, I = s.intermediateSize, V = s.vocabSize;
-  if (s.arch == Arch::Gpt2) {
-    put(t, "transformer.wte.weight", {V, C});
-    put(t, "transformer.wpe.weight", {s.maxPositions, C});
-    for (int l = 0; l < s.numLayers; ++l) {
-      std::string h = "transformer.h." + std::to_string(l) + ".";
-      put(t, h + "ln_1.weight", {C}, 1.f); put(t, h + "ln_1.bias", {C});
-      put(t, h + "attn.c_attn.weight", {C, 3 * C}); put(t, h + "attn.c_attn.bias", {3 * C});
-      put(t, h + "attn.c_proj.weight", {C, C}); put(t, h + "attn.c_proj.bias", {C});
-      put(t, h + "ln_2.weight", {C}, 1.f); put(t, h + "ln_2.bias", {C});
-      put(t, h + "mlp.c_fc.weight", {C, I}); put(t, h + "mlp.c_fc.bias", {I});
-      put(t, h + "mlp.c_proj.weight", {I, C}); put(t, h + "mlp.c_proj.bias", {C});
-    }
-    put(t, "transformer.ln_f.weight", {C}, 1.f); put(t, "transformer.ln_f.bias", {C});
-  } else {
-    const int HD = s.numHeads * s.headDim, KVD = s.numKvHeads * s.headDim;
-    put(t, "model.embed_tokens.weight", {V, C});
-    for (int l = 0; l < s.numLayers; ++l) {
-      std::string p = "model.layers." + std::to_string(l) + ".";
-      put(t, p + "input_layernorm.weight", {C}, 1.f); put(t, p + "post_attention_layernorm.weight", {C}, 1.f);
-      put(t, p + "self_attn.q_proj.weight", {HD, C}); put(t, p + "self_attn.q_proj.bias", {HD});
-      put(t, p + "self_attn.k_proj.weight", {KVD, C}); put(t, p + "self_attn.k_proj.bias", {KVD});
-      put(t, p + "self_attn.v_proj.weight", {KVD, C}); put(t, p + "self_attn.v_proj.bias", {KVD});
-      put(t, p + "self_attn.o_proj.weight", {C, HD});
-      put(t, p + "mlp.gate_proj.weight", {I, C}); put(t, p + "mlp.up_proj.weight", {I, C}); put(t, p + "mlp.down_proj.weight", {C, I});
-    }
-    put(t, "model.norm.weight", {C}, 1.f);
-    put(t, "lm_head.weight", {V, C});
-  }
-  return t;
-}
+std::map<std::string, Tensor> weights(const ModelSpec& s) { return testing::tinyWeights(rng, s); }
 
 template <class F>
 void expectThrow(const char* what, F f) {

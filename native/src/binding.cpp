@@ -27,6 +27,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<AddonData>(data);  // freed by node-addon-api when the environment ends
   exports.Set("Model", modelCtor);
   exports.Set("Session", SessionWrap::Init(env));
+  exports.Set("deviceStatus", Napi::Function::New(env, DeviceStatus, "deviceStatus"));
   return exports;
 }
 

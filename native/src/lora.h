@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "rng.h"  // mix64, hashKey, uniform01
+
 namespace engine {
 
 struct LoraConfig {
@@ -27,20 +29,6 @@ struct LoraWeights {
   std::vector<float> A, B;    // A (r,in), B (out,r)
   std::vector<float> dA, dB;  // accumulated gradients, same shapes
 };
-
-// splitmix64 finaliser: the engine's counter-based RNG. Hashing (seed, stream, index) gives the
-// same numbers whatever the thread that asks, which keeps dropout and init deterministic.
-inline uint64_t mix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-inline uint64_t hashKey(uint64_t a, uint64_t b, uint64_t c = 0, uint64_t d = 0) {
-  return mix64(mix64(mix64(mix64(a) ^ b) ^ c) ^ d);
-}
-// Uniform in [0,1) from 24 random bits.
-inline float uniform01(uint64_t h) { return float(h >> 40) * (1.0f / 16777216.0f); }
 
 // Allocates and initialises factors for a layer of shape (out,in); `stream` names the layer so
 // every adapter matrix draws its own numbers from the seed.

@@ -90,6 +90,7 @@ void Model::checkTokens(const int32_t* tokens, int64_t n) const {
 }
 
 KVCache Model::newCache(int B, int capacity) const {
+  if (device_) return deviceNewCache(B, capacity);
   check(B > 0 && capacity > 0, "cache: batch and capacity must be positive");
   check(capacity <= spec_.maxPositions, "cache: capacity " + std::to_string(capacity) + " exceeds maxPositions " + std::to_string(spec_.maxPositions));
   KVCache c;
@@ -242,6 +243,7 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
 }
 
 std::vector<float> Model::forward(const int32_t* tokens, int B, int T) {
+  if (device_) return deviceForward(tokens, B, T);
   check(T <= spec_.maxPositions, "forward: sequence length " + std::to_string(T) + " exceeds maxPositions " + std::to_string(spec_.maxPositions));
   KVCache cache = newCache(B, T);
   std::vector<float> logits(size_t(B) * T * spec_.vocabSize);
@@ -250,6 +252,7 @@ std::vector<float> Model::forward(const int32_t* tokens, int B, int T) {
 }
 
 std::vector<float> Model::decode(KVCache& cache, int pos0, const int32_t* tokens, int B, int T, bool lastOnly) {
+  if (device_) return deviceDecode(cache, pos0, tokens, B, T, lastOnly);
   std::vector<float> logits(size_t(B) * (lastOnly ? 1 : T) * spec_.vocabSize);
   runForward(tokens, B, T, pos0, cache, nullptr, false, logits.data(), lastOnly);
   return logits;
@@ -269,6 +272,7 @@ size_t Model::weightBytes() const {
 }
 
 void Model::releaseTrainingBuffers() {
+  if (device_) device_->releaseTrainingBuffers();
   trainActs_.reset();
   logitsBuf_ = std::vector<float>();
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adamw.h"
+#include "device_model.h"
 #include "lora.h"
 #include "safetensors.h"
 #include "weightmatrix.h"
@@ -70,6 +71,8 @@ struct KVCache {
   // Row b's slots [0, pad[b]) are masked out of attention for its later queries, and the token
   // in slot p has position id p - pad[b] (learned positions / RoPE).
   std::vector<int> pad;
+  // With a device attached (Model::attachDevice) the cache lives there and k/v stay empty.
+  std::shared_ptr<device::Cache> dev;
 };
 
 struct LayerActs;     // saved activations of one layer for backward (layer_ops.h)
@@ -132,6 +135,19 @@ class Model {
   AdamWState& optimizerState() { return opt_; }
   uint64_t& dropoutCounter() { return dropoutCounter_; }
 
+  // Accelerator backend (model_device.cpp). Once attached, decoding, forward and training run
+  // on the device; the host keeps the LoRA factors, gradients and optimizer moments as copies
+  // brought up to date on demand: syncFromDevice before reading them, syncToDevice after
+  // writing them (device::Parts bits). Without a device both are no-ops.
+  void attachDevice(std::unique_ptr<device::Model> d);
+  device::Model* device() const { return device_.get(); }
+  std::string backendName() const;
+  void syncFromDevice(unsigned parts);
+  void syncToDevice(unsigned parts);
+  // RoPE tables (maxPositions, headDim/2); empty for GPT-2.
+  const std::vector<float>& ropeCos() const { return ropeCos_; }
+  const std::vector<float>& ropeSin() const { return ropeSin_; }
+
  private:
   // acts (numLayers+1 entries; the last holds the final norm's input) are filled when training.
   // checkpoint: acts keep only each layer's input (xin); backward recomputes the rest per layer.
@@ -139,6 +155,14 @@ class Model {
   void layerForward(int l, std::vector<float>& x, int B, int T, int pos0, const int* pad, float* Kc, float* Vc, int cap, LayerActs* A, bool train, float dropout, uint64_t dropCounter, LayerScratch& S);
   void checkTokens(const int32_t* tokens, int64_t n) const;
   void buildRope();
+  // The device paths of the public calls (model_device.cpp).
+  KVCache deviceNewCache(int B, int capacity) const;
+  std::vector<float> deviceForward(const int32_t* tokens, int B, int T);
+  std::vector<float> deviceDecode(KVCache& cache, int pos0, const int32_t* tokens, int B, int T, bool lastOnly);
+  void deviceAddLora();
+  TrainResult deviceForwardBackward(const TrainBatch& b);
+  TrainResult deviceEvalLoss(const TrainBatch& b);
+  double deviceOptimizerStep(const AdamWOptions& o);
 
   ModelSpec spec_;
  public:
@@ -154,6 +178,8 @@ class Model {
   LoraConfig loraCfg_;
   AdamWState opt_;
   uint64_t dropoutCounter_ = 0;  // counts training micro-batches: the dropout stream
+  std::shared_ptr<device::Model> device_;  // shared with the device caches (freed after them)
+  bool deviceMoments_ = false;            // the device holds optimizer moments (not all on the host)
   // Training buffers kept between micro-batches: refilling warm memory is cheaper than fresh
   // pages every step (hundreds of MB at GPT-2 size). releaseTrainingBuffers() frees them.
   std::unique_ptr<std::vector<LayerActs>> trainActs_;

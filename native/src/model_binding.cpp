@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "device_init.h"
+#include "device_loader.h"
 #include "gemm.h"
 #include "napi_args.h"
 #include "safetensors.h"
@@ -93,7 +95,62 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     paths.push_back(fa.Get(i).As<Napi::String>().Utf8Value());
   }
   if (paths.empty()) typeError(env, "model spec: 'files' is empty");
+  // optional: where to run, 'cpu' (default), 'cuda' (an error when unavailable) or 'auto'
+  std::string backend = "cpu";
+  Napi::Value bv = o.Get("backend");
+  if (!bv.IsUndefined() && !bv.IsNull()) {
+    backend = bv.IsString() ? bv.As<Napi::String>().Utf8Value() : "";
+    if (backend != "cpu" && backend != "cuda" && backend != "auto") typeError(env, "model spec: 'backend' must be 'cpu', 'cuda' or 'auto'");
+  }
+  bool tf32 = false;
+  getOptionalBool(env, o, "tf32", "model spec", tf32);
+  // Before reading the weights: asking for 'cuda' where there is none fails fast.
+  const device::Entry* entry = nullptr;
+  std::string why;
+  if (backend != "cpu") {
+    entry = loadDeviceBackend(&why);
+    if (entry && entry->deviceCount(&why) <= 0) {
+      entry = nullptr;
+      if (why.empty()) why = "no CUDA device found";
+    }
+    if (!entry && backend == "cuda") throw Napi::Error::New(env, "backend 'cuda' is not available: " + why);
+  }
   model_ = std::make_unique<Model>(spec, loadSafetensorsFilesLazy(paths));  // tensors read one at a time
+  if (entry) {
+    std::unique_ptr<device::Model> dev;
+    {
+      std::vector<std::vector<float>> keep;  // widened weights, freed once uploaded
+      device::ModelInit init = makeDeviceInit(*model_, keep);
+      init.tf32 = tf32;
+      std::string err;
+      dev.reset(entry->create(init, 0, &err));
+      if (!dev) why = "the CUDA backend could not load the model: " + (err.empty() ? std::string("unknown error") : err);
+    }
+    if (dev) model_->attachDevice(std::move(dev));
+    else if (backend == "cuda") throw Napi::Error::New(env, "backend 'cuda' is not available: " + why);
+  }
+  if (!model_->device() && backend == "auto") fallbackReason_ = why;
+  GUARD_END
+}
+
+Napi::Value DeviceStatus(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GUARD_BEGIN
+  Napi::Object o = Napi::Object::New(env);
+  std::string why;
+  const device::Entry* entry = loadDeviceBackend(&why);
+  int n = 0;
+  if (entry) {
+    n = entry->deviceCount(&why);
+    if (n < 0) n = 0;
+    if (n == 0 && why.empty()) why = "no CUDA device found";
+  }
+  o.Set("available", n > 0);
+  o.Set("devices", n);
+  std::string lib = deviceBackendPath();
+  if (!lib.empty()) o.Set("library", lib);
+  if (n == 0) o.Set("reason", why);
+  return o;
   GUARD_END
 }
 
@@ -123,6 +180,14 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   o.Set("gemmKernel", gemmKernel());
   o.Set("weightBytes", double(model_->weightBytes()));
   o.Set("threads", threadCount());
+  Napi::Object be = Napi::Object::New(env);
+  be.Set("kind", model_->backendName());
+  if (device::Model* d = model_->device()) {
+    be.Set("device", d->describe());
+    be.Set("deviceBytes", double(d->deviceBytes()));
+  }
+  if (!fallbackReason_.empty()) be.Set("fallbackReason", fallbackReason_);
+  o.Set("backend", be);
   return o;
 }
 

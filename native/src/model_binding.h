@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <memory>
+#include <string>
 
 #include "model.h"
 
@@ -20,6 +21,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
 
  private:
   std::unique_ptr<Model> model_;
+  std::string fallbackReason_;  // backend 'auto' that fell back to the CPU: why
 
   // model_binding.cpp
   Napi::Value Forward(const Napi::CallbackInfo& info);
@@ -39,6 +41,10 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value GetOptimizerState(const Napi::CallbackInfo& info);
   Napi::Value SetOptimizerState(const Napi::CallbackInfo& info);
 };
+
+// deviceStatus() -> {available, devices, library?, reason?}: is the CUDA backend usable here
+// (loads the backend library, creates no model).
+Napi::Value DeviceStatus(const Napi::CallbackInfo& info);
 
 }  // namespace js
 }  // namespace engine

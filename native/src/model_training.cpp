@@ -47,6 +47,7 @@ void Model::addLora(const LoraConfig& cfg) {
   hasLora_ = true;
   opt_ = AdamWState();
   dropoutCounter_ = 0;
+  if (device_) deviceAddLora();
 }
 
 std::vector<Model::NamedParam> Model::loraParams() {
@@ -62,11 +63,16 @@ std::vector<Model::NamedParam> Model::loraParams() {
 }
 
 void Model::zeroGrad() {
+  if (device_) {
+    device_->zeroGrad();
+    return;
+  }
   for (auto& p : loraParams()) std::fill(p.grad->begin(), p.grad->end(), 0.f);
 }
 
 double Model::optimizerStep(const AdamWOptions& o) {
   check(hasLora_, "optimizerStep: the model has no adapter");
+  if (device_) return deviceOptimizerStep(o);
   std::vector<ParamRef> refs;
   for (auto& p : loraParams()) refs.push_back({p.value->data(), p.grad->data(), p.value->size()});
   double norm = adamwStep(refs, opt_, o);
@@ -78,6 +84,7 @@ std::vector<float> Model::projectedExampleGrads(const TrainBatch& b, int k, uint
   check(hasLora_, "projectedExampleGrads: add an adapter first (addLora)");
   check(k > 0 && k <= 1 << 20, "projectedExampleGrads: dim must be in 1..1048576");
   std::vector<NamedParam> params = loraParams();
+  syncFromDevice(device::kGrads);  // with a device: its accumulated gradients, to put back at the end
   // keep the caller's accumulated gradients aside
   std::vector<std::vector<float>> saved;
   for (auto& p : params) saved.push_back(*p.grad);
@@ -93,15 +100,18 @@ std::vector<float> Model::projectedExampleGrads(const TrainBatch& b, int k, uint
       one.T = b.T;
       one.dropout = false;
       forwardBackward(one);
+      syncFromDevice(device::kGrads);
       std::vector<const std::vector<float>*> parts;
       for (auto& p : params) parts.push_back(p.grad);
       randomProject(parts, k, seed, out.data() + size_t(e) * k);
     }
   } catch (...) {
     for (size_t i = 0; i < params.size(); ++i) *params[i].grad = std::move(saved[i]);
+    syncToDevice(device::kGrads);
     throw;
   }
   for (size_t i = 0; i < params.size(); ++i) *params[i].grad = std::move(saved[i]);
+  syncToDevice(device::kGrads);
   return out;
 }
 
@@ -113,11 +123,13 @@ std::vector<float> Model::projectedTokenGrads(const TrainBatch& b, int k, uint64
   for (int t = 0; t < b.T; ++t)
     if (b.targets[t] >= 0 && (!b.mask || b.mask[t] != 0.f)) positions.push_back(t);
   std::vector<NamedParam> params = loraParams();
+  syncFromDevice(device::kGrads);
   std::vector<std::vector<float>> saved;
   for (auto& p : params) saved.push_back(*p.grad);
   std::vector<float> out(positions.size() * size_t(k), 0.f);
   auto restore = [&] {
     for (size_t i = 0; i < params.size(); ++i) *params[i].grad = std::move(saved[i]);
+    syncToDevice(device::kGrads);
   };
   try {
     // One backward per token: the mask selects the token and normalizer 1 makes the gradient that
@@ -132,6 +144,7 @@ std::vector<float> Model::projectedTokenGrads(const TrainBatch& b, int k, uint64
       one.normalizer = 1;
       one.dropout = false;
       forwardBackward(one);
+      syncFromDevice(device::kGrads);
       std::vector<const std::vector<float>*> parts;
       for (auto& p : params) parts.push_back(p.grad);
       float* dst = out.data() + n * size_t(k);
@@ -147,6 +160,7 @@ std::vector<float> Model::projectedTokenGrads(const TrainBatch& b, int k, uint64
 }
 
 TrainResult Model::evalLoss(const TrainBatch& b) {
+  if (device_) return deviceEvalLoss(b);
   const int N = b.B * b.T, V = spec_.vocabSize;
   check(b.T <= spec_.maxPositions, "evalLoss: sequence length exceeds maxPositions");
   for (int i = 0; i < N; ++i)
@@ -167,6 +181,7 @@ TrainResult Model::evalLoss(const TrainBatch& b) {
 
 TrainResult Model::forwardBackward(const TrainBatch& b) {
   check(hasLora_, "forwardBackward: add an adapter first (addLora)");
+  if (device_) return deviceForwardBackward(b);
   const ModelSpec& s = spec_;
   const int B = b.B, T = b.T, N = B * T, V = s.vocabSize, C = s.hiddenSize, I = s.intermediateSize;
   const int H = s.numHeads, KV = s.numKvHeads, D = s.headDim, HD = H * D, W = qkvWidth(s);

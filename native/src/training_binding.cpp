@@ -57,6 +57,7 @@ Napi::Value resultToJs(Napi::Env env, const TrainResult& r) {
 
 // {name: {shape, data}} of the LoRA factors (grads: their gradients).
 Napi::Value loraTensorsToJs(Napi::Env env, Model& model, bool grads) {
+  model.syncFromDevice(grads ? device::kGrads : device::kValues);  // no-op on the CPU
   Napi::Object out = Napi::Object::New(env);
   for (auto& p : model.loraParams()) {
     Napi::Object o = Napi::Object::New(env);
@@ -158,17 +159,29 @@ Napi::Value ModelWrap::ProjectedTokenGrads(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ModelWrap::ReleaseTrainingBuffers(const Napi::CallbackInfo& info) {
+  GUARD_BEGIN
   model_->releaseTrainingBuffers();
   return info.Env().Undefined();
+  GUARD_END
 }
 
 Napi::Value ModelWrap::ZeroGrad(const Napi::CallbackInfo& info) {
+  GUARD_BEGIN
   model_->zeroGrad();
   return info.Env().Undefined();
+  GUARD_END
 }
 
-Napi::Value ModelWrap::GetLoraTensors(const Napi::CallbackInfo& info) { return loraTensorsToJs(info.Env(), *model_, false); }
-Napi::Value ModelWrap::GetLoraGrads(const Napi::CallbackInfo& info) { return loraTensorsToJs(info.Env(), *model_, true); }
+Napi::Value ModelWrap::GetLoraTensors(const Napi::CallbackInfo& info) {
+  GUARD_BEGIN
+  return loraTensorsToJs(info.Env(), *model_, false);
+  GUARD_END
+}
+Napi::Value ModelWrap::GetLoraGrads(const Napi::CallbackInfo& info) {
+  GUARD_BEGIN
+  return loraTensorsToJs(info.Env(), *model_, true);
+  GUARD_END
+}
 
 // setLoraTensors({name: Float32Array}): every name must be a known parameter; shapes must match.
 Napi::Value ModelWrap::SetLoraTensors(const Napi::CallbackInfo& info) {
@@ -189,13 +202,17 @@ Napi::Value ModelWrap::SetLoraTensors(const Napi::CallbackInfo& info) {
     if (v.IsObject() && !v.IsTypedArray()) v = v.As<Napi::Object>().Get("data");
     todo.emplace_back(dst, getFloat32Array(env, v, "setLoraTensors: '" + k + "'", dst->size()));
   }
+  if (!todo.empty() && todo.size() < params.size()) model_->syncFromDevice(device::kValues);  // keep the tensors not given
   for (auto& t : todo) std::memcpy(t.first->data(), t.second.Data(), t.first->size() * sizeof(float));
+  if (!todo.empty()) model_->syncToDevice(device::kValues);
   return env.Undefined();
   GUARD_END
 }
 
 Napi::Value ModelWrap::GetOptimizerState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  GUARD_BEGIN
+  model_->syncFromDevice(device::kMoments);  // no-op on the CPU
   AdamWState& st = model_->optimizerState();
   auto params = model_->loraParams();
   Napi::Object o = Napi::Object::New(env);
@@ -210,6 +227,7 @@ Napi::Value ModelWrap::GetOptimizerState(const Napi::CallbackInfo& info) {
   o.Set("m", m);
   o.Set("v", v);
   return o;
+  GUARD_END
 }
 
 Napi::Value ModelWrap::SetOptimizerState(const Napi::CallbackInfo& info) {
@@ -233,6 +251,7 @@ Napi::Value ModelWrap::SetOptimizerState(const Napi::CallbackInfo& info) {
   }
   model_->optimizerState() = std::move(st);
   model_->dropoutCounter() = counter;
+  model_->syncToDevice(device::kMoments);  // no-op on the CPU
   return env.Undefined();
   GUARD_END
 }

@@ -21,7 +21,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 find "$work/corpus" -name '*.safetensors' -print0 | xargs -0 -n 500 "$work/fuzz_safetensors" run
 # The whole engine (tiny GPT-2 and Llama: forward, decode, LoRA training, projection, bad input).
 srcs=()
-for f in safetensors threadpool gemm gemv weightmatrix ops lora adamw weights gpt2 llama projection layer_ops model model_training; do srcs+=("$here/src/$f.cpp"); done
+source "$here/tools/engine-sources.sh"
+for f in "${engine_sources[@]}"; do srcs+=("$here/src/$f.cpp"); done
 "$cxx" -std=c++17 -O1 -g -ffp-contract=off -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
   -o "$work/model_smoke" "$here/fuzz/model_smoke.cpp" "${srcs[@]}" -lpthread
 "$work/model_smoke"

@@ -102,6 +102,10 @@ describe('engine through the studio CLI', () => {
     expect(s.finalLoss).toBe(s.losses[23]);
     expect(s.tokensPerSecond).toBeGreaterThan(0);
     expect(s.evalPerplexity).toBeCloseTo(Math.exp(s.evalLoss), 6);
+    // engine.device defaults to 'auto': CUDA where the backend and a GPU are, else the CPU with the reason.
+    const gpu = loadNativeEngine().deviceStatus();
+    expect(s.device.kind).toBe(gpu.available ? 'cuda' : 'cpu');
+    if (!gpu.available) expect(s.device.fallbackReason).toBe(gpu.reason);
     // Progress streamed on stderr while stdout kept the one document.
     expect(train.stderr).toMatch(/step 24\/24 loss/);
     expect(fs.readdirSync(out).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
@@ -115,6 +119,7 @@ describe('engine through the studio CLI', () => {
     expect(gen.code, gen.stderr).toBe(0);
     const g = gen.json() as { text: string; tokens: { id: number; text: string; logprob: number; top: { id: number; text: string; logprob: number }[] }[] };
     expect(g.tokens.length).toBeGreaterThan(0);
+    expect((gen.json() as { device: { kind: string } }).device.kind).toBe(s.device.kind);
     expect(g.tokens.map((t) => t.text).join('')).toBe(g.text);
     for (const t of g.tokens) {
       expect(Object.keys(t).sort()).toEqual(['id', 'logprob', 'text', 'top']);
@@ -223,6 +228,32 @@ describe('engine through the studio CLI', () => {
     expect(lines).toEqual(Array.from({ length: 400 }, (_, i) => i + 1));
     const jobs = studio(home, 'jobs', 'list', '--json').json() as { status: string; title: string; error: { message: string } | null }[];
     expect(jobs.map((j) => j.status).sort()).toEqual(['interrupted', 'succeeded']);
+  });
+
+  it('engine info --json reports the CUDA backend status; --device chooses where models run', () => {
+    const home = path.join(root, 'home-device');
+    const gpu = loadNativeEngine().deviceStatus();
+    const info = studio(home, 'engine', 'info', '--json');
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.json()).toMatchObject({ cuda: gpu, device: { setting: 'auto', effective: gpu.available ? 'cuda' : 'cpu' }, cpu: { backend: 'cpu' } });
+    const gen = studio(home, 'generate', '--model', dirs.llama, '--prompt', 'hi', '--max-tokens', '2', '--device', 'cpu', '--json');
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.json().device).toEqual({ kind: 'cpu' });
+    const bad = studio(home, 'generate', '--model', dirs.llama, '--prompt', 'hi', '--device', 'tpu', '--json');
+    expect(bad.code).toBe(1);
+    expect(bad.json().error.message).toMatch(/--device:/);
+    const badTrain = studio(home, 'train', '--model', dirs.llama, '--data', files.texts, '--out', path.join(root, 'never'), '--steps', '2', '--device', 'tpu', '--json');
+    expect(badTrain.code).toBe(1);
+    expect(badTrain.json().error.message).toMatch(/--device:/);
+    if (!gpu.available) {
+      const cuda = studio(home, 'generate', '--model', dirs.llama, '--prompt', 'hi', '--device', 'cuda', '--json');
+      expect(cuda.code).toBe(1);
+      expect(cuda.json().error).toMatchObject({ code: 'DEVICE_UNAVAILABLE' });
+      expect(cuda.json().error.message).toContain(gpu.reason);
+      const train = studio(home, 'train', '--model', dirs.llama, '--data', files.texts, '--out', path.join(root, 'never'), '--steps', '2', '--device', 'cuda', '--json');
+      expect(train.code).toBe(1);
+      expect(train.json().error.message).toContain(gpu.reason);
+    }
   });
 
   it('bad input exits non-zero naming what is wrong', () => {

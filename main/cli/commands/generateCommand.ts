@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, StudioError, formatZodIssues } from '../../api/apiError';
+import { DeviceChoiceSchema } from '../../api/schemas';
 import { generate, type GenerateResult } from '../../engine/generate';
 import { modelSpecWithFiles } from '../../engine/modelSpecWithFiles';
 import { modelSpecialIds } from '../../engine/modelSpecialIds';
@@ -10,6 +11,7 @@ import { applyPeftAdapter } from '../../engine/peft/applyPeftAdapter';
 import { loadPeftAdapter } from '../../engine/peft/loadPeftAdapter';
 import { Tokenizer } from '../../engine/tokenizer/Tokenizer';
 import type { Command } from '../command';
+import { workspaceDevice } from '../workspaceDevice';
 
 // Flag names as keys, so a bad value is reported as "--top-p: ...".
 const Flags = z
@@ -25,6 +27,7 @@ const Flags = z
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
     alternatives: z.number().int().min(0).max(100).default(5),
     threads: z.number().int().min(1).max(1024).optional(),
+    device: DeviceChoiceSchema.optional(),
   })
   .strict();
 
@@ -32,9 +35,9 @@ const NUMBERS = ['max-tokens', 'temperature', 'top-k', 'top-p', 'repetition-pena
 
 export const generateCommand: Command = {
   path: ['generate'],
-  usage: 'studio generate --model DIR [--adapter DIR] --prompt TEXT [--max-tokens N] [--temperature T ...] [--json]',
+  usage: 'studio generate --model DIR [--adapter DIR] --prompt TEXT [--max-tokens N] [--temperature T ...] [--device auto|cpu|cuda] [--json]',
   summary: 'Generate text on the native engine; --json gives each token with its logprob and top alternatives',
-  options: Object.fromEntries(['model', 'adapter', 'prompt', ...NUMBERS].map((n) => [n, { type: 'string' as const }])),
+  options: Object.fromEntries(['model', 'adapter', 'prompt', 'device', ...NUMBERS].map((n) => [n, { type: 'string' as const }])),
   async run(ctx) {
     const raw: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(ctx.values)) {
@@ -47,16 +50,20 @@ export const generateCommand: Command = {
     }
     const f = parsed.data;
     const dir = path.resolve(f.model);
+    const backend = f.device ?? workspaceDevice(ctx);
     let engine, model, tok, spec;
     try {
       engine = loadNativeEngine();
       if (f.threads) engine.setThreads(f.threads);
       spec = modelSpecWithFiles(dir);
       tok = Tokenizer.fromModelDir(dir);
-      model = new engine.Model(spec);
+      model = new engine.Model({ ...spec, backend });
       if (f.adapter) applyPeftAdapter(model, loadPeftAdapter(path.resolve(f.adapter), spec));
     } catch (err) {
-      throw new StudioError('MODEL_INVALID', err instanceof Error ? err.message : String(err));
+      const message = err instanceof Error ? err.message : String(err);
+      // --device cuda where there is none is not the model's fault.
+      if (backend === 'cuda' && /backend 'cuda' is not available/.test(message)) throw new StudioError('DEVICE_UNAVAILABLE', message);
+      throw new StudioError('MODEL_INVALID', message);
     }
     const result: GenerateResult = generate(nativeLogitsSource(engine, model, spec.maxPositions), tok, f.prompt, {
       maxTokens: f['max-tokens'],
@@ -70,7 +77,9 @@ export const generateCommand: Command = {
       // Without --json the text streams as it comes; with it stdout holds only the document.
       onToken: ctx.json ? undefined : (t) => process.stdout.write(t.text),
     });
-    return result;
+    const b = model.info().backend;
+    const device = { kind: b.kind, ...(b.device ? { name: b.device } : {}), ...(b.fallbackReason ? { fallbackReason: b.fallbackReason } : {}) };
+    return { ...result, device };
   },
   // The text was streamed already; runCli ends it with a newline.
   human: () => '',

@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { artifactsAdd, artifactsList, artifactsVerify } from './artifactsCommands';
 import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
+import { engineInfo } from './engineCommands';
 import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
 import { generateCommand } from './generateCommand';
 import { jobsList } from './jobsCommands';
@@ -40,6 +41,7 @@ export const commands: Command[] = [
   keyImport,
   keyRemove,
   modelInspect,
+  engineInfo,
   modelExport,
   trainCommand,
   generateCommand,

@@ -19,6 +19,38 @@ export interface NativeModelSpec extends ModelSpec {
    * file halve memory and decoding's memory traffic at the cost of rounding the weights once.
    */
   weightDtype?: 'file' | 'f32' | 'f16' | 'bf16';
+  /**
+   * Where the model runs. 'cpu' (default): the native CPU engine, the reference. 'cuda': the CUDA
+   * backend (libstudio_cuda.so, loaded at run time); throws when it cannot be loaded or there is
+   * no GPU. 'auto': CUDA when available, else the CPU (info().backend.fallbackReason says why).
+   */
+  backend?: DeviceChoice;
+  /** CUDA only: allow TF32 tensor-core products (faster, ~1e-3 relative error). Default false. */
+  tf32?: boolean;
+}
+
+/** The engine.device setting and the CLI's --device. */
+export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
+
+/** Where a loaded model runs (NativeModel.info().backend). */
+export interface NativeBackendInfo {
+  kind: 'cpu' | 'cuda';
+  /** CUDA: the device, e.g. "cuda:0 NVIDIA H100 80GB HBM3, sm_90, 79.1 GiB; cublas 13.1" */
+  device?: string;
+  /** 'auto' that fell back to the CPU: why CUDA was not used */
+  fallbackReason?: string;
+  /** CUDA: bytes held on the device now */
+  deviceBytes?: number;
+}
+
+/** deviceStatus(): whether the CUDA backend can be used on this machine. */
+export interface NativeDeviceStatus {
+  available: boolean;
+  devices: number;
+  /** where the backend library is (or would be) loaded from */
+  library?: string;
+  /** why it is unavailable */
+  reason?: string;
 }
 
 export interface LoraOptions {
@@ -81,7 +113,17 @@ export interface OptimizerState {
 export interface NativeModel {
   /** logits (batch, seq, vocab) */
   forward(tokens: Int32Array, batch: number, seq: number): Float32Array;
-  info(): { arch: Arch; vocabSize: number; hiddenSize: number; numLayers: number; loraParameters: number; gemmKernel: string; threads: number; weightBytes?: number };
+  info(): {
+    arch: Arch;
+    vocabSize: number;
+    hiddenSize: number;
+    numLayers: number;
+    loraParameters: number;
+    gemmKernel: string;
+    threads: number;
+    weightBytes?: number;
+    backend: NativeBackendInfo;
+  };
   addLora(options: LoraOptions): void;
   forwardBackward(batch: TrainBatch): LossResult;
   evalLoss(batch: TrainBatch): LossResult;
@@ -173,6 +215,11 @@ export interface NativeEngine {
   setThreads(n: number): void;
   getThreads(): number;
   peakGflops(threads?: number, seconds?: number): number;
+  /**
+   * Whether the CUDA backend is usable: loads libstudio_cuda.so ($STUDIO_CUDA_LIBRARY, else next
+   * to the addon) on first use and counts devices; creates no model.
+   */
+  deviceStatus(): NativeDeviceStatus;
   Model: new (spec: NativeModelSpec) => NativeModel;
   Session: new (model: NativeModel, options: { batch: number; capacity?: number }) => NativeSession;
 }

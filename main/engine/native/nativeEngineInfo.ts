@@ -1,6 +1,7 @@
 // What the loaded addon says about the machine it computes on, for the status bar and the
 // benchmarks: the GEMM micro-kernel picked at run time (its SIMD level) and the thread count.
-// The addon has no CUDA path wired in yet (native/README.md), so the backend is always 'cpu'.
+// This describes the CPU engine; whether the CUDA backend is usable is `engine.deviceStatus()`,
+// and where a model runs is its `info().backend`.
 import type { NativeEngine } from './index';
 
 export interface NativeEngineInfo {

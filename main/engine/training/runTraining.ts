@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { loadNativeEngine, type NativeModel } from '../native/index';
+import { loadNativeEngine, type DeviceChoice, type NativeModel } from '../native/index';
 import { nativeEngineInfo } from '../native/nativeEngineInfo';
 import { modelSpecWithFiles } from '../modelSpecWithFiles';
 import { modelSpecialIds } from '../modelSpecialIds';
@@ -44,6 +44,8 @@ export interface TrainingRunConfig {
   seed: number;
   checkpointEvery: number;
   threads?: number;
+  /** Where to train (default 'auto'); like threads, not part of what a resume must match. */
+  device?: DeviceChoice;
 }
 
 export interface TrainingRunHooks {
@@ -80,6 +82,14 @@ export interface TrainingRunSummary {
   loraParameters: number;
   threads: number;
   kernel: string;
+  /** Where the run trained: 'cpu' or 'cuda' with the device's name; why not CUDA when 'auto' fell back. */
+  device: TrainingDevice;
+}
+
+export interface TrainingDevice {
+  kind: 'cpu' | 'cuda';
+  name?: string;
+  fallbackReason?: string;
 }
 
 export class TrainingCancelled extends Error {
@@ -96,9 +106,12 @@ function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-/** The fields of run.json compared on resume (threads may change: results are thread-independent). */
+/**
+ * The fields of run.json compared on resume (threads may change: results are thread-independent;
+ * the device may change too, a resume on another device continues from the same state).
+ */
 function fingerprint(c: TrainingRunConfig, dataSha256: string, evalSha256: string | null): Record<string, unknown> {
-  const { threads: _threads, ...rest } = c;
+  const { threads: _threads, device: _device, ...rest } = c;
   return { ...rest, dataSha256, evalSha256 };
 }
 
@@ -145,7 +158,10 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
     writeFileSync(join(runDir, RUN_FILE), `${JSON.stringify({ version: 1, createdAt: new Date().toISOString(), config: c, fingerprint: print }, null, 2)}\n`);
   }
 
-  const native = new engine.Model(spec);
+  const native = new engine.Model({ ...spec, backend: c.device ?? 'auto' });
+  const backend = native.info().backend;
+  const device: TrainingDevice = { kind: backend.kind, ...(backend.device ? { name: backend.device } : {}), ...(backend.fallbackReason ? { fallbackReason: backend.fallbackReason } : {}) };
+  hooks.log('info', backend.kind === 'cuda' ? `Training on ${backend.device ?? 'CUDA'}` : `Training on the CPU${backend.fallbackReason ? ` (no GPU: ${backend.fallbackReason})` : ''}`);
   // trainLora adds the LoRA slots on every call; chunks after the first resume the same slots
   // (tensors and optimizer state set back to what they already are), so only the first adds.
   let added = false;
@@ -231,6 +247,7 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
     loraParameters: native.info().loraParameters,
     threads: info.threads,
     kernel: info.kernel,
+    device,
   };
 }
 

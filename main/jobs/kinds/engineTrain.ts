@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ErrorCode, StudioError } from '../../api/apiError';
 import { EngineTrainParamsSchema } from '../../api/engineSchemas';
 import { runTraining, TrainingCancelled } from '../../engine/training/runTraining';
+import { readSettings } from '../../workspace/settingsStore';
 import { defineJobKind } from '../jobKind';
 
 /**
@@ -16,7 +17,7 @@ export const engineTrain = defineJobKind({
   kind: 'engine.train',
   params: EngineTrainParamsSchema,
   title: (p) => `Train LoRA r${p.rank} on ${path.basename(p.model)}${p.resume ? ' (resumed)' : ''}`,
-  prepare: (_db, p, workspaceRoot) => {
+  prepare: (db, p, workspaceRoot) => {
     const runs = path.join(workspaceRoot, 'runs');
     const { resume, ...config } = p;
     // A bare name means a folder under runs/; the folder name carries the date for people.
@@ -26,6 +27,8 @@ export const engineTrain = defineJobKind({
     // The schema asks for absolute paths; a relative one from an API caller means the core's folder.
     for (const key of ['model', 'data', 'out'] as const) config[key] = path.resolve(config[key]);
     if (config.eval) config.eval = path.resolve(config.eval);
+    // No device asked for: the workspace's engine.device setting.
+    if (!config.device) config.device = readSettings(db).engine.device;
     return { config, runDir, resume: Boolean(resume) };
   },
   async run(input, ctx) {

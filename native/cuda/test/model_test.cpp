@@ -1,0 +1,257 @@
+// The CUDA device model against the CPU engine (the reference), on tiny GPT-2 and Llama-family
+// models built in memory: full forward, KV-cache decoding (with left padding), LoRA training
+// steps with dropout, clipping and weight decay (loss, gradients, factors and AdamW moments),
+// eval loss, and bad input. Built by tools/cuda-test.sh twice: with g++ against the host emulator
+// (CI, under AddressSanitizer) and with nvcc on a GPU machine (--device). Prints one line per
+// check; exit 1 on any failure.
+//
+// Tolerances: both sides compute in f32 but sum in different orders (blocked GEMMs vs cuBLAS or
+// the tiled kernel, warp-shuffle reductions), so values agree to rounding: errors are measured
+// relative to the largest magnitude of the compared tensor, 2e-5 for logits and losses, 1e-4 for
+// gradients, factors and moments after three steps (rounding differences grow through Adam's
+// division by sqrt(v)). The emulated build sees about 1e-6. Dropout masks are bit-identical (same
+// counter-based hash), so the comparison with dropout on is as tight as without.
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../../fuzz/tiny_weights.h"
+#include "../../src/device_init.h"
+#include "../../src/model.h"
+#include "../cuda_model.cuh"
+
+using namespace engine;
+
+namespace {
+
+int failures = 0;
+
+// Largest |a-b| relative to the largest |b| (at least 1e-6, so all-zero tensors compare absolutely).
+double relErr(const float* a, const float* b, size_t n) {
+  double d = 0, m = 1e-6;
+  for (size_t i = 0; i < n; ++i) {
+    d = std::fmax(d, std::fabs(double(a[i]) - double(b[i])));
+    m = std::fmax(m, std::fabs(double(b[i])));
+  }
+  return d / m;
+}
+
+void expect(const std::string& what, double err, double tol) {
+  bool ok = std::isfinite(err) && err <= tol;
+  std::printf("%s %-58s rel err %.3g (tol %.0e)\n", ok ? "ok  " : "FAIL", what.c_str(), err, tol);
+  if (!ok) ++failures;
+}
+
+void expectTrue(const std::string& what, bool ok) {
+  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
+  if (!ok) ++failures;
+}
+
+template <class F>
+void expectThrows(const std::string& what, F f) {
+  try {
+    f();
+  } catch (const std::runtime_error& e) {
+    std::printf("ok   %s (\"%s\")\n", what.c_str(), e.what());
+    return;
+  }
+  std::printf("FAIL %s: no error\n", what.c_str());
+  ++failures;
+}
+
+// Host buffers shaped like the model's adapters, to download device state into.
+struct HostLora {
+  std::vector<std::vector<float>> store;
+  std::vector<device::LoraSlot> slots;
+  explicit HostLora(const std::vector<device::LoraSlot>& like) {
+    slots = like;
+    store.reserve(like.size() * 8);
+    for (device::LoraSlot& s : slots) {
+      const size_t nA = size_t(s.rank) * s.in, nB = size_t(s.out) * s.rank;
+      auto fresh = [&](size_t n) { store.emplace_back(n, 0.f); return store.back().data(); };
+      s.A = fresh(nA); s.dA = fresh(nA); s.mA = fresh(nA); s.vA = fresh(nA);
+      s.B = fresh(nB); s.dB = fresh(nB); s.mB = fresh(nB); s.vB = fresh(nB);
+    }
+  }
+};
+
+void compareLora(const std::string& label, Model& cpu, device::Model& dev, unsigned parts, double tol) {
+  std::vector<device::LoraSlot> ref = makeLoraSlots(cpu);
+  HostLora got(ref);
+  dev.download(got.slots, parts);
+  double eV = 0, eG = 0, eM = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    const device::LoraSlot &r = ref[i], &g = got.slots[i];
+    const size_t nA = size_t(r.rank) * r.in, nB = size_t(r.out) * r.rank;
+    eV = std::fmax(eV, std::fmax(relErr(g.A, r.A, nA), relErr(g.B, r.B, nB)));
+    eG = std::fmax(eG, std::fmax(relErr(g.dA, r.dA, nA), relErr(g.dB, r.dB, nB)));
+    if (r.mA) eM = std::fmax(eM, std::fmax(std::fmax(relErr(g.mA, r.mA, nA), relErr(g.vA, r.vA, nA)), std::fmax(relErr(g.mB, r.mB, nB), relErr(g.vB, r.vB, nB))));
+  }
+  if (parts & device::kValues) expect(label + ": LoRA factors", eV, tol);
+  if (parts & device::kGrads) expect(label + ": LoRA gradients", eG, tol);
+  if (parts & device::kMoments) expect(label + ": AdamW moments", eM, tol);
+}
+
+void run(const std::string& name, const ModelSpec& spec, const std::vector<std::string>& targets) {
+  std::mt19937 rng(11);
+  Model cpu(spec, testing::tinyWeights(rng, spec));
+  std::vector<std::vector<float>> keep;
+  std::unique_ptr<device::Model> dev = cuda::createModel(makeDeviceInit(cpu, keep), 0);
+  keep.clear();
+  std::printf("%s on %s\n", name.c_str(), dev->describe().c_str());
+  const int V = spec.vocabSize, B = 2, T = 7;
+  std::vector<int32_t> tok(B * T), tgt(B * T);
+  for (int i = 0; i < B * T; ++i) {
+    tok[size_t(i)] = int32_t(rng() % uint32_t(V));
+    tgt[size_t(i)] = i % 5 == 0 ? -100 : int32_t(rng() % uint32_t(V));
+  }
+
+  // Full forward.
+  std::vector<float> ref = cpu.forward(tok.data(), B, T), got(ref.size());
+  {
+    auto c = dev->newCache(B, T);
+    dev->forward(*c, tok.data(), B, T, 0, nullptr, false, got.data());
+  }
+  expect(name + ": forward logits (2x7)", relErr(got.data(), ref.data(), ref.size()), 2e-5);
+
+  // Prefill 3 then decode one token at a time; every step's last logits against the CPU's.
+  {
+    KVCache cc = cpu.newCache(B, 12);
+    auto dc = dev->newCache(B, 12);
+    std::vector<int32_t> first = {tok[0], tok[1], tok[2], tok[T], tok[T + 1], tok[T + 2]};
+    std::vector<float> r = cpu.decode(cc, 0, first.data(), B, 3, true), g(r.size());
+    dev->forward(*dc, first.data(), B, 3, 0, nullptr, true, g.data());
+    double e = relErr(g.data(), r.data(), r.size());
+    for (int t = 3; t < T; ++t) {
+      int32_t step[2] = {tok[size_t(t)], tok[size_t(T + t)]};
+      r = cpu.decode(cc, t, step, B, 1, true);
+      dev->forward(*dc, step, B, 1, t, nullptr, true, g.data());
+      e = std::fmax(e, relErr(g.data(), r.data(), r.size()));
+    }
+    expect(name + ": KV-cache decode, last logits per step", e, 2e-5);
+    expectThrows(name + ": decoding past the cache capacity is refused", [&] {
+      std::vector<int32_t> many(size_t(B) * 9, 1);
+      dev->forward(*dc, many.data(), B, 9, 7, nullptr, true, g.data());
+    });
+  }
+
+  // Left-padded rows (row 1 has 2 padding slots), then two decode steps.
+  {
+    KVCache cc = cpu.newCache(B, 12);
+    cc.pad = {0, 2};
+    auto dc = dev->newCache(B, 12);
+    const int pad[2] = {0, 2};
+    std::vector<int32_t> pre = {tok[0], tok[1], tok[2], tok[3], 0, 0, tok[T], tok[T + 1]};
+    std::vector<float> r = cpu.decode(cc, 0, pre.data(), B, 4, false), g(r.size());
+    dev->forward(*dc, pre.data(), B, 4, 0, pad, false, g.data());
+    // Padding queries' logits are unused (and differ by design only in what they attend); compare the real ones.
+    double e = relErr(g.data(), r.data(), size_t(4) * V);
+    e = std::fmax(e, relErr(g.data() + size_t(6) * V, r.data() + size_t(6) * V, size_t(2) * V));
+    for (int t = 0; t < 2; ++t) {
+      int32_t st[2] = {tok[size_t(4 + t)], tok[size_t(T + 2 + t)]};
+      std::vector<float> rs = cpu.decode(cc, 4 + t, st, B, 1, true), gs(rs.size());
+      dev->forward(*dc, st, B, 1, 4 + t, pad, true, gs.data());
+      e = std::fmax(e, relErr(gs.data(), rs.data(), rs.size()));
+    }
+    expect(name + ": left-padded prefill and decode", e, 2e-5);
+  }
+
+  expectThrows(name + ": a token outside the vocabulary is refused", [&] {
+    int32_t bad[2] = {-1, 0};
+    auto c = dev->newCache(1, 2);
+    std::vector<float> out(size_t(2) * V);
+    dev->forward(*c, bad, 1, 2, 0, nullptr, false, out.data());
+  });
+
+  // LoRA training: the same adapter on both sides, three steps with dropout, masking, clipping.
+  LoraConfig cfg;
+  cfg.targets = targets;
+  cfg.rank = 3;
+  cfg.alpha = 6;
+  cfg.dropout = 0.25f;
+  cfg.seed = 9;
+  cpu.addLora(cfg);
+  {
+    // A fresh adapter has B = 0; give it values so the first step's gradients reach A too.
+    std::mt19937 r2(5);
+    std::normal_distribution<float> nd(0.f, 0.05f);
+    for (auto& p : cpu.loraParams())
+      for (float& v : *p.value) v += nd(r2);
+  }
+  std::vector<device::LoraSlot> slots = makeLoraSlots(cpu);
+  dev->setLora(slots);
+  dev->upload(slots, device::kValues);
+  compareLora(name + ": adapter upload", cpu, *dev, device::kValues | device::kGrads, 0);
+
+  std::vector<float> mask(size_t(B) * T, 1.f);
+  mask[1] = 0.f;
+  mask[9] = 0.5f;
+  TrainBatch tb;
+  tb.tokens = tok.data(); tb.targets = tgt.data(); tb.mask = mask.data(); tb.B = B; tb.T = T;
+  AdamWOptions o;
+  o.lr = 1e-2f; o.weightDecay = 0.01f; o.maxGradNorm = 0.5f;
+  for (int step = 1; step <= 3; ++step) {
+    device::TrainInput in;
+    in.tokens = tok.data(); in.targets = tgt.data(); in.mask = mask.data(); in.B = B; in.T = T;
+    in.dropout = cfg.dropout; in.dropoutCounter = cpu.dropoutCounter(); in.seed = cfg.seed;
+    TrainResult rc = cpu.forwardBackward(tb);
+    device::TrainOutput rd = dev->forwardBackward(in);
+    const std::string at = name + ": step " + std::to_string(step);
+    expect(at + " loss", std::fabs(rd.loss - rc.loss) / std::fabs(rc.loss), 2e-5);
+    expectTrue(at + " token weight equal", rd.weight == rc.weight);
+    compareLora(at, cpu, *dev, device::kGrads, 1e-4);
+    device::AdamW a;
+    a.lr = o.lr; a.weightDecay = o.weightDecay; a.maxGradNorm = o.maxGradNorm; a.step = cpu.optimizerState().step + 1;
+    double nc = cpu.optimizerStep(o);
+    double nd = dev->optimizerStep(a);
+    expect(at + " gradient norm (clipped at 0.5)", std::fabs(nd - nc) / nc, 1e-4);
+  }
+  std::vector<device::LoraSlot> withMoments = makeLoraSlots(cpu);
+  compareLora(name + ": after 3 steps", cpu, *dev, device::kValues | device::kGrads | device::kMoments, 1e-4);
+
+  device::TrainInput ev;
+  ev.tokens = tok.data(); ev.targets = tgt.data(); ev.mask = mask.data(); ev.B = B; ev.T = T;
+  double lc = cpu.evalLoss(tb).loss, ld = dev->evalLoss(ev).loss;
+  expect(name + ": eval loss", std::fabs(ld - lc) / std::fabs(lc), 2e-5);
+
+  // Round trip: the host state uploaded back gives the same eval loss.
+  dev->upload(withMoments, device::kValues | device::kMoments);
+  expect(name + ": eval loss after re-upload", std::fabs(dev->evalLoss(ev).loss - lc) / std::fabs(lc), 2e-5);
+
+  std::vector<int32_t> badTgt = tgt;
+  badTgt[3] = V;
+  ev.targets = badTgt.data();
+  expectThrows(name + ": a target outside the vocabulary is refused", [&] { dev->forwardBackward(ev); });
+  dev->releaseTrainingBuffers();
+  ev.targets = tgt.data();
+  ev.dropout = 0;
+  device::TrainOutput again = dev->forwardBackward(ev);
+  expectTrue(name + ": training works after releasing its buffers", std::isfinite(again.loss) && again.loss > 0);
+}
+
+}  // namespace
+
+int main() {
+  try {
+    ModelSpec g;
+    g.arch = Arch::Gpt2; g.vocabSize = 53; g.hiddenSize = 24; g.numLayers = 2; g.numHeads = 3; g.numKvHeads = 3; g.headDim = 8;
+    g.intermediateSize = 40; g.maxPositions = 16;
+    run("gpt2", g, {"c_attn", "c_proj", "c_fc"});
+    ModelSpec l;
+    l.arch = Arch::Llama; l.vocabSize = 61; l.hiddenSize = 20; l.numLayers = 2; l.numHeads = 6; l.numKvHeads = 2; l.headDim = 6;
+    l.intermediateSize = 28; l.maxPositions = 16; l.attentionBias = true; l.tieWordEmbeddings = false;
+    l.ropeScaling.enabled = true; l.ropeScaling.factor = 8; l.ropeScaling.originalMaxPositions = 8;
+    run("llama (GQA 6/2, qkv bias, RoPE scaling)", l, {"q", "k", "v", "o", "gate", "up", "down"});
+    l.tieWordEmbeddings = true;
+    l.attentionBias = false;
+    run("llama (tied embeddings)", l, {"q", "v"});
+  } catch (const std::exception& e) {
+    std::printf("FAIL model_test: %s\n", e.what());
+    return 1;
+  }
+  std::printf("model_test: %s (%d failure%s)\n", failures ? "FAILED" : "ok", failures, failures == 1 ? "" : "s");
+  return failures ? 1 : 0;
+}
