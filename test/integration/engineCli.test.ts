@@ -14,6 +14,7 @@ import { loadPeftAdapter } from '../../main/engine/peft/loadPeftAdapter';
 import { logSoftmax } from '../../main/engine/sampling/sampleToken';
 import { Tokenizer } from '../../main/engine/tokenizer/Tokenizer';
 import { llamaCppLogprobs } from '../../main/engine/gguf/test/llamaCpp';
+import { OnnxDecoder } from '../../main/engine/onnx/OnnxDecoder';
 
 /**
  * The engine's CLI as a user runs it (`npm run build` first): tiny GPT-2 and Llama models in
@@ -187,6 +188,21 @@ describe('engine through the studio CLI', () => {
     const V = 512;
     const row = logSoftmax((logits.data as Float32Array).subarray((ids.length - 1) * V, ids.length * V));
     expect(Math.abs(row[firstToken.id]! - firstToken.logprob)).toBeLessThan(1e-4);
+
+    // --kv-cache: the Optimum-layout graph, served by OnnxDecoder (prefill, then one cached step).
+    const onnxKv = path.join(root, 'merged-kv.onnx');
+    const e2 = studio(home, 'model', 'export', dirs.llama, '--format', 'onnx', '--out', onnxKv, '--adapter', adapter, '--kv-cache', '--json');
+    expect(e2.code, e2.stderr).toBe(0);
+    expect(e2.json()).toMatchObject({ format: 'onnx', kvCache: true });
+    const decoder = await OnnxDecoder.create(onnxKv);
+    const [last] = await decoder.prefill([ids]);
+    expect(Math.abs(logSoftmax(last!)[firstToken.id]! - firstToken.logprob)).toBeLessThan(1e-4);
+    const [next] = await decoder.step([firstToken.id]);
+    expect(Math.abs(logSoftmax(next!)[withAdapter.tokens[1].id]! - withAdapter.tokens[1].logprob)).toBeLessThan(1e-4);
+    await decoder.release();
+    const wrong = studio(home, 'model', 'export', dirs.llama, '--format', 'gguf', '--out', path.join(root, 'kv.gguf'), '--kv-cache', '--json');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr + wrong.stdout).toMatch(/--kv-cache applies to --format onnx only/);
 
     // An existing output is replaced only with --force.
     const again = studio(home, 'model', 'export', dirs.llama, '--format', 'onnx', '--out', onnx, '--json');

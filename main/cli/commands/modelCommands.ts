@@ -46,14 +46,16 @@ export interface ModelExportResult {
   out: string;
   dtype: 'f32' | 'f16';
   adapter: string | null;
+  /** ONNX only: the graph takes attention_mask, position_ids and past keys / values. */
+  kvCache: boolean;
   bytes: number;
 }
 
 export const modelExport: Command = {
   path: ['model', 'export'],
-  usage: 'studio model export DIR --format hf|gguf|onnx --out PATH [--adapter DIR] [--dtype f32|f16] [--force]',
+  usage: 'studio model export DIR --format hf|gguf|onnx --out PATH [--adapter DIR] [--dtype f32|f16] [--kv-cache] [--force]',
   summary: 'Export a model (an adapter merged in) as a Hugging Face folder, GGUF or ONNX',
-  options: { format: { type: 'string' }, out: { type: 'string' }, adapter: { type: 'string' }, dtype: { type: 'string' }, force: { type: 'boolean' } },
+  options: { format: { type: 'string' }, out: { type: 'string' }, adapter: { type: 'string' }, dtype: { type: 'string' }, 'kv-cache': { type: 'boolean' }, force: { type: 'boolean' } },
   async run(ctx) {
     const [dirArg] = ctx.positionals;
     if (!dirArg) throw new UsageError('model export needs a model folder DIR');
@@ -62,6 +64,9 @@ export const modelExport: Command = {
     if (typeof ctx.values.out !== 'string') throw new UsageError('--out: give the file (gguf, onnx) or folder (hf) to write');
     const dtype = (ctx.values.dtype as string | undefined) ?? 'f32';
     if (dtype !== 'f32' && dtype !== 'f16') throw new UsageError(`--dtype: expected f32 or f16, got "${dtype}"`);
+    // --kv-cache: the ONNX graph with attention_mask, position_ids and past / present tensors.
+    const kvCache = ctx.values['kv-cache'] === true;
+    if (kvCache && format !== 'onnx') throw new UsageError('--kv-cache applies to --format onnx only');
     const dir = path.resolve(dirArg);
     const out = path.resolve(ctx.values.out);
     // The writers replace what is there; only on request, since a typo could name a real folder.
@@ -70,15 +75,15 @@ export const modelExport: Command = {
     asModelError(() => {
       const adapter = adapterDir ? loadPeftAdapter(adapterDir, readModelConfig(dir)) : undefined;
       const d = dtype === 'f32' ? 'F32' : 'F16';
-      ctx.info(`Exporting ${dir}${adapterDir ? ` with ${adapterDir} merged` : ''} as ${format} (${dtype})`);
+      ctx.info(`Exporting ${dir}${adapterDir ? ` with ${adapterDir} merged` : ''} as ${format} (${dtype}${kvCache ? ', KV cache' : ''})`);
       if (format === 'gguf') exportGguf(dir, out, { dtype: d, adapter });
-      else if (format === 'onnx') exportOnnx(dir, out, { dtype: d, adapter });
+      else if (format === 'onnx') exportOnnx(dir, out, { dtype: d, adapter, kvCache });
       else exportHfModel(dir, out, { dtype: d, adapter });
     });
-    const result: ModelExportResult = { format: format as ModelExportResult['format'], out, dtype, adapter: adapterDir, bytes: sizeOf(out) };
+    const result: ModelExportResult = { format: format as ModelExportResult['format'], out, dtype, adapter: adapterDir, kvCache, bytes: sizeOf(out) };
     return result;
   },
-  human: (r: ModelExportResult) => `Exported ${r.format} (${r.dtype}${r.adapter ? ', adapter merged' : ''}) to ${r.out}: ${r.bytes.toLocaleString('en-US')} bytes`,
+  human: (r: ModelExportResult) => `Exported ${r.format} (${r.dtype}${r.adapter ? ', adapter merged' : ''}${r.kvCache ? ', KV cache' : ''}) to ${r.out}: ${r.bytes.toLocaleString('en-US')} bytes`,
 };
 
 function sizeOf(p: string): number {

@@ -1,7 +1,18 @@
 // The forward pass of GPT-2 and the Llama family as an ONNX graph (opset 17), same semantics as
-// reference/referenceForward.ts: input_ids int64 [batch, seq] -> logits float [batch, seq, vocab],
-// full causal attention, no KV cache. Attention shapes: q [B, KV, rep, T, D] against
-// k [B, KV, 1, D, T], so grouped-query heads share k/v by broadcasting instead of copying.
+// reference/referenceForward.ts. Two variants:
+// - default (kvCache false): input_ids int64 [batch, seq] -> logits float [batch, seq, vocab], full
+//   causal attention, no mask, no cache (right-padded batches only).
+// - kvCache true, the decoder layout Hugging Face Optimum / transformers.js use: inputs input_ids
+//   [batch, seq], attention_mask int64 [batch, past+seq] (1 real, 0 padding; left padding works),
+//   position_ids int64 [batch, seq] (required: the caller computes them, HF-style
+//   cumsum(mask)-1 clamped at 0, see OnnxDecoder.ts), past_key_values.{l}.key / .value float
+//   [batch, num_kv_heads, past, head_dim] (past may be 0); outputs logits [batch, seq, vocab] and
+//   present.{l}.key / .value [batch, num_kv_heads, past+seq, head_dim] (past and new keys
+//   concatenated, RoPE applied). A key slot j is visible to query slot past+i when j <= past+i and
+//   attention_mask[j] is 1; a query always sees its own slot (as the native engine does), so a
+//   padding row stays finite; hidden keys get -1e9, not -inf.
+// Attention shapes: q [B, KV, rep, T, D] against k [B, KV, 1, D, P+T], so grouped-query heads
+// share k/v by broadcasting instead of copying.
 import type { ModelSpec } from '../modelConfig';
 import type { Tensor } from '../tensor';
 import { ropeInvFreq } from '../reference/referenceOps';
@@ -21,6 +32,15 @@ export interface OnnxLoraInputs {
 
 export const ONNX_OPSET = 17;
 
+export interface OnnxGraphOptions {
+  /** The cached decoder layout (attention_mask, position_ids, past_key_values / present). */
+  kvCache?: boolean;
+}
+
+/** Names of the cached graph's per-layer past inputs and present outputs. */
+export const pastKeyName = (l: number, kind: 'key' | 'value') => `past_key_values.${l}.${kind}`;
+export const presentKeyName = (l: number, kind: 'key' | 'value') => `present.${l}.${kind}`;
+
 function transpose(t: Tensor): Tensor {
   const [r, c] = t.shape as [number, number];
   const out = new Float32Array(r * c);
@@ -28,8 +48,9 @@ function transpose(t: Tensor): Tensor {
   return { shape: [c, r], data: out };
 }
 
-export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Tensor>, dtype: 'F32' | 'F16', lora?: OnnxLoraInputs): OnnxGraph {
+export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Tensor>, dtype: 'F32' | 'F16', lora?: OnnxLoraInputs, opts: OnnxGraphOptions = {}): OnnxGraph {
   const g = new OnnxGraphBuilder(dtype);
+  const kvCache = opts.kvCache === true;
   const loraModules = lora ? adaptableModules(spec).filter((m) => isTargeted(m.name, lora.targets)) : [];
   if (lora && loraModules.length === 0) throw new Error(`onnx: LoRA targets ${JSON.stringify(lora.targets)} match no module`);
   const loraInputs: OnnxValueInfo[] = [];
@@ -59,22 +80,49 @@ export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Ten
   const D = spec.headDim;
   const rep = H / KV;
 
-  // Sequence length T and the causal bias [T, T]: 0 on and below the diagonal, -1e9 above.
   const shape = g.o('Shape', ['input_ids']);
   const T = g.o('Gather', [shape, g.i64([1], [])], [{ name: 'axis', i: 0 }]);
-  const T1 = g.o('Unsqueeze', [T, g.i64([0])]);
-  const ones = g.o('ConstantOfShape', [g.o('Concat', [T1, T1], [{ name: 'axis', i: 0 }])], [{ name: 'value', t: { name: 'one', dims: [1], dataType: 1, raw: new Uint8Array(new Float32Array([1]).buffer) } }]);
-  const lower = g.o('Trilu', [ones], [{ name: 'upper', i: 0 }]);
-  const causal = g.o('Mul', [g.o('Sub', [lower, g.f32([1], [])]), g.f32([1e9], [])]);
-  const positions = g.o('Range', [g.i64([0], []), T, g.i64([1], [])]);
+  // bias: added to the scores [B, KV, rep, T, P+T]; positions: what embeds / rotates each token.
+  let bias: string;
+  let positions: string;
+  if (!kvCache) {
+    // The causal bias [T, T]: 0 on and below the diagonal, -1e9 above.
+    const T1 = g.o('Unsqueeze', [T, g.i64([0])]);
+    const ones = g.o('ConstantOfShape', [g.o('Concat', [T1, T1], [{ name: 'axis', i: 0 }])], [{ name: 'value', t: { name: 'one', dims: [1], dataType: 1, raw: new Uint8Array(new Float32Array([1]).buffer) } }]);
+    const lower = g.o('Trilu', [ones], [{ name: 'upper', i: 0 }]);
+    bias = g.o('Mul', [g.o('Sub', [lower, g.f32([1], [])]), g.f32([1e9], [])]);
+    positions = g.o('Range', [g.i64([0], []), T, g.i64([1], [])]);
+  } else {
+    // P from the first layer's past; key slots 0..P+T-1, query slots P..P+T-1.
+    const P = g.o('Gather', [g.o('Shape', [pastKeyName(0, 'key')]), g.i64([2], [])], [{ name: 'axis', i: 0 }]);
+    const total = g.o('Add', [P, T]);
+    const kSlot = g.o('Unsqueeze', [g.o('Range', [g.i64([0], []), total, g.i64([1], [])]), g.i64([0])]); // [1, P+T]
+    const qSlot = g.o('Unsqueeze', [g.o('Range', [P, total, g.i64([1], [])]), g.i64([1])]); // [T, 1]
+    const causalOk = g.o('LessOrEqual', [kSlot, qSlot]); // [T, P+T]
+    const maskOk = g.o('Unsqueeze', [g.o('Equal', ['attention_mask', g.i64([1], [])]), g.i64([1])]); // [B, 1, P+T], bool
+    const visible = g.o('Or', [g.o('And', [causalOk, maskOk]), g.o('Equal', [kSlot, qSlot])]); // [B, T, P+T]
+    bias = g.o('Unsqueeze', [g.o('Where', [visible, g.f32([0], []), g.f32([-1e9], [])]), g.i64([1, 2])]); // [B, 1, 1, T, P+T]
+    positions = 'position_ids';
+  }
+  const presents: OnnxValueInfo[] = [];
+  const pastInputs: OnnxValueInfo[] = [];
+  /** With the cache: past ++ new along the sequence axis, also emitted as present.{l}.{kind}. */
+  const cached = (l: number, kind: 'key' | 'value', t4: string) => {
+    if (!kvCache) return t4;
+    pastInputs.push({ name: pastKeyName(l, kind), elemType: 1, dims: ['batch', KV, 'past', D] });
+    presents.push({ name: presentKeyName(l, kind), elemType: 1, dims: ['batch', KV, 'total', D] });
+    const all = g.o('Concat', [pastKeyName(l, kind), t4], [{ name: 'axis', i: 2 }]);
+    g.nodes.push({ op: 'Identity', inputs: [all], outputs: [presentKeyName(l, kind)] });
+    return all;
+  };
 
   const attend = (q4: string, k4: string, v4: string) => {
-    // q4 [B, H, T, D], k4/v4 [B, KV, T, D] (RoPE already applied).
+    // q4 [B, H, T, D], k4/v4 [B, KV, P+T, D] (RoPE already applied).
     const q5 = g.o('Reshape', [q4, g.i64([0, KV, rep, -1, D])]);
     const k5 = g.o('Unsqueeze', [k4, g.i64([2])]);
     const v5 = g.o('Unsqueeze', [v4, g.i64([2])]);
     const kT = g.o('Transpose', [k5], [{ name: 'perm', ints: [0, 1, 2, 4, 3] }]);
-    const scores = g.o('Add', [g.o('Mul', [g.o('MatMul', [q5, kT]), g.f32([1 / Math.sqrt(D)], [])]), causal]);
+    const scores = g.o('Add', [g.o('Mul', [g.o('MatMul', [q5, kT]), g.f32([1 / Math.sqrt(D)], [])]), bias]);
     const probs = g.o('Softmax', [scores], [{ name: 'axis', i: -1 }]);
     const ctx = g.o('Reshape', [g.o('MatMul', [probs, v5]), g.i64([0, H, -1, D])]);
     // [B, H, T, D] -> [B, T, H*D]
@@ -97,7 +145,7 @@ export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Ten
       const p = `transformer.h.${l}`;
       const qkv = conv(ln(x, `${p}.ln_1`), `${p}.attn.c_attn`);
       const [q, k, v] = g.op('Split', [qkv, g.i64([C, C, C])], [{ name: 'axis', i: -1 }], 3) as [string, string, string];
-      const att = attend(heads(q, H), heads(k, KV), heads(v, KV));
+      const att = attend(heads(q, H), cached(l, 'key', heads(k, KV)), cached(l, 'value', heads(v, KV)));
       x = g.o('Add', [x, conv(att, `${p}.attn.c_proj`)]);
       x = g.o('Add', [x, conv(geluNew(conv(ln(x, `${p}.ln_2`), `${p}.mlp.c_fc`)), `${p}.mlp.c_proj`)]);
     }
@@ -106,10 +154,12 @@ export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Ten
     g.o('MatMul', [x, g.weight('lm_head.T', [head.shape[1]!, head.shape[0]!], transpose(head).data)]);
   } else {
     x = g.o('Gather', [w('model.embed_tokens.weight'), 'input_ids']);
-    // RoPE tables [T, D]: angle = position * inv_freq, duplicated over both halves (rotate_half).
+    // RoPE tables [T, D] (or [B, 1, T, D] from position_ids [B, T]): angle = position * inv_freq,
+    // duplicated over both halves (rotate_half).
     const invFreq = ropeInvFreq(D, spec.ropeTheta, spec.ropeScaling);
-    const angles = g.o('Mul', [g.o('Unsqueeze', [g.o('Cast', [positions], [{ name: 'to', i: 1 }]), g.i64([1])]), g.f32([...invFreq], [1, D / 2])]);
-    const emb = g.o('Concat', [angles, angles], [{ name: 'axis', i: -1 }]);
+    const angles = g.o('Mul', [g.o('Unsqueeze', [g.o('Cast', [positions], [{ name: 'to', i: 1 }]), g.i64([-1])]), g.f32([...invFreq], [1, D / 2])]);
+    const concat = g.o('Concat', [angles, angles], [{ name: 'axis', i: -1 }]);
+    const emb = kvCache ? g.o('Unsqueeze', [concat, g.i64([1])]) : concat;
     const cos = g.o('Cos', [emb]);
     const sin = g.o('Sin', [emb]);
     const rope = (t4: string) => {
@@ -130,8 +180,8 @@ export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Ten
       const a = rms(x, `${p}.input_layernorm.weight`);
       const b = (n: string) => (spec.attentionBias ? `${p}.self_attn.${n}.bias` : undefined);
       const q = rope(heads(lin(a, `${p}.self_attn.q_proj`, b('q_proj')), H));
-      const k = rope(heads(lin(a, `${p}.self_attn.k_proj`, b('k_proj')), KV));
-      const v = heads(lin(a, `${p}.self_attn.v_proj`, b('v_proj')), KV);
+      const k = cached(l, 'key', rope(heads(lin(a, `${p}.self_attn.k_proj`, b('k_proj')), KV)));
+      const v = cached(l, 'value', heads(lin(a, `${p}.self_attn.v_proj`, b('v_proj')), KV));
       x = g.o('Add', [x, lin(attend(q, k, v), `${p}.self_attn.o_proj`)]);
       const m = rms(x, `${p}.post_attention_layernorm.weight`);
       const gate = lin(m, `${p}.mlp.gate_proj`);
@@ -144,5 +194,13 @@ export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Ten
   }
   // The last node's output is the logits; rename it to the graph output.
   g.nodes[g.nodes.length - 1]!.outputs = ['logits'];
-  return g.graph(`${spec.arch}-forward`, [{ name: 'input_ids', elemType: 7, dims: ['batch', 'seq'] }, ...loraInputs], [{ name: 'logits', elemType: 1, dims: ['batch', 'seq', spec.vocabSize] }]);
+  const logits: OnnxValueInfo = { name: 'logits', elemType: 1, dims: ['batch', 'seq', spec.vocabSize] };
+  const inputIds: OnnxValueInfo = { name: 'input_ids', elemType: 7, dims: ['batch', 'seq'] };
+  if (!kvCache) return g.graph(`${spec.arch}-forward`, [inputIds, ...loraInputs], [logits]);
+  const cacheInputs: OnnxValueInfo[] = [
+    { name: 'attention_mask', elemType: 7, dims: ['batch', 'total'] },
+    { name: 'position_ids', elemType: 7, dims: ['batch', 'seq'] },
+  ];
+  // HF's order: input_ids, attention_mask, position_ids, past_key_values.* (then our LoRA inputs).
+  return g.graph(`${spec.arch}-forward-kv-cache`, [inputIds, ...cacheInputs, ...pastInputs, ...loraInputs], [logits, ...presents]);
 }
