@@ -25,9 +25,20 @@ export interface NativeModelSpec extends ModelSpec {
    * no GPU. 'auto': CUDA when available, else the CPU (info().backend.fallbackReason says why).
    */
   backend?: DeviceChoice;
-  /** CUDA only: allow TF32 tensor-core products (faster, ~1e-3 relative error). Default false. */
-  tf32?: boolean;
+  /**
+   * CUDA only (ignored by the CPU backend, which computes in f32 on the weights as weightDtype
+   * keeps them). 'fp32' (default): f32 products, agrees with the CPU to rounding. 'tf32': cuBLAS
+   * may use TF32 tensor cores for f32 products (~1e-3 relative). 'bf16': mixed precision like
+   * PyTorch's bf16 autocast of the frozen model: the frozen weights (linears, token embedding,
+   * untied LM head) are kept on the GPU as bf16 (half the memory) and their products take
+   * bf16-rounded activations with f32 accumulation; norms, attention, loss, LoRA factors,
+   * gradients and optimizer state stay f32 (~1e-2 relative to an f32 computation).
+   */
+  precision?: DevicePrecision;
 }
+
+/** NativeModelSpec.precision: how the CUDA backend multiplies by the frozen weights. */
+export type DevicePrecision = 'fp32' | 'tf32' | 'bf16';
 
 /** The engine.device setting and the CLI's --device. */
 export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
@@ -41,6 +52,8 @@ export interface NativeBackendInfo {
   fallbackReason?: string;
   /** CUDA: bytes held on the device now */
   deviceBytes?: number;
+  /** CUDA: the precision it was created with (NativeModelSpec.precision) */
+  precision?: DevicePrecision;
 }
 
 /** deviceStatus(): whether the CUDA backend can be used on this machine. */

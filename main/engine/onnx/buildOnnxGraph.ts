@@ -11,6 +11,8 @@
 //   concatenated, RoPE applied). A key slot j is visible to query slot past+i when j <= past+i and
 //   attention_mask[j] is 1; a query always sees its own slot (as the native engine does), so a
 //   padding row stays finite; hidden keys get -1e9, not -inf.
+// Both also output last_hidden_state [batch, seq, hidden] (the final norm's output), for
+// embeddings (onnxEmbeddings.ts).
 // Attention shapes: q [B, KV, rep, T, D] against k [B, KV, 1, D, P+T], so grouped-query heads
 // share k/v by broadcasting instead of copying.
 import type { ModelSpec } from '../modelConfig';
@@ -130,6 +132,12 @@ export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Ten
   };
   const heads = (x: string, n: number) => g.o('Transpose', [g.o('Reshape', [x, g.i64([0, 0, n, D])])], [{ name: 'perm', ints: [0, 2, 1, 3] }]);
 
+  /** Gives the output of the node just added a fixed name (graph outputs are named). */
+  const named = (out: string, name: string) => {
+    const node = g.nodes[g.nodes.length - 1]!;
+    node.outputs = node.outputs.map((o) => (o === out ? name : o));
+    return name;
+  };
   let x: string;
   if (spec.arch === 'gpt2') {
     const C = spec.hiddenSize;
@@ -149,7 +157,7 @@ export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Ten
       x = g.o('Add', [x, conv(att, `${p}.attn.c_proj`)]);
       x = g.o('Add', [x, conv(geluNew(conv(ln(x, `${p}.ln_2`), `${p}.mlp.c_fc`)), `${p}.mlp.c_proj`)]);
     }
-    x = ln(x, 'transformer.ln_f');
+    x = named(ln(x, 'transformer.ln_f'), 'last_hidden_state');
     const head = spec.tieWordEmbeddings ? get('transformer.wte.weight') : get('lm_head.weight');
     g.o('MatMul', [x, g.weight('lm_head.T', [head.shape[1]!, head.shape[0]!], transpose(head).data)]);
   } else {
@@ -188,19 +196,21 @@ export function buildOnnxGraph(spec: ModelSpec, weights: ReadonlyMap<string, Ten
       const act = g.o('Mul', [g.o('Mul', [gate, g.o('Sigmoid', [gate])]), lin(m, `${p}.mlp.up_proj`)]);
       x = g.o('Add', [x, lin(act, `${p}.mlp.down_proj`)]);
     }
-    x = rms(x, 'model.norm.weight');
+    x = named(rms(x, 'model.norm.weight'), 'last_hidden_state');
     const head = spec.tieWordEmbeddings ? get('model.embed_tokens.weight') : get('lm_head.weight');
     g.o('MatMul', [x, g.weight('lm_head.T', [head.shape[1]!, head.shape[0]!], transpose(head).data)]);
   }
   // The last node's output is the logits; rename it to the graph output.
   g.nodes[g.nodes.length - 1]!.outputs = ['logits'];
   const logits: OnnxValueInfo = { name: 'logits', elemType: 1, dims: ['batch', 'seq', spec.vocabSize] };
+  // The final norm's output, for embeddings (onnxEmbeddings.ts); logits = last_hidden_state · headᵀ.
+  const hidden: OnnxValueInfo = { name: 'last_hidden_state', elemType: 1, dims: ['batch', 'seq', spec.hiddenSize] };
   const inputIds: OnnxValueInfo = { name: 'input_ids', elemType: 7, dims: ['batch', 'seq'] };
-  if (!kvCache) return g.graph(`${spec.arch}-forward`, [inputIds, ...loraInputs], [logits]);
+  if (!kvCache) return g.graph(`${spec.arch}-forward`, [inputIds, ...loraInputs], [logits, hidden]);
   const cacheInputs: OnnxValueInfo[] = [
     { name: 'attention_mask', elemType: 7, dims: ['batch', 'total'] },
     { name: 'position_ids', elemType: 7, dims: ['batch', 'seq'] },
   ];
   // HF's order: input_ids, attention_mask, position_ids, past_key_values.* (then our LoRA inputs).
-  return g.graph(`${spec.arch}-forward-kv-cache`, [inputIds, ...cacheInputs, ...pastInputs, ...loraInputs], [logits, ...presents]);
+  return g.graph(`${spec.arch}-forward-kv-cache`, [inputIds, ...cacheInputs, ...pastInputs, ...loraInputs], [logits, ...presents, hidden]);
 }

@@ -45,7 +45,7 @@ describe.each(['gpt2', 'llama'] as const)('ONNX export with a KV cache (%s)', (f
     const L = m.spec.numLayers;
     const kv = (prefix: string) => Array.from({ length: L }, (_, l) => [`${prefix}.${l}.key`, `${prefix}.${l}.value`]).flat();
     expect(s.inputNames).toEqual(['input_ids', 'attention_mask', 'position_ids', ...kv('past_key_values')]);
-    expect(s.outputNames).toEqual(['logits', ...kv('present')]);
+    expect(s.outputNames).toEqual(['logits', ...kv('present'), 'last_hidden_state']);
     await s.release();
   });
 
