@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # GPU benchmark, for a machine with an NVIDIA GPU, nvcc and (for the reference) python3 with torch,
 # transformers and peft; Node.js is not needed. Builds native/cuda/bench/train_bench.cpp with the
-# CUDA backend and the CPU engine, runs it (fp32, then tf32), then the PyTorch + PEFT reference at
+# CUDA backend and the CPU engine, runs it (fp32, tf32, bf16), then the PyTorch + PEFT reference at
 # the same shape and precisions, and prints one JSON document:
-#   {"engine": [fp32, tf32], "peft": [fp32, tf32, bf16]}
+#   {"engine": [fp32, tf32, bf16], "peft": [fp32, tf32, bf16]}
 # Record the figures in bench/RESULTS.md with the GPU and the date.
 # Usage: bash bench/gpu/run.sh [--layers L] [--reps R]
 set -euo pipefail
@@ -35,7 +35,8 @@ for f in "${srcs[@]}"; do
 done
 wait
 "$nvcc" -std=c++17 -O3 "${archs[@]}" -I "$here/src" -I "$here/cuda" -o "$work/train_bench" "$here/cuda/bench/train_bench.cpp" "${objs[@]}" -lpthread -ldl >&2
-engine=$("$work/train_bench" --layers "$layers" --reps "$reps"; "$work/train_bench" --tf32 --layers "$layers" --reps "$reps")
+engine=""
+for p in fp32 tf32 bf16; do engine+="$("$work/train_bench" --precision "$p" --layers "$layers" --reps "$reps")"$'\n'; done
 peft=""
 if python3 -c 'import torch, peft, transformers' 2>/dev/null; then
   for p in fp32 tf32 bf16; do peft+="$(python3 "$root/bench/gpu/peft_lora_step.py" --precision "$p" --layers "$layers" --steps "$reps")"$'\n'; done

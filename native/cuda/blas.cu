@@ -32,6 +32,12 @@ using cublasOperation_t = int;
 constexpr cublasOperation_t CUBLAS_OP_N = 0, CUBLAS_OP_T = 1;
 using cublasMath_t = int;
 constexpr cublasMath_t CUBLAS_DEFAULT_MATH = 0, CUBLAS_TF32_TENSOR_OP_MATH = 3;
+using cudaDataType_t = int;  // library_types.h
+constexpr cudaDataType_t CUDA_R_32F = 0, CUDA_R_16BF = 14;
+using cublasComputeType_t = int;
+constexpr cublasComputeType_t CUBLAS_COMPUTE_32F = 68;
+using cublasGemmAlgo_t = int;
+constexpr cublasGemmAlgo_t CUBLAS_GEMM_DEFAULT = -1;
 
 struct CublasApi {
   cublasStatus_t (*create)(cublasHandle_t*);
@@ -44,6 +50,8 @@ struct CublasApi {
   cublasStatus_t (*sgemmStridedBatched)(cublasHandle_t, cublasOperation_t, cublasOperation_t, int, int, int, const float*,
                                         const float*, int, long long, const float*, int, long long, const float*, float*, int,
                                         long long, int);
+  cublasStatus_t (*gemmEx)(cublasHandle_t, cublasOperation_t, cublasOperation_t, int, int, int, const void*, const void*, cudaDataType_t, int,
+                           const void*, cudaDataType_t, int, const void*, void*, cudaDataType_t, int, cublasComputeType_t, cublasGemmAlgo_t);
 };
 
 #ifdef STUDIO_CUDA_EMULATED
@@ -93,9 +101,31 @@ cublasStatus_t emuSgemm(cublasHandle_t h, cublasOperation_t ta, cublasOperation_
   return emuSgemmStridedBatched(h, ta, tb, m, n, k, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1);
 }
 
+// cublasGemmEx for the one combination the backend uses: A, B bf16 (raw bits, widened exactly),
+// C f32, f32 compute (sums in double here); anything else is CUBLAS_STATUS_NOT_SUPPORTED (15).
+cublasStatus_t emuGemmEx(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k, const void* alpha, const void* A,
+                         cudaDataType_t at, int lda, const void* B, cudaDataType_t bt, int ldb, const void* beta, void* C, cudaDataType_t ct, int ldc,
+                         cublasComputeType_t compute, cublasGemmAlgo_t) {
+  if (at != CUDA_R_16BF || bt != CUDA_R_16BF || ct != CUDA_R_32F || compute != CUBLAS_COMPUTE_32F) return 15;
+  if (cudaStreamSynchronize(static_cast<EmuHandle*>(h)->stream) != cudaSuccess) return 13;
+  const bf16_t *a = static_cast<const bf16_t*>(A), *b = static_cast<const bf16_t*>(B);
+  float* c = static_cast<float*>(C);
+  const float al = *static_cast<const float*>(alpha), be = *static_cast<const float*>(beta);
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < m; ++i) {
+      double s = 0;
+      for (int l = 0; l < k; ++l)
+        s += double(bf16Widen(ta == CUBLAS_OP_N ? a[i + (size_t)l * lda] : a[l + (size_t)i * lda])) *
+             double(bf16Widen(tb == CUBLAS_OP_N ? b[l + (size_t)j * ldb] : b[j + (size_t)l * ldb]));
+      float& out = c[i + (size_t)j * ldc];
+      out = be == 0.f ? al * float(s) : be * out + al * float(s);
+    }
+  return CUBLAS_STATUS_SUCCESS;
+}
+
 // Null api with the reason in *why when cuBLAS is unavailable.
 const CublasApi* loadCublas(std::string* /*why*/) {
-  static const CublasApi api{emuCreate, emuDestroy, emuSetStream, emuSetMathMode, emuGetVersion, emuSgemm, emuSgemmStridedBatched};
+  static const CublasApi api{emuCreate, emuDestroy, emuSetStream, emuSetMathMode, emuGetVersion, emuSgemm, emuSgemmStridedBatched, emuGemmEx};
   return &api;
 }
 #else
@@ -124,7 +154,7 @@ const CublasApi* loadCublas(std::string* why) {
     bool ok = bind(lib, "cublasCreate_v2", api.create) && bind(lib, "cublasDestroy_v2", api.destroy) &&
               bind(lib, "cublasSetStream_v2", api.setStream) && bind(lib, "cublasSetMathMode", api.setMathMode) &&
               bind(lib, "cublasGetVersion_v2", api.getVersion) && bind(lib, "cublasSgemm_v2", api.sgemm) &&
-              bind(lib, "cublasSgemmStridedBatched", api.sgemmStridedBatched);
+              bind(lib, "cublasSgemmStridedBatched", api.sgemmStridedBatched) && bind(lib, "cublasGemmEx", api.gemmEx);
     if (ok)
       loaded = &api;
     else
@@ -216,6 +246,21 @@ void Blas::gemmBatched(bool transA, bool transB, int M, int N, int K, float alph
                  : I.api->sgemmStridedBatched(I.handle, op(transB), op(transA), N, M, K, &alpha, B, ldb, strideB, A, lda, strideA, &beta, C,
                                               ldc, strideC, count);
   if (st != CUBLAS_STATUS_SUCCESS) throw std::runtime_error("cuBLAS sgemm failed with status " + std::to_string(st));
+}
+
+void Blas::gemmBf16(bool transA, bool transB, int M, int N, int K, float alpha, const bf16_t* A, int lda, const bf16_t* B, int ldb, float beta,
+                    float* C, int ldc) {
+  checkShape("gemmBf16", transA, transB, M, N, K, lda, ldb, ldc, 1);
+  if (M == 0 || N == 0) return;
+  const Impl& I = *impl_;
+  if (!I.api) {
+    gemmTiledBf16(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, I.stream);
+    return;
+  }
+  // The same operand swap as gemmBatched (row-major C = column-major Cᵀ = op(B)ᵀ·op(A)ᵀ).
+  cublasStatus_t st = I.api->gemmEx(I.handle, op(transB), op(transA), N, M, K, &alpha, B, CUDA_R_16BF, ldb, A, CUDA_R_16BF, lda, &beta, C,
+                                    CUDA_R_32F, ldc, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+  if (st != CUBLAS_STATUS_SUCCESS) throw std::runtime_error("cuBLAS gemmEx (bf16) failed with status " + std::to_string(st));
 }
 
 }  // namespace cuda

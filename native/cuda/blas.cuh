@@ -6,6 +6,8 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include "bf16.cuh"
+
 namespace engine {
 namespace cuda {
 
@@ -21,6 +23,11 @@ class Blas {
   // count products with strides between consecutive A, B, C matrices (0 allowed: shared operand).
   void gemmBatched(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda, long long strideA, const float* B, int ldb,
                    long long strideB, float beta, float* C, int ldc, long long strideC, int count);
+  // The same product with bf16 operands (bf16 mode): exact products of the bf16 values summed in
+  // f32, C f32 (cublasGemmEx with CUDA_R_16BF A/B, CUDA_R_32F C, CUBLAS_COMPUTE_32F; else the
+  // tiled kernel's bf16 variant).
+  void gemmBf16(bool transA, bool transB, int M, int N, int K, float alpha, const bf16_t* A, int lda, const bf16_t* B, int ldb, float beta,
+                float* C, int ldc);
   // "cublas <version>" or "tiled kernel (<why cuBLAS is not used>)".
   const char* describe() const;
 

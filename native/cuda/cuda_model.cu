@@ -18,14 +18,23 @@ namespace cuda {
 namespace {
 
 using Buf = DeviceBuffer<float>;
+using Buf16 = DeviceBuffer<bf16_t>;
 
 void require(bool ok, const std::string& msg) {
   if (!ok) throw std::runtime_error(msg);
 }
 
+// A frozen weight matrix, row-major: f32, or bf16 in bf16 mode (exactly one is non-empty).
+struct DevWeight {
+  Buf f32;
+  Buf16 bf16;
+  size_t bytes() const { return f32.bytes() + bf16.bytes(); }
+};
+
 struct DevLinear {
   int in = 0, out = 0;
-  Buf W, bias;       // W (out,in) row-major; bias (out) or empty
+  DevWeight W;       // (out,in)
+  Buf bias;          // (out) or empty
   int adapter = -1;  // index into CudaModel::adapters_, -1 without LoRA
 };
 
@@ -74,11 +83,20 @@ class CudaModel : public device::Model {
  private:
   struct Scratch {  // work buffers of one forward pass, (N, width) each
     Buf x, n, mean, rstd, qkv, y, tmp, h, g, u, fac, xd, last;
+    Buf16 xb;  // bf16 mode: the activation operand of a product with a frozen weight, rounded
   };
   int qkvWidth() const { return (spec_.numHeads + 2 * spec_.numKvHeads) * spec_.headDim; }
   bool gpt2() const { return spec_.arch == 0; }
-  const float* head() const { return lmHead_.size() ? lmHead_.get() : wte_.get(); }
+  const DevWeight& head() const { return lmHead_.bytes() ? lmHead_ : wte_; }
+  bool bf16() const { return precision_ == device::kBf16; }
+  DevWeight uploadWeight(const float* host, int rows, int cols, Buf& staging);  // (rows,cols) row-major
+  // y(M,N) (stride ldy) = beta·y + x·op(W), x (M,K) f32 with row stride ldx, op(W) = Wᵀ when
+  // transW (W (N,K)) else W (K,N): the product with a frozen weight, in the model's precision
+  // (bf16 mode: x rounded to bf16, bf16 x bf16 products summed in f32).
+  void baseProduct(bool transW, int M, int N, int K, const float* x, int ldx, const DevWeight& W, float beta, float* y, int ldy);
   void checkTokens(const int32_t* tokens, int64_t n) const;
+  void checkBatch(const device::TrainInput& b, const char* what) const;  // sizes, token ids, targets
+  static double tokenWeight(const device::TrainInput& b);
   // The current device is per host thread; calls may come from another thread than the creator.
   void bind() const { check(cudaSetDevice(ordinal_), "cudaSetDevice"); }
   void uploadInts(DeviceBuffer<int32_t>& dst, const int32_t* src, size_t n) { dst.upload(src, n, stream_); }
@@ -93,11 +111,13 @@ class CudaModel : public device::Model {
   double sumHost(size_t n);
 
   device::Spec spec_;
+  int precision_ = device::kFp32;
   int ordinal_ = 0;
   cudaStream_t stream_ = nullptr;
   std::unique_ptr<Blas> blas_;
   std::string description_;
-  Buf wte_, wpe_, lnfW_, lnfB_, lmHead_, ropeCos_, ropeSin_;
+  DevWeight wte_, lmHead_;
+  Buf wpe_, lnfW_, lnfB_, ropeCos_, ropeSin_;
   std::vector<DevLayer> layers_;
   std::vector<DevAdapter> adapters_;
   Scratch S_;
@@ -114,18 +134,48 @@ Buf uploaded(const float* host, size_t n, cudaStream_t s) {
   return b;
 }
 
-CudaModel::CudaModel(const device::ModelInit& init, int ordinal) : spec_(init.spec), ordinal_(ordinal) {
+DevWeight CudaModel::uploadWeight(const float* host, int rows, int cols, Buf& staging) {
+  DevWeight w;
+  const size_t n = size_t(rows) * size_t(cols);
+  if (!host || !n) return w;
+  if (!bf16()) {
+    w.f32.upload(host, n, stream_);
+    return w;
+  }
+  // Rounded on the device by the kernel the activations go through (stream order keeps the
+  // staging buffer's reuse safe).
+  staging.upload(host, n, stream_);
+  w.bf16.resize(n);
+  roundToBf16(staging.get(), cols, rows, cols, w.bf16.get(), stream_);
+  return w;
+}
+
+void CudaModel::baseProduct(bool transW, int M, int N, int K, const float* x, int ldx, const DevWeight& W, float beta, float* y, int ldy) {
+  const int ldw = transW ? K : N;
+  if (!bf16()) {
+    blas_->gemm(false, transW, M, N, K, 1.f, x, ldx, W.f32.get(), ldw, beta, y, ldy);
+    return;
+  }
+  S_.xb.resize(size_t(M) * K);
+  roundToBf16(x, ldx, M, K, S_.xb.get(), stream_);
+  blas_->gemmBf16(false, transW, M, N, K, 1.f, S_.xb.get(), K, W.bf16.get(), ldw, beta, y, ldy);
+}
+
+CudaModel::CudaModel(const device::ModelInit& init, int ordinal) : spec_(init.spec), precision_(init.precision), ordinal_(ordinal) {
   const device::Spec& sp = spec_;
   require(sp.vocabSize > 0 && sp.hiddenSize > 0 && sp.numLayers > 0 && sp.numHeads > 0 && sp.numKvHeads > 0 && sp.headDim > 0 &&
               sp.intermediateSize > 0 && sp.maxPositions > 0 && sp.numHeads % sp.numKvHeads == 0,
           "cuda model: inconsistent model spec");
+  require(init.precision == device::kFp32 || init.precision == device::kTf32 || init.precision == device::kBf16,
+          "cuda model: unknown precision " + std::to_string(init.precision) + " (0 fp32, 1 tf32, 2 bf16)");
   require(int(init.layers.size()) == sp.numLayers, "cuda model: expected " + std::to_string(sp.numLayers) + " layers in the init");
   check(cudaSetDevice(ordinal), "cudaSetDevice");
   check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
   try {
-    blas_ = std::make_unique<Blas>(stream_, true, init.tf32);
-    const size_t V = size_t(sp.vocabSize), C = size_t(sp.hiddenSize);
-    wte_ = uploaded(init.wte, V * C, stream_);
+    blas_ = std::make_unique<Blas>(stream_, true, init.precision == device::kTf32);
+    const size_t C = size_t(sp.hiddenSize);
+    Buf staging;  // bf16 mode: each f32 matrix on its way to being rounded
+    wte_ = uploadWeight(init.wte, sp.vocabSize, sp.hiddenSize, staging);
     if (gpt2()) {
       require(init.wpe && init.lnfB, "cuda model: GPT-2 needs wpe and ln_f bias");
       wpe_ = uploaded(init.wpe, size_t(sp.maxPositions) * C, stream_);
@@ -136,7 +186,7 @@ CudaModel::CudaModel(const device::ModelInit& init, int ordinal) : spec_(init.sp
       ropeSin_ = uploaded(init.ropeSin, size_t(sp.maxPositions) * (sp.headDim / 2), stream_);
     }
     lnfW_ = uploaded(init.lnfW, C, stream_);
-    if (init.lmHead) lmHead_ = uploaded(init.lmHead, V * C, stream_);
+    if (init.lmHead) lmHead_ = uploadWeight(init.lmHead, sp.vocabSize, sp.hiddenSize, staging);
     const size_t expected = gpt2() ? 4 : 7;
     for (const device::LayerInit& li : init.layers) {
       require(li.linears.size() == expected, "cuda model: a layer has " + std::to_string(li.linears.size()) + " linears, expected " + std::to_string(expected));
@@ -152,7 +202,7 @@ CudaModel::CudaModel(const device::ModelInit& init, int ordinal) : spec_(init.sp
         DevLinear d;
         d.in = x.in;
         d.out = x.out;
-        d.W = uploaded(x.W, size_t(x.in) * x.out, stream_);
+        d.W = uploadWeight(x.W, x.out, x.in, staging);
         d.bias = uploaded(x.bias, size_t(x.out), stream_);
         L.lin.push_back(std::move(d));
       }
@@ -163,8 +213,9 @@ CudaModel::CudaModel(const device::ModelInit& init, int ordinal) : spec_(init.sp
     check(cudaGetDeviceProperties(&prop, ordinal), "cudaGetDeviceProperties");
     char mem[32];
     std::snprintf(mem, sizeof mem, "%.1f GiB", double(prop.totalGlobalMem) / (1ull << 30));
+    static const char* const kPrecision[] = {"fp32", "tf32", "bf16"};
     description_ = "cuda:" + std::to_string(ordinal) + " " + prop.name + ", sm_" + std::to_string(prop.major) + std::to_string(prop.minor) + ", " + mem +
-                   "; " + blas_->describe();
+                   "; " + blas_->describe() + "; " + kPrecision[precision_];
   } catch (...) {
     blas_.reset();
     cudaStreamDestroy(stream_);
@@ -192,10 +243,28 @@ size_t CudaModel::deviceBytes() const {
     for (const Buf& x : A.loraU) b += x.bytes();
     for (const Buf& x : A.loraDrop) b += x.bytes();
   }
+  b += S_.xb.bytes();
   for (const Buf* x : {&S_.x, &S_.n, &S_.mean, &S_.rstd, &S_.qkv, &S_.y, &S_.tmp, &S_.h, &S_.g, &S_.u, &S_.fac, &S_.xd, &S_.last, &logits_, &dres_,
                        &dn_, &dg_, &dh_, &dy_, &dqkv_, &dK_, &dV_, &dS_, &tmpGrad_, &mask_})
     b += x->bytes();
   return b;
+}
+
+void CudaModel::checkBatch(const device::TrainInput& b, const char* what) const {
+  const int N = b.B * b.T;
+  require(b.B > 0 && b.T > 0, std::string(what) + ": batch and sequence length must be positive");
+  require(b.T <= spec_.maxPositions, std::string(what) + ": sequence length exceeds maxPositions");
+  checkTokens(b.tokens, N);
+  for (int i = 0; i < N; ++i)
+    require(b.targets[i] < spec_.vocabSize,
+            std::string(what) + ": target id " + std::to_string(b.targets[i]) + " at index " + std::to_string(i) + " is outside the vocabulary");
+}
+
+// The sum of token weights counted by the loss (engine::TrainResult::weight).
+double CudaModel::tokenWeight(const device::TrainInput& b) {
+  double w = 0;
+  for (int i = 0; i < b.B * b.T; ++i) w += b.targets[i] >= 0 ? (b.mask ? b.mask[i] : 1.f) : 0.f;
+  return w;
 }
 
 void CudaModel::checkTokens(const int32_t* tokens, int64_t n) const {
@@ -226,7 +295,7 @@ std::unique_ptr<device::Cache> CudaModel::newCache(int B, int capacity) {
 // y(N,out) (stride ldy) = x·Wᵀ + b + scale·(drop(x)·Aᵀ)·Bᵀ, as detail::linearForward.
 void CudaModel::linearForward(const DevLinear& L, const float* x, int N, float* y, int ldy, const device::TrainInput* tin, uint64_t key, DevActs* A,
                               size_t idx) {
-  blas_->gemm(false, true, N, L.out, L.in, 1.f, x, L.in, L.W.get(), L.in, 0.f, y, ldy);
+  baseProduct(true, N, L.out, L.in, x, L.in, L.W, 0.f, y, ldy);
   if (L.bias.size()) addBias(y, ldy, L.bias.get(), N, L.out, stream_);
   if (L.adapter < 0) return;
   const DevAdapter& a = adapters_[size_t(L.adapter)];
@@ -249,7 +318,7 @@ void CudaModel::linearForward(const DevLinear& L, const float* x, int N, float* 
 
 // dx(N,in) (+)= dy·W; LoRA gradients accumulate, as detail::linearBackward.
 void CudaModel::linearBackward(DevLinear& L, const float* x, int N, const float* dy, int ldy, float* dx, bool accumulate, const DevActs& A, size_t idx) {
-  blas_->gemm(false, false, N, L.in, L.out, 1.f, dy, ldy, L.W.get(), L.in, accumulate ? 1.f : 0.f, dx, L.in);
+  baseProduct(false, N, L.in, L.out, dy, ldy, L.W, accumulate ? 1.f : 0.f, dx, L.in);
   if (L.adapter < 0) return;
   DevAdapter& a = adapters_[size_t(L.adapter)];
   const int r = a.rank;
@@ -354,7 +423,8 @@ void CudaModel::runForward(int B, int T, int pos0, const int32_t* dTokens, const
   S_.tmp.resize(size_t(N) * C);
   S_.h.resize(size_t(N) * (gpt2() ? I : 2 * I));
   S_.g.resize(size_t(N) * I);
-  embed(wte_.get(), gpt2() ? wpe_.get() : nullptr, dTokens, N, T, C, pos0, dPad, S_.x.get(), stream_);
+  if (bf16()) embed(wte_.bf16.get(), gpt2() ? wpe_.get() : nullptr, dTokens, N, T, C, pos0, dPad, S_.x.get(), stream_);
+  else embed(wte_.f32.get(), gpt2() ? wpe_.get() : nullptr, dTokens, N, T, C, pos0, dPad, S_.x.get(), stream_);
   if (train) acts_.resize(size_t(sp.numLayers) + 1);
   for (int l = 0; l < sp.numLayers; ++l)
     layerForward(l, B, T, pos0, dPad, Kc[size_t(l)].get(), Vc[size_t(l)].get(), cap, train ? &acts_[size_t(l)] : nullptr, train ? tin : nullptr);
@@ -375,9 +445,9 @@ void CudaModel::runForward(int B, int T, int pos0, const int32_t* dTokens, const
     uploadInts(rows_, rows.data(), rows.size());
     S_.last.resize(size_t(B) * C);
     gatherRows(n, C, rows_.get(), B, C, S_.last.get(), C, stream_);
-    blas_->gemm(false, true, B, sp.vocabSize, C, 1.f, S_.last.get(), C, head(), C, 0.f, dLogits, sp.vocabSize);
+    baseProduct(true, B, sp.vocabSize, C, S_.last.get(), C, head(), 0.f, dLogits, sp.vocabSize);
   } else {
-    blas_->gemm(false, true, N, sp.vocabSize, C, 1.f, n, C, head(), C, 0.f, dLogits, sp.vocabSize);
+    baseProduct(true, N, sp.vocabSize, C, n, C, head(), 0.f, dLogits, sp.vocabSize);
   }
 }
 
@@ -483,13 +553,9 @@ double CudaModel::sumHost(size_t n) {
 device::TrainOutput CudaModel::evalLoss(const device::TrainInput& b) {
   bind();
   const int N = b.B * b.T, V = spec_.vocabSize;
-  require(b.B > 0 && b.T > 0, "evalLoss: batch and sequence length must be positive");
-  require(b.T <= spec_.maxPositions, "evalLoss: sequence length exceeds maxPositions");
-  checkTokens(b.tokens, N);
-  for (int i = 0; i < N; ++i)
-    require(b.targets[i] < V, "evalLoss: target id " + std::to_string(b.targets[i]) + " at index " + std::to_string(i) + " is outside the vocabulary");
+  checkBatch(b, "evalLoss");
   device::TrainOutput r;
-  for (int i = 0; i < N; ++i) r.weight += b.targets[i] >= 0 ? (b.mask ? b.mask[i] : 1.f) : 0.f;
+  r.weight = tokenWeight(b);
   const double norm = b.normalizer > 0 ? b.normalizer : r.weight;
   std::vector<Buf> K(size_t(spec_.numLayers)), Vv(size_t(spec_.numLayers));
   const size_t kvn = size_t(b.B) * spec_.numKvHeads * b.T * spec_.headDim;
@@ -509,13 +575,9 @@ device::TrainOutput CudaModel::forwardBackward(const device::TrainInput& b) {
   const device::Spec& sp = spec_;
   const int B = b.B, T = b.T, N = B * T, V = sp.vocabSize, C = sp.hiddenSize, I = sp.intermediateSize;
   const int H = sp.numHeads, KV = sp.numKvHeads, D = sp.headDim, HD = H * D, W = qkvWidth();
-  require(B > 0 && T > 0, "forwardBackward: batch and sequence length must be positive");
-  require(T <= sp.maxPositions, "forwardBackward: sequence length exceeds maxPositions");
-  checkTokens(b.tokens, N);
-  for (int i = 0; i < N; ++i)
-    require(b.targets[i] < V, "forwardBackward: target id " + std::to_string(b.targets[i]) + " at index " + std::to_string(i) + " is outside the vocabulary");
+  checkBatch(b, "forwardBackward");
   device::TrainOutput res;
-  for (int i = 0; i < N; ++i) res.weight += b.targets[i] >= 0 ? (b.mask ? b.mask[i] : 1.f) : 0.f;
+  res.weight = tokenWeight(b);
   const double norm = b.normalizer > 0 ? b.normalizer : res.weight;
 
   // Forward with saved activations; each layer's keys/values land in its saved kc/vc (cap = T).
@@ -546,7 +608,7 @@ device::TrainOutput CudaModel::forwardBackward(const device::TrainInput& b) {
   dn_.resize(NC);
   dres_.resize(NC);
   dres_.zero(stream_);
-  blas_->gemm(false, false, N, C, V, 1.f, logits_.get(), V, head(), C, 0.f, dn_.get(), C);  // dn = dlogits·head
+  baseProduct(false, N, C, V, logits_.get(), V, head(), 0.f, dn_.get(), C);  // dn = dlogits·head
   const DevActs& F = acts_[size_t(sp.numLayers)];
   if (gpt2()) layerNormBackward(F.xin.get(), lnfW_.get(), F.n1m.get(), F.n1r.get(), dn_.get(), N, C, dres_.get(), stream_);
   else rmsNormBackward(F.xin.get(), lnfW_.get(), F.n1r.get(), dn_.get(), N, C, dres_.get(), stream_);

@@ -11,13 +11,29 @@
 
 namespace {
 
+std::string cudaVersion(int v) { return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10); }
+
+// cudart reports a missing driver and an old one alike (cudaErrorInsufficientDriver); tell them
+// apart, since the user's fix differs (install a driver vs update it).
+std::string explain(cudaError_t e) {
+  if (e == cudaErrorInsufficientDriver) {
+    int driver = 0, runtime = 0;
+    cudaDriverGetVersion(&driver);
+    cudaRuntimeGetVersion(&runtime);
+    if (driver == 0) return "no NVIDIA driver found (libcuda.so.1 is not installed)";
+    return "the NVIDIA driver supports CUDA " + cudaVersion(driver) + ", older than the CUDA " + cudaVersion(runtime) +
+           " runtime this backend was built with: update the driver";
+  }
+  if (e == cudaErrorNoDevice) return "no CUDA device found";
+  return std::string("no usable CUDA device: ") + cudaGetErrorString(e);
+}
+
 int deviceCount(std::string* why) {
   int n = 0;
   cudaError_t e = cudaGetDeviceCount(&n);
   if (e != cudaSuccess) {
-    // No driver or no device: cudaGetDeviceCount leaves a sticky error for this thread.
-    if (why) *why = std::string("no usable CUDA device: ") + cudaGetErrorString(e);
-    cudaGetLastError();
+    if (why) *why = explain(e);
+    cudaGetLastError();  // cudaGetDeviceCount leaves a sticky error for this thread
     return 0;
   }
   if (n == 0 && why) *why = "no CUDA device found";

@@ -7,11 +7,16 @@
 #pragma once
 #include <cuda_runtime.h>
 
+#include "bf16.cuh"
+
 namespace engine {
 namespace cuda {
 
 void sgemmTiled(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda, long long strideA, const float* B,
                 int ldb, long long strideB, float beta, float* C, int ldc, long long strideC, int count, cudaStream_t stream);
+// The same product (one, not batched) with bf16 operands widened exactly on load, f32 sums and C.
+void gemmTiledBf16(bool transA, bool transB, int M, int N, int K, float alpha, const bf16_t* A, int lda, const bf16_t* B, int ldb, float beta,
+                   float* C, int ldc, cudaStream_t stream);
 
 }  // namespace cuda
 }  // namespace engine

@@ -209,14 +209,24 @@ __global__ void ropeKernel(float* __restrict__ x, int ld, int T, int pos0, int h
   }
 }
 
-__global__ void embedKernel(const float* __restrict__ wte, const float* __restrict__ wpe, const int32_t* __restrict__ tokens, int T, int C,
+__device__ __forceinline__ float widen(float v) { return v; }
+__device__ __forceinline__ float widen(bf16_t v) { return bf16Widen(v); }
+
+template <class W>
+__global__ void embedKernel(const W* __restrict__ wte, const float* __restrict__ wpe, const int32_t* __restrict__ tokens, int T, int C,
                             int pos0, const int* __restrict__ pad, int64_t n, float* __restrict__ x) {
   for (int64_t e = globalThread(); e < n; e += globalStride()) {
     int64_t r = e / C, c = e % C;
-    float v = wte[int64_t(tokens[r]) * C + c];
+    float v = widen(wte[int64_t(tokens[r]) * C + c]);
     if (wpe) v = v + wpe[int64_t(rowPosition(r, T, pos0, pad)) * C + c];
     x[e] = v;
   }
+}
+
+// ---- precision ---------------------------------------------------------------------------------
+
+__global__ void roundBf16Kernel(const float* __restrict__ x, int ldx, int cols, int64_t n, bf16_t* __restrict__ out) {
+  for (int64_t e = globalThread(); e < n; e += globalStride()) out[e] = bf16Round(x[e / cols * ldx + e % cols]);
 }
 
 // ---- elementwise -------------------------------------------------------------------------------
@@ -596,7 +606,9 @@ void ropeApply(float* x, int ld, int N, int T, int pos0, int heads, int D, const
   checkLaunch("ropeApply");
 }
 
-void embed(const float* wte, const float* wpe, const int32_t* tokens, int N, int T, int C, int pos0, const int* pad, float* x, cudaStream_t s) {
+namespace {
+template <class W>
+void embedImpl(const W* wte, const float* wpe, const int32_t* tokens, int N, int T, int C, int pos0, const int* pad, float* x, cudaStream_t s) {
   require(N >= 0, "embed", "N", N);
   require(T > 0 && N % T == 0, "embed", "T", T);
   require(C > 0, "embed", "C", C);
@@ -604,8 +616,30 @@ void embed(const float* wte, const float* wpe, const int32_t* tokens, int N, int
   requirePtr(wte, "embed", "wte");
   if (N == 0) return;
   const int64_t n = int64_t(N) * C;
-  STUDIO_LAUNCH(embedKernel, elementBlocks(n), kThreads, s)(wte, wpe, tokens, T, C, pos0, pad, n, x);
+  STUDIO_LAUNCH(embedKernel<W>, elementBlocks(n), kThreads, s)(wte, wpe, tokens, T, C, pos0, pad, n, x);
   checkLaunch("embed");
+}
+}  // namespace
+
+void embed(const float* wte, const float* wpe, const int32_t* tokens, int N, int T, int C, int pos0, const int* pad, float* x, cudaStream_t s) {
+  embedImpl(wte, wpe, tokens, N, T, C, pos0, pad, x, s);
+}
+void embed(const bf16_t* wte, const float* wpe, const int32_t* tokens, int N, int T, int C, int pos0, const int* pad, float* x, cudaStream_t s) {
+  embedImpl(wte, wpe, tokens, N, T, C, pos0, pad, x, s);
+}
+
+// ---- precision ---------------------------------------------------------------------------------
+
+void roundToBf16(const float* x, int ldx, int rows, int cols, bf16_t* out, cudaStream_t s) {
+  require(rows >= 0, "roundToBf16", "rows", rows);
+  require(cols >= 0, "roundToBf16", "cols", cols);
+  require(ldx >= cols && ldx >= 1, "roundToBf16", "ldx", ldx);
+  if (rows == 0 || cols == 0) return;
+  requirePtr(x, "roundToBf16", "x");
+  requirePtr(out, "roundToBf16", "out");
+  const int64_t n = int64_t(rows) * cols;
+  STUDIO_LAUNCH(roundBf16Kernel, elementBlocks(n), kThreads, s)(x, ldx, cols, n, out);
+  checkLaunch("roundToBf16");
 }
 
 // ---- elementwise -------------------------------------------------------------------------------

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "bf16.cuh"
+
 namespace engine {
 namespace cuda {
 
@@ -36,6 +38,13 @@ void ropeApply(float* x, int ld, int N, int T, int pos0, int heads, int D, const
 // x(N,C) = wte[tokens[r]] (+ wpe[pos] when wpe is non-null, GPT-2), pos = pos0 + r%T - pad[r/T],
 // clamped to 0. wte/wpe are row-major f32 (V,C) / (P,C). tokens, pad: device.
 void embed(const float* wte, const float* wpe, const int32_t* tokens, int N, int T, int C, int pos0, const int* pad, float* x, cudaStream_t s);
+// The same with bf16 token embeddings (bf16 mode): each row widened exactly, then as above.
+void embed(const bf16_t* wte, const float* wpe, const int32_t* tokens, int N, int T, int C, int pos0, const int* pad, float* x, cudaStream_t s);
+
+// --- precision -----------------------------------------------------------------------------------
+// out (rows, cols, dense) = x (rows, cols, row stride ldx) rounded to bf16 as precision.h
+// floatToBf16 does (nearest even, bit for bit): the activation operand of a bf16 product.
+void roundToBf16(const float* x, int ldx, int rows, int cols, bf16_t* out, cudaStream_t s);
 
 // --- elementwise ---------------------------------------------------------------------------------
 // y(N, out) (row stride ldy) += bias (out) on every row.

@@ -21,7 +21,16 @@
 namespace engine {
 namespace device {
 
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
+
+// ModelInit::precision: how the frozen base weights are multiplied.
+//   kFp32: f32 weights, f32 products (the reference; agrees with the CPU to f32 rounding).
+//   kTf32: f32 weights, cuBLAS may use TF32 tensor cores for every f32 product (~1e-3 relative).
+//   kBf16: mixed precision like PyTorch's bf16 autocast of the frozen model: every linear W, the
+//          token embedding and an untied LM head are stored on the device as bf16 (half the
+//          memory); products with them round the activation operand to bf16 and accumulate in
+//          f32. Everything else (norms, biases, attention, loss, LoRA, gradients, AdamW) is f32.
+constexpr int kFp32 = 0, kTf32 = 1, kBf16 = 2;
 
 struct Spec {
   int arch = 0;  // 0 GPT-2, 1 Llama family
@@ -57,7 +66,7 @@ struct ModelInit {
   const float* ropeCos = nullptr;  // (maxPositions, headDim/2), Llama only
   const float* ropeSin = nullptr;
   std::vector<LayerInit> layers;
-  bool tf32 = false;  // allow TF32 tensor-core products (faster, ~1e-3 relative error)
+  int precision = kFp32;  // kFp32, kTf32 or kBf16 (above)
 };
 
 // One LoRA-adapted linear: where it is, its shape, and host buffers for transfers. Factor and

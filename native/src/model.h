@@ -163,6 +163,8 @@ class Model {
   TrainResult deviceForwardBackward(const TrainBatch& b);
   TrainResult deviceEvalLoss(const TrainBatch& b);
   double deviceOptimizerStep(const AdamWOptions& o);
+  // The CPU path's input checks (sizes, targets, token ids), before anything runs on the device.
+  void checkTrainBatch(const TrainBatch& b, const char* what) const;
 
   ModelSpec spec_;
  public:

@@ -102,8 +102,15 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     backend = bv.IsString() ? bv.As<Napi::String>().Utf8Value() : "";
     if (backend != "cpu" && backend != "cuda" && backend != "auto") typeError(env, "model spec: 'backend' must be 'cpu', 'cuda' or 'auto'");
   }
-  bool tf32 = false;
-  getOptionalBool(env, o, "tf32", "model spec", tf32);
+  // optional, CUDA only (ignored on the CPU): 'fp32' (default), 'tf32' or 'bf16' (device_model.h)
+  std::string precision = "fp32";
+  Napi::Value pv = o.Get("precision");
+  if (!pv.IsUndefined() && !pv.IsNull()) {
+    precision = pv.IsString() ? pv.As<Napi::String>().Utf8Value() : "";
+    if (precision != "fp32" && precision != "tf32" && precision != "bf16") typeError(env, "model spec: 'precision' must be 'fp32', 'tf32' or 'bf16'");
+  }
+  if (!o.Get("tf32").IsUndefined()) typeError(env, "model spec: 'tf32' is gone; use precision: 'tf32'");
+  const int devicePrecision = precision == "bf16" ? device::kBf16 : precision == "tf32" ? device::kTf32 : device::kFp32;
   // Before reading the weights: asking for 'cuda' where there is none fails fast.
   const device::Entry* entry = nullptr;
   std::string why;
@@ -121,12 +128,15 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     {
       std::vector<std::vector<float>> keep;  // widened weights, freed once uploaded
       device::ModelInit init = makeDeviceInit(*model_, keep);
-      init.tf32 = tf32;
+      init.precision = devicePrecision;
       std::string err;
       dev.reset(entry->create(init, 0, &err));
       if (!dev) why = "the CUDA backend could not load the model: " + (err.empty() ? std::string("unknown error") : err);
     }
-    if (dev) model_->attachDevice(std::move(dev));
+    if (dev) {
+      model_->attachDevice(std::move(dev));
+      precision_ = precision;
+    }
     else if (backend == "cuda") throw Napi::Error::New(env, "backend 'cuda' is not available: " + why);
   }
   if (!model_->device() && backend == "auto") fallbackReason_ = why;
@@ -185,6 +195,7 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   if (device::Model* d = model_->device()) {
     be.Set("device", d->describe());
     be.Set("deviceBytes", double(d->deviceBytes()));
+    be.Set("precision", precision_);
   }
   if (!fallbackReason_.empty()) be.Set("fallbackReason", fallbackReason_);
   o.Set("backend", be);

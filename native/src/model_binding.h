@@ -22,6 +22,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
  private:
   std::unique_ptr<Model> model_;
   std::string fallbackReason_;  // backend 'auto' that fell back to the CPU: why
+  std::string precision_;       // the CUDA backend's precision ('fp32', 'tf32', 'bf16')
 
   // model_binding.cpp
   Napi::Value Forward(const Napi::CallbackInfo& info);

@@ -101,13 +101,17 @@ device::TrainInput toInput(const TrainBatch& b) {
 }
 }  // namespace
 
-TrainResult Model::deviceForwardBackward(const TrainBatch& b) {
+void Model::checkTrainBatch(const TrainBatch& b, const char* what) const {
   const int N = b.B * b.T, V = spec_.vocabSize;
-  check(b.B > 0 && b.T > 0, "forward: batch and sequence length must be positive");
-  check(b.T <= spec_.maxPositions, "forwardBackward: sequence length exceeds maxPositions");
+  check(b.B > 0 && b.T > 0, std::string(what) + ": batch and sequence length must be positive");
+  check(b.T <= spec_.maxPositions, std::string(what) + ": sequence length exceeds maxPositions");
   for (int i = 0; i < N; ++i)
-    check(b.targets[i] < V, "forwardBackward: target id " + std::to_string(b.targets[i]) + " at index " + std::to_string(i) + " is outside the vocabulary");
+    check(b.targets[i] < V, std::string(what) + ": target id " + std::to_string(b.targets[i]) + " at index " + std::to_string(i) + " is outside the vocabulary");
   checkTokens(b.tokens, N);
+}
+
+TrainResult Model::deviceForwardBackward(const TrainBatch& b) {
+  checkTrainBatch(b, "forwardBackward");
   device::TrainInput in = toInput(b);
   in.dropout = b.dropout ? loraCfg_.dropout : 0.f;
   in.dropoutCounter = dropoutCounter_;
@@ -123,12 +127,7 @@ TrainResult Model::deviceForwardBackward(const TrainBatch& b) {
 }
 
 TrainResult Model::deviceEvalLoss(const TrainBatch& b) {
-  const int N = b.B * b.T, V = spec_.vocabSize;
-  check(b.B > 0 && b.T > 0, "forward: batch and sequence length must be positive");
-  check(b.T <= spec_.maxPositions, "evalLoss: sequence length exceeds maxPositions");
-  for (int i = 0; i < N; ++i)
-    check(b.targets[i] < V, "evalLoss: target id " + std::to_string(b.targets[i]) + " at index " + std::to_string(i) + " is outside the vocabulary");
-  checkTokens(b.tokens, N);
+  checkTrainBatch(b, "evalLoss");
   device::TrainOutput out = device_->evalLoss(toInput(b));
   TrainResult r;
   r.loss = out.loss;

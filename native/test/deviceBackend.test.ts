@@ -60,6 +60,12 @@ describe('device backend: none usable', () => {
     expect(() => new engine.Model({ ...spec, backend: 'tpu' as 'cpu' })).toThrow(/'backend' must be 'cpu', 'cuda' or 'auto'/);
   });
 
+  it("validates precision (CUDA only, ignored on the CPU) and refuses the old 'tf32' flag", () => {
+    expect(() => new engine.Model({ ...spec, precision: 'fp16' as 'bf16' })).toThrow(/'precision' must be 'fp32', 'tf32' or 'bf16'/);
+    expect(() => new engine.Model({ ...spec, tf32: true } as typeof spec)).toThrow(/'tf32' is gone; use precision: 'tf32'/);
+    expect(new engine.Model({ ...spec, backend: 'cpu', precision: 'bf16' }).info().backend).toEqual({ kind: 'cpu' });
+  });
+
   it('a missing library is reported with its path, and the fallback trains as the CPU (child process, $STUDIO_CUDA_LIBRARY)', () => {
     const missing = path.join(root, 'native', 'build', 'no-such-dir', 'libstudio_cuda.so');
     const code = `import { loadNativeEngine } from './main/engine/native/index.ts';

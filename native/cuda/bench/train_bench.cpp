@@ -3,7 +3,10 @@
 // weights built in memory), in C++ so that it runs on a GPU machine without Node.js. Built and
 // run by bench/gpu/run.sh beside PyTorch + PEFT (bench/gpu/peft_lora_step.py). Prints JSON.
 //
-//   train_bench [--layers L] [--reps R] [--tf32]
+//   train_bench [--layers L] [--reps R] [--precision fp32|tf32|bf16]
+//
+// --precision is device::ModelInit::precision (default fp32); bf16 keeps the frozen weights in bf16
+// with bf16 x bf16 -> f32 products (device_model.h), as PyTorch's bf16 autocast does.
 //
 // FLOPs are counted as in engineTrain.ts: no base-weight gradients.
 #include <algorithm>
@@ -23,12 +26,20 @@ using namespace engine;
 
 int main(int argc, char** argv) {
   int L = 12, reps = 10;
-  bool tf32 = false;
+  std::string precision = "fp32";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--layers" && i + 1 < argc) L = std::atoi(argv[++i]);
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
-    else if (a == "--tf32") tf32 = true;
+    else if (a == "--precision" && i + 1 < argc) precision = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: train_bench [--layers L] [--reps R] [--precision fp32|tf32|bf16]\n");
+      return 2;
+    }
+  }
+  if (precision != "fp32" && precision != "tf32" && precision != "bf16") {
+    std::fprintf(stderr, "train_bench: --precision must be fp32, tf32 or bf16, not '%s'\n", precision.c_str());
+    return 2;
   }
   const int B = 4, T = 256, rank = 16, C = 768, H = 12, D = 64, I = 3072, V = 50257, P = 1024;
   try {
@@ -45,7 +56,7 @@ int main(int argc, char** argv) {
     cpu.addLora(cfg);
     std::vector<std::vector<float>> keep;
     device::ModelInit init = makeDeviceInit(cpu, keep);
-    init.tf32 = tf32;
+    init.precision = precision == "bf16" ? device::kBf16 : precision == "tf32" ? device::kTf32 : device::kFp32;
     std::unique_ptr<device::Model> dev = cuda::createModel(init, 0);
     keep.clear();
     std::vector<device::LoraSlot> slots = makeLoraSlots(cpu);
@@ -85,7 +96,7 @@ int main(int argc, char** argv) {
                 "\"forward\":{\"seconds\":%.5f,\"tokensPerSecond\":%.0f,\"tflops\":%.2f},"
                 "\"trainStep\":{\"seconds\":%.5f,\"tokensPerSecond\":%.0f,\"tflops\":%.2f,\"loss\":%.4f},"
                 "\"stepOverForward\":%.3f,\"deviceBytes\":%zu}\n",
-                dev->describe().c_str(), tf32 ? "tf32" : "fp32", L, B, T, rank, tf, N / tf, fwdFlops / tf / 1e12, ts, N / ts, stepFlops / ts / 1e12, loss,
+                dev->describe().c_str(), precision.c_str(), L, B, T, rank, tf, N / tf, fwdFlops / tf / 1e12, ts, N / ts, stepFlops / ts / 1e12, loss,
                 ts / tf, dev->deviceBytes());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "train_bench: %s\n", e.what());

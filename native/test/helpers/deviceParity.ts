@@ -48,6 +48,7 @@ function run(name: string, spec: SpecNoFiles, targets: string[]): void {
   const gpu = new engine.Model({ ...full, backend: 'cuda' });
   const info = gpu.info().backend;
   check(`${name}: info().backend is cuda with a device name and bytes`, info.kind === 'cuda' && info.device && (info.deviceBytes ?? 0) > 0 && !info.fallbackReason ? 0 : Infinity, 0);
+  check(`${name}: info().backend.precision is fp32 by default`, info.precision === 'fp32' ? 0 : Infinity, 0);
   devices.push(info.device ?? '');
   const both = <T>(f: (m: NativeModel) => T): [T, T] => [f(gpu), f(cpu)];
   const V = spec.vocabSize;
@@ -138,6 +139,38 @@ function run(name: string, spec: SpecNoFiles, targets: string[]): void {
   cmp(`${name}: forward after training`, ...both((m) => m.forward(fb.tokens, 2, 7)), 1e-4);
 }
 
+// precision 'bf16' (bf16 weights on the device, activations rounded to bf16 before each product
+// with them) against the CPU holding the same bf16 weights (weightDtype 'bf16'): one forward and
+// one training step through the JS option. Tolerances as native/cuda/test/model_test.cpp states
+// them for bf16 mode (~1e-2: the activation rounding is the one difference).
+function runBf16(name: string, spec: SpecNoFiles, targets: string[]): void {
+  const full: NativeModelSpec = writeTinyModel(spec, 7);
+  const cpu = new engine.Model({ ...full, backend: 'cpu', weightDtype: 'bf16', precision: 'bf16' });  // precision: ignored on the CPU
+  const gpu = new engine.Model({ ...full, backend: 'cuda', precision: 'bf16' });
+  const f32Bytes = new engine.Model({ ...full, backend: 'cuda' }).info().backend.deviceBytes ?? 0;
+  const info = gpu.info().backend;
+  check(`${name} bf16: info().backend.precision is bf16`, info.kind === 'cuda' && info.precision === 'bf16' && cpu.info().backend.precision === undefined ? 0 : Infinity, 0);
+  check(`${name} bf16: device bytes below 0.6x the fp32 model's`, (info.deviceBytes ?? Infinity) / f32Bytes, 0.6);
+  const both = <T>(f: (m: NativeModel) => T): [T, T] => [f(gpu), f(cpu)];
+  const fb = batchFor(spec, 2, 7, 1, false);
+  const [lg, lc] = both((m) => m.forward(fb.tokens, 2, 7));
+  cmp(`${name} bf16: forward logits`, lg, lc, 2e-2);
+  check(`${name} bf16: forward logits differ from f32 activations by > 5e-4 (activations rounded)`, rel(lg, lc) > 5e-4 ? 0 : Infinity, 0);
+  both((m) => m.addLora({ targets, rank: 2, alpha: 4, dropout: 0.1, seed: 3 }));
+  const r = rng(5);
+  const rand = Object.fromEntries(Object.entries(cpu.getLoraTensors()).map(([k, v]) => [k, randn(r, v.data.length, 0.15)]));
+  both((m) => m.setLoraTensors(rand));
+  const b = { ...batchFor(spec, 2, 8, 100, true), normalizer: 20 };
+  const [tg, tc] = both((m) => m.forwardBackward(b));
+  scalar(`${name} bf16: training loss`, tg.loss, tc.loss, 2e-3);
+  cmpTensors(`${name} bf16: LoRA gradients`, gpu.getLoraGrads(), cpu.getLoraGrads(), 4e-2);
+  const [og, oc] = both((m) => m.optimizerStep({ lr: 2e-3, weightDecay: 0.01, maxGradNorm: 0.05 }));
+  scalar(`${name} bf16: grad norm`, og.gradNorm, oc.gradNorm, 1e-2);
+  cmpTensors(`${name} bf16: LoRA factors after the step`, gpu.getLoraTensors(), cpu.getLoraTensors(), 3e-2);
+}
+
 run('gpt2', gpt2Spec(), ['c_attn', 'c_proj', 'c_fc']);
 run('llama', llamaSpec(), ['q', 'k', 'v', 'o', 'gate', 'up', 'down']);
+runBf16('gpt2', gpt2Spec(), ['c_attn', 'c_proj', 'c_fc']);
+runBf16('llama', llamaSpec(), ['q', 'k', 'v', 'o', 'gate', 'up', 'down']);
 process.stdout.write(`${JSON.stringify({ status: engine.deviceStatus(), devices, checks })}\n`);
