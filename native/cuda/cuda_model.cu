@@ -104,6 +104,7 @@ class CudaModel : public device::Model {
   void runForward(int B, int T, int pos0, const int32_t* dTokens, const int* dPad, std::vector<Buf>& Kc, std::vector<Buf>& Vc, int cap,
                   bool train, const device::TrainInput* tin, float* dLogits, bool lastOnly);
   void layerForward(int l, int B, int T, int pos0, const int* dPad, float* Kc, float* Vc, int cap, DevActs* A, const device::TrainInput* tin);
+  void recomputeLayer(int l, int B, int T, const device::TrainInput& b);
   void linearForward(const DevLinear& L, const float* x, int N, float* y, int ldy, const device::TrainInput* tin, uint64_t key, DevActs* A,
                      size_t idx);
   void linearBackward(DevLinear& L, const float* x, int N, const float* dy, int ldy, float* dx, bool accumulate, const DevActs& A, size_t idx);
@@ -121,7 +122,8 @@ class CudaModel : public device::Model {
   std::vector<DevLayer> layers_;
   std::vector<DevAdapter> adapters_;
   Scratch S_;
-  std::vector<DevActs> acts_;  // numLayers + 1 (the last: final norm input and statistics)
+  std::vector<DevActs> acts_;
+  std::unique_ptr<DevActs> redo_;  // one layer's recomputed activations (gradient checkpointing)  // numLayers + 1 (the last: final norm input and statistics)
   Buf logits_, dres_, dn_, dg_, dh_, dy_, dqkv_, dK_, dV_, dS_, tmpGrad_;
   DeviceBuffer<int32_t> tokens_, targets_, pad_, rows_;
   Buf mask_;
@@ -238,11 +240,15 @@ size_t CudaModel::deviceBytes() const {
   }
   for (const DevAdapter& a : adapters_)
     b += a.A.bytes() + a.B.bytes() + a.dA.bytes() + a.dB.bytes() + a.mA.bytes() + a.vA.bytes() + a.mB.bytes() + a.vB.bytes();
-  for (const DevActs& A : acts_) {
-    for (const Buf* x : {&A.xin, &A.n1, &A.n1m, &A.n1r, &A.qkv, &A.kc, &A.vc, &A.P, &A.y, &A.xmid, &A.n2, &A.n2m, &A.n2r, &A.h, &A.g}) b += x->bytes();
-    for (const Buf& x : A.loraU) b += x.bytes();
-    for (const Buf& x : A.loraDrop) b += x.bytes();
-  }
+  auto actsBytes = [](const DevActs& A) {
+    size_t n = 0;
+    for (const Buf* x : {&A.xin, &A.n1, &A.n1m, &A.n1r, &A.qkv, &A.kc, &A.vc, &A.P, &A.y, &A.xmid, &A.n2, &A.n2m, &A.n2r, &A.h, &A.g}) n += x->bytes();
+    for (const Buf& x : A.loraU) n += x.bytes();
+    for (const Buf& x : A.loraDrop) n += x.bytes();
+    return n;
+  };
+  for (const DevActs& A : acts_) b += actsBytes(A);
+  if (redo_) b += actsBytes(*redo_);
   b += S_.xb.bytes();
   for (const Buf* x : {&S_.x, &S_.n, &S_.mean, &S_.rstd, &S_.qkv, &S_.y, &S_.tmp, &S_.h, &S_.g, &S_.u, &S_.fac, &S_.xd, &S_.last, &logits_, &dres_,
                        &dn_, &dg_, &dh_, &dy_, &dqkv_, &dK_, &dV_, &dS_, &tmpGrad_, &mask_})
@@ -426,8 +432,17 @@ void CudaModel::runForward(int B, int T, int pos0, const int32_t* dTokens, const
   if (bf16()) embed(wte_.bf16.get(), gpt2() ? wpe_.get() : nullptr, dTokens, N, T, C, pos0, dPad, S_.x.get(), stream_);
   else embed(wte_.f32.get(), gpt2() ? wpe_.get() : nullptr, dTokens, N, T, C, pos0, dPad, S_.x.get(), stream_);
   if (train) acts_.resize(size_t(sp.numLayers) + 1);
-  for (int l = 0; l < sp.numLayers; ++l)
-    layerForward(l, B, T, pos0, dPad, Kc[size_t(l)].get(), Vc[size_t(l)].get(), cap, train ? &acts_[size_t(l)] : nullptr, train ? tin : nullptr);
+  const bool checkpoint = train && tin->checkpoint;
+  for (int l = 0; l < sp.numLayers; ++l) {
+    DevActs* A = train ? &acts_[size_t(l)] : nullptr;
+    if (checkpoint) {
+      // Keep only the layer's input; backward recomputes the rest (recomputeLayer).
+      A->xin.resize(size_t(N) * C);
+      check(cudaMemcpyAsync(A->xin.get(), S_.x.get(), size_t(N) * C * 4, cudaMemcpyDeviceToDevice, stream_), "save layer input");
+      A = nullptr;
+    }
+    layerForward(l, B, T, pos0, dPad, Kc[size_t(l)].get(), Vc[size_t(l)].get(), cap, A, train ? tin : nullptr);
+  }
   float *n = S_.n.get(), *mean = S_.mean.get(), *rstd = S_.rstd.get();
   if (train) {
     DevActs& F = acts_[size_t(sp.numLayers)];
@@ -569,6 +584,18 @@ device::TrainOutput CudaModel::evalLoss(const device::TrainInput& b) {
   return r;
 }
 
+// Gradient checkpointing: runs layer l again from its saved input into redo_ (its keys and values
+// into redo_'s kc/vc), with the same dropout keys, so backward sees the activations the forward
+// had: the kernels are deterministic, so they are the same bits.
+void CudaModel::recomputeLayer(int l, int B, int T, const device::TrainInput& b) {
+  DevActs& R = *redo_;
+  const size_t NC = size_t(B) * T * spec_.hiddenSize, kvn = size_t(B) * spec_.numKvHeads * T * spec_.headDim;
+  check(cudaMemcpyAsync(S_.x.get(), acts_[size_t(l)].xin.get(), NC * 4, cudaMemcpyDeviceToDevice, stream_), "recompute: layer input");
+  R.kc.resize(kvn);
+  R.vc.resize(kvn);
+  layerForward(l, B, T, 0, nullptr, R.kc.get(), R.vc.get(), T, &R, &b);
+}
+
 device::TrainOutput CudaModel::forwardBackward(const device::TrainInput& b) {
   bind();
   require(!adapters_.empty(), "forwardBackward: add an adapter first (addLora)");
@@ -582,6 +609,17 @@ device::TrainOutput CudaModel::forwardBackward(const device::TrainInput& b) {
 
   // Forward with saved activations; each layer's keys/values land in its saved kc/vc (cap = T).
   if (acts_.size() != size_t(sp.numLayers) + 1) acts_.resize(size_t(sp.numLayers) + 1);
+  if (b.checkpoint) {
+    // Only the layer inputs stay: release what a previous step without checkpointing kept.
+    for (int l = 0; l < sp.numLayers; ++l) {
+      if (acts_[size_t(l)].qkv.bytes() == 0) continue;
+      DevActs keep;
+      keep.xin = std::move(acts_[size_t(l)].xin);
+      acts_[size_t(l)] = std::move(keep);
+    }
+  } else {
+    redo_.reset();
+  }
   std::vector<Buf> K(size_t(sp.numLayers)), Vv(size_t(sp.numLayers));
   const size_t kvn = size_t(B) * KV * T * D;
   for (int l = 0; l < sp.numLayers; ++l) {
@@ -621,9 +659,11 @@ device::TrainOutput CudaModel::forwardBackward(const device::TrainInput& b) {
   dV_.resize(kvn);
   dS_.resize(size_t(B) * H * T * T);
   float *dres = dres_.get(), *dn = dn_.get(), *dg = dg_.get(), *dh = dh_.get(), *dy = dy_.get(), *dqkv = dqkv_.get();
+  if (b.checkpoint && !redo_) redo_ = std::make_unique<DevActs>();
   for (int l = sp.numLayers - 1; l >= 0; --l) {
     DevLayer& L = layers_[size_t(l)];
-    const DevActs& A = acts_[size_t(l)];
+    if (b.checkpoint) recomputeLayer(l, B, T, b);
+    const DevActs& A = b.checkpoint ? *redo_ : acts_[size_t(l)];
     const size_t oIdx = size_t(L.nQkv), downIdx = L.lin.size() - 1;
     // MLP: x_out = xmid + down(g)
     linearBackward(L.lin[downIdx], A.g.get(), N, dres, C, dg, false, A, downIdx);
@@ -692,6 +732,7 @@ void CudaModel::releaseTrainingBuffers() {
   bind();
   check(cudaStreamSynchronize(stream_), "releaseTrainingBuffers (sync)");
   acts_.clear();
+  redo_.reset();
   for (Buf* b : {&logits_, &dres_, &dn_, &dg_, &dh_, &dy_, &dqkv_, &dK_, &dV_, &dS_, &tmpGrad_}) *b = Buf();
 }
 

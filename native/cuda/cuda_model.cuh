@@ -14,9 +14,10 @@
 //         AdamW moments stay f32. Compared with the CPU model holding the same bf16 weights
 //         (weightDtype 'bf16'), only the activation rounding differs: ~1e-2 relative
 //         (test/model_test.cpp).
-// Other differences from the CPU model: gradient checkpointing is not implemented (all
-// activations are kept), and f32 sums run in another order (results agree within rounding, not
-// bit for bit; test/model_test.cpp states the tolerances).
+// Gradient checkpointing (TrainInput::checkpoint) keeps each layer's input and recomputes the
+// layer in backward, as the CPU model does. The one difference from the CPU model: f32 sums run
+// in another order (results agree within rounding, not bit for bit; test/model_test.cpp states
+// the tolerances).
 #pragma once
 #include <memory>
 

@@ -21,7 +21,7 @@
 namespace engine {
 namespace device {
 
-constexpr int kAbiVersion = 2;
+constexpr int kAbiVersion = 3;
 
 // ModelInit::precision: how the frozen base weights are multiplied.
 //   kFp32: f32 weights, f32 products (the reference; agrees with the CPU to f32 rounding).
@@ -92,6 +92,9 @@ struct TrainInput {
   float dropout = 0;                 // LoRA dropout probability used by this pass (0: none)
   uint64_t dropoutCounter = 0;       // the dropout stream position (engine::Model::dropoutCounter)
   uint64_t seed = 0;                 // LoraConfig::seed
+  // Gradient checkpointing: keep only each layer's input in the forward and recompute the layer
+  // during backward (same inputs, same dropout keys: the same gradients, less device memory).
+  bool checkpoint = false;
 };
 
 struct TrainOutput {

@@ -116,6 +116,7 @@ TrainResult Model::deviceForwardBackward(const TrainBatch& b) {
   in.dropout = b.dropout ? loraCfg_.dropout : 0.f;
   in.dropoutCounter = dropoutCounter_;
   in.seed = loraCfg_.seed;
+  in.checkpoint = b.checkpoint < 0 ? loraCfg_.gradientCheckpointing : b.checkpoint > 0;
   device::TrainOutput out = device_->forwardBackward(in);
   if (b.dropout) ++dropoutCounter_;  // the forward ran: the next micro-batch draws fresh masks (as on the CPU)
   if (!std::isfinite(out.loss))
