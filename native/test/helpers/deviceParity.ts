@@ -124,6 +124,16 @@ function run(name: string, spec: SpecNoFiles, targets: string[]): void {
   both((m) => m.zeroGrad());
   cmpTensors(`${name}: zeroGrad`, gpu.getLoraGrads(), cpu.getLoraGrads(), 0);
 
+  // gradient checkpointing through the JS option: same gradient bits on the device, and as the CPU's
+  const cb = batchFor(spec, 2, 8, 450, true);
+  gpu.forwardBackward({ ...cb, dropout: false });
+  const plain = gpu.getLoraGrads();
+  gpu.zeroGrad();
+  both((m) => m.forwardBackward({ ...cb, dropout: false, checkpoint: true }));
+  cmpTensors(`${name}: checkpoint: true gives the device the same gradients (exact)`, gpu.getLoraGrads(), plain, 0);
+  cmpTensors(`${name}: checkpointed gradients equal the CPU's`, gpu.getLoraGrads(), cpu.getLoraGrads(), 1e-4);
+  both((m) => m.zeroGrad());
+
   // optimizer state and factors set from outside (a checkpoint restored) reach the device
   const state = cpu.getOptimizerState();
   const factors = cpu.getLoraTensors();
