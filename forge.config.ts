@@ -18,7 +18,13 @@ const config: ForgeConfig = {
     appBundleId: 'org.attribution-studio.app',
     asar: { unpack: '**/*.{node,so,dylib,dll}' },
     // Ship the build output and runtime files only, not sources, tests or caches.
-    ignore: [/^\/(main|renderer|test|bench|scripts|contracts\/(src|test|tools|out|cache)|native\/(src|test|fuzz|tools|cuda)|docs|\.ci)(\/|$)/, /\.map$/],
+    ignore: [
+      /^\/(main|renderer|test|bench|scripts|contracts\/(src|test|tools|out|cache)|native\/(src|test|fuzz|tools|cuda)|docs|\.ci)(\/|$)/,
+      /\.map$/,
+      // Of native/build only the addon and the CUDA backend library ship (not objects, not the
+      // host-emulated test build in build/emu).
+      /^\/native\/build\/(?!Release(\/(engine\.node|libstudio_cuda\.so))?$)/,
+    ],
   },
   rebuildConfig: { onlyModules: ['better-sqlite3'] },
   makers: [

@@ -8,7 +8,9 @@
 #include "blas.cuh"
 
 #include <stdexcept>
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "gemm.cuh"
 #include "launch.cuh"
@@ -143,12 +145,23 @@ const CublasApi* loadCublas(std::string* why) {
   static std::string failure;
   static std::once_flag once;
   std::call_once(once, [] {
+    // $STUDIO_CUBLAS_LIBRARY first; then the loader's path; then the toolkit's own folders, which
+    // are often not on the loader's path ($CUDA_HOME/lib64, /usr/local/cuda/lib64).
+    std::vector<std::string> candidates;
+    if (const char* p = std::getenv("STUDIO_CUBLAS_LIBRARY")) candidates.push_back(p);
+    for (const char* name : {"libcublas.so.13", "libcublas.so.12", "libcublas.so"}) candidates.push_back(name);
+    for (const char* dir : {static_cast<const char*>(std::getenv("CUDA_HOME")), "/usr/local/cuda"})
+      if (dir)
+        for (const char* name : {"libcublas.so.13", "libcublas.so.12"}) candidates.push_back(std::string(dir) + "/lib64/" + name);
     void* lib = nullptr;
-    for (const char* name : {"libcublas.so.13", "libcublas.so.12", "libcublas.so"})
-      if ((lib = dlopen(name, RTLD_NOW | RTLD_LOCAL))) break;
-    if (!lib) {
+    std::string tried;
+    for (const std::string& c : candidates) {
+      if ((lib = dlopen(c.c_str(), RTLD_NOW | RTLD_LOCAL))) break;
       const char* e = dlerror();
-      failure = std::string("libcublas.so.13/.12 not loadable: ") + (e ? e : "not found");
+      if (tried.empty()) tried = e ? e : c + ": not found";
+    }
+    if (!lib) {
+      failure = "libcublas.so.13/.12 not loadable (" + tried + "; set STUDIO_CUBLAS_LIBRARY to its path)";
       return;
     }
     bool ok = bind(lib, "cublasCreate_v2", api.create) && bind(lib, "cublasDestroy_v2", api.destroy) &&
