@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -145,8 +146,7 @@ struct Sched {
   int reduceCount[2] = {0, 0}, reduceArrived[2] = {0, 0};  // __syncthreads_count/and/or
   std::vector<Thread> th;
   std::vector<Warp> warps;
-  std::vector<int> ready;
-  size_t readyHead = 0;
+  std::deque<int> ready;
   int cur = -1;  // linear index of the running thread; -1 outside a kernel
   Fiber* curFiber = nullptr;
   Context mainCtx;
@@ -157,6 +157,16 @@ struct Sched {
 // Never destroyed: the engine may still launch or free from static destructors and other threads
 // at exit, and LeakSanitizer must see the fiber pool as reachable.
 Sched& S = *new Sched;
+
+// EMU_ORDER=reverse runs a block's threads last to first (starts and releases after barriers) and
+// lets a warp released from a shuffle run ahead of the rest of its block, so a kernel whose result
+// depends on the order of its threads between two barriers (a missing __syncthreads, a
+// shared-memory race) gives another result: tools/cuda-test.sh runs the tests both ways.
+const bool kReverse = [] {
+  const char* e = std::getenv("EMU_ORDER");
+  return e && std::strcmp(e, "reverse") == 0;
+}();
+inline int ordered(int k, int n) { return kReverse ? n - 1 - k : k; }
 std::mutex& gLaunchMutex = *new std::mutex;
 thread_local bool tInLaunch = false;
 
@@ -284,7 +294,6 @@ void beginBlock(uint64_t linear) {
   S.blockGen = 0;
   S.reduceCount[0] = S.reduceCount[1] = S.reduceArrived[0] = S.reduceArrived[1] = 0;
   S.ready.clear();
-  S.readyHead = 0;
   for (int i = 0; i < S.n; ++i) S.th[i] = Thread{};
   const int nw = (S.n + 31) / 32;
   for (int w = 0; w < nw; ++w) {
@@ -296,15 +305,18 @@ void beginBlock(uint64_t linear) {
   }
 }
 
-void makeReady(int i) {
+void makeReady(int i, bool first = false) {
   S.th[i].st = St::Ready;
-  S.ready.push_back(i);
+  if (first) S.ready.push_front(i);
+  else S.ready.push_back(i);
 }
 
 void releaseBlock() {
   S.waitBlock = 0;
-  for (int j = 0; j < S.n; ++j)
+  for (int k = 0; k < S.n; ++k) {
+    const int j = ordered(k, S.n);
     if (S.th[j].st == St::WaitBlock) makeReady(j);
+  }
   ++S.blockGen;
   S.reduceCount[S.blockGen & 1] = S.reduceArrived[S.blockGen & 1] = 0;
 }
@@ -329,8 +341,12 @@ void releaseWarp(int w) {
   Warp& wp = S.warps[w];
   wp.waiting = 0;
   ++wp.gen;
-  for (int j = 32 * w; j < 32 * w + wp.lanes; ++j)
-    if (S.th[j].st == St::WaitWarp) makeReady(j);
+  // In reverse mode a released warp also runs ahead of every other ready thread (its lanes go to
+  // the front of the queue), so a warp can overtake the rest of its block between two barriers.
+  for (int k = wp.lanes - 1; k >= 0; --k) {
+    const int j = 32 * w + (kReverse ? k : wp.lanes - 1 - k);
+    if (S.th[j].st == St::WaitWarp) makeReady(j, kReverse);
+  }
 }
 
 // The caller waits at a barrier; the last thread to arrive releases the others and goes on.
@@ -372,7 +388,7 @@ void fiberLoop() {
   for (;;) {
     for (;;) {
       if (S.nextStart < S.n) {
-        const int i = S.nextStart++;
+        const int i = ordered(S.nextStart++, S.n);
         S.th[i].st = St::Running;
         S.th[i].fiber = S.curFiber;
         setCurrent(i);
@@ -432,9 +448,9 @@ void runBlocks() {
     if (S.done == S.n) {
       if (S.block + 1 == S.blocks) return;
       beginBlock(S.block + 1);
-    } else if (S.readyHead < S.ready.size()) {
-      const int i = S.ready[S.readyHead++];
-      if (S.readyHead == S.ready.size()) S.ready.clear(), S.readyHead = 0;
+    } else if (!S.ready.empty()) {
+      const int i = S.ready.front();
+      S.ready.pop_front();
       S.th[i].st = St::Running;
       setCurrent(i);
       resumeFiber(S.th[i].fiber);
