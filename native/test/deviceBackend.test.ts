@@ -15,7 +15,9 @@ import { llamaSpec, writeTinyModel } from './helpers/tinyModels.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const EMULATED = path.join(root, 'native', 'build', 'emu', 'libstudio_cuda_emu.so');
+// The library the parity test drives: the emulated build (CI), or, on a GPU machine,
+// STUDIO_TEST_CUDA_LIBRARY=native/build/Release/libstudio_cuda.so to run the same checks on the GPU.
+const EMULATED = process.env.STUDIO_TEST_CUDA_LIBRARY ?? path.join(root, 'native', 'build', 'emu', 'libstudio_cuda_emu.so');
 
 /** Runs a TypeScript file (or inline module code) under node + tsx with extra environment. */
 function node(args: string[], env: Record<string, string>, timeout = 300_000) {
@@ -99,7 +101,7 @@ console.log(JSON.stringify({ s, error, auto, sameTraining }));`;
   });
 });
 
-describe('device backend: emulated CUDA build vs the CPU engine', () => {
+describe(`device backend: ${process.env.STUDIO_TEST_CUDA_LIBRARY ? 'the CUDA library at $STUDIO_TEST_CUDA_LIBRARY' : 'emulated CUDA build'} vs the CPU engine`, () => {
   it('the emulated backend library is built (bash native/tools/cuda-build.sh --emulated)', () => {
     expect(existsSync(EMULATED), `${EMULATED} is missing: build it with bash native/tools/cuda-build.sh --emulated`).toBe(true);
   });
