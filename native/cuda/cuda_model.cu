@@ -83,6 +83,7 @@ class CudaModel : public device::Model {
  private:
   struct Scratch {  // work buffers of one forward pass, (N, width) each
     Buf x, n, mean, rstd, qkv, y, tmp, h, g, u, fac, xd, last;
+    Buf P;     // prefill without training: attention probabilities (B,H,T,Tk)
     Buf16 xb;  // bf16 mode: the activation operand of a product with a frozen weight, rounded
   };
   int qkvWidth() const { return (spec_.numHeads + 2 * spec_.numKvHeads) * spec_.headDim; }
@@ -105,6 +106,11 @@ class CudaModel : public device::Model {
                   bool train, const device::TrainInput* tin, float* dLogits, bool lastOnly);
   void layerForward(int l, int B, int T, int pos0, const int* dPad, float* Kc, float* Vc, int cap, DevActs* A, const device::TrainInput* tin);
   void recomputeLayer(int l, int B, int T, const device::TrainInput& b);
+  // Attention of T > 1 queries (prefill) or of training, as layer_ops.cpp computes it: products
+  // per (sequence, head) through Blas, probabilities P (B,H,T,pos0+T) materialised.
+  void attentionGemm(const float* qkv, const float* Kc, const float* Vc, int cap, int B, int T, int pos0, const int* dPad, float* P, float* y);
+  // Its backward (pos0 = 0, cap = T): dq into dqkv's q columns, dK_/dV_ (B,KV,T,D); dS_ scratch.
+  void attentionGemmBackward(const DevActs& A, const float* dy, int B, int T, float* dqkv);
   void linearForward(const DevLinear& L, const float* x, int N, float* y, int ldy, const device::TrainInput* tin, uint64_t key, DevActs* A,
                      size_t idx);
   void linearBackward(DevLinear& L, const float* x, int N, const float* dy, int ldy, float* dx, bool accumulate, const DevActs& A, size_t idx);
@@ -250,7 +256,7 @@ size_t CudaModel::deviceBytes() const {
   for (const DevActs& A : acts_) b += actsBytes(A);
   if (redo_) b += actsBytes(*redo_);
   b += S_.xb.bytes();
-  for (const Buf* x : {&S_.x, &S_.n, &S_.mean, &S_.rstd, &S_.qkv, &S_.y, &S_.tmp, &S_.h, &S_.g, &S_.u, &S_.fac, &S_.xd, &S_.last, &logits_, &dres_,
+  for (const Buf* x : {&S_.x, &S_.n, &S_.mean, &S_.rstd, &S_.qkv, &S_.y, &S_.tmp, &S_.h, &S_.g, &S_.u, &S_.fac, &S_.xd, &S_.last, &S_.P, &logits_, &dres_,
                        &dn_, &dg_, &dh_, &dy_, &dqkv_, &dK_, &dV_, &dS_, &tmpGrad_, &mask_})
     b += x->bytes();
   return b;
@@ -352,6 +358,72 @@ void CudaModel::linearBackward(DevLinear& L, const float* x, int N, const float*
   }
 }
 
+// Attention as layer_ops.cpp attentionForward computes it, on the GPU: per (sequence, head)
+// S = scale·Q·Kᵀ into P (B,H,T,Tk), causalSoftmax, y = P·V. Q rows are qkv's q columns (row
+// stride W, head h at column h·D), K/V the cache (B,KV,cap,D). Heads h = kvh·G + g share kv head
+// kvh (G = H/KV): for each sequence and each g, one batched product over the KV kv heads, whose
+// Q columns are G·D apart, so grouped-query attention needs no copies. Every key [0, Tk) enters
+// the products (padding keys and those after the query too); causalSoftmax zeroes the masked
+// probabilities, so they add nothing to y. The (B,H,T,Tk) matrix costs memory a fused flash
+// attention would not (README "The CUDA backend").
+void CudaModel::attentionGemm(const float* qkv, const float* Kc, const float* Vc, int cap, int B, int T, int pos0, const int* dPad, float* P,
+                              float* y) {
+  const int H = spec_.numHeads, KV = spec_.numKvHeads, D = spec_.headDim, HD = H * D, G = H / KV, W = qkvWidth(), Tk = pos0 + T;
+  const float scale = 1.f / std::sqrt(float(D));
+  const long long sP = (long long)G * T * Tk, sKV = (long long)cap * D, sQ = (long long)G * D;
+  for (int b = 0; b < B; ++b)
+    for (int g = 0; g < G; ++g) {
+      const float* Q = qkv + size_t(b) * T * W + size_t(g) * D;
+      const float* K = Kc + size_t(b) * KV * cap * D;
+      float* S = P + (size_t(b) * H + g) * T * Tk;
+      blas_->gemmBatched(false, true, T, Tk, D, scale, Q, W, sQ, K, D, sKV, 0.f, S, Tk, sP, KV);
+    }
+  causalSoftmax(P, B, H, T, pos0, dPad, stream_);
+  for (int b = 0; b < B; ++b)
+    for (int g = 0; g < G; ++g) {
+      const float* S = P + (size_t(b) * H + g) * T * Tk;
+      const float* V = Vc + size_t(b) * KV * cap * D;
+      float* Y = y + size_t(b) * T * HD + size_t(g) * D;
+      blas_->gemmBatched(false, false, T, D, Tk, 1.f, S, Tk, sP, V, D, sKV, 0.f, Y, HD, sQ, KV);
+    }
+}
+
+// Backward of attentionGemm with pos0 = 0 and cap = T (training), as layer_ops.cpp
+// attentionBackward: dP = dO·Vᵀ (into dS_), softmaxBackward makes it dS in place, dQ = scale·dS·K
+// (dqkv's q columns, overwritten), dK = scale·Σ_h dSᵀ·Q and dV = Σ_h Pᵀ·dO over the G heads of
+// each kv head, added in order g = 0..G-1 (beta 0 for the first, 1 after): deterministic, no
+// atomics.
+void CudaModel::attentionGemmBackward(const DevActs& A, const float* dy, int B, int T, float* dqkv) {
+  const int H = spec_.numHeads, KV = spec_.numKvHeads, D = spec_.headDim, HD = H * D, G = H / KV, W = qkvWidth();
+  const float scale = 1.f / std::sqrt(float(D));
+  const long long sP = (long long)G * T * T, sKV = (long long)T * D, sQ = (long long)G * D;
+  const size_t kvn = size_t(B) * KV * T * D;
+  dS_.resize(size_t(B) * H * T * T);
+  dK_.resize(kvn);
+  dV_.resize(kvn);
+  float* dS = dS_.get();
+  for (int b = 0; b < B; ++b)
+    for (int g = 0; g < G; ++g)  // dP = dO·Vᵀ
+      blas_->gemmBatched(false, true, T, T, D, 1.f, dy + size_t(b) * T * HD + size_t(g) * D, HD, sQ, A.vc.get() + size_t(b) * KV * T * D, D, sKV,
+                         0.f, dS + (size_t(b) * H + g) * T * T, T, sP, KV);
+  softmaxBackward(A.P.get(), dS, B, H, T, 0, nullptr, stream_);
+  for (int b = 0; b < B; ++b) {
+    const float* K = A.kc.get() + size_t(b) * KV * T * D;
+    float* dK = dK_.get() + size_t(b) * KV * T * D;
+    float* dV = dV_.get() + size_t(b) * KV * T * D;
+    for (int g = 0; g < G; ++g) {
+      const size_t hq = size_t(b) * T * W + size_t(g) * D;  // head g's q columns of sequence b
+      const float* dSg = dS + (size_t(b) * H + g) * T * T;
+      const float* Pg = A.P.get() + (size_t(b) * H + g) * T * T;
+      const float* dO = dy + size_t(b) * T * HD + size_t(g) * D;
+      const float beta = g == 0 ? 0.f : 1.f;
+      blas_->gemmBatched(false, false, T, D, T, scale, dSg, T, sP, K, D, sKV, 0.f, dqkv + hq, W, sQ, KV);               // dQ = scale·dS·K
+      blas_->gemmBatched(true, false, T, D, T, scale, dSg, T, sP, A.qkv.get() + hq, W, sQ, beta, dK, D, sKV, KV);     // dK += scale·dSᵀ·Q
+      blas_->gemmBatched(true, false, T, D, T, 1.f, Pg, T, sP, dO, HD, sQ, beta, dV, D, sKV, KV);                      // dV += Pᵀ·dO
+    }
+  }
+}
+
 // One decoder layer over S_.x (N,C) in place (Model::layerForward).
 void CudaModel::layerForward(int l, int B, int T, int pos0, const int* dPad, float* Kc, float* Vc, int cap, DevActs* A, const device::TrainInput* tin) {
   const device::Spec& sp = spec_;
@@ -393,7 +465,14 @@ void CudaModel::layerForward(int l, int B, int T, int pos0, const int* dPad, flo
     ropeApply(qkv + HD, W, N, T, pos0, KV, D, ropeCos_.get(), ropeSin_.get(), false, dPad, stream_);
   }
   kvAppend(qkv, W, HD, KV, D, B, T, pos0, cap, Kc, Vc, stream_);
-  attentionForward(qkv, W, Kc, Vc, cap, B, H, KV, D, T, pos0, y, A ? A->P.get() : nullptr, dPad, stream_);
+  if (T == 1 && !A) {
+    // Decoding: one query per sequence, memory-bound on the cache: the fused kernel.
+    attentionForward(qkv, W, Kc, Vc, cap, B, H, KV, D, T, pos0, y, dPad, stream_);
+  } else {
+    // Prefill and training: products through Blas; training keeps P for backward.
+    float* P = A ? A->P.get() : (S_.P.resize(size_t(B) * H * T * (pos0 + T)), S_.P.get());
+    attentionGemm(qkv, Kc, Vc, cap, B, T, pos0, dPad, P, y);
+  }
   const size_t oIdx = size_t(L.nQkv);
   lin(oIdx, y, tmp, C);
   axpy(x, tmp, int64_t(NC), 1.f, stream_);
@@ -655,9 +734,6 @@ device::TrainOutput CudaModel::forwardBackward(const device::TrainInput& b) {
   dh_.resize(size_t(N) * (gpt2() ? I : 2 * I));
   dy_.resize(size_t(N) * HD);
   dqkv_.resize(size_t(N) * W);
-  dK_.resize(kvn);
-  dV_.resize(kvn);
-  dS_.resize(size_t(B) * H * T * T);
   float *dres = dres_.get(), *dn = dn_.get(), *dg = dg_.get(), *dh = dh_.get(), *dy = dy_.get(), *dqkv = dqkv_.get();
   if (b.checkpoint && !redo_) redo_ = std::make_unique<DevActs>();
   for (int l = sp.numLayers - 1; l >= 0; --l) {
@@ -679,7 +755,7 @@ device::TrainOutput CudaModel::forwardBackward(const device::TrainInput& b) {
     else rmsNormBackward(A.xmid.get(), L.norm2W.get(), A.n2r.get(), dn, N, C, dres, stream_);
     // attention: xmid = xin + o(attn(qkv(norm1(xin))))
     linearBackward(L.lin[oIdx], A.y.get(), N, dres, C, dy, false, A, oIdx);
-    attentionBackward(A.qkv.get(), W, A.kc.get(), A.vc.get(), A.P.get(), dy, B, H, KV, D, T, dS_.get(), dqkv, dK_.get(), dV_.get(), stream_);
+    attentionGemmBackward(A, dy, B, T, dqkv);
     kvScatterGrad(dK_.get(), dV_.get(), W, HD, KV, D, B, T, dqkv, stream_);
     if (!gpt2()) {  // RoPE is a rotation: its backward rotates the other way
       ropeApply(dqkv, W, N, T, 0, H, D, ropeCos_.get(), ropeSin_.get(), true, nullptr, stream_);

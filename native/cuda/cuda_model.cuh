@@ -14,6 +14,10 @@
 //         AdamW moments stay f32. Compared with the CPU model holding the same bf16 weights
 //         (weightDtype 'bf16'), only the activation rounding differs: ~1e-2 relative
 //         (test/model_test.cpp).
+// Attention: decoding (T = 1, no training) runs ops.cuh's fused attentionForward over the KV
+// cache; prefill (T > 1) and training compute it as layer_ops.cpp does, products per (sequence,
+// head) through Blas::gemmBatched with the probabilities (B,H,T,Tk) materialised (causalSoftmax,
+// and softmaxBackward in training), so they run on cuBLAS (TF32 tensor cores in tf32 mode).
 // Gradient checkpointing (TrainInput::checkpoint) keeps each layer's input and recomputes the
 // layer in backward, as the CPU model does. The one difference from the CPU model: f32 sums run
 // in another order (results agree within rounding, not bit for bit; test/model_test.cpp states

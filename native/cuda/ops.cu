@@ -8,9 +8,11 @@
 //     over the row (coalesced), partial sums meet through warp shuffles and one shared slot per
 //     warp, combined in warp order: the same bits every run.
 //   - elementwise kernels: grid-stride loops over a capped grid.
-//   - attention: one block per (sequence, head, query) with an online softmax, so any number of
-//     keys works; the backward is split into a per-query and a per-key kernel so every output is
-//     written by one thread with a fixed summation order (no float atomics).
+//   - attention while decoding (attentionForward): one block per (sequence, head, query) with an
+//     online softmax over the KV cache, so any number of keys works.
+//   - the softmax of GEMM-based attention (prefill, training: cuda_model.cu computes the products
+//     with Blas): causalSoftmax and softmaxBackward, one block per row of the (B,H,T,Tk)
+//     probabilities, like the row kernels.
 #include "ops.cuh"
 
 #include <cmath>
@@ -33,7 +35,6 @@ constexpr int kMaxHeadDim = 256;   // attention: a head's vector lives in regist
 constexpr int kDPerLane = kMaxHeadDim / 32;
 constexpr int kAttnThreads = 256;  // attention forward: 8 warps take keys round-robin
 constexpr int kAttnWarps = kAttnThreads / 32;
-constexpr int kAttnBwdThreads = 128;
 constexpr unsigned kFullMask = 0xffffffffu;
 constexpr float kGeluC = 0.7978845608028654f;  // sqrt(2/pi)
 
@@ -312,26 +313,22 @@ __device__ float warpDot(const float (&r)[kDPerLane], const float* v, int D) {
 // One block per (b, h, t). Real queries attend to keys [off, self] (off = left padding, self =
 // the query's own slot), each warp taking every kAttnWarps-th key with a running max/sum/output
 // (online softmax); the warps' partial results are then rescaled to the common max and summed in
-// warp order. P, when asked for, is written in a second pass over the keys with the final max and
-// sum, recomputing the same scores. A padding query (self < off) attends only to itself.
+// warp order. A padding query (self < off) attends only to itself.
 __global__ void attentionForwardKernel(const float* __restrict__ q, int ldq, const float* __restrict__ K, const float* __restrict__ V,
                                        int cap, int H, int KV, int D, int T, int pos0, float scale, float* __restrict__ y,
-                                       float* __restrict__ P, const int* __restrict__ pad) {
+                                       const int* __restrict__ pad) {
   __shared__ float warpMaxS[kAttnWarps], warpSumS[kAttnWarps];
   __shared__ float warpOut[kAttnWarps][kMaxHeadDim];
   const int t = int(blockIdx.x % T), h = int(blockIdx.x / T % H), b = int(blockIdx.x / T / H);
-  const int kvh = h / (H / KV), Tk = pos0 + T, self = pos0 + t;
+  const int kvh = h / (H / KV), self = pos0 + t;
   const int off = pad ? pad[b] : 0;
   const float* Kb = K + (int64_t(b) * KV + kvh) * cap * D;
   const float* Vb = V + (int64_t(b) * KV + kvh) * cap * D;
   float* yr = y + (int64_t(b) * T + t) * H * D + int64_t(h) * D;
-  float* pr = P ? P + ((int64_t(b) * H + h) * T + t) * Tk : nullptr;
   const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
 
   if (self < off) {  // the whole block takes the same branch: no barrier is skipped by part of it
     for (int d = threadIdx.x; d < D; d += blockDim.x) yr[d] = Vb[int64_t(self) * D + d];
-    if (pr)
-      for (int j = threadIdx.x; j < Tk; j += blockDim.x) pr[j] = j == self ? 1.f : 0.f;
   } else {
     float qr[kDPerLane], acc[kDPerLane] = {};
     loadHead(q + (int64_t(b) * T + t) * ldq + int64_t(h) * D, D, qr);
@@ -368,73 +365,51 @@ __global__ void attentionForwardKernel(const float* __restrict__ q, int ldq, con
       for (int w = 0; w < kAttnWarps; ++w) s += warpOut[w][d] * f[w];
       yr[d] = s / L;
     }
-    if (pr) {
-      const float inv = 1.f / L;
-      for (int j = threadIdx.x; j < Tk; j += blockDim.x)
-        if (j < off || j > self) pr[j] = 0.f;
-      for (int j = off + warp; j <= self; j += kAttnWarps) {
-        const float p = expf(warpDot(qr, Kb + int64_t(j) * D, D) * scale - M) * inv;
-        if (lane == 0) pr[j] = p;
-      }
-    }
   }
 }
 
-// Backward, per query row (b, h, t): dP[j] = dO·V_j, dS = P ⊙ (dP - Σ_j P·dP) (zero above the
-// diagonal), dq = scale·Σ_j dS[j]·K_j. dP goes through the dS row itself (global scratch) so any
-// T works.
-__global__ void attentionBackwardQueryKernel(int ldq, const float* __restrict__ K, const float* __restrict__ V, const float* __restrict__ P,
-                                             const float* __restrict__ dy, int H, int KV, int D, int T, float scale, float* __restrict__ dS,
-                                             float* __restrict__ dqkv) {
+// The keys [lo, hi] query row `row` of (B,H,T) sees among Tk = pos0 + T: hi is its own slot
+// pos0 + t, lo its sequence's left padding; a padding query (hi < pad) sees only itself.
+__device__ void softmaxKeys(int64_t row, int H, int T, int pos0, const int* pad, int& lo, int& hi) {
+  const int t = int(row % T), b = int(row / T / H);
+  const int off = pad ? pad[b] : 0;
+  hi = pos0 + t;
+  lo = hi < off ? hi : off;
+}
+
+// One block per row: P[lo..hi] = softmax of the scores there, every other entry exactly 0 (so a
+// padding query's row is exactly one-hot: exp(0) / 1).
+__global__ void causalSoftmaxKernel(float* __restrict__ P, int H, int T, int pos0, const int* __restrict__ pad) {
   __shared__ float red[32];
-  const int t = int(blockIdx.x % T), h = int(blockIdx.x / T % H), b = int(blockIdx.x / T / H);
-  const int kvh = h / (H / KV), lane = threadIdx.x % 32, warp = threadIdx.x / 32, warps = blockDim.x / 32;
-  const float* Kb = K + (int64_t(b) * KV + kvh) * T * D;
-  const float* Vb = V + (int64_t(b) * KV + kvh) * T * D;
-  const int64_t rowOff = ((int64_t(b) * H + h) * T + t) * T;
-  const float* pr = P + rowOff;
-  float* ds = dS + rowOff;
-  float dO[kDPerLane];
-  loadHead(dy + (int64_t(b) * T + t) * H * D + int64_t(h) * D, D, dO);
-  float part = 0.f;  // lane 0's share of Σ P·dP
-  for (int j = warp; j <= t; j += warps) {
-    const float dp = warpDot(dO, Vb + int64_t(j) * D, D);
-    if (lane == 0) {
-      ds[j] = dp;
-      part += pr[j] * dp;
-    }
-  }
-  const float dot = blockSum(part, red);  // its barriers also publish the dP writes to the block
-  for (int j = threadIdx.x; j < T; j += blockDim.x) ds[j] = j <= t ? pr[j] * (ds[j] - dot) : 0.f;
-  __syncthreads();
-  float* dq = dqkv + (int64_t(b) * T + t) * ldq + int64_t(h) * D;
-  for (int d = threadIdx.x; d < D; d += blockDim.x) {
-    float s = 0.f;
-    for (int j = 0; j <= t; ++j) s += ds[j] * Kb[int64_t(j) * D + d];
-    dq[d] = scale * s;
-  }
+  const int64_t row = blockIdx.x;
+  const int Tk = pos0 + T;
+  int lo, hi;
+  softmaxKeys(row, H, T, pos0, pad, lo, hi);
+  float* p = P + row * Tk;
+  float mx = -INFINITY;
+  for (int j = lo + threadIdx.x; j <= hi; j += blockDim.x) mx = fmaxf(mx, p[j]);
+  mx = blockMax(mx, red);
+  float sum = 0.f;
+  for (int j = lo + threadIdx.x; j <= hi; j += blockDim.x) sum += expf(p[j] - mx);
+  // blockSum's trailing barrier: every score has been read before any is overwritten below.
+  const float inv = 1.f / blockSum(sum, red);
+  for (int j = threadIdx.x; j < Tk; j += blockDim.x) p[j] = j >= lo && j <= hi ? expf(p[j] - mx) * inv : 0.f;
 }
 
-// Backward, per key row (b, kv head, j): dK_j = scale·Σ_h Σ_{t>=j} dS[h,t,j]·q_t,h and
-// dV_j = Σ_h Σ_{t>=j} P[h,t,j]·dO_t,h over the heads sharing the kv head, in a fixed order; one
-// thread per output element, so nothing is shared and nothing needs atomics.
-__global__ void attentionBackwardKeyKernel(const float* __restrict__ q, int ldq, const float* __restrict__ P, const float* __restrict__ dy,
-                                           const float* __restrict__ dS, int H, int KV, int D, int T, float scale, float* __restrict__ dK,
-                                           float* __restrict__ dV) {
-  const int j = int(blockIdx.x % T), kvh = int(blockIdx.x / T % KV), b = int(blockIdx.x / T / KV);
-  const int G = H / KV;
-  for (int d = threadIdx.x; d < D; d += blockDim.x) {
-    float sk = 0.f, sv = 0.f;
-    for (int h = kvh * G; h < (kvh + 1) * G; ++h)
-      for (int t = j; t < T; ++t) {
-        const int64_t p = ((int64_t(b) * H + h) * T + t) * T + j, row = int64_t(b) * T + t;
-        sk += dS[p] * q[row * ldq + int64_t(h) * D + d];
-        sv += P[p] * dy[row * H * D + int64_t(h) * D + d];
-      }
-    const int64_t o = ((int64_t(b) * KV + kvh) * T + j) * D + d;
-    dK[o] = scale * sk;
-    dV[o] = sv;
-  }
+// One block per row: dS = P ⊙ (dP - Σ_j P·dP) over the row's keys [lo, hi], 0 elsewhere; dP
+// becomes dS in place.
+__global__ void softmaxBackwardKernel(const float* __restrict__ P, float* __restrict__ dP, int H, int T, int pos0, const int* __restrict__ pad) {
+  __shared__ float red[32];
+  const int64_t row = blockIdx.x;
+  const int Tk = pos0 + T;
+  int lo, hi;
+  softmaxKeys(row, H, T, pos0, pad, lo, hi);
+  const float* p = P + row * Tk;
+  float* d = dP + row * Tk;
+  float dot = 0.f;
+  for (int j = lo + threadIdx.x; j <= hi; j += blockDim.x) dot += p[j] * d[j];
+  dot = blockSum(dot, red);  // its trailing barrier orders the reads above before the writes below
+  for (int j = threadIdx.x; j < Tk; j += blockDim.x) d[j] = j >= lo && j <= hi ? p[j] * (d[j] - dot) : 0.f;
 }
 
 // ---- loss --------------------------------------------------------------------------------------
@@ -732,25 +707,39 @@ void checkAttention(const char* fn, int ldq, int B, int H, int KV, int D, int T)
 }  // namespace
 
 void attentionForward(const float* q, int ldq, const float* K, const float* V, int cap, int B, int H, int KV, int D, int T, int pos0,
-                      float* y, float* P, const int* pad, cudaStream_t s) {
+                      float* y, const int* pad, cudaStream_t s) {
   checkAttention("attentionForward", ldq, B, H, KV, D, T);
   require(pos0 >= 0 && pos0 + T <= cap, "attentionForward", "pos0 + T (cache capacity " + std::to_string(cap) + ")", (long long)pos0 + T);
   if (B == 0 || T == 0) return;
-  STUDIO_LAUNCH(attentionForwardKernel, B * H * T, kAttnThreads, s)(q, ldq, K, V, cap, H, KV, D, T, pos0, 1.f / std::sqrt(float(D)), y, P, pad);
+  STUDIO_LAUNCH(attentionForwardKernel, B * H * T, kAttnThreads, s)(q, ldq, K, V, cap, H, KV, D, T, pos0, 1.f / std::sqrt(float(D)), y, pad);
   checkLaunch("attentionForward");
 }
 
-void attentionBackward(const float* q, int ldq, const float* K, const float* V, const float* P, const float* dy, int B, int H, int KV, int D,
-                       int T, float* dS, float* dqkv, float* dK, float* dV, cudaStream_t s) {
-  checkAttention("attentionBackward", ldq, B, H, KV, D, T);
-  require((long long)B * KV * T <= 0x7fffffffLL, "attentionBackward", "B*KV*T (blocks)", (long long)B * KV * T);
+namespace {
+void checkSoftmax(const char* fn, int B, int H, int T, int pos0) {
+  require(B >= 0, fn, "B", B);
+  require(H > 0, fn, "H", H);
+  require(T >= 0, fn, "T", T);
+  require(pos0 >= 0, fn, "pos0", pos0);
+  require((long long)B * H * T <= 0x7fffffffLL, fn, "B*H*T (blocks)", (long long)B * H * T);
+}
+}  // namespace
+
+void causalSoftmax(float* P, int B, int H, int T, int pos0, const int* pad, cudaStream_t s) {
+  checkSoftmax("causalSoftmax", B, H, T, pos0);
   if (B == 0 || T == 0) return;
-  const float scale = 1.f / std::sqrt(float(D));
-  STUDIO_LAUNCH(attentionBackwardQueryKernel, B * H * T, kAttnBwdThreads, s)(ldq, K, V, P, dy, H, KV, D, T, scale, dS, dqkv);
-  checkLaunch("attentionBackward (queries)");
-  // Threads of the per-key kernel each own one element of D: round D up to whole warps.
-  STUDIO_LAUNCH(attentionBackwardKeyKernel, B * KV * T, (D + 31) / 32 * 32, s)(q, ldq, P, dy, dS, H, KV, D, T, scale, dK, dV);
-  checkLaunch("attentionBackward (keys)");
+  requirePtr(P, "causalSoftmax", "P");
+  STUDIO_LAUNCH(causalSoftmaxKernel, B * H * T, kRowThreads, s)(P, H, T, pos0, pad);
+  checkLaunch("causalSoftmax");
+}
+
+void softmaxBackward(const float* P, float* dP, int B, int H, int T, int pos0, const int* pad, cudaStream_t s) {
+  checkSoftmax("softmaxBackward", B, H, T, pos0);
+  if (B == 0 || T == 0) return;
+  requirePtr(P, "softmaxBackward", "P");
+  requirePtr(dP, "softmaxBackward", "dP");
+  STUDIO_LAUNCH(softmaxBackwardKernel, B * H * T, kRowThreads, s)(P, dP, H, T, pos0, pad);
+  checkLaunch("softmaxBackward");
 }
 
 // ---- loss --------------------------------------------------------------------------------------

@@ -69,18 +69,28 @@ void kvAppend(const float* qkv, int W, int HD, int KV, int D, int B, int T, int 
 void kvScatterGrad(const float* dK, const float* dV, int W, int HD, int KV, int D, int B, int T, float* dqkv, cudaStream_t s);
 
 // --- attention (layer_ops.h) ---------------------------------------------------------------------
+// Two forms. Decoding (one new query per sequence; memory-bound on the KV cache) uses
+// attentionForward, a fused kernel. Prefill and training (cuda_model.cu) compute attention as
+// layer_ops.cpp does: S = scale·Q·Kᵀ per (sequence, head) with Blas::gemmBatched into the
+// probabilities (B,H,T,Tk), causalSoftmax, y = P·V; backward dP = dO·Vᵀ, softmaxBackward, then
+// dQ, dK, dV as products.
+//
+// Masking, the same in both forms (layer_ops.cpp attentionForward): query t of sequence b (slot
+// pos0 + t) attends to keys [pad[b], pos0 + t]; a padding query (pos0 + t < pad[b]) attends only
+// to itself (its probabilities are one-hot at its own slot, its output its own value). pad:
+// device (B) or null (no padding).
+//
 // Causal attention of T new queries per sequence against keys [0, pos0+T) of K/V (B,KV,cap,D),
 // scale 1/sqrt(D), heads h use kv head h/(H/KV). q rows stride ldq (head h at column h*D);
-// y (N, H*D). P (B,H,T,pos0+T) receives the probabilities when non-null (zeros where masked).
-// pad (device, B) or null: row b's keys [0, pad[b]) are masked; a padding query (slot < pad[b])
-// attends only to itself (P row one-hot at its own slot, y = its value).
+// y (N, H*D). One block per (sequence, head, query), online softmax over the keys.
 void attentionForward(const float* q, int ldq, const float* K, const float* V, int cap, int B, int H, int KV, int D, int T, int pos0,
-                      float* y, float* P, const int* pad, cudaStream_t s);
-// Backward with pos0 = 0 and cap = T (training): given q (stride ldq), K/V (B,KV,T,D), P
-// (B,H,T,T) and dy (N,H*D): dq into dqkv's q columns (stride ldq, overwritten), dK/dV (B,KV,T,D)
-// overwritten (summed over the heads of each kv head and over queries). dS: scratch (B,H,T,T).
-void attentionBackward(const float* q, int ldq, const float* K, const float* V, const float* P, const float* dy, int B, int H, int KV, int D, int T,
-                       float* dS, float* dqkv, float* dK, float* dV, cudaStream_t s);
+                      float* y, const int* pad, cudaStream_t s);
+// In place on P (B,H,T,Tk), Tk = pos0 + T, holding the scaled scores: each row becomes the
+// softmax over its query's keys, every masked entry exactly 0.
+void causalSoftmax(float* P, int B, int H, int T, int pos0, const int* pad, cudaStream_t s);
+// Softmax backward, in place on dP (B,H,T,Tk) given the probabilities P of causalSoftmax (same
+// B, H, T, pos0, pad): dS = P ⊙ (dP - Σ_j P·dP) over each row's keys, masked entries exactly 0.
+void softmaxBackward(const float* P, float* dP, int B, int H, int T, int pos0, const int* pad, cudaStream_t s);
 
 // --- loss ----------------------------------------------------------------------------------------
 // Cross-entropy as ops.h crossEntropy: rowLoss (N, device doubles) = w·(logsumexp - logit[t]),

@@ -372,6 +372,10 @@ class Launcher {
   dim3 grid_, block_;
 };
 
+// Launches so far of the kernel named `kernel` (as STUDIO_LAUNCH spells it), over the process:
+// lets tests check which kernels a path runs.
+long long launches(const char* kernel);
+
 template <class... P>
 Launcher<P...> launch(void (*kernel)(P...), const char* name, dim3 grid, dim3 block, cudaStream_t) {
   return Launcher<P...>(kernel, name, grid, block);

@@ -169,6 +169,7 @@ const bool kReverse = [] {
 inline int ordered(int k, int n) { return kReverse ? n - 1 - k : k; }
 std::mutex& gLaunchMutex = *new std::mutex;
 thread_local bool tInLaunch = false;
+std::map<std::string, long long>& gLaunches = *new std::map<std::string, long long>;  // under gLaunchMutex
 
 [[noreturn]] void fatal(const char* fmt, const std::string& detail) {
   const uint3 t = tid_;
@@ -483,6 +484,7 @@ bool runGrid(const char* name, dim3 grid, dim3 block, void (*body)(void*), void*
     std::abort();
   }
   std::lock_guard<std::mutex> lock(gLaunchMutex);
+  ++gLaunches[name];
   tInLaunch = true;
   S.name = name;
   S.body = body;
@@ -556,6 +558,12 @@ int syncthreadsReduce(int pred, int op) {
 }
 
 }  // namespace detail
+
+long long launches(const char* kernel) {
+  std::lock_guard<std::mutex> lock(gLaunchMutex);
+  auto it = gLaunches.find(kernel);
+  return it == gLaunches.end() ? 0 : it->second;
+}
 }  // namespace emu
 
 void emu::detail::syncthreads(const char* site) { arriveBlock(current("__syncthreads"), site); }

@@ -1,5 +1,6 @@
 // The CUDA device model against the CPU engine (the reference), on tiny GPT-2 and Llama-family
-// models built in memory: full forward, KV-cache decoding (with left padding), LoRA training
+// models built in memory: full forward, KV-cache decoding (with left padding; prefill of several
+// tokens runs attention through GEMMs, decoding through the fused kernel), LoRA training
 // steps with dropout, clipping and weight decay (loss, gradients, factors and AdamW moments),
 // eval loss, and bad input. Built by tools/cuda-test.sh twice: with g++ against the host emulator
 // (CI, under AddressSanitizer) and with nvcc on a GPU machine (--device). Prints one line per
@@ -41,10 +42,22 @@
 #include "../../src/device_init.h"
 #include "../../src/model.h"
 #include "../cuda_model.cuh"
+#ifdef STUDIO_CUDA_EMULATED
+#include <cuda_runtime.h>  // the emulator's: emu::launches
+#endif
 
 using namespace engine;
 
 namespace {
+
+// Launches of a kernel so far: counted by the emulator, not on a GPU (0 there).
+#ifdef STUDIO_CUDA_EMULATED
+constexpr bool kCountsLaunches = true;
+long long launches(const char* kernel) { return emu::launches(kernel); }
+#else
+constexpr bool kCountsLaunches = false;
+long long launches(const char*) { return 0; }
+#endif
 
 int failures = 0;
 
@@ -210,6 +223,45 @@ void run(const std::string& name, ModelSpec spec, const std::vector<std::string>
       e = std::fmax(e, relErr(gs.data(), rs.data(), rs.size()));
     }
     expect(name + ": left-padded prefill and decode", e, tol.logits);
+  }
+
+  // A longer prefill (3x12, left padding of 0, 3 and 7 slots: attention through the GEMM path,
+  // padding queries among the rows), then two decode steps (the fused kernel). Emulated, the
+  // kernel launches show which path each call took.
+  {
+    const int B3 = 3, T3 = 12, cap = 14, pad3[3] = {0, 3, 7};
+    std::mt19937 r3(7);
+    std::vector<int32_t> pre(size_t(B3) * T3);
+    for (int b = 0; b < B3; ++b)
+      for (int t = 0; t < T3; ++t) pre[size_t(b * T3 + t)] = t < pad3[b] ? 0 : int32_t(r3() % uint32_t(V));
+    KVCache cc = cpu.newCache(B3, cap);
+    cc.pad = {pad3[0], pad3[1], pad3[2]};
+    auto dc = dev->newCache(B3, cap);
+    const long long fusedBefore = launches("attentionForwardKernel"), softmaxBefore = launches("causalSoftmaxKernel");
+    std::vector<float> r = cpu.decode(cc, 0, pre.data(), B3, T3, false), g(r.size());
+    dev->forward(*dc, pre.data(), B3, T3, 0, pad3, false, g.data());
+    const long long fusedPrefill = launches("attentionForwardKernel"), softmaxPrefill = launches("causalSoftmaxKernel");
+    double e = 0;
+    for (int b = 0; b < B3; ++b) {  // the real queries' logits
+      const size_t first = size_t(b * T3 + pad3[b]) * V, n = size_t(T3 - pad3[b]) * V;
+      e = std::fmax(e, relErr(g.data() + first, r.data() + first, n));
+    }
+    expect(name + ": left-padded prefill 3x12 (pads 0, 3, 7)", e, tol.logits);
+    e = 0;
+    for (int t = 0; t < 2; ++t) {
+      int32_t st[3] = {int32_t(r3() % uint32_t(V)), int32_t(r3() % uint32_t(V)), int32_t(r3() % uint32_t(V))};
+      std::vector<float> rs = cpu.decode(cc, T3 + t, st, B3, 1, true), gs(rs.size());
+      dev->forward(*dc, st, B3, 1, T3 + t, pad3, true, gs.data());
+      e = std::fmax(e, relErr(gs.data(), rs.data(), rs.size()));
+    }
+    expect(name + ": decode after the 3x12 padded prefill", e, tol.logits);
+    if (kCountsLaunches) {
+      const long long L = spec.numLayers;
+      expectTrue(name + ": prefill attention runs causalSoftmax once per layer, not the fused kernel",
+                 softmaxPrefill - softmaxBefore == L && fusedPrefill == fusedBefore);
+      expectTrue(name + ": decode attention runs the fused kernel once per layer and step, not causalSoftmax",
+                 launches("attentionForwardKernel") - fusedPrefill == 2 * L && launches("causalSoftmaxKernel") == softmaxPrefill);
+    }
   }
 
   expectThrows(name + ": a token outside the vocabulary is refused", [&] {

@@ -332,10 +332,10 @@ void testKvCache(int B, int T, int pos0) {
 
 // ---- attention ---------------------------------------------------------------------------------
 
-// Forward against a cache (B,KV,cap,D) holding pos0 + T keys; with pos0 = 0, cap = T and padding
-// optional, also the backward (the training shape).
-void testAttention(int B, int H, int KV, int D, int T, int pos0, int cap, bool padded, bool withP) {
-  const std::string tag = shape(" B=%d H=%d KV=%d D=%d T=%d pos0=%d", B, H, KV, D, T, pos0) + (padded ? " pad" : "") + (withP ? "" : " noP");
+// The decoding kernel against a cache (B,KV,cap,D) holding pos0 + T keys (any T works; decoding
+// uses T = 1).
+void testAttention(int B, int H, int KV, int D, int T, int pos0, int cap, bool padded) {
+  const std::string tag = shape(" B=%d H=%d KV=%d D=%d T=%d pos0=%d", B, H, KV, D, T, pos0) + (padded ? " pad" : "");
   engine::ModelSpec s;
   s.numHeads = H;
   s.numKvHeads = KV;
@@ -346,28 +346,74 @@ void testAttention(int B, int H, int KV, int D, int T, int pos0, int cap, bool p
     for (int b = 0; b < B; ++b) pad[b] = (b * 3 + 2) % (Tk - 1);  // leaves at least two real keys
   Dev<int> dPad(pad);
   auto qkv = randn(size_t(N) * ldq), K = randn(size_t(B) * KV * cap * D), V = randn(K.size());
-  std::vector<float> y(size_t(N) * HD), P(withP ? size_t(B) * H * T * Tk : 0);
-  engine::detail::attentionForward(s, qkv.data(), ldq, K.data(), V.data(), cap, B, T, pos0, y.data(), withP ? P.data() : nullptr,
-                                   padded ? pad.data() : nullptr);
-  Dev<float> dQkv(qkv), dK(K), dV(V), gY(y.size(), NAN), gP(P.size(), NAN);
-  engine::cuda::attentionForward(dQkv.p, ldq, dK.p, dV.p, cap, B, H, KV, D, T, pos0, gY.p, withP ? gP.p : nullptr, padded ? dPad.p : nullptr, 0);
+  std::vector<float> y(size_t(N) * HD);
+  engine::detail::attentionForward(s, qkv.data(), ldq, K.data(), V.data(), cap, B, T, pos0, y.data(), nullptr, padded ? pad.data() : nullptr);
+  Dev<float> dQkv(qkv), dK(K), dV(V), gY(y.size(), NAN);
+  engine::cuda::attentionForward(dQkv.p, ldq, dK.p, dV.p, cap, B, H, KV, D, T, pos0, gY.p, padded ? dPad.p : nullptr, 0);
   compare("attentionForward y" + tag, gY.download(), y, kReduce);
-  if (withP) compare("attentionForward P" + tag, gP.download(), P, kReduce);
-  if (pos0 != 0 || cap != T || !withP) return;
+}
 
-  engine::LayerActs a;  // the fields attentionBackward reads: qkv, kc, vc, P
-  a.qkv = qkv;
-  a.kc = K;
-  a.vc = V;
-  a.P = P;
-  auto dy = randn(y.size());
-  std::vector<float> dqkv(qkv.size(), 7.f), dKw, dVw;  // only the q columns may change
-  engine::detail::attentionBackward(s, a, ldq, B, T, dy.data(), dqkv.data(), dKw, dVw);
-  Dev<float> dDy(dy), dP(P), gDqkv(qkv.size(), 7.f), gDK(K.size(), NAN), gDV(V.size(), NAN), gDS(P.size(), NAN);
-  engine::cuda::attentionBackward(dQkv.p, ldq, dK.p, dV.p, dP.p, dDy.p, B, H, KV, D, T, gDS.p, gDqkv.p, gDK.p, gDV.p, 0);
-  compare("attentionBackward dq" + tag, gDqkv.download(), dqkv, kReduce);
-  compare("attentionBackward dK" + tag, gDK.download(), dKw, kReduce);
-  compare("attentionBackward dV" + tag, gDV.download(), dVw, kReduce);
+// The keys [lo, hi] of query t of sequence b (layer_ops.cpp's masking, written out).
+void softmaxKeys(int b, int t, int pos0, const std::vector<int>& pad, bool padded, int& lo, int& hi) {
+  const int off = padded ? pad[size_t(b)] : 0;
+  hi = pos0 + t;
+  lo = hi < off ? hi : off;
+}
+
+// Masked entries must be exactly 0 and a padding query's row exactly one-hot: counts the entries
+// where want is 0 or 1 and got is not that value, bit for bit.
+void expectExactMask(const std::string& name, const std::vector<float>& got, const std::vector<float>& want, const std::vector<char>& exact) {
+  size_t bad = 0, checked = 0;
+  for (size_t i = 0; i < want.size(); ++i)
+    if (exact[i]) {
+      ++checked;
+      bad += !(got.size() == want.size() && got[i] == want[i]);
+    }
+  if (bad) ++failures;
+  std::printf("%-4s %-58s %zu of %zu masked/one-hot entries differ\n", bad ? "FAIL" : "ok", name.c_str(), bad, checked);
+}
+
+// causalSoftmax and softmaxBackward against plain loops in double over rows (B,H,T) of Tk =
+// pos0 + T keys; pad values cover no padding, padding keys before the new queries, and (pad >
+// pos0) padding queries among them.
+void testSoftmax(int B, int H, int T, int pos0, bool padded) {
+  const std::string tag = shape(" B=%d H=%d T=%d pos0=%d", B, H, T, pos0) + (padded ? " pad" : "");
+  const int Tk = pos0 + T;
+  const size_t n = size_t(B) * H * T * Tk;
+  std::vector<int> pad(B, 0);
+  if (padded)
+    for (int b = 0; b < B; ++b) pad[b] = (b * 5 + 2) % Tk;
+  auto S = randn(n, 3.f), dP = randn(n);
+  std::vector<float> P(n, 0.f), dS(n, 0.f);
+  std::vector<char> exact(n, 1);
+  for (int b = 0; b < B; ++b)
+    for (int h = 0; h < H; ++h)
+      for (int t = 0; t < T; ++t) {
+        const size_t r = ((size_t(b) * H + h) * T + t) * Tk;
+        int lo, hi;
+        softmaxKeys(b, t, pos0, pad, padded, lo, hi);
+        double mx = -INFINITY, sum = 0, dot = 0;
+        for (int j = lo; j <= hi; ++j) mx = std::fmax(mx, double(S[r + j]));
+        for (int j = lo; j <= hi; ++j) sum += std::exp(double(S[r + j]) - mx);
+        for (int j = lo; j <= hi; ++j) {
+          P[r + j] = float(std::exp(double(S[r + j]) - mx) / sum);
+          exact[r + j] = lo == hi;  // a lone key: exactly 1
+        }
+        for (int j = lo; j <= hi; ++j) dot += double(P[r + j]) * dP[r + j];
+        for (int j = lo; j <= hi; ++j) dS[r + j] = float(P[r + j] * (double(dP[r + j]) - dot));
+      }
+  Dev<int> dPad(pad);
+  Dev<float> gP(S);
+  engine::cuda::causalSoftmax(gP.p, B, H, T, pos0, padded ? dPad.p : nullptr, 0);
+  const std::vector<float> got = gP.download();
+  compare("causalSoftmax" + tag, got, P, kReduce);
+  expectExactMask("causalSoftmax exact zeros/one-hot" + tag, got, P, exact);
+  // Backward from the reference P, so only softmaxBackward's own arithmetic is compared.
+  Dev<float> gRef(P), gD(dP);
+  engine::cuda::softmaxBackward(gRef.p, gD.p, B, H, T, pos0, padded ? dPad.p : nullptr, 0);
+  const std::vector<float> gotD = gD.download();
+  compare("softmaxBackward" + tag, gotD, dS, kReduce);
+  expectExactMask("softmaxBackward exact zeros" + tag, gotD, dS, exact);  // one-hot rows: 1·(dP - dP)
 }
 
 // ---- loss and optimizer ------------------------------------------------------------------------
@@ -598,11 +644,13 @@ void testBlasBf16() {
 
 void testArgumentChecks() {
   expectThrow("attentionForward with D > 256", [] {
-    engine::cuda::attentionForward(nullptr, 600, nullptr, nullptr, 4, 1, 2, 1, 300, 4, 0, nullptr, nullptr, nullptr, 0);
+    engine::cuda::attentionForward(nullptr, 600, nullptr, nullptr, 4, 1, 2, 1, 300, 4, 0, nullptr, nullptr, 0);
   });
   expectThrow("attentionForward with H % KV != 0", [] {
-    engine::cuda::attentionForward(nullptr, 64, nullptr, nullptr, 4, 1, 3, 2, 8, 4, 0, nullptr, nullptr, nullptr, 0);
+    engine::cuda::attentionForward(nullptr, 64, nullptr, nullptr, 4, 1, 3, 2, 8, 4, 0, nullptr, nullptr, 0);
   });
+  expectThrow("causalSoftmax with pos0 < 0", [] { engine::cuda::causalSoftmax(nullptr, 1, 2, 4, -1, nullptr, 0); });
+  expectThrow("softmaxBackward with a null P", [] { engine::cuda::softmaxBackward(nullptr, nullptr, 1, 2, 4, 0, nullptr, 0); });
   expectThrow("kvAppend past the cache capacity", [] {
     engine::cuda::kvAppend(nullptr, 64, 32, 2, 8, 1, 4, 6, 8, nullptr, nullptr, 0);
   });
@@ -631,18 +679,26 @@ int main() {
     for (auto no : {std::pair<int, int>{1, 1}, {4, 33}, {3, 700}}) testElementwise(no.first, no.second);
     testKvCache(2, 3, 0);
     testKvCache(3, 1, 5);
-    // training shape: GQA, padding, P; then GQA without padding; T = 1; one kv head per head
-    testAttention(2, 4, 2, 16, 7, 0, 7, true, true);
-    testAttention(2, 4, 2, 40, 9, 0, 9, false, true);
-    testAttention(1, 2, 2, 8, 1, 0, 1, false, true);
-    testAttention(1, 2, 1, 64, 37, 0, 37, true, true);
-    // more keys than threads in a block (loops over keys, several keys per warp)
-    testAttention(1, 1, 1, 32, 300, 0, 300, false, true);
-    // decoding: T new queries against a cache holding pos0 earlier keys, with and without padding
-    testAttention(2, 4, 2, 40, 1, 9, 16, true, true);
-    testAttention(2, 4, 2, 40, 1, 9, 16, false, false);
-    testAttention(1, 2, 1, 128, 3, 5, 12, false, false);
-    testAttention(3, 4, 4, 33, 2, 4, 8, true, true);
+    // the decoding kernel: T = 1 against a cache holding pos0 earlier keys, with and without
+    // padding; also several queries (any T works), GQA, one kv head per head, more keys than
+    // threads in a block (several keys per warp)
+    testAttention(2, 4, 2, 40, 1, 9, 16, true);
+    testAttention(2, 4, 2, 40, 1, 9, 16, false);
+    testAttention(1, 2, 1, 128, 1, 0, 1, false);
+    testAttention(1, 1, 1, 32, 1, 299, 300, false);
+    testAttention(2, 4, 2, 16, 7, 0, 7, true);
+    testAttention(1, 2, 1, 128, 3, 5, 12, false);
+    testAttention(3, 4, 4, 33, 2, 4, 8, true);
+    // the softmax of GEMM-based attention: training shape (pos0 = 0), padded prefill, new
+    // queries after cached keys (Tk > T) with padding queries among them, one row, and rows
+    // longer than a block of threads
+    testSoftmax(2, 3, 7, 0, false);
+    testSoftmax(3, 2, 6, 0, true);
+    testSoftmax(3, 2, 4, 5, true);
+    testSoftmax(2, 3, 3, 9, false);
+    testSoftmax(1, 1, 1, 0, false);
+    testSoftmax(1, 2, 300, 0, true);
+    testSoftmax(1, 1, 2, 400, false);
     testCrossEntropy(1, 1, false);
     testCrossEntropy(8, 257, true);
     testCrossEntropy(5, 5000, false);
