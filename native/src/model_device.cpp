@@ -4,6 +4,10 @@
 #include <cmath>
 #include <stdexcept>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "device_init.h"
 #include "layer_ops.h"
 #include "model.h"
@@ -17,6 +21,16 @@ void Model::attachDevice(std::unique_ptr<device::Model> d) {
   check(!hasLora_, "attachDevice: attach the device before adding an adapter");
   device_ = std::shared_ptr<device::Model>(std::move(d));
   deviceMoments_ = false;
+  // Every compute path now runs on the device, which holds its own copy: the host's frozen
+  // matrices (nearly all of the model's bytes) would only double the process's memory. Norms,
+  // biases, positions and the RoPE tables are small and stay.
+  for (Layer& L : layers)
+    for (Linear* lin : L.linears()) lin->W = WeightMatrix();
+  wte = WeightMatrix();
+  lmHead = WeightMatrix();
+#if defined(__GLIBC__)
+  malloc_trim(0);  // give the freed pages back, as the constructor does after loading
+#endif
 }
 
 std::string Model::backendName() const { return device_ ? "cuda" : "cpu"; }

@@ -49,6 +49,8 @@ function run(name: string, spec: SpecNoFiles, targets: string[]): void {
   const info = gpu.info().backend;
   check(`${name}: info().backend is cuda with a device name and bytes`, info.kind === 'cuda' && info.device && (info.deviceBytes ?? 0) > 0 && !info.fallbackReason ? 0 : Infinity, 0);
   check(`${name}: info().backend.precision is fp32 by default`, info.precision === 'fp32' ? 0 : Infinity, 0);
+  // The frozen matrices live on the device only: the host keeps norms, biases and tables.
+  check(`${name}: host weight bytes below 0.2x the CPU model's once on the device`, (gpu.info().weightBytes ?? Infinity) / cpu.info().weightBytes!, 0.2);
   devices.push(info.device ?? '');
   const both = <T>(f: (m: NativeModel) => T): [T, T] => [f(gpu), f(cpu)];
   const V = spec.vocabSize;
