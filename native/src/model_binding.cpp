@@ -109,7 +109,6 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     precision = pv.IsString() ? pv.As<Napi::String>().Utf8Value() : "";
     if (precision != "fp32" && precision != "tf32" && precision != "bf16") typeError(env, "model spec: 'precision' must be 'fp32', 'tf32' or 'bf16'");
   }
-  if (!o.Get("tf32").IsUndefined()) typeError(env, "model spec: 'tf32' is gone; use precision: 'tf32'");
   const int devicePrecision = precision == "bf16" ? device::kBf16 : precision == "tf32" ? device::kTf32 : device::kFp32;
   // Before reading the weights: asking for 'cuda' where there is none fails fast.
   const device::Entry* entry = nullptr;

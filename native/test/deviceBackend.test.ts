@@ -62,9 +62,8 @@ describe('device backend: none usable', () => {
     expect(() => new engine.Model({ ...spec, backend: 'tpu' as 'cpu' })).toThrow(/'backend' must be 'cpu', 'cuda' or 'auto'/);
   });
 
-  it("validates precision (CUDA only, ignored on the CPU) and refuses the old 'tf32' flag", () => {
+  it('validates precision (CUDA only, ignored on the CPU)', () => {
     expect(() => new engine.Model({ ...spec, precision: 'fp16' as 'bf16' })).toThrow(/'precision' must be 'fp32', 'tf32' or 'bf16'/);
-    expect(() => new engine.Model({ ...spec, tf32: true } as typeof spec)).toThrow(/'tf32' is gone; use precision: 'tf32'/);
     expect(new engine.Model({ ...spec, backend: 'cpu', precision: 'bf16' }).info().backend).toEqual({ kind: 'cpu' });
   });
 
