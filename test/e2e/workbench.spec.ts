@@ -58,6 +58,10 @@ test('the activity bar, side bar and panel work from the keyboard', async ({ pag
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   await expect.poll(async () => (await side.boundingBox())!.width).toBe(before + 32);
+  // The layout is remembered: after a reload the side bar shows the same view at the same width.
+  await page.reload();
+  await expect(page.locator('.side-bar[data-view="datanets"]')).toBeVisible();
+  await expect.poll(async () => (await page.locator('.workbench__side').boundingBox())?.width).toBe(before + 32);
 
   // Ctrl+J hides and shows the panel; the Logs view has a level filter.
   await page.keyboard.press('Control+j');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampPanelHeight, clampSideBarWidth, initialLayout, PANEL_MIN, SIDE_BAR_MIN, showActivity, toggleActivity, togglePanelView } from './layout';
+import { clampPanelHeight, clampSideBarWidth, initialLayout, LAYOUT_STORAGE_KEY, loadLayout, PANEL_MIN, SIDE_BAR_MIN, saveLayout, showActivity, toggleActivity, togglePanelView } from './layout';
 
 describe('layout', () => {
   it('clicking the shown activity hides the side bar; another one shows it', () => {
@@ -33,5 +33,43 @@ describe('sizes', () => {
   it('keeps the panel between its minimum and what leaves the editor room', () => {
     expect(clampPanelHeight(0, 800)).toBe(PANEL_MIN);
     expect(clampPanelHeight(700, 800)).toBe(580);
+  });
+});
+
+describe('remembered layout', () => {
+  const memory = () => {
+    const m = new Map<string, string>();
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), m };
+  };
+
+  it('round-trips through storage', () => {
+    const store = memory();
+    const layout = { ...initialLayout, activity: 'chain' as const, panelVisible: false, panelView: 'logs' as const, sideBarWidth: 333, panelHeight: 210 };
+    saveLayout(store, layout);
+    expect(loadLayout(store, 1440, 900)).toEqual(layout);
+  });
+
+  it('falls back field by field: nothing saved, broken JSON, wrong types, unknown names', () => {
+    const store = memory();
+    expect(loadLayout(store, 1440, 900)).toEqual(initialLayout);
+    store.setItem(LAYOUT_STORAGE_KEY, '{not json');
+    expect(loadLayout(store, 1440, 900)).toEqual(initialLayout);
+    store.setItem(LAYOUT_STORAGE_KEY, JSON.stringify({ activity: 'nope', sideBarVisible: 'yes', panelView: 'terminal', sideBarWidth: 'wide', panelHeight: 240 }));
+    expect(loadLayout(store, 1440, 900)).toEqual({ ...initialLayout, panelHeight: 240 });
+    store.setItem(LAYOUT_STORAGE_KEY, '42');
+    expect(loadLayout(store, 1440, 900)).toEqual(initialLayout);
+  });
+
+  it('fits remembered sizes to a smaller window', () => {
+    const store = memory();
+    saveLayout(store, { ...initialLayout, sideBarWidth: 1000, panelHeight: 700 });
+    const small = loadLayout(store, 800, 600);
+    expect(small.sideBarWidth).toBe(clampSideBarWidth(1000, 800));
+    expect(small.panelHeight).toBe(clampPanelHeight(700, 600));
+  });
+
+  it('a storage that throws on write loses nothing but the memory', () => {
+    expect(() => saveLayout({ getItem: () => null, setItem: () => { throw new Error('quota'); } }, initialLayout)).not.toThrow();
+    expect(() => saveLayout(undefined, initialLayout)).not.toThrow();
   });
 });

@@ -1,3 +1,5 @@
+import type { KeyValueStore } from './keyValueStore';
+
 /** The activity bar's entries, top to bottom. */
 export const ACTIVITIES = ['workspace', 'datanets', 'factory', 'playground', 'chain', 'artifacts'] as const;
 export type ActivityId = (typeof ACTIVITIES)[number];
@@ -74,4 +76,39 @@ export function showActivity(state: LayoutState, activity: ActivityId): LayoutSt
 export function togglePanelView(state: LayoutState, view: PanelView): LayoutState {
   if (state.panelVisible && state.panelView === view) return { ...state, panelVisible: false };
   return { ...state, panelVisible: true, panelView: view };
+}
+
+export const LAYOUT_STORAGE_KEY = 'studio.layout';
+
+/**
+ * The layout remembered from the last session, each field checked on its own (a missing, broken
+ * or outdated value keeps its default), with the sizes fitted to the window as it is now.
+ */
+export function loadLayout(storage: KeyValueStore | undefined, windowWidth: number, windowHeight: number): LayoutState {
+  let saved: unknown;
+  try {
+    saved = JSON.parse(storage?.getItem(LAYOUT_STORAGE_KEY) ?? 'null');
+  } catch {
+    return initialLayout;
+  }
+  if (typeof saved !== 'object' || saved === null) return initialLayout;
+  const s = saved as Record<string, unknown>;
+  const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
+  const size = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+  return {
+    activity: (ACTIVITIES as readonly unknown[]).includes(s['activity']) ? (s['activity'] as ActivityId) : initialLayout.activity,
+    sideBarVisible: bool(s['sideBarVisible'], initialLayout.sideBarVisible),
+    panelVisible: bool(s['panelVisible'], initialLayout.panelVisible),
+    panelView: s['panelView'] === 'jobs' || s['panelView'] === 'logs' ? s['panelView'] : initialLayout.panelView,
+    sideBarWidth: clampSideBarWidth(size(s['sideBarWidth'], initialLayout.sideBarWidth), windowWidth),
+    panelHeight: clampPanelHeight(size(s['panelHeight'], initialLayout.panelHeight), windowHeight),
+  };
+}
+
+export function saveLayout(storage: KeyValueStore | undefined, layout: LayoutState): void {
+  try {
+    storage?.setItem(LAYOUT_STORAGE_KEY, JSON.stringify(layout));
+  } catch {
+    // Storage full or disabled: the layout still works for this session.
+  }
 }

@@ -1,12 +1,9 @@
+import type { KeyValueStore } from './keyValueStore';
+
 export type Theme = 'dark' | 'light';
 
 export const THEME_STORAGE_KEY = 'studio.theme';
 
-/** The subset of Storage used here, so tests can pass a Map-backed stand-in. */
-export interface KeyValueStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
 
 /** The remembered theme; otherwise what the OS prefers; otherwise dark. */
 export function loadTheme(storage: KeyValueStore | undefined, prefersLight: boolean): Theme {

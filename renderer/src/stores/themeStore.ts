@@ -1,18 +1,11 @@
 import { createStore } from 'zustand/vanilla';
-import { type KeyValueStore, loadTheme, otherTheme, saveTheme, type Theme } from '../model/theme';
+import { loadTheme, otherTheme, saveTheme, type Theme } from '../model/theme';
+import { browserStorage as storage } from './browserStorage';
 
 export interface ThemeStore {
   theme: Theme;
   setTheme(theme: Theme): void;
   toggle(): void;
-}
-
-function storage(): KeyValueStore | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
 }
 
 const prefersLight = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: light)').matches;

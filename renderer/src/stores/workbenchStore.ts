@@ -1,13 +1,15 @@
 import { createStore } from 'zustand/vanilla';
+import { browserStorage } from './browserStorage';
 import {
   type ActivityId,
   clampPanelHeight,
   clampSideBarWidth,
-  initialLayout,
   type LayoutState,
+  loadLayout,
   type PanelView,
   showActivity,
   toggleActivity,
+  saveLayout,
   togglePanelView,
 } from '../model/layout';
 import {
@@ -50,7 +52,7 @@ export type PaletteMode = 'commands' | 'workspaces';
 
 /** Layout and tabs; every change goes through the pure functions in model/. */
 export const workbenchStore = createStore<WorkbenchStore>()((set, get) => ({
-  layout: initialLayout,
+  layout: loadLayout(browserStorage(), globalThis.innerWidth ?? 1280, globalThis.innerHeight ?? 800),
   tabs: emptyTabs,
   palette: null,
   createWorkspaceRequest: 0,
@@ -75,3 +77,8 @@ export const workbenchStore = createStore<WorkbenchStore>()((set, get) => ({
       createWorkspaceRequest: get().createWorkspaceRequest + 1,
     }),
 }));
+
+// The layout (side bar and panel: shown, view, size) is remembered for the next session.
+workbenchStore.subscribe((state, previous) => {
+  if (state.layout !== previous.layout) saveLayout(browserStorage(), state.layout);
+});
