@@ -480,11 +480,18 @@ export class DevnetService {
         return;
       }
       if (head === last) return;
+      // Fetch everything first, then advance the head and announce with no await in between: a
+      // chain.status pushed meanwhile never carries an older block than one already announced
+      // (the renderer would read that as a revert and mark its lists stale), and a failed fetch
+      // leaves the head where it was, so the next tick retries the whole range.
+      const blocks = [];
       for (let n = Math.max(last + 1, head - MAX_BLOCK_EVENTS + 1); n <= head; n++) {
-        this.events.block(summarizeBlock(await explorer.client.getBlock({ blockNumber: BigInt(n) })));
+        blocks.push(summarizeBlock(await explorer.client.getBlock({ blockNumber: BigInt(n) })));
       }
-      for (const log of await explorer.logs({ fromBlock: last + 1, toBlock: head })) this.events.chainLog(log);
+      const logs = await explorer.logs({ fromBlock: last + 1, toBlock: head });
       this.lastBlock = head;
+      for (const block of blocks) this.events.block(block);
+      for (const log of logs) this.events.chainLog(log);
       this.headStatus.call();
     } catch {
       // A child Anvil is brought back by its supervisor. An adopted or detached one has no
