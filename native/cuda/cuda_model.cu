@@ -776,11 +776,11 @@ double CudaModel::optimizerStep(const device::AdamW& o) {
   bind();
   require(!adapters_.empty(), "optimizerStep: the model has no adapter");
   // Global L2 norm in parameter order (A then B per adapter), in double like adamw.cpp.
-  norm_.resize(1);
+  norm_.resize(1 + kSumSquaresScratch);  // [0] the sum, then the reduction's scratch
   norm_.zero(stream_);
   for (const DevAdapter& a : adapters_) {
-    addSumSquares(a.dA.get(), int64_t(a.dA.size()), norm_.get(), stream_);
-    addSumSquares(a.dB.get(), int64_t(a.dB.size()), norm_.get(), stream_);
+    addSumSquares(a.dA.get(), int64_t(a.dA.size()), norm_.get(), norm_.get() + 1, stream_);
+    addSumSquares(a.dB.get(), int64_t(a.dB.size()), norm_.get(), norm_.get() + 1, stream_);
   }
   double sq = 0;
   norm_.download(&sq, 1, stream_);

@@ -30,7 +30,7 @@ namespace {
 constexpr int kRowThreads = 256;   // per-row kernels: 8 warps
 constexpr int kThreads = 256;      // elementwise kernels
 constexpr int kMaxBlocks = 4096;   // elementwise grid cap (grid-stride beyond: ~4 waves on an H100)
-constexpr int kSumBlocks = 256;    // addSumSquares first stage: fixed, so the sum order is too
+constexpr int kSumBlocks = kSumSquaresScratch;  // addSumSquares first stage: fixed, so the sum order is too
 constexpr int kMaxHeadDim = 256;   // attention: a head's vector lives in registers, 8 per lane
 constexpr int kDPerLane = kMaxHeadDim / 32;
 constexpr int kAttnThreads = 256;  // attention forward: 8 warps take keys round-robin
@@ -755,17 +755,13 @@ void crossEntropy(float* logits, int N, int V, const int32_t* targets, const flo
 
 // ---- optimizer ---------------------------------------------------------------------------------
 
-void addSumSquares(const float* g, int64_t n, double* out, cudaStream_t s) {
+void addSumSquares(const float* g, int64_t n, double* out, double* scratch, cudaStream_t s) {
   require(n >= 0, "addSumSquares", "n", n);
   if (n == 0) return;
-  // Partials live in stream-ordered scratch: allocated and freed in order on s, without a sync.
-  double* partial = nullptr;
-  check(cudaMallocAsync(reinterpret_cast<void**>(&partial), kSumBlocks * sizeof(double), s), "addSumSquares: cudaMallocAsync");
-  STUDIO_LAUNCH(sumSquaresPartialKernel, kSumBlocks, kThreads, s)(g, n, partial);
+  STUDIO_LAUNCH(sumSquaresPartialKernel, kSumBlocks, kThreads, s)(g, n, scratch);
   checkLaunch("addSumSquares (partials)");
-  STUDIO_LAUNCH(sumSquaresFinalKernel, 1, kSumBlocks, s)(partial, out);
+  STUDIO_LAUNCH(sumSquaresFinalKernel, 1, kSumBlocks, s)(scratch, out);
   checkLaunch("addSumSquares (total)");
-  check(cudaFreeAsync(partial, s), "addSumSquares: cudaFreeAsync");
 }
 
 void adamwUpdate(float* p, const float* g, float* m, float* v, int64_t n, float clip, float beta1, float beta2, float eps, float stepSize,

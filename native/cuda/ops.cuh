@@ -100,8 +100,11 @@ void softmaxBackward(const float* P, float* dP, int B, int H, int T, int pos0, c
 void crossEntropy(float* logits, int N, int V, const int32_t* targets, const float* weights, float gradScale, bool writeGrad, double* rowLoss, cudaStream_t s);
 
 // --- optimizer (adamw.h) -------------------------------------------------------------------------
-// out[0] (device double) += Σ g[i]² (fixed-order reduction: same bits every run).
-void addSumSquares(const float* g, int64_t n, double* out, cudaStream_t s);
+// out[0] (device double) += Σ g[i]² (fixed-order reduction: same bits every run). scratch: device
+// space for kSumSquaresScratch doubles (the first stage's partial sums), owned by the caller so no
+// allocation happens per call (stream-ordered allocation is not available on every setup).
+constexpr int kSumSquaresScratch = 256;
+void addSumSquares(const float* g, int64_t n, double* out, double* scratch, cudaStream_t s);
 // One AdamW update of n values with the CPU's float arithmetic (adamw.cpp): g' = g*clip,
 // m = b1 m + (1-b1) g', v = b2 v + (1-b2) g'², p *= decay, p -= stepSize·m/(sqrt(v)/bc2Sqrt + eps).
 void adamwUpdate(float* p, const float* g, float* m, float* v, int64_t n, float clip, float beta1, float beta2, float eps, float stepSize,

@@ -449,16 +449,16 @@ void testOptimizer(int64_t n) {
     double want = 1.5;
     for (float v : g) want += double(v) * v;
     Dev<float> dG(g);
-    Dev<double> out(1, 1.5);
-    engine::cuda::addSumSquares(dG.p, n, out.p, 0);
+    Dev<double> out(1, 1.5), scratch(engine::cuda::kSumSquaresScratch, 0.0);
+    engine::cuda::addSumSquares(dG.p, n, out.p, scratch.p, 0);
     const double first = out.download()[0];
     compare("addSumSquares (+=)" + tag, std::vector<double>{first}, std::vector<double>{want}, kDouble);
     cudaOk(cudaMemset(out.p, 0, sizeof(double)), "cudaMemset");
-    engine::cuda::addSumSquares(dG.p, n, out.p, 0);
-    engine::cuda::addSumSquares(dG.p, n, out.p, 0);
+    engine::cuda::addSumSquares(dG.p, n, out.p, scratch.p, 0);
+    engine::cuda::addSumSquares(dG.p, n, out.p, scratch.p, 0);
     Dev<double> again(1, 0.0);
-    engine::cuda::addSumSquares(dG.p, n, again.p, 0);
-    engine::cuda::addSumSquares(dG.p, n, again.p, 0);
+    engine::cuda::addSumSquares(dG.p, n, again.p, scratch.p, 0);
+    engine::cuda::addSumSquares(dG.p, n, again.p, scratch.p, 0);
     compare("addSumSquares deterministic" + tag, out.download(), again.download(), kExact);
   }
   // Two AdamW steps (non-zero moments on the second), with clipping and weight decay, against
