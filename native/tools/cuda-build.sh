@@ -19,7 +19,8 @@ case "${1:-}" in
 esac
 jobs="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
 srcs=()
-for f in blas gemm ops cuda_model entry; do srcs+=("$here/cuda/$f.cu"); done
+source "$here/tools/cuda-sources.sh"
+for f in "${cuda_sources[@]}" entry; do srcs+=("$here/cuda/$f.cu"); done
 
 if [ "$mode" = device ]; then
   nvcc="${NVCC:-nvcc}"
@@ -63,7 +64,7 @@ else
   out="$here/build/emu/libstudio_cuda_emu.so"
   # -Wno-sign-compare: kernels compare threadIdx (unsigned) with int sizes, as CUDA code does.
   flags=(-std=c++17 -O2 -fPIC -fvisibility=hidden -Wall -Wno-unknown-pragmas -Wno-sign-compare -DSTUDIO_CUDA_EMULATED -I "$here/cuda/emu" -I "$here/src")
-  for f in "${srcs[@]}" "$here/cuda/emu/emu.cpp"; do
+  for f in "${srcs[@]}" "$here/cuda/emu/emu.cpp" "$here/cuda/emu/emu_runtime.cpp"; do
     o="$work/$(basename "$f").o"
     objs+=("$o")
     compile "$(basename "$f")" "$cxx" -x c++ "${flags[@]}" -c "$f" -o "$o"

@@ -46,7 +46,8 @@ trap 'rm -rf "$work"' EXIT
 # The CPU engine (the reference the backend is compared with).
 source "$here/tools/engine-sources.sh"
 engine=("${engine_sources[@]}")
-backend=(blas gemm ops cuda_model)
+source "$here/tools/cuda-sources.sh"
+backend=("${cuda_sources[@]}")
 needsBackend=0
 for t in "${tests[@]}"; do [ "$t" != emu_test ] && needsBackend=1; done
 if [ $needsBackend = 1 ]; then
@@ -108,6 +109,7 @@ if [ $needsBackend = 1 ]; then
 fi
 if [ "$mode" = emulated ]; then
   compile "cuda/emu/emu.cpp" "$cxx" "${cuflags[@]}" -c "$here/cuda/emu/emu.cpp" -o "$work/emu.o"
+  compile "cuda/emu/emu_runtime.cpp" "$cxx" "${cuflags[@]}" -c "$here/cuda/emu/emu_runtime.cpp" -o "$work/emu_runtime.o"
 fi
 for t in "${tests[@]}"; do
   if [ "$mode" = emulated ]; then
@@ -125,7 +127,7 @@ for t in "${tests[@]}"; do
   objs=("$work/$t.o")
   [ "$t" != emu_test ] && objs+=("${shared[@]}")
   if [ "$mode" = emulated ]; then
-    "$cxx" -o "$work/$t" "${objs[@]}" "$work/emu.o" "${ldflags[@]}" || { result[$t]="link failed"; continue; }
+    "$cxx" -o "$work/$t" "${objs[@]}" "$work/emu.o" "$work/emu_runtime.o" "${ldflags[@]}" || { result[$t]="link failed"; continue; }
   else
     "$nvcc" "${archs[@]}" -o "$work/$t" "${objs[@]}" -lpthread -ldl || { result[$t]="link failed"; continue; }
   fi

@@ -293,6 +293,12 @@ struct cudaDeviceProp {
 const char* cudaGetErrorString(cudaError_t e);
 const char* cudaGetErrorName(cudaError_t e);
 cudaError_t cudaGetLastError();
+namespace emu {
+namespace detail {
+// Records e as this thread's last error (cudaGetLastError) and returns it (emu_runtime.cpp).
+cudaError_t fail(cudaError_t e);
+}  // namespace detail
+}  // namespace emu
 cudaError_t cudaPeekAtLastError();
 
 cudaError_t cudaMalloc(void** p, size_t bytes);
