@@ -25,7 +25,8 @@ nvcc="${NVCC:-nvcc}"
 read -r -a archs <<<"${CUDA_ARCHS:--gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=sm_80}"
 srcs=()
 for f in "${engine_sources[@]}"; do srcs+=("$here/src/$f.cpp"); done
-for f in blas gemm ops cuda_model; do srcs+=("$here/cuda/$f.cu"); done
+source "$here/tools/cuda-sources.sh"
+for f in "${cuda_sources[@]}"; do srcs+=("$here/cuda/$f.cu"); done
 objs=()
 for f in "${srcs[@]}"; do
   o="$work/$(basename "$f").o"
