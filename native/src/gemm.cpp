@@ -297,8 +297,10 @@ void packWeight(const Kernel& kr, bool transB, const WeightMatrix& W, int p0, in
 // one), then C = alpha*acc, or C += alpha*acc for later blocks. So a row decoded alone is still
 // bit-identical to the same row inside a batch. (The engine is compiled with -ffp-contract=off so
 // that `c + alpha*acc` is never fused here while the intrinsics kernels round twice.)
+// always_inline: compiled inside the target("fma") wrapper, __builtin_fmaf is one instruction
+// and the loops vectorise; as a function of its own it would be a libm call per multiply-add.
 template <bool FUSED>
-inline void smallMBody(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb,
+__attribute__((always_inline)) inline void smallMBody(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb,
                        bool scaled, float* C, int ldc) {
   constexpr int U = 8;  // independent chains for instruction-level parallelism
   for (int i = 0; i < M; ++i) {
@@ -374,7 +376,7 @@ void smallMFused(int M, int j0, int j1, int K, float alpha, const float* A, int 
 // A few rows times a plain row-major B (K,N) (attention's P·V while decoding): per output the
 // micro-kernel's chain over k per KC block, vectorised across the contiguous columns of B.
 template <bool FUSED>
-inline void smallMNBody(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb,
+__attribute__((always_inline)) inline void smallMNBody(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb,
                         bool scaled, float* C, int ldc) {
   constexpr int U = 64;
   for (int i = 0; i < M; ++i) {
@@ -399,6 +401,42 @@ inline void smallMNBody(int M, int j0, int j1, int K, float alpha, const float* 
     }
   }
 }
+
+#if ENGINE_X86
+// smallMNBody's arithmetic in AVX-512: 64 columns (4 vectors) of C per pass, one FMA chain per
+// column over k in order inside each KC block; the column tail is masked, never read past j1.
+__attribute__((target("avx512f"))) void smallMNAvx512(int M, int j0, int j1, int K, float alpha, const float* A, int lda,
+                                                      const float* B, int ldb, bool scaled, float* C, int ldc) {
+  constexpr int NV = 4;
+  const __m512 al = _mm512_set1_ps(alpha);
+  for (int i = 0; i < M; ++i) {
+    const float* a = A + size_t(i) * lda;
+    for (int j = j0; j < j1; j += 16 * NV) {
+      __mmask16 m[NV];
+      for (int v = 0; v < NV; ++v) {
+        const int n = std::max(0, std::min(16, j1 - j - 16 * v));
+        m[v] = __mmask16((1u << n) - 1);
+      }
+      for (int p0 = 0; p0 < K; p0 += KC) {
+        const int pEnd = std::min(K, p0 + KC);
+        __m512 acc[NV];
+        for (int v = 0; v < NV; ++v) acc[v] = _mm512_setzero_ps();
+        for (int k = p0; k < pEnd; ++k) {
+          const __m512 av = _mm512_set1_ps(a[k]);
+          const float* b = B + size_t(k) * ldb + j;
+          for (int v = 0; v < NV; ++v) acc[v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[v], b + 16 * v), acc[v]);
+        }
+        float* c = C + size_t(i) * ldc + j;
+        for (int v = 0; v < NV; ++v) {
+          __m512 r = _mm512_mul_ps(al, acc[v]);
+          if (scaled || p0 > 0) r = _mm512_add_ps(_mm512_maskz_loadu_ps(m[v], c + 16 * v), r);
+          _mm512_mask_storeu_ps(c + 16 * v, m[v], r);
+        }
+      }
+    }
+  }
+}
+#endif
 
 void smallMNPlain(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
   smallMNBody<false>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
@@ -448,8 +486,15 @@ void gemmDriver(bool transA, bool transB, int M, int N, int K, float alpha, cons
   if (!W && !transA && !transB && M <= 4) {
     const bool fused = &kr != &kScalar;
     const int chunk = 256;
+#if ENGINE_X86
+    // By the chosen kernel, not the CPU, so that forcing 'avx2' in tests runs the AVX2 path here.
+    const bool avx512 = &kr == &kAvx512;
+#endif
     pool().run((N + chunk - 1) / chunk, [&](int64_t t, int) {
       int j0 = int(t) * chunk, j1 = std::min(N, j0 + chunk);
+#if ENGINE_X86
+      if (avx512) return smallMNAvx512(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
+#endif
       if (fused) smallMNFused(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
       else smallMNPlain(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
     });
@@ -458,13 +503,13 @@ void gemmDriver(bool transA, bool transB, int M, int N, int K, float alpha, cons
   if (!W && !transA && transB && M <= 4) {
     const bool fused = &kr != &kScalar;
 #if ENGINE_X86
-    static const bool avx512 = cpuHas("avx512");
+    const bool avx512 = &kr == &kAvx512;
 #endif
     const int chunk = 64;
     pool().run((N + chunk - 1) / chunk, [&](int64_t t, int) {
       int j0 = int(t) * chunk, j1 = std::min(N, j0 + chunk);
 #if ENGINE_X86
-      if (fused && avx512) return smallMAvx512(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
+      if (avx512) return smallMAvx512(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
 #endif
       if (fused) smallMFused(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
       else smallMPlain(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);

@@ -27,7 +27,7 @@ inline void storePanel(const float* acc, int valid, float alpha, bool add, float
 
 // Portable version: per panel, 16 chains (one per output), each over k in order.
 template <bool FUSED, Dtype T>
-inline void gemvBody(int M, int p0, int p1, float alpha, const float* A, int lda, const WeightMatrix& W, bool accumulate, float* C, int ldc) {
+__attribute__((always_inline)) inline void gemvBody(int M, int p0, int p1, float alpha, const float* A, int lda, const WeightMatrix& W, bool accumulate, float* C, int ldc) {
   const int K = W.cols;
   const void* base = W.data();
   for (int p = p0; p < p1; ++p) {
