@@ -13,7 +13,8 @@ import { mergeLoraAdapter } from './peft/mergeLoraAdapter';
 import type { LoraAdapter } from './peft/LoraAdapter';
 
 const TORCH_DTYPE: Record<FloatDtype, string> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
-const COPIED = ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'special_tokens_map.json'];
+/** The files beside the weights that a consumer of an exported folder reads (tokenizer, generation defaults). */
+export const HF_SIDE_FILES = ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json', 'special_tokens_map.json'];
 
 export interface ExportHfOptions {
   dtype: FloatDtype;
@@ -32,7 +33,7 @@ export function exportHfModel(modelDir: string, outDir: string, opts: ExportHfOp
   const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
   config['torch_dtype'] = TORCH_DTYPE[opts.dtype];
   writeFileSync(join(tmp, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  for (const f of COPIED) if (existsSync(join(modelDir, f))) copyFileSync(join(modelDir, f), join(tmp, f));
+  for (const f of HF_SIDE_FILES) if (existsSync(join(modelDir, f))) copyFileSync(join(modelDir, f), join(tmp, f));
   writeSafetensors(join(tmp, 'model.safetensors'), weights, { dtype: opts.dtype, metadata: { format: 'pt' } });
   rmSync(outDir, { recursive: true, force: true });
   renameSync(tmp, outDir);

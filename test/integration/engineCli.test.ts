@@ -200,6 +200,14 @@ describe('engine through the studio CLI', () => {
     const [next] = await decoder.step([firstToken.id]);
     expect(Math.abs(logSoftmax(next!)[withAdapter.tokens[1].id]! - withAdapter.tokens[1].logprob)).toBeLessThan(1e-4);
     await decoder.release();
+    // An --out that is not a .onnx file becomes a model folder (transformers.js layout), with the
+    // graph in onnx/model.onnx and the tokenizer beside it; bytes counts every file written.
+    const folder = path.join(root, 'merged-onnx');
+    const e3 = studio(home, 'model', 'export', dirs.llama, '--format', 'onnx', '--out', folder, '--adapter', adapter, '--kv-cache', '--json');
+    expect(e3.code, e3.stderr).toBe(0);
+    expect(e3.json()).toMatchObject({ format: 'onnx', kvCache: true, externalData: false });
+    expect(fs.readdirSync(folder).sort()).toEqual(expect.arrayContaining(['config.json', 'onnx', 'tokenizer.json']));
+    expect(e3.json().bytes).toBeGreaterThan(fs.statSync(path.join(folder, 'onnx', 'model.onnx')).size);
     const wrong = studio(home, 'model', 'export', dirs.llama, '--format', 'gguf', '--out', path.join(root, 'kv.gguf'), '--kv-cache', '--json');
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr + wrong.stdout).toMatch(/--kv-cache applies to --format onnx only/);

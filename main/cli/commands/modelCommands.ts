@@ -5,7 +5,7 @@ import { inspectModel, type ModelInspection } from '../../engine/inspectModel';
 import { readModelConfig } from '../../engine/modelConfig';
 import { loadPeftAdapter } from '../../engine/peft/loadPeftAdapter';
 import { exportGguf } from '../../engine/gguf/exportGguf';
-import { exportOnnx } from '../../engine/onnx/exportOnnx';
+import { exportOnnx, isOnnxFilePath } from '../../engine/onnx/exportOnnx';
 import { exportHfModel } from '../../engine/exportHfModel';
 import { UsageError, type Command } from '../command';
 
@@ -48,6 +48,9 @@ export interface ModelExportResult {
   adapter: string | null;
   /** ONNX only: the graph takes attention_mask, position_ids and past keys / values. */
   kvCache: boolean;
+  /** ONNX only: the weights are in `model.onnx_data` beside the graph (models over ~2 GiB). */
+  externalData: boolean;
+  /** Everything written, external data included. */
   bytes: number;
 }
 
@@ -61,7 +64,7 @@ export const modelExport: Command = {
     if (!dirArg) throw new UsageError('model export needs a model folder DIR');
     const format = ctx.values.format as string | undefined;
     if (!format || !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: expected one of ${FORMATS.join(', ')}${format ? `, got "${format}"` : ''}`);
-    if (typeof ctx.values.out !== 'string') throw new UsageError('--out: give the file (gguf, onnx) or folder (hf) to write');
+    if (typeof ctx.values.out !== 'string') throw new UsageError('--out: give the file (gguf; onnx: a path ending in .onnx) or folder (hf; onnx: a transformers.js model folder) to write');
     const dtype = (ctx.values.dtype as string | undefined) ?? 'f32';
     if (dtype !== 'f32' && dtype !== 'f16') throw new UsageError(`--dtype: expected f32 or f16, got "${dtype}"`);
     // --kv-cache: the ONNX graph with attention_mask, position_ids and past / present tensors.
@@ -72,22 +75,25 @@ export const modelExport: Command = {
     // The writers replace what is there; only on request, since a typo could name a real folder.
     if (existsSync(out) && ctx.values.force !== true) throw new StudioError(ErrorCode.Conflict, `--out: ${out} already exists (add --force to replace it)`);
     const adapterDir = typeof ctx.values.adapter === 'string' ? path.resolve(ctx.values.adapter) : null;
+    let externalData = false;
     asModelError(() => {
       const adapter = adapterDir ? loadPeftAdapter(adapterDir, readModelConfig(dir)) : undefined;
       const d = dtype === 'f32' ? 'F32' : 'F16';
       ctx.info(`Exporting ${dir}${adapterDir ? ` with ${adapterDir} merged` : ''} as ${format} (${dtype}${kvCache ? ', KV cache' : ''})`);
       if (format === 'gguf') exportGguf(dir, out, { dtype: d, adapter });
-      else if (format === 'onnx') exportOnnx(dir, out, { dtype: d, adapter, kvCache });
+      else if (format === 'onnx') externalData = exportOnnx(dir, out, { dtype: d, adapter, kvCache }).externalData;
       else exportHfModel(dir, out, { dtype: d, adapter });
     });
-    const result: ModelExportResult = { format: format as ModelExportResult['format'], out, dtype, adapter: adapterDir, kvCache, bytes: sizeOf(out) };
+    const written = externalData && isOnnxFilePath(out) ? [out, `${out}_data`] : [out];
+    const result: ModelExportResult = { format: format as ModelExportResult['format'], out, dtype, adapter: adapterDir, kvCache, externalData, bytes: written.reduce((a, p) => a + sizeOf(p), 0) };
     return result;
   },
-  human: (r: ModelExportResult) => `Exported ${r.format} (${r.dtype}${r.adapter ? ', adapter merged' : ''}${r.kvCache ? ', KV cache' : ''}) to ${r.out}: ${r.bytes.toLocaleString('en-US')} bytes`,
+  human: (r: ModelExportResult) =>
+    `Exported ${r.format} (${r.dtype}${r.adapter ? ', adapter merged' : ''}${r.kvCache ? ', KV cache' : ''}${r.externalData ? ', external data' : ''}) to ${r.out}: ${r.bytes.toLocaleString('en-US')} bytes`,
 };
 
 function sizeOf(p: string): number {
   const s = statSync(p);
   if (!s.isDirectory()) return s.size;
-  return readdirSync(p).reduce((a, f) => a + statSync(path.join(p, f)).size, 0);
+  return readdirSync(p).reduce((a, f) => a + sizeOf(path.join(p, f)), 0);
 }

@@ -92,11 +92,28 @@ class Writer {
   }
 }
 
-function tensor(w: Writer, t: OnnxTensor) {
+/** Where a tensor's bytes went when they are kept outside the protobuf (ONNX external data). */
+export interface ExternalRef {
+  location: string;
+  offset: number;
+  length: number;
+}
+
+function tensor(w: Writer, t: OnnxTensor, external?: ExternalRef) {
   for (const d of t.dims) w.int(1, d);
   w.int(2, t.dataType);
   w.str(8, t.name);
-  w.bytes(9, t.raw);
+  if (!external) {
+    w.bytes(9, t.raw);
+    return;
+  }
+  // TensorProto.external_data (13): StringStringEntryProto {key 1, value 2}; data_location (14) EXTERNAL = 1.
+  for (const [k, v] of [['location', external.location], ['offset', String(external.offset)], ['length', String(external.length)]] as const)
+    w.msg(13, (e) => {
+      e.str(1, k);
+      e.str(2, v);
+    });
+  w.int(14, 1);
 }
 
 function valueInfo(w: Writer, v: OnnxValueInfo) {
@@ -129,7 +146,11 @@ function attribute(w: Writer, a: OnnxAttr) {
   }
 }
 
-export function encodeOnnxModel(graph: OnnxGraph, opset: number, producer = 'attribution-studio'): Uint8Array {
+/**
+ * The ModelProto. `external` maps initializer names to where their bytes were written instead
+ * (see writeOnnxModel.ts); those initializers carry only a reference.
+ */
+export function encodeOnnxModel(graph: OnnxGraph, opset: number, external: ReadonlyMap<string, ExternalRef> = new Map(), producer = 'attribution-studio'): Uint8Array {
   const w = new Writer();
   w.int(1, 8); // ir_version 8 (ONNX 1.13+), fine for opset 17
   w.str(2, producer);
@@ -144,7 +165,7 @@ export function encodeOnnxModel(graph: OnnxGraph, opset: number, producer = 'att
       }),
     );
     g.str(2, graph.name);
-    for (const t of graph.initializers) g.msg(5, (x) => tensor(x, t));
+    for (const t of graph.initializers) g.msg(5, (x) => tensor(x, t, external.get(t.name)));
     for (const v of graph.inputs) g.msg(11, (x) => valueInfo(x, v));
     for (const v of graph.outputs) g.msg(12, (x) => valueInfo(x, v));
   });
