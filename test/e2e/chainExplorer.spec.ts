@@ -116,6 +116,8 @@ test('the chain explorer sends a protocol transaction from a form and shows it d
   // The live feed: past events first, then new ones as blocks arrive; pause holds them back.
   await side.getByRole('listbox', { name: 'Explorer sections' }).getByRole('option', { name: 'Events' }).click();
   const feed = page.getByTestId('event-feed');
+  // Live events can show before the past ones are read; count only once those are in.
+  await expect(page.getByTestId('chain-events')).toHaveAttribute('data-loaded', 'true');
   await expect(feed.locator('tr[data-event-name="DatanetCreated"]').first()).toBeVisible();
   const deposits = feed.locator('tr[data-event-name="Deposited"]');
   const before = await deposits.count();

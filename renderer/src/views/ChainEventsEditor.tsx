@@ -18,7 +18,9 @@ export function ChainEventsEditor() {
   }, [loaded]);
 
   return (
-    <div className="page page--wide" data-testid="chain-events">
+    // data-loaded: the past events are in; live ones may be shown before that and the past
+    // ones merged in below them when they arrive.
+    <div className="page page--wide" data-testid="chain-events" data-loaded={loaded}>
       <ChainPageHeader icon="pulse" title="Events" subtitle="Decoded protocol events, newest first, live from each new block.">
         <span className={paused ? 'feed-state feed-state--paused' : 'feed-state'} data-paused={paused} aria-live="polite">
           <Codicon name={paused ? 'debug-pause' : 'circle-filled'} />
