@@ -29,7 +29,8 @@
         "src/model_training.cpp",
         "src/model_device.cpp",
         "src/device_init.cpp",
-        "src/device_loader.cpp"
+        "src/device_loader.cpp",
+        "src/device_self_test.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

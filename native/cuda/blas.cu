@@ -79,6 +79,16 @@ cublasStatus_t emuGetVersion(cublasHandle_t, int* v) {
   *v = 0;
   return CUBLAS_STATUS_SUCCESS;
 }
+// Fault injection for the tests of the backend's self-check (src/device_self_test.cpp):
+// STUDIO_EMU_FAULT=cublas-scale makes every emulated cuBLAS product 1.5x too large, as a
+// miscomputing library or GPU would.
+float emuFaultScale() {
+  static const float scale = [] {
+    const char* f = std::getenv("STUDIO_EMU_FAULT");
+    return f && std::string(f) == "cublas-scale" ? 1.5f : 1.f;
+  }();
+  return scale;
+}
 cublasStatus_t emuSgemmStridedBatched(cublasHandle_t h, cublasOperation_t ta, cublasOperation_t tb, int m, int n, int k,
                                       const float* alpha, const float* A, int lda, long long sA, const float* B, int ldb, long long sB,
                                       const float* beta, float* C, int ldc, long long sC, int count) {
@@ -92,6 +102,7 @@ cublasStatus_t emuSgemmStridedBatched(cublasHandle_t h, cublasOperation_t ta, cu
         for (int l = 0; l < k; ++l)
           s += double(ta == CUBLAS_OP_N ? a[i + (size_t)l * lda] : a[l + (size_t)i * lda]) *
                double(tb == CUBLAS_OP_N ? b[l + (size_t)j * ldb] : b[j + (size_t)l * ldb]);
+        s *= emuFaultScale();
         float& out = c[i + (size_t)j * ldc];
         out = *beta == 0.f ? *alpha * float(s) : *beta * out + *alpha * float(s);
       }
@@ -119,6 +130,7 @@ cublasStatus_t emuGemmEx(cublasHandle_t h, cublasOperation_t ta, cublasOperation
       for (int l = 0; l < k; ++l)
         s += double(bf16Widen(ta == CUBLAS_OP_N ? a[i + (size_t)l * lda] : a[l + (size_t)i * lda])) *
              double(bf16Widen(tb == CUBLAS_OP_N ? b[l + (size_t)j * ldb] : b[j + (size_t)l * ldb]));
+      s *= emuFaultScale();
       float& out = c[i + (size_t)j * ldc];
       out = be == 0.f ? al * float(s) : be * out + al * float(s);
     }

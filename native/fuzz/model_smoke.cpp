@@ -9,7 +9,7 @@
 #include <string>
 
 #include "../src/model.h"
-#include "tiny_weights.h"
+#include "../src/tiny_weights.h"
 #include "../src/threadpool.h"
 
 using namespace engine;

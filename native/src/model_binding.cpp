@@ -5,6 +5,7 @@
 
 #include "device_init.h"
 #include "device_loader.h"
+#include "device_self_test.h"
 #include "gemm.h"
 #include "napi_args.h"
 #include "safetensors.h"
@@ -118,6 +119,13 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     if (entry && entry->deviceCount(&why) <= 0) {
       entry = nullptr;
       if (why.empty()) why = "no CUDA device found";
+    }
+    if (entry) {
+      const std::string wrong = deviceSelfTest(*entry, devicePrecision);
+      if (!wrong.empty()) {
+        entry = nullptr;
+        why = "the CUDA backend failed its self-check against the CPU engine: " + wrong;
+      }
     }
     if (!entry && backend == "cuda") throw Napi::Error::New(env, "backend 'cuda' is not available: " + why);
   }

@@ -105,6 +105,37 @@ describe(`device backend: ${process.env.STUDIO_TEST_CUDA_LIBRARY ? 'the CUDA lib
     expect(existsSync(EMULATED), `${EMULATED} is missing: build it with bash native/tools/cuda-build.sh --emulated`).toBe(true);
   });
 
+  it('a backend that computes wrong fails its self-check: auto falls back to the CPU saying so, cuda throws', () => {
+    expect(existsSync(EMULATED), `${EMULATED} is missing: build it with bash native/tools/cuda-build.sh --emulated`).toBe(true);
+    const spec = writeTinyModel(llamaSpec(), 3);
+    const code = `import { loadNativeEngine } from './main/engine/native/index.ts';
+const e = loadNativeEngine();
+const spec = JSON.parse(process.env.SPEC);
+const out = {};
+for (const precision of ['fp32', 'bf16']) {
+  let error = '';
+  try { new e.Model({ ...spec, backend: 'cuda', precision }); } catch (err) { error = err.message; }
+  out[precision] = { error, auto: new e.Model({ ...spec, backend: 'auto', precision }).info().backend };
+}
+console.log(JSON.stringify(out));`;
+    const run = (env: Record<string, string>) => {
+      const r = node(['--input-type=module', '-e', code], { STUDIO_CUDA_LIBRARY: EMULATED, SPEC: JSON.stringify(spec), ...env }, 120_000);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, { error: string; auto: { kind: string; fallbackReason?: string } }>;
+    };
+    // Healthy: the self-check passes and the GPU is taken.
+    for (const r of Object.values(run({}))) {
+      expect(r.error).toBe('');
+      expect(r.auto.kind).toBe('cuda');
+    }
+    // Every emulated cuBLAS product 1.5x too large (STUDIO_EMU_FAULT, emulator only).
+    for (const r of Object.values(run({ STUDIO_EMU_FAULT: 'cublas-scale' }))) {
+      expect(r.error).toMatch(/backend 'cuda' is not available: the CUDA backend failed its self-check against the CPU engine: a tiny GPT-2: forward logits differ from the CPU engine by [\d.e+-]+ \(relative; allowed/);
+      expect(r.auto.kind).toBe('cpu');
+      expect(r.auto.fallbackReason).toMatch(/failed its self-check/);
+    }
+  }, 300_000);
+
   it('gpt2 and llama: forward, sessions, training, optimizer state, eval and projected gradients agree', () => {
     expect(existsSync(EMULATED), `${EMULATED} is missing: build it with bash native/tools/cuda-build.sh --emulated`).toBe(true);
     const r = node([path.join(here, 'helpers', 'deviceParity.ts')], { STUDIO_CUDA_LIBRARY: EMULATED });

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "../../fuzz/tiny_weights.h"
+#include "../../src/tiny_weights.h"
 #include "../../src/device_init.h"
 #include "../../src/model.h"
 #include "../cuda_model.cuh"

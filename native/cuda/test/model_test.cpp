@@ -38,8 +38,9 @@
 #include <string>
 #include <vector>
 
-#include "../../fuzz/tiny_weights.h"
+#include "../../src/tiny_weights.h"
 #include "../../src/device_init.h"
+#include "../../src/device_self_test.h"
 #include "../../src/model.h"
 #include "../cuda_model.cuh"
 #ifdef STUDIO_CUDA_EMULATED
@@ -389,6 +390,13 @@ int main() {
     l.tieWordEmbeddings = true;
     l.attentionBias = false;
     run("llama bf16 (tied embeddings)", l, {"q", "v"}, device::kBf16);
+    // The self-check the addon runs before a GPU takes a model passes at every precision.
+    const device::Entry entry = {device::kAbiVersion, [](std::string*) { return 1; },
+                                 [](const device::ModelInit& init, int ordinal, std::string*) -> device::Model* { return cuda::createModel(init, ordinal).release(); }};
+    for (int p : {device::kFp32, device::kTf32, device::kBf16}) {
+      const std::string wrong = deviceSelfTest(entry, p);
+      expectTrue("self-check at precision " + std::to_string(p) + (wrong.empty() ? "" : ": " + wrong), wrong.empty());
+    }
   } catch (const std::exception& e) {
     std::printf("FAIL model_test: %s\n", e.what());
     return 1;

@@ -1,13 +1,14 @@
 // Tiny GPT-2 and Llama-family weights built in memory (Hugging Face tensor names, random normal
 // values, norms around 1), for the C++ test programs: fuzz/model_smoke.cpp (the engine under
-// sanitizers) and cuda/test/model_test.cpp (the CUDA backend against the CPU engine).
+// sanitizers), cuda/test/model_test.cpp (the CUDA backend against the CPU engine) and the CUDA
+// backend's self-check before it takes a model (device_self_test.cpp).
 #pragma once
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "../src/model.h"
+#include "model.h"
 
 namespace engine {
 namespace testing {
