@@ -30,10 +30,15 @@
         "src/model_device.cpp",
         "src/device_init.cpp",
         "src/device_loader.cpp",
-        "src/device_self_test.cpp"
+        "src/device_self_test.cpp",
+        "src/cancel.cpp",
+        "src/cancel_binding.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: when a worker thread is terminated during a call,
+      # throwing the call's JS error fails; without it node-addon-api turns that failure into a
+      # C++ exception out of a V8 callback, std::terminate, and the whole app process dies.
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions", "-O2"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-O2"],
       "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=off", "-fexceptions", "-Wall", "-Wno-unused-parameter"],

@@ -7,6 +7,12 @@ export interface JobContext {
   readonly workspaceRoot: string;
   /** Aborted when the user cancels; bodies pass it to streams and check it in loops. */
   readonly signal: AbortSignal;
+  /**
+   * The same cancel request in shared memory (element 0 becomes 1), for native code: a body
+   * blocked in a long engine call cannot see `signal` change, the engine can watch this
+   * (engine.setCancelSignal).
+   */
+  readonly cancelFlag: Int32Array;
   /** fraction is 0..1, or null when unknown. Throttled by the runner; call freely. */
   progress(fraction: number | null, message?: string): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;

@@ -17,6 +17,8 @@ export interface JobRunnerHooks {
 interface Running {
   worker: Worker;
   params: unknown;
+  /** Shared with the worker (JobWorkerData.cancelFlag). */
+  cancelFlag: Int32Array;
   cancelRequested: boolean;
   lastFlush: number;
   pending: { progress: number | null; message: string | null } | null;
@@ -75,6 +77,8 @@ export class JobRunner {
     const run = this.running.get(id);
     if (!run) return job;
     run.cancelRequested = true;
+    // Both: the message for JavaScript between awaits, the flag for a native call in progress.
+    Atomics.store(run.cancelFlag, 0, 1);
     run.worker.postMessage({ type: 'cancel' });
     setTimeout(() => {
       if (this.running.get(id) === run) void run.worker.terminate();
@@ -112,10 +116,11 @@ export class JobRunner {
       return;
     }
     markStarted(this.db, job.id);
-    const data: JobWorkerData = { kind: job.kind, input, workspaceRoot: this.workspaceRoot };
+    const cancelFlag = new SharedArrayBuffer(4);
+    const data: JobWorkerData = { kind: job.kind, input, workspaceRoot: this.workspaceRoot, cancelFlag };
     const worker = spawnWorker('jobWorker', data);
     let settle!: () => void;
-    const run: Running = { worker, params: job.params, cancelRequested: false, lastFlush: 0, pending: null, done: new Promise((r) => (settle = r)) };
+    const run: Running = { worker, cancelFlag: new Int32Array(cancelFlag), params: job.params, cancelRequested: false, lastFlush: 0, pending: null, done: new Promise((r) => (settle = r)) };
     this.running.set(job.id, run);
     this.announce(job.id);
 
@@ -133,7 +138,8 @@ export class JobRunner {
       this.flush(job.id, run);
       const o = outcome as WorkerToRunner | null;
       if (run.cancelRequested && (o === null || o.type !== 'done')) {
-        this.finish(job.id, 'cancelled', { message: 'Cancelled.' });
+        // A body that stopped on its own says where it stopped (e.g. the checkpoint to resume).
+        this.finish(job.id, 'cancelled', o?.type === 'failed' && o.error.code === ErrorCode.Cancelled ? { error: o.error } : { message: 'Cancelled.' });
       } else if (o?.type === 'done') {
         try {
           this.finish(job.id, 'succeeded', { result: def.commit(this.db, o.result, run.params) });

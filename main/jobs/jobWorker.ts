@@ -17,6 +17,7 @@ port.on('message', (m: RunnerToWorker) => {
 const ctx: JobContext = {
   workspaceRoot: data.workspaceRoot,
   signal: controller.signal,
+  cancelFlag: new Int32Array(data.cancelFlag),
   progress: (progress, message) => post({ type: 'progress', progress, message: message ?? null }),
   log: (level, message) => post({ type: 'log', level, message }),
 };

@@ -13,4 +13,6 @@ export interface JobWorkerData {
   kind: string;
   input: unknown;
   workspaceRoot: string;
+  /** 4 bytes the runner sets to 1 on cancel: read by native code the worker is blocked in. */
+  cancelFlag: SharedArrayBuffer;
 }

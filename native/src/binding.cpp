@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include "addon_data.h"
+#include "cancel_binding.h"
 #include "gemm_binding.h"
 #include "gradstore_binding.h"
 #include "model_binding.h"
@@ -25,6 +26,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->modelCtor = Napi::Persistent(modelCtor);
   env.SetInstanceData<AddonData>(data);  // freed by node-addon-api when the environment ends
+  registerCancelBindings(env, exports);
   exports.Set("Model", modelCtor);
   exports.Set("Session", SessionWrap::Init(env));
   exports.Set("deviceStatus", Napi::Function::New(env, DeviceStatus, "deviceStatus"));

@@ -8,6 +8,7 @@
 #include <malloc.h>
 #endif
 
+#include "cancel.h"
 #include "gemm.h"
 #include "layer_ops.h"
 #include "ops.h"
@@ -215,6 +216,7 @@ void Model::runForward(const int32_t* tokens, int B, int T, int pos0, KVCache& c
   std::vector<float>& mean = S.mean;
   std::vector<float>& rstd = S.rstd;
   for (int l = 0; l < s.numLayers; ++l) {
+    throwIfCancelled();  // between layers: a cancelled job's long call stops within one layer
     LayerActs* A = acts ? &(*acts)[size_t(l)] : nullptr;
     if (A && checkpoint) {
       // Gradient checkpointing: keep only the layer's input; backward recomputes the rest.

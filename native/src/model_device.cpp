@@ -8,6 +8,7 @@
 #include <malloc.h>
 #endif
 
+#include "cancel.h"
 #include "device_init.h"
 #include "layer_ops.h"
 #include "model.h"
@@ -84,6 +85,7 @@ std::vector<float> Model::deviceDecode(KVCache& cache, int pos0, const int32_t* 
   checkTokens(tokens, int64_t(B) * T);
   check(cache.pad.empty() || cache.pad.size() == size_t(B), "forward: cache padding must have one entry per row (and no training)");
   std::vector<float> logits(size_t(B) * (lastOnly ? 1 : T) * spec_.vocabSize);
+  throwIfCancelled();
   device_->forward(*cache.dev, tokens, B, T, pos0, cache.pad.empty() ? nullptr : cache.pad.data(), lastOnly, logits.data());
   return logits;
 }
@@ -131,6 +133,7 @@ TrainResult Model::deviceForwardBackward(const TrainBatch& b) {
   in.dropoutCounter = dropoutCounter_;
   in.seed = loraCfg_.seed;
   in.checkpoint = b.checkpoint < 0 ? loraCfg_.gradientCheckpointing : b.checkpoint > 0;
+  throwIfCancelled();  // a device call runs whole: the host can only stop before it
   device::TrainOutput out = device_->forwardBackward(in);
   if (b.dropout) ++dropoutCounter_;  // the forward ran: the next micro-batch draws fresh masks (as on the CPU)
   if (!std::isfinite(out.loss))

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "cancel.h"
 #include "gemm.h"
 #include "layer_ops.h"
 #include "ops.h"
@@ -242,6 +243,7 @@ TrainResult Model::forwardBackward(const TrainBatch& b) {
     redoV.resize(redoK.size());
   }
   for (int l = s.numLayers - 1; l >= 0; --l) {
+    throwIfCancelled();
     Layer& L = layers[size_t(l)];
     if (checkpoint) {
       redoX = acts[size_t(l)].xin;

@@ -9,11 +9,18 @@
 #include <string>
 #include <vector>
 
+#include "cancel.h"
+
 #define GUARD_BEGIN try {
 #define GUARD_END                                                   \
   }                                                                 \
   catch (const Napi::Error&) {                                      \
     throw;                                                          \
+  }                                                                 \
+  catch (const engine::Cancelled& e) {                              \
+    Napi::Error err = Napi::Error::New(info.Env(), e.what());       \
+    err.Set("code", Napi::String::New(info.Env(), "ENGINE_CANCELLED")); \
+    throw err;                                                      \
   }                                                                 \
   catch (const std::exception& e) {                                 \
     throw Napi::Error::New(info.Env(), e.what());                   \

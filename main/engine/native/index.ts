@@ -233,6 +233,12 @@ export interface NativeEngine {
    * to the addon) on first use and counts devices; creates no model.
    */
   deviceStatus(): NativeDeviceStatus;
+  /**
+   * Engine calls made on this thread from now on stop between transformer layers with an Error
+   * whose code is 'ENGINE_CANCELLED' once flag[0] is non-zero (another thread sets it: the job
+   * runner on cancel). flag must be an Int32Array over a SharedArrayBuffer; null stops watching.
+   */
+  setCancelSignal(flag: Int32Array | null): void;
   Model: new (spec: NativeModelSpec) => NativeModel;
   Session: new (model: NativeModel, options: { batch: number; capacity?: number }) => NativeSession;
 }

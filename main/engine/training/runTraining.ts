@@ -56,6 +56,11 @@ export interface TrainingRunHooks {
    * gets to read a cancel request; return true to stop (the checkpoint just written stays).
    */
   betweenChunks(): Promise<boolean>;
+  /**
+   * A cancel request in shared memory (JobContext.cancelFlag): the engine watches it during each
+   * step, so a cancel stops within one transformer layer instead of at the next checkpoint.
+   */
+  cancelFlag?: Int32Array;
 }
 
 export interface TrainingRunSummary {
@@ -123,6 +128,7 @@ export function readRunConfig(runDir: string): TrainingRunConfig {
 
 export async function runTraining(c: TrainingRunConfig, runDir: string, resume: boolean, hooks: TrainingRunHooks): Promise<TrainingRunSummary> {
   const engine = loadNativeEngine();
+  if (hooks.cancelFlag) engine.setCancelSignal(hooks.cancelFlag);
   if (c.threads) engine.setThreads(c.threads);
   const spec = modelSpecWithFiles(c.model);
   const tok = Tokenizer.fromModelDir(c.model);
@@ -178,6 +184,21 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
     setOptimizerState: (s) => native.setOptimizerState(s),
   };
 
+  // The engine stopped inside a step (hooks.cancelFlag): what ran since the last checkpoint is
+  // dropped, as after a kill; the checkpoint on disk is whole.
+  const stoppedByCancel = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'ENGINE_CANCELLED') throw err;
+      const at = checkpoint?.step ?? 0;
+      throw new TrainingCancelled(
+        existsSync(checkpointDir)
+          ? `Training stopped by a cancel request after step ${at} of ${c.steps} (its checkpoint); continue with --resume ${runDir}`
+          : `Training stopped by a cancel request before its first checkpoint; nothing to resume, start the run again`,
+      );
+    }
+  };
   const resumedFromStep = checkpoint?.step ?? 0;
   const losses: number[] = [];
   const metricsFile = join(runDir, 'metrics.jsonl');
@@ -188,7 +209,7 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
   do {
     const stopAt = Math.min(c.steps, (checkpoint?.step ?? 0) + c.checkpointEvery);
     const t0 = performance.now();
-    const r = trainLora(model, spec, tok, records, {
+    const r = stoppedByCancel(() => trainLora(model, spec, tok, records, {
       targets, rank: c.rank, alpha: c.alpha, rslora: c.rslora, dropout: c.dropout, steps: c.steps, batch: c.batch, seq: c.seq,
       accumulation: c.accumulation, schedule: { lr: c.lr, kind: c.schedule, warmupSteps: c.warmup }, weightDecay: c.weightDecay,
       maxGradNorm: c.maxGradNorm, seed: c.seed, eosId, padId: ids.pad, resume: checkpoint, stopAt,
@@ -199,7 +220,7 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
         hooks.progress((s.step + 1) / c.steps, line);
         if ((s.step + 1) % logEvery === 0 || s.step + 1 === c.steps) hooks.log('info', line);
       },
-    });
+    }));
     trainSeconds += (performance.now() - t0) / 1000;
     const ran = r.checkpoint.step - (checkpoint?.step ?? 0);
     checkpoint = r.checkpoint;
@@ -210,7 +231,7 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
     }
   } while (checkpoint.step < c.steps);
 
-  const evaluation = evalRecords ? evalLoss(native, tok, evalRecords, c, eosId, ids.pad) : null;
+  const evaluation = evalRecords ? stoppedByCancel(() => evalLoss(native, tok, evalRecords, c, eosId, ids.pad)) : null;
   if (evaluation) hooks.log('info', `eval loss ${evaluation.loss.toFixed(4)}, perplexity ${Math.exp(evaluation.loss).toFixed(3)} over ${evaluation.tokens} tokens`);
 
   // The adapter appears at `out` whole or not at all.

@@ -38,6 +38,7 @@ export const engineTrain = defineJobKind({
         log: (level, message) => ctx.log(level, message),
         // One turn of the event loop lets the cancel message reach the signal.
         betweenChunks: () => new Promise((resolve) => setImmediate(() => resolve(ctx.signal.aborted))),
+        cancelFlag: ctx.cancelFlag,
       });
     } catch (err) {
       // The run folder is worth naming only once it exists (it holds the checkpoint to resume).

@@ -59,4 +59,18 @@ describe('engine.train job', () => {
     await runner.close();
     ws.close();
   });
+
+  it('a cancel reaches a chunk of steps that never yields: the engine stops on the shared flag', async () => {
+    const { ws, runner, model, data, home } = setup();
+    // No checkpoint before step 100000: the worker's loop never returns to its event loop, so
+    // only the engine watching JobContext.cancelFlag can stop it short of the thread's termination.
+    const job = runner.start('engine.train', { model, data, out: path.join(home, 'adapter'), steps: 100_000, batch: 2, seq: 16, lr: 1e-3, checkpointEvery: 100_000 });
+    await until(runner, job.id, (j) => ended(j) || (j.progress ?? 0) > 0);
+    runner.cancel(job.id);
+    const done = await until(runner, job.id, ended);
+    expect(done.status).toBe('cancelled');
+    expect(done.error?.message).toMatch(/Training stopped by a cancel request before its first checkpoint/);
+    await runner.close();
+    ws.close();
+  });
 });
