@@ -193,7 +193,7 @@ void packBPanel(const Kernel& kr, bool transB, const float* B, int ldb, int p0, 
 
 // Packs op(B)[p0:p0+kc, j0:j0+cols] from a WeightMatrix (values widened to f32), zero-padded
 // columns. transB: op(B) = Wᵀ with W (N,K), so B(k,j) = W(j,k): 16-value runs of one panel row
-// are contiguous. Otherwise op(B) = W with W (K,N): B(k,j) = W(k,j), stride 16 along j.
+// are contiguous. Otherwise op(B) = W with W (K,N): B(k,j) = W(k,j), stride kPanel along j.
 #if ENGINE_X86
 // In-register transpose of a 16x16 tile: r[i] lane c -> r[c] lane i (64 shuffles).
 __attribute__((target("avx512f"), always_inline)) inline void transpose16(__m512 r[16]) {
@@ -233,16 +233,15 @@ __attribute__((target("avx512f"))) void widen16Avx512(const void* base, size_t o
   _mm512_storeu_ps(dst, load16w<T>(base, off));
 }
 
-// Input-gradient products (op(B) = W, W (K,N)): for 16 k's of one panel and a column j, the 16
-// values are contiguous; 16 columns at a time are transposed in registers into packed rows.
-// p0 + k0 must be a multiple of 16; writes packed rows [k0, k0+16) of an NR-wide panel.
+// Input-gradient products (op(B) = W, W (K,N)): for 16 k's of one panel (16-aligned) and a
+// column j, the 16 values are contiguous; 16 columns at a time are transposed in registers into
+// packed rows. p0 + k0 must be a multiple of 16; writes packed rows [k0, k0+16) of an NR-wide panel.
 template <Dtype T>
 __attribute__((target("avx512f"))) void packNoTrans16Avx512(const WeightMatrix& W, int p0, int k0, int j0, int NR, float* dst) {
   const void* base = W.data();
-  const size_t panelBase = size_t((p0 + k0) / kPanel) * W.cols;
-  for (int s = 0; s < NR; s += kPanel) {
+  for (int s = 0; s < NR; s += 16) {
     __m512 r[16];
-    for (int q = 0; q < 16; ++q) r[q] = load16w<T>(base, (panelBase + j0 + s + q) * kPanel);  // W(p0+k0.., j0+s+q)
+    for (int q = 0; q < 16; ++q) r[q] = load16w<T>(base, WeightMatrix::index(p0 + k0, j0 + s + q, W.cols));  // W(p0+k0.., j0+s+q)
     transpose16(r);  // r[kk] lane q = W(p0+k0+kk, j0+s+q)
     for (int kk = 0; kk < 16; ++kk) _mm512_storeu_ps(dst + size_t(k0 + kk) * NR + s, r[kk]);
   }
@@ -254,18 +253,18 @@ void packWeightPanel(const Kernel& kr, bool transB, const WeightMatrix& W, int p
   const int NR = kr.NR;
   const void* base = W.data();
 #if ENGINE_X86
-  // Forward products (transB) with whole 16-row panels: every 16 packed values of a k are one
-  // contiguous panel row.
+  // Forward products (transB), 16-aligned columns: every 16 packed values of a k are contiguous
+  // in one panel row (panels are 64 rows, a multiple of 16).
   static const bool avx512 = cpuHas("avx512");
-  if (transB && avx512 && NR % kPanel == 0 && j0 % kPanel == 0 && cols == NR) {
+  static_assert(kPanel % 16 == 0, "16-value runs must not cross a panel");
+  if (transB && avx512 && NR % 16 == 0 && j0 % 16 == 0 && cols == NR) {
     for (int k = 0; k < kc; ++k)
-      for (int s = 0; s < NR / kPanel; ++s)
-        widen16Avx512<T>(base, (size_t(j0 / kPanel + s) * W.cols + p0 + k) * kPanel, dst + k * NR + s * kPanel);
+      for (int s = 0; s < NR; s += 16) widen16Avx512<T>(base, WeightMatrix::index(j0 + s, p0 + k, W.cols), dst + k * NR + s);
     return;
   }
   int kDone = 0;
-  if (!transB && avx512 && NR % kPanel == 0 && cols == NR && p0 % kPanel == 0) {
-    for (; kDone + kPanel <= kc; kDone += kPanel) packNoTrans16Avx512<T>(W, p0, kDone, j0, NR, dst);
+  if (!transB && avx512 && NR % 16 == 0 && cols == NR && p0 % 16 == 0) {
+    for (; kDone + 16 <= kc; kDone += 16) packNoTrans16Avx512<T>(W, p0, kDone, j0, NR, dst);
   }
 #else
   int kDone = 0;
@@ -413,20 +412,24 @@ __attribute__((target("avx512f"))) void smallMNAvx512(int M, int j0, int j1, int
     const float* a = A + size_t(i) * lda;
     for (int j = j0; j < j1; j += 16 * NV) {
       __mmask16 m[NV];
+#pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) {
         const int n = std::max(0, std::min(16, j1 - j - 16 * v));
         m[v] = __mmask16((1u << n) - 1);
       }
       for (int p0 = 0; p0 < K; p0 += KC) {
         const int pEnd = std::min(K, p0 + KC);
-        __m512 acc[NV];
+        __m512 acc[NV];  // in registers only with the loops unrolled (see gemv.cpp panelAvx512)
+#pragma GCC unroll 4
         for (int v = 0; v < NV; ++v) acc[v] = _mm512_setzero_ps();
         for (int k = p0; k < pEnd; ++k) {
           const __m512 av = _mm512_set1_ps(a[k]);
           const float* b = B + size_t(k) * ldb + j;
+#pragma GCC unroll 4
           for (int v = 0; v < NV; ++v) acc[v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[v], b + 16 * v), acc[v]);
         }
         float* c = C + size_t(i) * ldc + j;
+#pragma GCC unroll 4
         for (int v = 0; v < NV; ++v) {
           __m512 r = _mm512_mul_ps(al, acc[v]);
           if (scaled || p0 > 0) r = _mm512_add_ps(_mm512_maskz_loadu_ps(m[v], c + 16 * v), r);
@@ -474,9 +477,9 @@ void gemmDriver(bool transA, bool transB, int M, int N, int K, float alpha, cons
     scaled = true;
   }
   if (W && !transA && transB && M <= kGemvMaxRows) {
-    // Decoding with a frozen weight: stream its panels once (gemv.h), 4 panels (64 outputs) a task.
+    // Decoding with a frozen weight: stream its panels once (gemv.h), one panel (64 outputs) a task.
     const GemvPath path = gemvPathFor(kr.name);
-    const int panels = W->panels(), per = 4;
+    const int panels = W->panels(), per = 1;
     pool().run((panels + per - 1) / per, [&](int64_t t, int) {
       const int q0 = int(t) * per;
       gemvPanels(M, q0, std::min(panels, q0 + per), alpha, A, lda, *W, scaled, C, ldc, path);

@@ -4,7 +4,8 @@
 // Memory-bound: each weight value is read once per call, so the time is the weight's bytes over
 // the memory bandwidth (0.5 GB per GPT-2-124M token in f32, half that in f16/bf16). Packing the
 // weight as the blocked GEMM does would triple that traffic. The panel layout (weightmatrix.h)
-// gives 16 outputs' weights at one k in one contiguous load: load, widen, one FMA per row of A.
+// gives 64 outputs' weights at one k contiguously: four loads of 16, widen, one FMA each per row
+// of A, and the whole panel is one sequential stream.
 //
 // Arithmetic: per output, exactly what the GEMM micro-kernels do (gemm.h): one multiply-add chain
 // over k in order inside each block of kGemmKC, starting from 0, then C = alpha·acc for the first
@@ -19,12 +20,12 @@ namespace engine {
 constexpr int kGemvMaxRows = 4;
 
 // Which implementation runs, following the GEMM kernel in use (so tests forcing a kernel cover
-// each): Avx512 (F), Avx2 (AVX2 + FMA + F16C: two 8-wide halves per panel row), Fused (portable
+// each): Avx512 (F), Avx2 (AVX2 + FMA + F16C: two 8-wide halves per 16 values), Fused (portable
 // loop with fmaf), Plain (portable, unfused: the scalar kernel's arithmetic).
 enum class GemvPath { Plain, Fused, Avx2, Avx512 };
 GemvPath gemvPathFor(const char* gemmKernelName);
 
-// Outputs of panels [p0,p1) only (rows 16·p0 .. min(16·p1, N)); the caller splits the work.
+// Outputs of panels [p0,p1) only (rows kPanel·p0 .. min(kPanel·p1, N)); the caller splits the work.
 void gemvPanels(int M, int p0, int p1, float alpha, const float* A, int lda, const WeightMatrix& W, bool accumulate,
                 float* C, int ldc, GemvPath path);
 

@@ -1,10 +1,14 @@
 // A frozen weight matrix W (rows,cols) — (out,in) for a linear layer, (V,C) for embeddings and the
 // LM head — stored in f32, f16 or bf16 in a layout made for streaming it during decoding:
-// panels of 16 rows, k-major inside a panel,
-//   element (r,c) at  (r/16)·16·cols + c·16 + r%16,   rows padded with zeros to a multiple of 16.
-// One panel row (16 consecutive values) holds 16 outputs' weights at one input index, so a
-// product with a few rows (gemv.h) loads, widens and multiply-adds them without any shuffle, and
-// the blocked GEMM packs its B panels from here by plain copies (gemm.cpp).
+// panels of 64 rows, k-major inside a panel,
+//   element (r,c) at  (r/64)·64·cols + c·64 + r%64,   rows padded with zeros to a multiple of 64.
+// One panel row (64 consecutive values) holds 64 outputs' weights at one input index, so a
+// product with a few rows (gemv.h) loads, widens and multiply-adds them 16 at a time without any
+// shuffle, with four independent FMA chains per row of A, reading the panel as one sequential
+// stream; and the blocked GEMM packs its B panels from here by plain copies (gemm.cpp). (Panels
+// of 16 rows, four of them read side by side for the same four chains, streamed f16 weights at
+// 33-35 GB/s on one core against 42-43 GB/s for one 64-row stream: the hardware prefetchers
+// follow one stream better than four 24 KB apart.)
 // f16/bf16 storage halves the bytes read per token and the resident memory; values are widened
 // exactly, so results equal f32 arithmetic on the stored (rounded) values.
 #pragma once
@@ -16,7 +20,7 @@
 
 namespace engine {
 
-constexpr int kPanel = 16;
+constexpr int kPanel = 64;
 
 struct WeightMatrix {
   Dtype dtype = Dtype::F32;
