@@ -46,10 +46,13 @@ describe('engine.train job', () => {
     const { ws, runner, updates, model, data, home } = setup();
     const out = path.join(home, 'adapter');
     const job = runner.start('engine.train', { model, data, out, steps: 100_000, batch: 2, seq: 16, lr: 1e-3, checkpointEvery: 5 });
-    await until(runner, job.id, (j) => ended(j) || (j.progress ?? 0) > 0);
+    // Cancel once a checkpoint exists (a cancel before the first one leaves nothing to resume).
+    const hasCheckpoint = () => fs.existsSync(ws.layout.runs) && fs.readdirSync(ws.layout.runs).some((r) => fs.existsSync(path.join(ws.layout.runs, r, 'checkpoint', 'trainer_state.json')));
+    await until(runner, job.id, (j) => ended(j) || hasCheckpoint());
     runner.cancel(job.id);
     const done = await until(runner, job.id, ended);
     expect(done.status).toBe('cancelled');
+    expect(done.error?.message).toMatch(/continue with --resume/);
     expect(updates.some((u) => /^step \d+\/100000 loss \d/.test(u.message ?? ''))).toBe(true);
     expect(fs.existsSync(out)).toBe(false);
     const runs = fs.readdirSync(ws.layout.runs);
