@@ -1,6 +1,7 @@
 #include "threadpool.h"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <memory>
 
@@ -10,6 +11,25 @@ namespace {
 thread_local bool tInsidePool = false;  // nested run() calls execute inline instead of deadlocking
 std::unique_ptr<ThreadPool> gPool;
 std::mutex gPoolMu;
+
+constexpr int kSpinMicros = 100;
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Spins until done() or kSpinMicros have passed; true when done() became true.
+template <class F>
+bool spinUntil(F done) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicros);
+  for (int i = 0;; ++i) {
+    if (done()) return true;
+    cpuRelax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() >= until) return done();
+  }
+}
 }  // namespace
 
 ThreadPool::ThreadPool(int threads) {
@@ -21,6 +41,7 @@ ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lk(mu_);
     stop_ = true;
+    stopping_.store(true, std::memory_order_release);
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
@@ -38,12 +59,17 @@ void ThreadPool::workerLoop(int id) {
   uint64_t seen = 0;
   tInsidePool = true;
   for (;;) {
-    {
+    const bool woke = spinUntil([&] { return stopping_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen; });
+    if (!woke) {
       std::unique_lock<std::mutex> lk(mu_);
-      wake_.wait(lk, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
+      ++sleepers_;
+      wake_.wait(lk, [&] { return stop_ || generation_.load(std::memory_order_relaxed) != seen; });
+      --sleepers_;
     }
+    // The region's fields (fn_, n_, next_) were written before generation_ moved (release);
+    // this acquire load orders the reads in drain() after them.
+    if (stopping_.load(std::memory_order_acquire)) return;
+    seen = generation_.load(std::memory_order_acquire);
     std::exception_ptr err;
     try {
       drain(id);
@@ -51,10 +77,13 @@ void ThreadPool::workerLoop(int id) {
       err = std::current_exception();
       next_.store(n_);
     }
-    {
+    if (err) {
       std::lock_guard<std::mutex> lk(mu_);
-      if (err && !workerErr_) workerErr_ = err;
-      if (--active_ == 0) done_.notify_one();
+      if (!workerErr_) workerErr_ = err;
+    }
+    if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lk(mu_);  // the caller may be between its check and its wait
+      done_.notify_one();
     }
   }
 }
@@ -66,15 +95,17 @@ void ThreadPool::run(int64_t n, const std::function<void(int64_t, int)>& fn) {
     return;
   }
   std::lock_guard<std::mutex> region(runMu_);
+  bool anySleeping;
   {
     std::lock_guard<std::mutex> lk(mu_);
     fn_ = &fn;
     n_ = n;
     next_.store(0);
-    active_ = int(workers_.size());
-    ++generation_;
+    active_.store(int(workers_.size()), std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+    anySleeping = sleepers_ > 0;
   }
-  wake_.notify_all();
+  if (anySleeping) wake_.notify_all();  // spinning workers see generation_ move by themselves
   tInsidePool = true;
   std::exception_ptr err;
   try {
@@ -84,8 +115,9 @@ void ThreadPool::run(int64_t n, const std::function<void(int64_t, int)>& fn) {
     next_.store(n_);  // stop handing out tasks
   }
   tInsidePool = false;
+  spinUntil([&] { return active_.load(std::memory_order_acquire) == 0; });
   std::unique_lock<std::mutex> lk(mu_);
-  done_.wait(lk, [&] { return active_ == 0; });
+  done_.wait(lk, [&] { return active_.load(std::memory_order_acquire) == 0; });
   fn_ = nullptr;
   if (!err) err = workerErr_;
   workerErr_ = nullptr;
