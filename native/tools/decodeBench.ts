@@ -2,7 +2,9 @@
 // Session.step with wall and process CPU time, and a per-token breakdown from benchGemm at the
 // decode shapes (one row times each weight). JSON on stdout.
 //
-//   npx tsx native/tools/decodeBench.ts [--threads N] [--steps S] [--dtype f32|f16|bf16] [--layers L]
+//   npx tsx native/tools/decodeBench.ts [--threads N] [--steps S] [--prompt P] [--dtype f32|f16|bf16] [--layers L]
+//   (--prompt: tokens already in the cache before the timed steps, default 64; attention's share
+//   of a step grows with it)
 //   npx tsx native/tools/decodeBench.ts --train [--checkpoint] [--dtype ...]   (memory of a LoRA step)
 //
 // Napkin math: a token reads every weight once: 85M linear + 38.6M LM head (tied wte) values,
@@ -20,6 +22,7 @@ const arg = (name: string): string | undefined => {
 const C = 768, H = 12, D = 64, I = 3072, V = 50257, P = 1024;
 const L = Number(arg('layers') ?? 12);
 const steps = Number(arg('steps') ?? 32);
+const promptLen = Number(arg('prompt') ?? 64);
 const dtype = (arg('dtype') ?? 'f32') as 'f32' | 'f16' | 'bf16';
 
 // Streams the tensors to the file one at a time, so the bench's own peak memory stays small.
@@ -109,14 +112,15 @@ try {
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   }
-  const session = new engine.Session(model, { batch: 1, capacity: 512 });
+  if (promptLen + steps > P) throw new Error(`--prompt + --steps: at most ${P} positions`);
+  const session = new engine.Session(model, { batch: 1, capacity: promptLen + steps });
   let s = 7;
-  const tokens = Int32Array.from({ length: 64 + steps }, () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) % V));
-  session.prefill(tokens.subarray(0, 64));
-  session.step(tokens.subarray(64, 65)); // warm-up
+  const tokens = Int32Array.from({ length: promptLen + steps }, () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) % V));
+  session.prefill(tokens.subarray(0, promptLen));
+  session.step(tokens.subarray(promptLen, promptLen + 1)); // warm-up
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  for (let i = 1; i < steps; i++) session.step(tokens.subarray(64 + i, 65 + i));
+  for (let i = 1; i < steps; i++) session.step(tokens.subarray(promptLen + i, promptLen + i + 1));
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const cu = process.cpuUsage(c0);
   const cpu = (cu.user + cu.system) / 1e6;
@@ -134,7 +138,7 @@ try {
   });
   process.stdout.write(JSON.stringify({
     bench: 'decodeBench', date: new Date().toISOString(), cpu: cpus()[0]?.model, threads, gemmKernel: engine.gemmKernel(), weightDtype: dtype,
-    layers: L, promptTokens: 64, steps: n,
+    layers: L, promptTokens: promptLen, steps: n,
     tokensPerSecond: +(n / wall).toFixed(1), msPerToken: +((wall / n) * 1e3).toFixed(2), cpuMsPerToken: +((cpu / n) * 1e3).toFixed(2),
     gemvMsPerToken: +(gemvTotal * 1e3).toFixed(2), otherMsPerToken: +((wall / n - gemvTotal) * 1e3).toFixed(2),
     breakdown,

@@ -4,7 +4,8 @@
 // single-threaded decode (no spinning worker threads to inflate it) is the steadier figure.
 // bench/engineGenerate.ts is the project's bench; this tool adds the CPU-time view and f16.
 //
-//   npx tsx native/tools/llamaCompare.ts [--threads 1] [--tokens 48] [--kv f32|f16]
+//   npx tsx native/tools/llamaCompare.ts [--threads 1] [--tokens 48] [--prompt 16] [--kv f32|f16]
+// --prompt: tokens in the cache before decoding starts (attention's share grows with it).
 // --kv: llama.cpp's KV cache type (f32 like the native engine's; f16 is llama.cpp's default).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -25,7 +26,8 @@ const kvArg = args.indexOf('--kv') >= 0 ? args[args.indexOf('--kv') + 1] : 'f32'
 if (kvArg !== 'f32' && kvArg !== 'f16') throw new Error(`--kv: expected f32 or f16, got ${kvArg}`);
 const kv = kvArg === 'f32' ? 'F32' : 'F16';
 const SHAPE = { hiddenSize: 768, numLayers: 12, numHeads: 12, numKvHeads: 12, headDim: 64, intermediateSize: 3072, maxPositions: 1024 };
-const prompt = Array.from({ length: 16 }, (_, i) => (i * 997 + 13) % 50000);
+const prompt = Array.from({ length: arg('prompt', 16) }, (_, i) => (i * 997 + 13) % 50000);
+const capacity = prompt.length + N + 8;
 
 interface Rate { tokensPerSecond: number; cpuMsPerToken: number }
 function timed(fn: () => void | Promise<void>): Promise<Rate> {
@@ -48,7 +50,7 @@ try {
   const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: threads });
   for (const dtype of ['f32', 'f16'] as const) {
     const model = new engine.Model({ ...modelSpecWithFiles(built.dir), weightDtype: dtype });
-    const s = new engine.Session(model, { batch: 1, capacity: 256 });
+    const s = new engine.Session(model, { batch: 1, capacity });
     const native: Rate[] = [];
     for (let r = 0; r < 3; r++) {
       s.reset();
@@ -60,7 +62,7 @@ try {
     const gguf = path.join(dir, `model-${dtype}.gguf`);
     exportGguf(built.dir, gguf, { dtype: dtype === 'f32' ? 'F32' : 'F16' });
     const lm = await llama.loadModel({ modelPath: gguf });
-    const ctx = await lm.createContext({ contextSize: 256, threads: { ideal: threads, min: threads }, experimentalKvCacheKeyType: kv, experimentalKvCacheValueType: kv });
+    const ctx = await lm.createContext({ contextSize: capacity, threads: { ideal: threads, min: threads }, experimentalKvCacheKeyType: kv, experimentalKvCacheValueType: kv });
     const seq = ctx.getSequence();
     const lc: Rate[] = [];
     for (let r = 0; r < 3; r++) {
