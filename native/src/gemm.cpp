@@ -330,29 +330,45 @@ __attribute__((always_inline)) inline void smallMBody(int M, int j0, int j1, int
 // smallMBody's arithmetic for one row of A against 16 rows of a row-major B at a time (attention
 // scores Q·Kᵀ over the KV cache while decoding): 16x16 tiles of B are transposed in registers so
 // one vector holds 16 outputs' values at one k; rows past `valid` read as 0 and are not stored.
+// Each group's chain is 16 dependent FMAs per tile, so four groups (64 keys) go side by side:
+// their chains overlap, and the loads of the later groups are issued while the earlier ones
+// wait, which matters once the cache no longer fits in L3 (the keys stream from DRAM).
 __attribute__((target("avx512f"))) void smallMAvx512(int M, int j0, int j1, int K, float alpha, const float* A, int lda,
                                                      const float* B, int ldb, bool scaled, float* C, int ldc) {
+  constexpr int G = 4;
   const __m512 al = _mm512_set1_ps(alpha);
   for (int i = 0; i < M; ++i) {
     const float* a = A + size_t(i) * lda;
-    for (int j = j0; j < j1; j += 16) {
-      const int valid = std::min(16, j1 - j);
-      const __mmask16 rows = __mmask16((1u << valid) - 1);
+    for (int j = j0; j < j1; j += 16 * G) {
+      int valid[G];
+      for (int g = 0; g < G; ++g) valid[g] = std::max(0, std::min(16, j1 - j - 16 * g));
       for (int p0 = 0; p0 < K; p0 += KC) {
         const int pEnd = std::min(K, p0 + KC);
-        __m512 acc = _mm512_setzero_ps();
+        __m512 acc[G];
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) acc[g] = _mm512_setzero_ps();
         for (int k = p0; k < pEnd; k += 16) {
           const int kn = std::min(16, pEnd - k);
           const __mmask16 km = __mmask16((1u << kn) - 1);
-          __m512 r[16];
-          for (int q = 0; q < 16; ++q) r[q] = q < valid ? _mm512_maskz_loadu_ps(km, B + size_t(j + q) * ldb + k) : _mm512_setzero_ps();
-          transpose16(r);  // r[kk] lane q = B[j+q][k+kk]
-          for (int kk = 0; kk < kn; ++kk) acc = _mm512_fmadd_ps(_mm512_set1_ps(a[k + kk]), r[kk], acc);
+#pragma GCC unroll 4
+          for (int g = 0; g < G; ++g) {  // no early exit for an empty tail group: it keeps acc[] in registers
+            const float* rows = B + size_t(j + 16 * g) * ldb + k;
+            __m512 r[16];
+            for (int q = 0; q < 16; ++q) r[q] = q < valid[g] ? _mm512_maskz_loadu_ps(km, rows + size_t(q) * ldb) : _mm512_setzero_ps();
+            // The same tile of the next 64 keys, a block ahead (prefetches never fault past the end).
+            for (int q = 0; q < 16; ++q) _mm_prefetch(reinterpret_cast<const char*>(rows + size_t(16 * G + q) * ldb), _MM_HINT_T0);
+            transpose16(r);  // r[kk] lane q = B[j+16g+q][k+kk]
+            for (int kk = 0; kk < kn; ++kk) acc[g] = _mm512_fmadd_ps(_mm512_set1_ps(a[k + kk]), r[kk], acc[g]);
+          }
         }
-        float* c = C + size_t(i) * ldc + j;
-        __m512 v = _mm512_mul_ps(al, acc);
-        if (scaled || p0 > 0) v = _mm512_add_ps(_mm512_maskz_loadu_ps(rows, c), v);
-        _mm512_mask_storeu_ps(c, rows, v);
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) {
+          const __mmask16 out = __mmask16((1u << valid[g]) - 1);  // 0: nothing stored
+          float* c = C + size_t(i) * ldc + j + 16 * g;
+          __m512 v = _mm512_mul_ps(al, acc[g]);
+          if (scaled || p0 > 0) v = _mm512_add_ps(_mm512_maskz_loadu_ps(out, c), v);
+          _mm512_mask_storeu_ps(c, out, v);
+        }
       }
     }
   }
@@ -425,6 +441,9 @@ __attribute__((target("avx512f"))) void smallMNAvx512(int M, int j0, int j1, int
         for (int k = p0; k < pEnd; ++k) {
           const __m512 av = _mm512_set1_ps(a[k]);
           const float* b = B + size_t(k) * ldb + j;
+          // Rows 16 ahead: the value cache streams from DRAM at long contexts.
+#pragma GCC unroll 4
+          for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(b + size_t(16) * ldb + 16 * v), _MM_HINT_T0);
 #pragma GCC unroll 4
           for (int v = 0; v < NV; ++v) acc[v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[v], b + 16 * v), acc[v]);
         }
