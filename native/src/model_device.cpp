@@ -146,6 +146,7 @@ TrainResult Model::deviceForwardBackward(const TrainBatch& b) {
 
 TrainResult Model::deviceEvalLoss(const TrainBatch& b) {
   checkTrainBatch(b, "evalLoss");
+  throwIfCancelled();
   device::TrainOutput out = device_->evalLoss(toInput(b));
   TrainResult r;
   r.loss = out.loss;
