@@ -15,6 +15,7 @@
         "src/safetensors.cpp",
         "src/threadpool.cpp",
         "src/gemm.cpp",
+        "src/gemm_small.cpp",
         "src/gemv.cpp",
         "src/weightmatrix.cpp",
         "src/ops.cpp",

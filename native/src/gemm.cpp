@@ -18,7 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "gemm_small.h"
 #include "gemv.h"
+#include "simd_transpose.h"
 #include "threadpool.h"
 
 namespace engine {
@@ -195,31 +197,6 @@ void packBPanel(const Kernel& kr, bool transB, const float* B, int ldb, int p0, 
 // columns. transB: op(B) = Wᵀ with W (N,K), so B(k,j) = W(j,k): 16-value runs of one panel row
 // are contiguous. Otherwise op(B) = W with W (K,N): B(k,j) = W(k,j), stride kPanel along j.
 #if ENGINE_X86
-// In-register transpose of a 16x16 tile: r[i] lane c -> r[c] lane i (64 shuffles).
-__attribute__((target("avx512f"), always_inline)) inline void transpose16(__m512 r[16]) {
-  __m512 t[16], u[16];
-  for (int p = 0; p < 8; ++p) {  // rows paired: 128-bit lane L then holds columns 4L..4L+3
-    t[2 * p] = _mm512_unpacklo_ps(r[2 * p], r[2 * p + 1]);
-    t[2 * p + 1] = _mm512_unpackhi_ps(r[2 * p], r[2 * p + 1]);
-  }
-  for (int q = 0; q < 4; ++q) {  // u[4q+c], lane L: column 4L+c of rows 4q..4q+3
-    const __m512d a = _mm512_castps_pd(t[4 * q]), b = _mm512_castps_pd(t[4 * q + 1]);
-    const __m512d c = _mm512_castps_pd(t[4 * q + 2]), d = _mm512_castps_pd(t[4 * q + 3]);
-    u[4 * q + 0] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
-    u[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
-    u[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
-    u[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
-  }
-  for (int c = 0; c < 4; ++c) {  // 4x4 transpose of 128-bit lanes across u[c], u[4+c], u[8+c], u[12+c]
-    const __m512 v0 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0x44), v1 = _mm512_shuffle_f32x4(u[c], u[4 + c], 0xEE);
-    const __m512 v2 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0x44), v3 = _mm512_shuffle_f32x4(u[8 + c], u[12 + c], 0xEE);
-    r[c] = _mm512_shuffle_f32x4(v0, v2, 0x88);
-    r[4 + c] = _mm512_shuffle_f32x4(v0, v2, 0xDD);
-    r[8 + c] = _mm512_shuffle_f32x4(v1, v3, 0x88);
-    r[12 + c] = _mm512_shuffle_f32x4(v1, v3, 0xDD);
-  }
-}
-
 // 16 stored values of type T from element `off`, widened (one load, one conversion).
 template <Dtype T>
 __attribute__((target("avx512f"), always_inline)) inline __m512 load16w(const void* base, size_t off) {
@@ -289,190 +266,6 @@ void packWeight(const Kernel& kr, bool transB, const WeightMatrix& W, int p0, in
   }
 }
 
-// Decoding multiplies a handful of rows by a weight stored (N,K): packing the whole weight for
-// them would triple the memory traffic of a memory-bound step. This path reads each weight row
-// once and reproduces the micro-kernels' arithmetic exactly: per output, one multiply-add chain
-// over k in order inside each KC block (fused when the SIMD kernels are, plain for the scalar
-// one), then C = alpha*acc, or C += alpha*acc for later blocks. So a row decoded alone is still
-// bit-identical to the same row inside a batch. (The engine is compiled with -ffp-contract=off so
-// that `c + alpha*acc` is never fused here while the intrinsics kernels round twice.)
-// always_inline: compiled inside the target("fma") wrapper, __builtin_fmaf is one instruction
-// and the loops vectorise; as a function of its own it would be a libm call per multiply-add.
-template <bool FUSED>
-__attribute__((always_inline)) inline void smallMBody(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb,
-                       bool scaled, float* C, int ldc) {
-  constexpr int U = 8;  // independent chains for instruction-level parallelism
-  for (int i = 0; i < M; ++i) {
-    const float* a = A + size_t(i) * lda;
-    for (int j = j0; j < j1; j += U) {
-      const int u = std::min(U, j1 - j);
-      for (int p0 = 0; p0 < K; p0 += KC) {
-        const int kc = std::min(KC, K - p0);
-        float acc[U] = {0};
-        for (int k = p0; k < p0 + kc; ++k)
-          for (int q = 0; q < U; ++q) {
-            float b = q < u ? B[size_t(j + q) * ldb + k] : 0.f;
-            if (FUSED) acc[q] = __builtin_fmaf(a[k], b, acc[q]);
-            else acc[q] += a[k] * b;
-          }
-        const bool accumulate = scaled || p0 > 0;
-        for (int q = 0; q < u; ++q) {
-          float v = alpha * acc[q];
-          float& c = C[size_t(i) * ldc + j + q];
-          c = accumulate ? c + v : v;
-        }
-      }
-    }
-  }
-}
-
-#if ENGINE_X86
-// smallMBody's arithmetic for one row of A against 16 rows of a row-major B at a time (attention
-// scores Q·Kᵀ over the KV cache while decoding): 16x16 tiles of B are transposed in registers so
-// one vector holds 16 outputs' values at one k; rows past `valid` read as 0 and are not stored.
-// Each group's chain is 16 dependent FMAs per tile, so four groups (64 keys) go side by side:
-// their chains overlap, and the loads of the later groups are issued while the earlier ones
-// wait, which matters once the cache no longer fits in L3 (the keys stream from DRAM).
-__attribute__((target("avx512f"))) void smallMAvx512(int M, int j0, int j1, int K, float alpha, const float* A, int lda,
-                                                     const float* B, int ldb, bool scaled, float* C, int ldc) {
-  constexpr int G = 4;
-  const __m512 al = _mm512_set1_ps(alpha);
-  for (int i = 0; i < M; ++i) {
-    const float* a = A + size_t(i) * lda;
-    for (int j = j0; j < j1; j += 16 * G) {
-      int valid[G];
-      for (int g = 0; g < G; ++g) valid[g] = std::max(0, std::min(16, j1 - j - 16 * g));
-      for (int p0 = 0; p0 < K; p0 += KC) {
-        const int pEnd = std::min(K, p0 + KC);
-        __m512 acc[G];
-#pragma GCC unroll 4
-        for (int g = 0; g < G; ++g) acc[g] = _mm512_setzero_ps();
-        for (int k = p0; k < pEnd; k += 16) {
-          const int kn = std::min(16, pEnd - k);
-          const __mmask16 km = __mmask16((1u << kn) - 1);
-#pragma GCC unroll 4
-          for (int g = 0; g < G; ++g) {  // no early exit for an empty tail group: it keeps acc[] in registers
-            const float* rows = B + size_t(j + 16 * g) * ldb + k;
-            __m512 r[16];
-            for (int q = 0; q < 16; ++q) r[q] = q < valid[g] ? _mm512_maskz_loadu_ps(km, rows + size_t(q) * ldb) : _mm512_setzero_ps();
-            // The same tile of the next 64 keys, a block ahead (prefetches never fault past the end).
-            for (int q = 0; q < 16; ++q) _mm_prefetch(reinterpret_cast<const char*>(rows + size_t(16 * G + q) * ldb), _MM_HINT_T0);
-            transpose16(r);  // r[kk] lane q = B[j+16g+q][k+kk]
-            for (int kk = 0; kk < kn; ++kk) acc[g] = _mm512_fmadd_ps(_mm512_set1_ps(a[k + kk]), r[kk], acc[g]);
-          }
-        }
-#pragma GCC unroll 4
-        for (int g = 0; g < G; ++g) {
-          const __mmask16 out = __mmask16((1u << valid[g]) - 1);  // 0: nothing stored
-          float* c = C + size_t(i) * ldc + j + 16 * g;
-          __m512 v = _mm512_mul_ps(al, acc[g]);
-          if (scaled || p0 > 0) v = _mm512_add_ps(_mm512_maskz_loadu_ps(out, c), v);
-          _mm512_mask_storeu_ps(c, out, v);
-        }
-      }
-    }
-  }
-}
-#endif
-
-void smallMPlain(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
-  smallMBody<false>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
-}
-#if ENGINE_X86
-__attribute__((target("fma"))) void smallMFused(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
-  smallMBody<true>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
-}
-#else
-void smallMFused(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
-  smallMBody<false>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);  // never chosen: only the scalar kernel exists here
-}
-#endif
-
-// A few rows times a plain row-major B (K,N) (attention's P·V while decoding): per output the
-// micro-kernel's chain over k per KC block, vectorised across the contiguous columns of B.
-template <bool FUSED>
-__attribute__((always_inline)) inline void smallMNBody(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb,
-                        bool scaled, float* C, int ldc) {
-  constexpr int U = 64;
-  for (int i = 0; i < M; ++i) {
-    const float* a = A + size_t(i) * lda;
-    for (int j = j0; j < j1; j += U) {
-      const int u = std::min(U, j1 - j);
-      for (int p0 = 0; p0 < K; p0 += KC) {
-        const int kc = std::min(KC, K - p0);
-        float acc[U] = {0};
-        for (int k = p0; k < p0 + kc; ++k) {
-          const float av = a[k];
-          const float* b = B + size_t(k) * ldb + j;
-          for (int q = 0; q < u; ++q) acc[q] = FUSED ? __builtin_fmaf(av, b[q], acc[q]) : acc[q] + av * b[q];
-        }
-        const bool accumulate = scaled || p0 > 0;
-        for (int q = 0; q < u; ++q) {
-          float v = alpha * acc[q];
-          float& c = C[size_t(i) * ldc + j + q];
-          c = accumulate ? c + v : v;
-        }
-      }
-    }
-  }
-}
-
-#if ENGINE_X86
-// smallMNBody's arithmetic in AVX-512: 64 columns (4 vectors) of C per pass, one FMA chain per
-// column over k in order inside each KC block; the column tail is masked, never read past j1.
-__attribute__((target("avx512f"))) void smallMNAvx512(int M, int j0, int j1, int K, float alpha, const float* A, int lda,
-                                                      const float* B, int ldb, bool scaled, float* C, int ldc) {
-  constexpr int NV = 4;
-  const __m512 al = _mm512_set1_ps(alpha);
-  for (int i = 0; i < M; ++i) {
-    const float* a = A + size_t(i) * lda;
-    for (int j = j0; j < j1; j += 16 * NV) {
-      __mmask16 m[NV];
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) {
-        const int n = std::max(0, std::min(16, j1 - j - 16 * v));
-        m[v] = __mmask16((1u << n) - 1);
-      }
-      for (int p0 = 0; p0 < K; p0 += KC) {
-        const int pEnd = std::min(K, p0 + KC);
-        __m512 acc[NV];  // in registers only with the loops unrolled (see gemv.cpp panelAvx512)
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[v] = _mm512_setzero_ps();
-        for (int k = p0; k < pEnd; ++k) {
-          const __m512 av = _mm512_set1_ps(a[k]);
-          const float* b = B + size_t(k) * ldb + j;
-          // Rows 16 ahead: the value cache streams from DRAM at long contexts.
-#pragma GCC unroll 4
-          for (int v = 0; v < NV; ++v) _mm_prefetch(reinterpret_cast<const char*>(b + size_t(16) * ldb + 16 * v), _MM_HINT_T0);
-#pragma GCC unroll 4
-          for (int v = 0; v < NV; ++v) acc[v] = _mm512_fmadd_ps(av, _mm512_maskz_loadu_ps(m[v], b + 16 * v), acc[v]);
-        }
-        float* c = C + size_t(i) * ldc + j;
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) {
-          __m512 r = _mm512_mul_ps(al, acc[v]);
-          if (scaled || p0 > 0) r = _mm512_add_ps(_mm512_maskz_loadu_ps(m[v], c + 16 * v), r);
-          _mm512_mask_storeu_ps(c + 16 * v, m[v], r);
-        }
-      }
-    }
-  }
-}
-#endif
-
-void smallMNPlain(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
-  smallMNBody<false>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
-}
-#if ENGINE_X86
-__attribute__((target("avx2,fma"))) void smallMNFused(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
-  smallMNBody<true>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
-}
-#else
-void smallMNFused(int M, int j0, int j1, int K, float alpha, const float* A, int lda, const float* B, int ldb, bool scaled, float* C, int ldc) {
-  smallMNBody<false>(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);  // never chosen: only the scalar kernel exists here
-}
-#endif
-
 }  // namespace
 
 namespace {
@@ -505,36 +298,19 @@ void gemmDriver(bool transA, bool transB, int M, int N, int K, float alpha, cons
     });
     return;
   }
-  if (!W && !transA && !transB && M <= 4) {
-    const bool fused = &kr != &kScalar;
-    const int chunk = 256;
+  if (!W && !transA && M <= kSmallRowsMax) {
+    // Attention while decoding (gemm_small.h). The path follows the chosen kernel, not the CPU,
+    // so that forcing 'avx2' or 'scalar' in tests runs that path here.
 #if ENGINE_X86
-    // By the chosen kernel, not the CPU, so that forcing 'avx2' in tests runs the AVX2 path here.
-    const bool avx512 = &kr == &kAvx512;
+    const SmallPath path = &kr == &kAvx512 ? SmallPath::Avx512 : &kr != &kScalar ? SmallPath::Fused : SmallPath::Plain;
+#else
+    const SmallPath path = SmallPath::Plain;
 #endif
+    const int chunk = transB ? 64 : 256;
     pool().run((N + chunk - 1) / chunk, [&](int64_t t, int) {
-      int j0 = int(t) * chunk, j1 = std::min(N, j0 + chunk);
-#if ENGINE_X86
-      if (avx512) return smallMNAvx512(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
-#endif
-      if (fused) smallMNFused(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
-      else smallMNPlain(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
-    });
-    return;
-  }
-  if (!W && !transA && transB && M <= 4) {
-    const bool fused = &kr != &kScalar;
-#if ENGINE_X86
-    const bool avx512 = &kr == &kAvx512;
-#endif
-    const int chunk = 64;
-    pool().run((N + chunk - 1) / chunk, [&](int64_t t, int) {
-      int j0 = int(t) * chunk, j1 = std::min(N, j0 + chunk);
-#if ENGINE_X86
-      if (avx512) return smallMAvx512(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
-#endif
-      if (fused) smallMFused(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
-      else smallMPlain(M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
+      const int j0 = int(t) * chunk, j1 = std::min(N, j0 + chunk);
+      if (transB) smallTimesBt(path, M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
+      else smallTimesB(path, M, j0, j1, K, alpha, A, lda, B, ldb, scaled, C, ldc);
     });
     return;
   }
