@@ -170,10 +170,6 @@ function topEntries(values: Logits, n: number): { id: number; value: number }[] 
   return best;
 }
 
-export function topAlternatives(logprobs: Float64Array, n: number): { id: number; logprob: number }[] {
-  return topEntries(logprobs, n).map((e) => ({ id: e.id, logprob: e.value }));
-}
-
 export function sampleToken(logits: Logits, params: SamplingParams, rng: Xoshiro128 | null, previousIds: readonly number[] = []): TokenChoice {
   if (logits.length === 0) throw new Error('no logits to sample from');
   checkParams(params);
