@@ -111,13 +111,17 @@ if [ "$mode" = emulated ]; then
   compile "cuda/emu/emu.cpp" "$cxx" "${cuflags[@]}" -c "$here/cuda/emu/emu.cpp" -o "$work/emu.o"
   compile "cuda/emu/emu_runtime.cpp" "$cxx" "${cuflags[@]}" -c "$here/cuda/emu/emu_runtime.cpp" -o "$work/emu_runtime.o"
 fi
+# A test program is test/<name>.cpp plus the files listed here.
+declare -A parts=([ops_test]="ops_test_blas")
 for t in "${tests[@]}"; do
-  if [ "$mode" = emulated ]; then
-    compile "test/$t.cpp" "$cxx" "${cuflags[@]}" -c "$here/cuda/test/$t.cpp" -o "$work/$t.o"
-  else
-    # Host code: nvcc hands it to g++ with the CUDA headers on the include path.
-    compile "test/$t.cpp" "$nvcc" -std=c++17 -g -O2 -Xcompiler -ffp-contract=off -I "$here/src" -I "$here/cuda" -c "$here/cuda/test/$t.cpp" -o "$work/$t.o"
-  fi
+  for f in "$t" ${parts[$t]:-}; do
+    if [ "$mode" = emulated ]; then
+      compile "test/$f.cpp" "$cxx" "${cuflags[@]}" -c "$here/cuda/test/$f.cpp" -o "$work/$f.o"
+    else
+      # Host code: nvcc hands it to g++ with the CUDA headers on the include path.
+      compile "test/$f.cpp" "$nvcc" -std=c++17 -g -O2 -Xcompiler -ffp-contract=off -I "$here/src" -I "$here/cuda" -c "$here/cuda/test/$f.cpp" -o "$work/$f.o"
+    fi
+  done
 done
 failedBuilds || { echo "cuda-test: build failed" >&2; exit 1; }
 showLogs
@@ -125,6 +129,7 @@ showLogs
 declare -A result
 for t in "${tests[@]}"; do
   objs=("$work/$t.o")
+  for f in ${parts[$t]:-}; do objs+=("$work/$f.o"); done
   [ "$t" != emu_test ] && objs+=("${shared[@]}")
   if [ "$mode" = emulated ]; then
     "$cxx" -o "$work/$t" "${objs[@]}" "$work/emu.o" "$work/emu_runtime.o" "${ldflags[@]}" || { result[$t]="link failed"; continue; }
