@@ -55,5 +55,8 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
     // Hashed asset names may be cached; index.html must not be, so new builds are picked up.
     'cache-control': ext === '.html' ? 'no-store' : 'private, max-age=31536000, immutable',
   });
-  fs.createReadStream(target).pipe(res);
+  // A file removed or unreadable mid-stream ends this response, not the process.
+  fs.createReadStream(target)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }

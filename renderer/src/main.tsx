@@ -9,9 +9,11 @@ import './styles/chain-explorer.css';
 import './styles/dialogs.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { checkLaunchToken, forgetLaunchToken, takeLaunchToken } from './api/launchToken';
 import { startSession } from './api/session';
 import { openWelcome } from './commands/editors';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
+import { LaunchTokenRequired } from './components/LaunchTokenRequired';
 import { Workbench } from './components/Workbench';
 import { settingsStore, isSettingsDirty } from './stores/settingsStore';
 import type { Theme } from './model/theme';
@@ -32,12 +34,29 @@ window.addEventListener('beforeunload', (e) => {
   if (isSettingsDirty(settingsStore.getState())) e.preventDefault();
 });
 
-registerWorkbenchCommands();
-startSession();
-openWelcome();
+/**
+ * In a browser the page is public and the API needs the launch token: without one (or with a
+ * stale one from an earlier launch) say how to get it instead of showing a workbench that cannot
+ * connect. Electron's preload bridge needs no token.
+ */
+async function boot(): Promise<void> {
+  const root = createRoot(document.getElementById('root')!);
+  if (!window.studio) {
+    const token = takeLaunchToken(window);
+    if (token === null || (await checkLaunchToken(token)) === 'refused') {
+      forgetLaunchToken(window.sessionStorage);
+      root.render(<LaunchTokenRequired stale={token !== null} />);
+      return;
+    }
+  }
+  registerWorkbenchCommands();
+  startSession();
+  openWelcome();
+  root.render(
+    <StrictMode>
+      <Workbench />
+    </StrictMode>,
+  );
+}
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <Workbench />
-  </StrictMode>,
-);
+void boot();

@@ -1,57 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { startStudio, stopStudio, type StudioServer } from '../support/serveProcess';
 
-export interface StudioServer {
-  /** The URL `studio serve` printed, token included. */
-  url: string;
-  origin: string;
-  token: string;
-  home: string;
-}
-
-const URL_LINE = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/;
-
-/** Runs `studio serve --port 0` on a fresh STUDIO_HOME and waits for the URL it prints. */
-export async function startStudio(): Promise<{ server: StudioServer; child: ChildProcess }> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/studio.ts', 'serve', '--port', '0'], {
-    env: { ...process.env, STUDIO_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`studio serve printed no URL within 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = URL_LINE.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`studio serve exited with ${code}:\n${output}`));
-    });
-  });
-  const parsed = new URL(url);
-  return { server: { url, origin: parsed.origin, token: parsed.searchParams.get('token')!, home }, child };
-}
-
-export async function stopStudio(child: ChildProcess, home: string): Promise<void> {
-  if (child.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  }
-  fs.rmSync(home, { recursive: true, force: true, maxRetries: 3 });
-}
+export { startStudio, stopStudio, type StudioServer };
 
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
 

@@ -35,21 +35,26 @@ test('a workspace is created with its name checked as typed, then switched to an
   expect(errors).toEqual([]);
 });
 
-test('the server refuses the app and its API without the launch token', async ({ page, studio, request }) => {
+test('the server refuses its API without the launch token, and the page says how to get in', async ({ page, studio, request }) => {
+  // The page is the public renderer build; only the API needs the token.
   const bare = await request.get(`${studio.origin}/`, { failOnStatusCode: false });
-  expect(bare.status()).toBe(401);
+  expect(bare.status()).toBe(200);
   const api = await request.get(`${studio.origin}/api`, { failOnStatusCode: false });
   expect(api.status()).toBe(401);
   const wrong = await request.get(`${studio.origin}/?token=not-the-token`, { failOnStatusCode: false });
   expect(wrong.status()).toBe(401);
 
-  // A fresh browser without the token sees the refusal, not the app.
+  // A fresh browser without the token gets the page, which says how to get in, not the app.
   const response = await page.goto(`${studio.origin}/`);
-  expect(response?.status()).toBe(401);
+  expect(response?.status()).toBe(200);
+  await expect(page.getByTestId('launch-token-required')).toContainText('needs the launch token');
   await expect(page.locator('.workbench')).toHaveCount(0);
 
-  // With the token once, the cookie carries it from then on.
+  // With the token once, the tab keeps it (and the address bar drops it) from then on.
   await openStudio(page, studio);
+  expect(page.url()).toBe(`${studio.origin}/`);
   await page.goto(`${studio.origin}/`);
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected');
+  const cookies = await page.context().cookies();
+  expect(cookies).toEqual([]);
 });

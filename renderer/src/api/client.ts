@@ -1,5 +1,6 @@
 import { ApiClient, type ApiTransport } from '../../../main/api/apiClient';
 import { connectionStore } from '../stores/connectionStore';
+import { readLaunchToken, socketProtocols } from './launchToken';
 import { createReconnectingTransport } from './reconnectingTransport';
 
 declare global {
@@ -12,7 +13,7 @@ declare global {
 let client: ApiClient | null = null;
 const reconnectedListeners = new Set<() => void>();
 
-/** The serve-mode socket URL: same host, `/api`; the auth cookie travels with it. */
+/** The serve-mode socket URL: same host, `/api`; the launch token travels as a subprotocol. */
 export function socketUrl(location: Pick<Location, 'protocol' | 'host'>): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`;
 }
@@ -26,7 +27,8 @@ export function startApi(): ApiClient {
     return client;
   }
   const transport = createReconnectingTransport({
-    openSocket: () => new WebSocket(socketUrl(window.location)),
+    // Read at every attempt: the token is this tab's, and a reconnect must present it again.
+    openSocket: () => new WebSocket(socketUrl(window.location), socketProtocols(readLaunchToken(window.sessionStorage) ?? '')),
     onState: (state, attempt) => connectionStore.getState().set(state, attempt),
   });
   transport.onReconnected(() => {
