@@ -76,7 +76,10 @@ test('a page on another port can neither use the API nor break it with a planted
     ws.onclose = () => resolve('closed');
   })`);
   expect(socketState).toBe('closed');
-  // The server is still there and the planted cookie does not matter.
+  // The planted cookie goes to the workbench's server too (cookies ignore ports): it must not
+  // matter to it, before or after the token is presented.
+  await page.goto(`${studio.origin}/`);
+  await expect(page.getByTestId('launch-token-required')).toBeVisible();
   await openStudio(page, studio);
   await page.reload();
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-state', 'connected');
