@@ -40,9 +40,13 @@ export function statusOf(response: string): number {
 }
 
 export function openApi(server: StudioServer, opts: { headers?: Record<string, string>; protocols?: string[] } = {}): WebSocket {
-  return new WebSocket(`ws://127.0.0.1:${server.port}/api`, opts.protocols ?? [], {
+  const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api`, opts.protocols ?? [], {
     headers: { authorization: `Bearer ${server.token}`, ...opts.headers },
   });
+  // ws's client reports a refused or failed socket as an error event; probes read the close
+  // that follows (or opened()'s rejection) instead.
+  socket.on('error', () => {});
+  return socket;
 }
 
 export function opened(socket: WebSocket): Promise<void> {
@@ -83,8 +87,6 @@ export function exchange(socket: WebSocket, data: string | Buffer, opts: { binar
     };
     socket.on('message', onMessage);
     socket.on('close', onClose);
-    // ws's client reports a failed send as an error event; the close that follows is the outcome.
-    socket.on('error', () => {});
     socket.send(data, { binary: opts.binary ?? false });
   });
 }
