@@ -4,6 +4,8 @@ import { MakerDMG } from '@electron-forge/maker-dmg';
 import { MakerSquirrel } from '@electron-forge/maker-squirrel';
 import { MakerZIP } from '@electron-forge/maker-zip';
 import { AutoUnpackNativesPlugin } from '@electron-forge/plugin-auto-unpack-natives';
+import { FusesPlugin } from '@electron-forge/plugin-fuses';
+import { FuseV1Options, FuseVersion } from '@electron/fuses';
 
 /**
  * Desktop packaging (run on a machine with the Electron binary: `npm run make`). `npm run build`
@@ -33,7 +35,28 @@ const config: ForgeConfig = {
     new MakerDMG({ format: 'ULFO' }),
     new MakerDeb({ options: { name: 'attribution-studio', productName: 'Attribution Studio', categories: ['Development', 'Science'] } }),
   ],
-  plugins: [new AutoUnpackNativesPlugin({})],
+  plugins: [
+    new AutoUnpackNativesPlugin({}),
+    // Electron fuses are flipped in the packaged binary itself, so no environment variable or
+    // command-line flag can turn the app back into a general-purpose Node or open a debugger
+    // on it. Every fuse is named (strictlyRequireAllFuses) so a new Electron's fuse is a build
+    // error until someone decides on it. Workers are worker_threads and Anvil is its own
+    // binary: nothing here needs ELECTRON_RUN_AS_NODE.
+    new FusesPlugin({
+      version: FuseVersion.V1,
+      strictlyRequireAllFuses: true,
+      [FuseV1Options.RunAsNode]: false,
+      [FuseV1Options.EnableCookieEncryption]: true,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
+      // The app.asar's hash is embedded at package time and checked on load (macOS, Windows).
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+      [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
+      // The renderer is served from app://studio, never file://.
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+    }),
+  ],
 };
 
 export default config;

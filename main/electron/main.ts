@@ -6,7 +6,7 @@ import { studioHome } from '../workspace/studioHome';
 import { buildAppMenu } from './appMenu';
 import { SafeStorageKeyBackend } from './safeStorageKeyBackend';
 import { EVENT_CHANNEL, bridgeIpc } from './ipcBridge';
-import { APP_ORIGIN, registerAppScheme, serveRenderer } from './rendererProtocol';
+import { APP_ORIGIN, isAppUrl, registerAppScheme, serveRenderer } from './rendererProtocol';
 import { loadWindowState, trackWindowState } from './windowState';
 
 /**
@@ -34,7 +34,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_e, contents) => {
     // The workbench is a single page: no navigation away, no new windows, no webviews.
     contents.on('will-navigate', (event, url) => {
-      if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+      if (!isAppUrl(url)) event.preventDefault();
+    });
+    // A server redirect is a navigation too, and will-navigate does not see it.
+    contents.on('will-redirect', (event, url) => {
+      if (!isAppUrl(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../core/contentSecurityPolicy';
 
-export const APP_ORIGIN = 'app://studio';
+export { APP_ORIGIN, isAppUrl } from './appUrl';
 
 /** Must run before `app.ready`: `app:` is a standard, secure scheme so ES modules and workers load. */
 export function registerAppScheme(): void {
@@ -19,7 +19,13 @@ export function serveRenderer(rendererDir: string): void {
   protocol.handle('app', async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'studio') return new Response('Not found', { status: 404 });
-    let file = path.resolve(root, '.' + path.posix.normalize('/' + decodeURIComponent(url.pathname)));
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      return new Response('Bad path', { status: 400 });
+    }
+    let file = path.resolve(root, '.' + path.posix.normalize('/' + rel));
     if (file !== root && !file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
     if (file === root || !path.extname(file)) file = path.join(root, 'index.html');
     const response = await net.fetch(pathToFileURL(file).href);
