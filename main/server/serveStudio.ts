@@ -83,6 +83,9 @@ export async function serveStudio(core: StudioCore, opts: ServeOptions): Promise
     if (!url) return plain(res, 400, 'Bad request target.');
     const origin = checkOrigin(req, port);
     if (!origin.ok) return plain(res, origin.status, origin.reason);
+    // Every path that is not the public page must pass checkApiRequest before the static
+    // fallback below, which answers any unknown path with index.html: a new HTTP endpoint (the
+    // OpenAI-compatible one, say) belongs here, behind the Bearer token.
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const verdict = checkApiRequest(req, port, token);
       if (!verdict.ok) return plain(res, verdict.status, verdict.reason);
