@@ -10,11 +10,13 @@ import './styles/dialogs.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { checkLaunchToken, forgetLaunchToken, takeLaunchToken } from './api/launchToken';
+import { stopApi } from './api/client';
 import { startSession } from './api/session';
 import { openWelcome } from './commands/editors';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import { LaunchTokenRequired } from './components/LaunchTokenRequired';
 import { Workbench } from './components/Workbench';
+import { connectionStore } from './stores/connectionStore';
 import { settingsStore, isSettingsDirty } from './stores/settingsStore';
 import type { Theme } from './model/theme';
 import { themeStore } from './stores/themeStore';
@@ -41,13 +43,23 @@ window.addEventListener('beforeunload', (e) => {
  */
 async function boot(): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
+  const refuse = (stale: boolean) => {
+    forgetLaunchToken(window.sessionStorage);
+    root.render(<LaunchTokenRequired stale={stale} />);
+  };
   if (!window.studio) {
     const token = takeLaunchToken(window);
-    if (token === null || (await checkLaunchToken(token)) === 'refused') {
-      forgetLaunchToken(window.sessionStorage);
-      root.render(<LaunchTokenRequired stale={token !== null} />);
-      return;
-    }
+    if (token === null || (await checkLaunchToken(token)) === 'refused') return refuse(token !== null);
+    // A server restarted on the same port has a new token: while the socket cannot get back
+    // in, ask at each attempt whether ours is still good, and once it is not, say so.
+    connectionStore.subscribe((now, before) => {
+      if (now.state !== 'disconnected' || now.attempt === before.attempt) return;
+      void checkLaunchToken(token).then((verdict) => {
+        if (verdict !== 'refused') return;
+        stopApi();
+        refuse(true);
+      });
+    });
   }
   registerWorkbenchCommands();
   startSession();

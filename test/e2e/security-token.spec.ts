@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect, openStudio, test } from './studioFixture';
+import { expect, openStudio, startStudio, stopStudio, test } from './studioFixture';
 
 /**
  * Finding 3 of issue 10, in a real Chromium: after the workbench is opened with its launch
@@ -92,4 +92,21 @@ test('a stale token from an earlier launch is recognised and dropped', async ({ 
   await page.reload();
   await expect(page.getByTestId('launch-token-required')).toContainText('no longer valid');
   expect(await page.evaluate("sessionStorage.getItem('studio.launchToken')")).toBeNull();
+});
+
+test('after serve restarts on the same port, an open tab says its token is no longer valid', async ({ page }) => {
+  // Its own servers: this test stops one and starts another in its place.
+  const first = await startStudio();
+  let second: Awaited<ReturnType<typeof startStudio>> | null = null;
+  try {
+    await openStudio(page, first.server);
+    await stopStudio(first.child, first.server.home);
+    second = await startStudio({ port: first.server.port });
+    await expect(page.getByTestId('launch-token-required')).toContainText('no longer valid', { timeout: 30_000 });
+    // The new launch's URL works in the same tab.
+    await openStudio(page, second.server);
+  } finally {
+    await stopStudio(first.child, first.server.home);
+    if (second) await stopStudio(second.child, second.server.home);
+  }
 });

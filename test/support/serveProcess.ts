@@ -18,10 +18,10 @@ export interface StudioServer {
 
 const URL_LINE = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/;
 
-/** Runs `studio serve --port 0` on a fresh STUDIO_HOME and waits for the URL it prints. */
-export async function startStudio(): Promise<{ server: StudioServer; child: ChildProcess; output: () => string }> {
+/** Runs `studio serve --port 0` (or the port given) on a fresh STUDIO_HOME and waits for the URL it prints. */
+export async function startStudio(opts: { port?: number } = {}): Promise<{ server: StudioServer; child: ChildProcess; output: () => string }> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/studio.ts', 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/studio.ts', 'serve', '--port', String(opts.port ?? 0)], {
     env: { ...process.env, STUDIO_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

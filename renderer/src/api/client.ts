@@ -11,6 +11,7 @@ declare global {
 }
 
 let client: ApiClient | null = null;
+let stopTransport: (() => void) | null = null;
 const reconnectedListeners = new Set<() => void>();
 
 /** The serve-mode socket URL: same host, `/api`; the launch token travels as a subprotocol. */
@@ -31,11 +32,17 @@ export function startApi(): ApiClient {
     openSocket: () => new WebSocket(socketUrl(window.location), socketProtocols(readLaunchToken(window.sessionStorage) ?? '')),
     onState: (state, attempt) => connectionStore.getState().set(state, attempt),
   });
+  stopTransport = () => transport.dispose();
   transport.onReconnected(() => {
     for (const l of reconnectedListeners) l();
   });
   client = new ApiClient(transport);
   return client;
+}
+
+/** Stops reconnecting (the page has nothing left to say to this server, e.g. its token is stale). */
+export function stopApi(): void {
+  stopTransport?.();
 }
 
 export function api(): ApiClient {
