@@ -1,7 +1,7 @@
 import { type FormEvent, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { WriteResult } from '../../../main/api/chainSchemas';
-import { DEVNET_NETWORK } from '../../../main/api/networkSchemas';
+import { DEVNET_NETWORK } from '../../../main/api/constants';
 import { api } from '../api/client';
 import { openChainView } from '../commands/editors';
 import { Badge } from '../components/Badge';

@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import { DEVNET_NETWORK } from '../../../main/api/networkSchemas';
+import { DEVNET_NETWORK } from '../../../main/api/constants';
 import { shortHex } from '../model/chainFormat';
 import { DEV_ACCOUNT_ADDRESSES } from '../model/devAccounts';
 import { keysStore } from '../stores/keysStore';
