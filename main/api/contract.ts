@@ -2,8 +2,6 @@ import { z } from 'zod';
 import {
   AppInfoSchema,
   ArtifactSchema,
-  JobKindSchema,
-  JobSchema,
   LogEntrySchema,
   SettingsSchema,
   Sha256Schema,
@@ -32,6 +30,7 @@ import {
   WriteResultSchema,
 } from './chainSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
+import { JobSchema, JobStartParamsSchema } from './jobSchemas';
 import {
   ConfirmWriteParamsSchema,
   ConfirmWriteResultSchema,
@@ -73,7 +72,8 @@ export const methods = {
 
   'jobs.list': method(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(), z.array(JobSchema)),
   'jobs.get': method(z.object({ id: z.string().min(1).max(64) }).strict(), JobSchema),
-  'jobs.start': method(z.object({ kind: JobKindSchema, params: z.unknown() }).strict(), JobSchema),
+  /** Params are checked against the kind's schema in `jobParams` (jobSchemas.ts). */
+  'jobs.start': method(JobStartParamsSchema, JobSchema),
   'jobs.cancel': method(z.object({ id: z.string().min(1).max(64) }).strict(), JobSchema),
 
   'artifacts.list': method(NoParams, z.array(ArtifactSchema)),
@@ -174,8 +174,8 @@ export const methods = {
    * (CHAIN_PREPARED_EXPIRED). Idempotent: unknown or expired ids are fine. */
   'chain.discardWrite': method(DiscardWriteParamsSchema, DiscardWriteResultSchema),
 
-  // The model engine. Training is the 'engine.train' job kind (params: EngineTrainParamsSchema
-  // in engineSchemas.ts), started with jobs.start.
+  // The model engine. Training is the 'engine.train' job kind (see jobParams in jobSchemas.ts),
+  // started with jobs.start.
   /** A Hugging Face model folder: architecture, sizes, dtype, tokenizer (reads no weights).
    * A folder that is not a usable model fails with MODEL_INVALID naming the file and field. */
   'engine.inspect': method(z.object({ dir: z.string().min(1).max(4096) }).strict(), ModelInspectionSchema),

@@ -213,7 +213,7 @@ export function registerWorkbenchCommands(): void {
     category: 'Artifacts',
     icon: 'verified',
     run: async () => {
-      const job = await jobsStore.getState().start('artifacts.verify', {});
+      const job = await jobsStore.getState().start({ kind: 'artifacts.verify', params: {} });
       if (job) wb().showPanelView('jobs');
     },
   });

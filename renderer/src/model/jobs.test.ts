@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../../main/api/schemas';
+import type { Job } from '../../../main/api/jobSchemas';
 import { runningJobCount, sortJobs, upsertJob } from './jobs';
 
 const job = (id: string, status: Job['status'], createdAt: string): Job => ({

@@ -1,4 +1,4 @@
-import type { Job, JobStatus } from '../../../main/api/schemas';
+import type { Job, JobStatus } from '../../../main/api/jobSchemas';
 
 const ACTIVE: ReadonlySet<JobStatus> = new Set(['queued', 'running']);
 

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
-import type { Job, JobKind } from '../../../main/api/schemas';
+import type { MethodParams } from '../../../main/api/contract';
+import type { Job } from '../../../main/api/jobSchemas';
 import { api } from '../api/client';
 import { sortJobs, upsertJob } from '../model/jobs';
 import { reportError } from './toastStore';
@@ -11,7 +12,8 @@ export interface JobsStore {
   cancelling: string[];
   load(): Promise<void>;
   apply(job: Job): void;
-  start(kind: JobKind, params: unknown): Promise<Job | null>;
+  /** `{kind, params}`, params typed by the kind (jobParams in main/api/jobSchemas.ts). */
+  start(request: MethodParams<'jobs.start'>): Promise<Job | null>;
   cancel(id: string): Promise<void>;
 }
 
@@ -33,13 +35,13 @@ export const jobsStore = createStore<JobsStore>()((set, get) => ({
     set({ jobs: upsertJob(get().jobs, job) });
   },
 
-  async start(kind, params) {
+  async start(request) {
     try {
-      const job = await api().call('jobs.start', { kind, params });
+      const job = await api().call('jobs.start', request);
       get().apply(job);
       return job;
     } catch (err) {
-      reportError(err, `Starting ${kind}`);
+      reportError(err, `Starting ${request.kind}`);
       return null;
     }
   },

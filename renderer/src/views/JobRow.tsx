@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import type { Job } from '../../../main/api/schemas';
+import type { Job } from '../../../main/api/jobSchemas';
 import { Codicon } from '../components/Codicon';
 import { formatDateTime, formatDuration, formatProgress } from '../model/format';
 import { isJobActive, jobStatusIcon } from '../model/jobs';
