@@ -198,6 +198,20 @@ export const events = {
   'publication.updated': PublicationSchema,
 } as const;
 
+/**
+ * Methods that neither the workbench nor the CLI calls, each with the reason it stays. Every other
+ * method must have a caller (test/architecture/contractCallers.test.ts): a method nobody calls
+ * usually means a view or command re-derives what the core already answers.
+ */
+export const internalMethods: { readonly [M in keyof typeof methods]?: string } = {
+  'chain.deploy':
+    "The CLI's `chain deploy` must first adopt a detached devnet (DevnetService.start adoptOnly), so it calls the service; the workbench redeploys through chain.reset. Kept for API clients and the integration tests.",
+  'publications.publish':
+    'Publishing datanets, models and rewards from the workbench lands with those capabilities (datanets, factory, attribution); until then tests and the e2e fixtures publish through it.',
+  'engine.inspect':
+    "The factory's model picker will call it; the CLI's `model inspect` reads a folder without opening a workspace, so it calls the engine directly.",
+};
+
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
 export type MethodParams<M extends MethodName> = z.input<Methods[M]['params']>;

@@ -59,6 +59,7 @@ export async function listTransactions(explorer: ChainExplorer, opts: { before?:
         transactions.push({
           hash: tx.hash,
           blockNumber: Number(block.number),
+          timestamp: Number(block.timestamp),
           from,
           fromLabel: explorer.labelOf(from),
           to,

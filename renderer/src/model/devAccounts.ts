@@ -1,7 +1,7 @@
 /**
  * The addresses of Anvil's ten well-known dev accounts (mnemonic "test test … junk"), public
- * constants published in Foundry's docs. The API has no method that lists them, and the forms
- * need them to offer a 'from' account; balances, nonces and labels still come from chain.account.
+ * constants published in Foundry's docs. The forms need them at once to offer a 'from' account
+ * and to label addresses; balances and nonces come from the API (chain.devAccounts).
  */
 export const DEV_ACCOUNT_ADDRESSES = [
   '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',

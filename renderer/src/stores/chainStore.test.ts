@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BlockSummary } from '../../../main/api/chainSchemas';
-import { type ChainSnapshot, mergeBlocks, RECENT_BLOCKS, snapshotsAfterRevert } from './chainStore';
+import { mergeBlocks, RECENT_BLOCKS } from './chainStore';
 
 const block = (number: number, transactionCount = 0): BlockSummary => ({
   number,
@@ -23,13 +23,5 @@ describe('mergeBlocks', () => {
     const merged = mergeBlocks([], many);
     expect(merged).toHaveLength(RECENT_BLOCKS);
     expect(merged[0]!.number).toBe(RECENT_BLOCKS + 9);
-  });
-});
-
-describe('snapshotsAfterRevert', () => {
-  const snap = (id: string): ChainSnapshot => ({ id, block: null, takenAt: '' });
-  it('drops the snapshot reverted to and every later one (newest first)', () => {
-    expect(snapshotsAfterRevert([snap('0x3'), snap('0x2'), snap('0x1')], '0x2').map((s) => s.id)).toEqual(['0x1']);
-    expect(snapshotsAfterRevert([snap('0x1')], '0x9').map((s) => s.id)).toEqual(['0x1']);
   });
 });

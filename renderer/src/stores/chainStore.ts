@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { BlockSummary, ChainStatus } from '../../../main/api/chainSchemas';
+import type { BlockSummary, ChainStatus, SnapshotInfo } from '../../../main/api/chainSchemas';
 import { api } from '../api/client';
 import { chainChangedUnder } from '../model/chainStatus';
 import { reportError, toastStore } from './toastStore';
@@ -13,11 +13,13 @@ export interface ChainStore {
   loaded: boolean;
   /** The devnet request in flight. */
   busy: ChainBusy | null;
-  /** Snapshots taken from this window, newest first (Anvil forgets them on a restart). */
-  snapshots: ChainSnapshot[];
+  /** The core's chain.snapshots, newest first: read again after every snapshot, revert, reset or
+   * restart, since the core alone knows which ones Anvil still holds. */
+  snapshots: SnapshotInfo[];
   /** Bumped when the chain changes under the explorer (reset, revert, restart): views read again. */
   epoch: number;
   load(): Promise<void>;
+  loadSnapshots(): Promise<void>;
   applyStatus(status: ChainStatus): void;
   applyBlock(block: BlockSummary): void;
   start(): Promise<void>;
@@ -29,19 +31,6 @@ export interface ChainStore {
 }
 
 export type ChainBusy = 'start' | 'stop' | 'snapshot' | 'revert' | 'reset';
-
-export interface ChainSnapshot {
-  id: string;
-  /** The head when it was taken. */
-  block: number | null;
-  takenAt: string;
-}
-
-/** After a revert to `id`, it and every later snapshot are gone (Anvil's rule). */
-export function snapshotsAfterRevert(held: readonly ChainSnapshot[], id: string): ChainSnapshot[] {
-  const index = held.findIndex((s) => s.id === id);
-  return index < 0 ? [...held] : held.slice(index + 1);
-}
 
 /** Newest first, one entry per number, at most `max` (RECENT_BLOCKS). */
 export function mergeBlocks(held: readonly BlockSummary[], incoming: readonly BlockSummary[], max = RECENT_BLOCKS): BlockSummary[] {
@@ -62,22 +51,33 @@ export const chainStore = createStore<ChainStore>()((set, get) => ({
   async load() {
     try {
       const status = await api().call('chain.status', {});
-      const blocks = status.running ? (await api().call('chain.blocks', { limit: RECENT_BLOCKS })).blocks : [];
-      set({ status, blocks: mergeBlocks([], blocks), loaded: true });
+      const [blocks, snapshots] = status.running
+        ? await Promise.all([api().call('chain.blocks', { limit: RECENT_BLOCKS }).then((page) => page.blocks), api().call('chain.snapshots', {})])
+        : [[], []];
+      set({ status, blocks: mergeBlocks([], blocks), snapshots, loaded: true });
     } catch (err) {
       set({ loaded: true });
       reportError(err, 'Reading the chain status');
     }
   },
 
+  async loadSnapshots() {
+    try {
+      set({ snapshots: await api().call('chain.snapshots', {}) });
+    } catch (err) {
+      reportError(err, 'Listing the snapshots');
+    }
+  },
+
   applyStatus(status) {
     const before = get().status;
     const wasRunning = before?.running ?? false;
-    // A restart or a redeploy (reset) forgets Anvil's snapshots.
-    const forget = !status.running || (before?.pid ?? null) !== status.pid || before?.deployment?.id !== status.deployment?.id;
+    // A restart or a redeploy (reset) forgets Anvil's snapshots: ask the core which are left.
+    const changed = (before?.pid ?? null) !== status.pid || before?.deployment?.id !== status.deployment?.id;
     const epoch = chainChangedUnder(before, status) ? get().epoch + 1 : get().epoch;
-    set({ status, epoch, ...(status.running ? {} : { blocks: [] }), ...(forget && get().busy !== 'revert' ? { snapshots: [] } : {}) });
+    set({ status, epoch, ...(status.running ? {} : { blocks: [], snapshots: [] }) });
     if (status.running && !wasRunning) void get().load();
+    else if (status.running && changed) void get().loadSnapshots();
   },
 
   applyBlock(block) {
@@ -111,10 +111,9 @@ export const chainStore = createStore<ChainStore>()((set, get) => ({
   async snapshot() {
     set({ busy: 'snapshot' });
     try {
-      const { id } = await api().call('chain.snapshot', {});
-      const snap: ChainSnapshot = { id, block: get().status?.block ?? null, takenAt: new Date().toISOString() };
-      set({ snapshots: [snap, ...get().snapshots] });
-      toastStore.getState().show('info', `Took snapshot ${id}${snap.block !== null ? ` at block #${snap.block}` : ''}.`);
+      const snap = await api().call('chain.snapshot', {});
+      await get().loadSnapshots();
+      toastStore.getState().show('info', `Took snapshot ${snap.id} at block #${snap.block}.`);
     } catch (err) {
       reportError(err, 'Taking a snapshot');
     } finally {
@@ -127,7 +126,8 @@ export const chainStore = createStore<ChainStore>()((set, get) => ({
     try {
       const status = await api().call('chain.revert', { id });
       get().applyStatus(status);
-      set({ snapshots: snapshotsAfterRevert(get().snapshots, id), epoch: get().epoch + 1, blocks: [] });
+      // load() reads chain.snapshots: the core knows which ones the revert dropped.
+      set({ epoch: get().epoch + 1, blocks: [] });
       await get().load();
       toastStore.getState().show('info', `Reverted the devnet to snapshot ${id}.`);
     } catch (err) {

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { AccountInfo } from '../../../main/api/chainSchemas';
+import type { AccountInfo, DevAccountInfo } from '../../../main/api/chainSchemas';
 import { api } from '../api/client';
 import { Codicon } from '../components/Codicon';
 import { addressError } from '../model/abiForms';
-import { DEV_ACCOUNT_ADDRESSES } from '../model/devAccounts';
 import { formatOpen } from '../model/openAmount';
 import { chainStore } from '../stores/chainStore';
 import { AddressText } from './AddressText';
@@ -41,7 +40,7 @@ function AccountCard({ account, symbol }: { account: AccountInfo; symbol: string
 export function ChainAccountsEditor({ address }: { address: string | undefined }) {
   const symbol = useStore(chainStore, (s) => s.status?.currencySymbol ?? 'OPEN');
   const head = useStore(chainStore, (s) => s.status?.block ?? null);
-  const [devAccounts, setDevAccounts] = useState<AccountInfo[] | null>(null);
+  const [devAccounts, setDevAccounts] = useState<DevAccountInfo[] | null>(null);
   const [listError, setListError] = useState<string | null>(null);
   const [query, setQuery] = useState(address ?? '');
   const [queryError, setQueryError] = useState<string | null>(null);
@@ -52,7 +51,8 @@ export function ChainAccountsEditor({ address }: { address: string | undefined }
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      Promise.all(DEV_ACCOUNT_ADDRESSES.map((a) => api().call('chain.account', { address: a })))
+      api()
+        .call('chain.devAccounts', {})
         .then((list) => {
           if (!live) return;
           setDevAccounts(list);
@@ -133,7 +133,7 @@ export function ChainAccountsEditor({ address }: { address: string | undefined }
             <tbody>
               {devAccounts.map((a) => (
                 <tr key={a.address}>
-                  <td className="mono">{a.devAccountIndex ?? '-'}</td>
+                  <td className="mono">{a.index}</td>
                   <td>
                     <AddressText address={a.address} label={a.label} full />
                   </td>

@@ -116,7 +116,7 @@ export function ChainSideBar() {
                       <Codicon name="device-camera" />
                       <span className="mono">{s.id}</span>
                       <span className="muted">
-                        {s.block !== null ? `#${s.block} · ` : ''}
+                        {`#${s.block} · `}
                         {formatClock(s.takenAt).slice(0, 8)}
                       </span>
                       <button type="button" className="link-button" disabled={!idle} onClick={() => void chainStore.getState().revert(s.id)}>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { TransactionSummary } from '../../../main/api/chainSchemas';
+import type { TransactionListItem } from '../../../main/api/chainSchemas';
 import { api } from '../api/client';
 import { openChainView } from '../commands/editors';
 import { chainStore } from '../stores/chainStore';
@@ -9,43 +9,36 @@ import { LoadOlderFooter } from './LoadOlderFooter';
 import { LookupForm } from './LookupForm';
 import { TransactionTable } from './TransactionTable';
 
-/** How many blocks one "load" walks back (the API lists blocks, not transactions). */
-const BLOCKS_PER_STEP = 50;
-
-interface TxRow extends TransactionSummary {
-  blockNumber: number;
-  timestamp: number;
-}
-
 const HASH_RE = /^0x[0-9a-fA-F]{64}$/;
 
+/** Newest first, one row per hash (a new head's page overlaps what is held). */
+function mergeTransactions(held: readonly TransactionListItem[], found: readonly TransactionListItem[]): TransactionListItem[] {
+  const seen = new Set(held.map((r) => r.hash));
+  return [...held, ...found.filter((r) => !seen.has(r.hash))].sort((a, b) => b.blockNumber - a.blockNumber);
+}
+
 /**
- * Recent transactions, newest first, gathered from the blocks that have any (chain.blocks then
- * chain.block), and a lookup by hash.
+ * Recent transactions, newest first, a page at a time from chain.transactions (which bounds the
+ * blocks one page scans), and a lookup by hash.
  */
 export function ChainTransactionsEditor() {
   const symbol = useStore(chainStore, (s) => s.status?.currencySymbol ?? 'OPEN');
   const head = useStore(chainStore, (s) => s.blocks[0]?.number ?? null);
-  const [rows, setRows] = useState<TxRow[]>([]);
+  const [rows, setRows] = useState<TransactionListItem[]>([]);
+  /** Blocks below this are not scanned yet; 0 once block 0 was; null before the first page. */
   const [scannedTo, setScannedTo] = useState<number | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [hash, setHash] = useState('');
   const [hashError, setHashError] = useState<string | null>(null);
 
-  /** Walks BLOCKS_PER_STEP blocks below `before` (or from the head) and adds their transactions. */
-  const scan = useCallback(async (before?: number, after?: number) => {
+  /** One page below `before` (or from the head); `older` pages move the scanned range down. */
+  const load = useCallback(async (before: number | undefined, older: boolean) => {
     setLoading(true);
     try {
-      const page = await api().call('chain.blocks', before === undefined ? { limit: BLOCKS_PER_STEP } : { before, limit: BLOCKS_PER_STEP });
-      const withTxs = page.blocks.filter((b) => b.transactionCount > 0 && (after === undefined || b.number > after));
-      const details = await Promise.all(withTxs.map((b) => api().call('chain.block', { number: b.number })));
-      const found = details.flatMap((d) => d.transactions.map((t) => ({ ...t, blockNumber: d.number, timestamp: d.timestamp })));
-      setRows((held) => {
-        const seen = new Set(held.map((r) => r.hash));
-        return [...held, ...found.filter((r) => !seen.has(r.hash))].sort((a, b) => b.blockNumber - a.blockNumber);
-      });
-      if (after === undefined) setScannedTo(page.blocks.at(-1)?.number ?? 0);
+      const page = await api().call('chain.transactions', before === undefined ? {} : { before });
+      setRows((held) => mergeTransactions(held, page.transactions));
+      if (older) setScannedTo(page.nextBefore ?? 0);
       setError(null);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -55,13 +48,13 @@ export function ChainTransactionsEditor() {
   }, []);
 
   useEffect(() => {
-    void scan();
-  }, [scan]);
+    void load(undefined, true);
+  }, [load]);
 
-  // New heads: pick up their transactions too.
+  // New heads: pick up their transactions too (the newest page overlaps the rows held).
   const newest = rows[0]?.blockNumber ?? (scannedTo !== null ? scannedTo - 1 : null);
   useEffect(() => {
-    if (head !== null && newest !== null && head > newest && !loading && scannedTo !== null) void scan(head + 1, Math.max(newest, head - BLOCKS_PER_STEP));
+    if (head !== null && newest !== null && head > newest && !loading && scannedTo !== null) void load(head + 1, false);
     // Only a new head starts this; the rest is read as it is then.
   }, [head]);
 
@@ -107,8 +100,8 @@ export function ChainTransactionsEditor() {
         loading={loading}
         more={scannedTo !== null && scannedTo > 0}
         complete={scannedTo === 0}
-        onLoadOlder={() => scannedTo !== null && void scan(scannedTo)}
-        buttonLabel={`Look further back (${BLOCKS_PER_STEP} blocks)`}
+        onLoadOlder={() => scannedTo !== null && void load(scannedTo, true)}
+        buttonLabel="Look further back"
       />
     </div>
   );
