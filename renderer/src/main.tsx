@@ -10,12 +10,12 @@ import './styles/dialogs.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startSession } from './api/session';
-import { openWelcome } from './commands/editors';
-import { registerWorkbenchCommands } from './commands/workbenchCommands';
-import { Workbench } from './components/Workbench';
-import { settingsStore, isSettingsDirty } from './stores/settingsStore';
-import type { Theme } from './model/theme';
-import { themeStore } from './stores/themeStore';
+import { openWelcome } from './workbench/editors';
+import { registerWorkbenchCommands } from './workbench/commands/workbenchCommands';
+import { Workbench } from './workbench/Workbench';
+import { settingsStore, isSettingsDirty } from './workspace/settingsStore';
+import type { Theme } from './workbench/theming/theme';
+import { themeStore } from './workbench/theming/themeStore';
 
 // The theme lives on <html data-theme>, where the CSS variables switch. It is set before the
 // first paint (no inline script may do it: CSP) and follows the store from then on.
