@@ -10,8 +10,10 @@ import './styles/dialogs.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { startSession } from './api/session';
-import { openWelcome } from './workbench/editors';
-import { registerWorkbenchCommands } from './workbench/commands/workbenchCommands';
+import { registerContributions } from './contributions';
+import { contributions } from './workbench/contributions';
+import { openWelcome } from './workspace/workspaceTabs';
+import { workbenchStore } from './workbench/workbenchStore';
 import { Workbench } from './workbench/Workbench';
 import { settingsStore, isSettingsDirty } from './workspace/settingsStore';
 import type { Theme } from './workbench/theming/theme';
@@ -32,7 +34,9 @@ window.addEventListener('beforeunload', (e) => {
   if (isSettingsDirty(settingsStore.getState())) e.preventDefault();
 });
 
-registerWorkbenchCommands();
+registerContributions();
+// The remembered layout names an activity: read it once every activity is registered.
+workbenchStore.getState().restoreLayout(contributions.activities().map((a) => a.id));
 startSession();
 openWelcome();
 

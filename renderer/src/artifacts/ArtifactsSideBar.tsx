@@ -1,6 +1,6 @@
 import { useStore } from 'zustand';
 import { commands } from '../workbench/commands/registry';
-import { openArtifact } from '../workbench/editors';
+import { openArtifact } from './artifactTabs';
 import { Codicon } from '../components/Codicon';
 import { EmptyState } from '../components/EmptyState';
 import { IconButton } from '../components/IconButton';

@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import { openChainView } from '../workbench/editors';
+import { openChainView } from './chainTabs';
 import { Codicon } from '../components/Codicon';
 import { shortHex } from './chainFormat';
 import { addressLabel } from './devAccounts';

@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import { openChainView } from '../workbench/editors';
+import { openChainView } from './chainTabs';
 import { commands } from '../workbench/commands/registry';
 import { Codicon } from '../components/Codicon';
 import { IconButton } from '../components/IconButton';

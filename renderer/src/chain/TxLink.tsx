@@ -1,4 +1,4 @@
-import { openChainView } from '../workbench/editors';
+import { openChainView } from './chainTabs';
 import { shortHex } from './chainFormat';
 
 /** A transaction hash that opens its decoded transaction tab. */

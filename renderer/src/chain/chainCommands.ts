@@ -6,8 +6,8 @@ import { keysStore } from './keys/keysStore';
 import { networksStore } from './networks/networksStore';
 import { publicationsStore } from './publishing/publicationsStore';
 import { workbenchStore } from '../workbench/workbenchStore';
-import { openChainView } from '../workbench/editors';
-import { commands } from '../workbench/commands/registry';
+import type { Command } from '../workbench/commands/commandRegistry';
+import { openChainView } from './chainTabs';
 
 const chain = () => chainStore.getState();
 const runningIdle = () => (chain().status?.running ?? false) && chain().busy === null;
@@ -24,10 +24,36 @@ export async function confirmAndResetDevnet(): Promise<void> {
   if (ok) await chain().reset();
 }
 
-/** The explorer's commands: a tab for each section, and the devnet's snapshot, revert, reset. */
-export function registerChainCommands(): void {
-  for (const section of CHAIN_SECTIONS) {
-    commands.register({
+/**
+ * The chain's commands: start, stop and refresh the devnet, a tab for each explorer section, the
+ * devnet's snapshot, revert and reset, and the forms for remote networks and keys.
+ */
+export function chainCommands(): Command[] {
+  return [
+    {
+      id: 'chain.start',
+      title: 'Start Local Devnet',
+      category: 'Chain',
+      icon: 'play',
+      enabled: () => !chainStore.getState().status?.running && chainStore.getState().busy === null,
+      run: () => chainStore.getState().start(),
+    },
+    {
+      id: 'chain.stop',
+      title: 'Stop Local Devnet',
+      category: 'Chain',
+      icon: 'debug-stop',
+      enabled: () => (chainStore.getState().status?.running ?? false) && chainStore.getState().busy === null,
+      run: () => chainStore.getState().stop(),
+    },
+    {
+      id: 'chain.refresh',
+      title: 'Refresh Chain Status',
+      category: 'Chain',
+      icon: 'refresh',
+      run: () => chainStore.getState().load(),
+    },
+    ...CHAIN_SECTIONS.map((section) => ({
       id: section.command,
       title: `Open ${section.title}`,
       category: 'Chain',
@@ -36,100 +62,100 @@ export function registerChainCommands(): void {
         workbenchStore.getState().showActivity('chain');
         openChainView({ page: section.page });
       },
-    });
-  }
-  commands.register({
-    id: 'chain.snapshot',
-    title: 'Take Devnet Snapshot',
-    category: 'Chain',
-    icon: 'device-camera',
-    enabled: runningIdle,
-    run: () => chain().snapshot(),
-  });
-  commands.register({
-    id: 'chain.revertLatest',
-    title: 'Revert Devnet to Latest Snapshot',
-    category: 'Chain',
-    icon: 'history',
-    enabled: () => runningIdle() && chain().snapshots.length > 0,
-    run: async () => {
-      const latest = chain().snapshots[0];
-      if (latest) await chain().revert(latest.id);
+    })),
+    {
+      id: 'chain.snapshot',
+      title: 'Take Devnet Snapshot',
+      category: 'Chain',
+      icon: 'device-camera',
+      enabled: runningIdle,
+      run: () => chain().snapshot(),
     },
-  });
-  commands.register({
-    id: 'chain.reset',
-    title: 'Reset Devnet…',
-    category: 'Chain',
-    icon: 'trash',
-    enabled: runningIdle,
-    run: confirmAndResetDevnet,
-  });
-  // Remote networks and keys: the forms live in the Chain side bar; these open and focus them.
-  commands.register({
-    id: 'networks.add',
-    title: 'Add Network…',
-    category: 'Chain',
-    icon: 'add',
-    run: () => {
-      workbenchStore.getState().showActivity('chain');
-      networksStore.getState().requestAdd();
+    {
+      id: 'chain.revertLatest',
+      title: 'Revert Devnet to Latest Snapshot',
+      category: 'Chain',
+      icon: 'history',
+      enabled: () => runningIdle() && chain().snapshots.length > 0,
+      run: async () => {
+        const latest = chain().snapshots[0];
+        if (latest) await chain().revert(latest.id);
+      },
     },
-  });
-  commands.register({
-    id: 'networks.checkAll',
-    title: 'Check Remote Networks',
-    category: 'Chain',
-    icon: 'plug',
-    enabled: () => networksStore.getState().networks.some((n) => !n.builtIn),
-    run: async () => {
-      await Promise.all(
-        networksStore
-          .getState()
-          .networks.filter((n) => !n.builtIn)
-          .map((n) => networksStore.getState().check(n.name)),
-      );
+    {
+      id: 'chain.reset',
+      title: 'Reset Devnet…',
+      category: 'Chain',
+      icon: 'trash',
+      enabled: runningIdle,
+      run: confirmAndResetDevnet,
     },
-  });
-  commands.register({
-    id: 'keys.create',
-    title: 'Create Key…',
-    category: 'Keys',
-    icon: 'add',
-    run: () => {
-      workbenchStore.getState().showActivity('chain');
-      keysStore.getState().openForm('create');
+    // Remote networks and keys: the forms live in the Chain side bar; these open and focus them.
+    {
+      id: 'networks.add',
+      title: 'Add Network…',
+      category: 'Chain',
+      icon: 'add',
+      run: () => {
+        workbenchStore.getState().showActivity('chain');
+        networksStore.getState().requestAdd();
+      },
     },
-  });
-  commands.register({
-    id: 'keys.import',
-    title: 'Import Key…',
-    category: 'Keys',
-    icon: 'key',
-    run: () => {
-      workbenchStore.getState().showActivity('chain');
-      keysStore.getState().openForm('import');
+    {
+      id: 'networks.checkAll',
+      title: 'Check Remote Networks',
+      category: 'Chain',
+      icon: 'plug',
+      enabled: () => networksStore.getState().networks.some((n) => !n.builtIn),
+      run: async () => {
+        await Promise.all(
+          networksStore
+            .getState()
+            .networks.filter((n) => !n.builtIn)
+            .map((n) => networksStore.getState().check(n.name)),
+        );
+      },
     },
-  });
-  commands.register({
-    id: 'chain.events.togglePause',
-    title: 'Pause or Resume Event Feed',
-    category: 'Chain',
-    icon: 'debug-pause',
-    run: () => chainEventsStore.getState().togglePause(),
-  });
-  commands.register({
-    id: 'chain.events.clear',
-    title: 'Clear Event Feed',
-    category: 'Chain',
-    icon: 'clear-all',
-    run: () => chainEventsStore.getState().clear(),
-  });
-  commands.register({
-    id: 'chain.publications.refresh',
-    title: 'Refresh Publications',
-    category: 'Chain',
-    icon: 'refresh',
-    run: () => publicationsStore.getState().load(),
-  });
+    {
+      id: 'keys.create',
+      title: 'Create Key…',
+      category: 'Keys',
+      icon: 'add',
+      run: () => {
+        workbenchStore.getState().showActivity('chain');
+        keysStore.getState().openForm('create');
+      },
+    },
+    {
+      id: 'keys.import',
+      title: 'Import Key…',
+      category: 'Keys',
+      icon: 'key',
+      run: () => {
+        workbenchStore.getState().showActivity('chain');
+        keysStore.getState().openForm('import');
+      },
+    },
+    {
+      id: 'chain.events.togglePause',
+      title: 'Pause or Resume Event Feed',
+      category: 'Chain',
+      icon: 'debug-pause',
+      run: () => chainEventsStore.getState().togglePause(),
+    },
+    {
+      id: 'chain.events.clear',
+      title: 'Clear Event Feed',
+      category: 'Chain',
+      icon: 'clear-all',
+      run: () => chainEventsStore.getState().clear(),
+    },
+    {
+      id: 'chain.publications.refresh',
+      title: 'Refresh Publications',
+      category: 'Chain',
+      icon: 'refresh',
+      run: () => publicationsStore.getState().load(),
+    },
+  ];
 }

@@ -1,7 +1,7 @@
 import { type KeyboardEvent, useRef } from 'react';
 import { useStore } from 'zustand';
 import { commands } from './commands/registry';
-import { ACTIVITIES, ACTIVITY_META } from './layout';
+import { contributions } from './contributions';
 import { workbenchStore } from './workbenchStore';
 import { Codicon } from '../components/Codicon';
 import { keybindingLabel } from '../components/Keybinding';
@@ -24,8 +24,8 @@ export function ActivityBar() {
   return (
     <nav className="activity-bar" aria-label="Activities" ref={ref} onKeyDown={onKeyDown}>
       <div className="activity-bar__top" role="tablist" aria-orientation="vertical">
-        {ACTIVITIES.map((id) => {
-          const meta = ACTIVITY_META[id];
+        {contributions.activities().map((meta) => {
+          const id = meta.id;
           const active = layout.sideBarVisible && layout.activity === id;
           return (
             <button

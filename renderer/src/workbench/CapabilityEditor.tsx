@@ -1,19 +1,22 @@
 import { useStore } from 'zustand';
 import { Codicon } from '../components/Codicon';
 import { StatusPill } from '../components/StatusPill';
-import { CAPABILITIES, type CapabilityId, capabilityStatus } from './capabilities';
-import { ACTIVITY_META } from './layout';
+import { capabilityStatus } from './capabilities';
+import { contributions } from './contributions';
+import type { TabInputOf } from './tabs';
 import { workspaceStore } from '../workspace/workspaceStore';
 
 /** A capability's overview tab while it is not built: its purpose and what it waits for. */
-export function CapabilityEditor({ activity }: { activity: CapabilityId }) {
+export function CapabilityEditor({ input }: { input: TabInputOf<'capability'> }) {
+  const { activity } = input;
   const info = useStore(workspaceStore, (s) => s.appInfo);
-  const cap = CAPABILITIES[activity];
-  const status = capabilityStatus(activity, info);
+  const cap = contributions.overview(activity);
+  if (!cap) return null;
+  const status = capabilityStatus(cap, info);
   return (
     <div className="page" data-testid={`capability-${activity}`}>
       <header className="page__header">
-        <Codicon name={ACTIVITY_META[activity].icon} className="page__icon" />
+        <Codicon name={contributions.activity(activity)?.icon ?? 'info'} className="page__icon" />
         <div>
           <h1 className="page__title">{cap.title}</h1>
           <p className="page__subtitle">{cap.summary}</p>

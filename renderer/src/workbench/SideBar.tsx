@@ -1,26 +1,16 @@
 import { useStore } from 'zustand';
-import { ACTIVITY_META } from './layout';
-import { workbenchStore } from './workbenchStore';
-import { ArtifactsSideBar } from '../artifacts/ArtifactsSideBar';
 import { CapabilitySideBar } from './CapabilitySideBar';
-import { ChainSideBar } from '../chain/ChainSideBar';
-import { WorkspaceSideBar } from '../workspace/WorkspaceSideBar';
+import { contributions } from './contributions';
+import { workbenchStore } from './workbenchStore';
 
-/** The view of the selected activity. */
+/** The view of the selected activity, as its domain registered it. */
 export function SideBar() {
   const activity = useStore(workbenchStore, (s) => s.layout.activity);
-  const meta = ACTIVITY_META[activity];
+  const meta = contributions.activity(activity);
+  const View = meta?.SideBar;
   return (
-    <aside className="side-bar" aria-label={`${meta.title} side bar`} data-view={activity}>
-      {activity === 'workspace' ? (
-        <WorkspaceSideBar />
-      ) : activity === 'artifacts' ? (
-        <ArtifactsSideBar />
-      ) : activity === 'chain' ? (
-        <ChainSideBar />
-      ) : (
-        <CapabilitySideBar activity={activity} />
-      )}
+    <aside className="side-bar" aria-label={`${meta?.title ?? activity} side bar`} data-view={activity}>
+      {View ? <View /> : <CapabilitySideBar activity={activity} />}
     </aside>
   );
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { clampPanelHeight, clampSideBarWidth, initialLayout, LAYOUT_STORAGE_KEY, loadLayout, PANEL_MIN, SIDE_BAR_MIN, saveLayout, showActivity, toggleActivity, togglePanelView } from './layout';
 
+/** The activities the workbench registers (renderer/src/contributions.ts). */
+const ACTIVITY_IDS = ['workspace', 'datanets', 'factory', 'playground', 'chain', 'artifacts'];
+
 describe('layout', () => {
   it('clicking the shown activity hides the side bar; another one shows it', () => {
     const hidden = toggleActivity(initialLayout, initialLayout.activity);
@@ -46,24 +49,24 @@ describe('remembered layout', () => {
     const store = memory();
     const layout = { ...initialLayout, activity: 'chain' as const, panelVisible: false, panelView: 'logs' as const, sideBarWidth: 333, panelHeight: 210 };
     saveLayout(store, layout);
-    expect(loadLayout(store, 1440, 900)).toEqual(layout);
+    expect(loadLayout(store, 1440, 900, ACTIVITY_IDS)).toEqual(layout);
   });
 
   it('falls back field by field: nothing saved, broken JSON, wrong types, unknown names', () => {
     const store = memory();
-    expect(loadLayout(store, 1440, 900)).toEqual(initialLayout);
+    expect(loadLayout(store, 1440, 900, ACTIVITY_IDS)).toEqual(initialLayout);
     store.setItem(LAYOUT_STORAGE_KEY, '{not json');
-    expect(loadLayout(store, 1440, 900)).toEqual(initialLayout);
+    expect(loadLayout(store, 1440, 900, ACTIVITY_IDS)).toEqual(initialLayout);
     store.setItem(LAYOUT_STORAGE_KEY, JSON.stringify({ activity: 'nope', sideBarVisible: 'yes', panelView: 'terminal', sideBarWidth: 'wide', panelHeight: 240 }));
-    expect(loadLayout(store, 1440, 900)).toEqual({ ...initialLayout, panelHeight: 240 });
+    expect(loadLayout(store, 1440, 900, ACTIVITY_IDS)).toEqual({ ...initialLayout, panelHeight: 240 });
     store.setItem(LAYOUT_STORAGE_KEY, '42');
-    expect(loadLayout(store, 1440, 900)).toEqual(initialLayout);
+    expect(loadLayout(store, 1440, 900, ACTIVITY_IDS)).toEqual(initialLayout);
   });
 
   it('fits remembered sizes to a smaller window', () => {
     const store = memory();
     saveLayout(store, { ...initialLayout, sideBarWidth: 1000, panelHeight: 700 });
-    const small = loadLayout(store, 800, 600);
+    const small = loadLayout(store, 800, 600, ACTIVITY_IDS);
     expect(small.sideBarWidth).toBe(clampSideBarWidth(1000, 800));
     expect(small.panelHeight).toBe(clampPanelHeight(700, 600));
   });

@@ -1,26 +1,7 @@
 import type { KeyValueStore } from '../base/keyValueStore';
 
-/** The activity bar's entries, top to bottom. */
-export const ACTIVITIES = ['workspace', 'datanets', 'factory', 'playground', 'chain', 'artifacts'] as const;
-export type ActivityId = (typeof ACTIVITIES)[number];
-
-export interface ActivityMeta {
-  id: ActivityId;
-  title: string;
-  /** Codicon name. */
-  icon: string;
-  /** Keybinding that reveals it, "Mod+Shift+<digit>" style. */
-  keybinding: string;
-}
-
-export const ACTIVITY_META: Record<ActivityId, ActivityMeta> = {
-  workspace: { id: 'workspace', title: 'Workspace', icon: 'home', keybinding: 'Mod+Shift+1' },
-  datanets: { id: 'datanets', title: 'Datanets', icon: 'database', keybinding: 'Mod+Shift+2' },
-  factory: { id: 'factory', title: 'Factory', icon: 'beaker', keybinding: 'Mod+Shift+3' },
-  playground: { id: 'playground', title: 'Playground', icon: 'comment-discussion', keybinding: 'Mod+Shift+4' },
-  chain: { id: 'chain', title: 'Chain', icon: 'link', keybinding: 'Mod+Shift+5' },
-  artifacts: { id: 'artifacts', title: 'Artifacts', icon: 'package', keybinding: 'Mod+Shift+6' },
-};
+/** An activity's id: the id its domain registered it under (workbench/contributions.tsx). */
+export type ActivityId = string;
 
 export type PanelView = 'jobs' | 'logs';
 
@@ -82,9 +63,10 @@ export const LAYOUT_STORAGE_KEY = 'studio.layout';
 
 /**
  * The layout remembered from the last session, each field checked on its own (a missing, broken
- * or outdated value keeps its default), with the sizes fitted to the window as it is now.
+ * or outdated value keeps its default; an activity must be one of `activities`, those
+ * registered), with the sizes fitted to the window as it is now.
  */
-export function loadLayout(storage: KeyValueStore | undefined, windowWidth: number, windowHeight: number): LayoutState {
+export function loadLayout(storage: KeyValueStore | undefined, windowWidth: number, windowHeight: number, activities: readonly ActivityId[]): LayoutState {
   let saved: unknown;
   try {
     saved = JSON.parse(storage?.getItem(LAYOUT_STORAGE_KEY) ?? 'null');
@@ -96,7 +78,7 @@ export function loadLayout(storage: KeyValueStore | undefined, windowWidth: numb
   const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
   const size = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
   return {
-    activity: (ACTIVITIES as readonly unknown[]).includes(s['activity']) ? (s['activity'] as ActivityId) : initialLayout.activity,
+    activity: (activities as readonly unknown[]).includes(s['activity']) ? (s['activity'] as ActivityId) : initialLayout.activity,
     sideBarVisible: bool(s['sideBarVisible'], initialLayout.sideBarVisible),
     panelVisible: bool(s['panelVisible'], initialLayout.panelVisible),
     panelView: s['panelView'] === 'jobs' || s['panelView'] === 'logs' ? s['panelView'] : initialLayout.panelView,

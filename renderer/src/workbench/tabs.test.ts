@@ -3,7 +3,7 @@ import { activateTab, activeTab, closeTab, cycleTab, emptyTabs, openTab, setTabD
 
 const welcome = { title: 'Overview', icon: 'home', input: { kind: 'welcome' as const } };
 const settings = { title: 'Settings', icon: 'gear', input: { kind: 'settings' as const } };
-const artifact = (sha: string) => ({ title: sha, icon: 'file', input: { kind: 'artifact' as const, sha256: sha, name: sha } });
+const artifact = (sha: string) => ({ id: `artifact:${sha}`, title: sha, icon: 'file', input: { kind: 'artifact' as const, sha256: sha, name: sha } });
 
 const ids = (s: TabsState) => s.tabs.map((t) => t.id);
 
@@ -58,6 +58,7 @@ describe('tabs', () => {
 
   it('gives an open chain tab the new input instead of a second tab', () => {
     const accounts = (address?: string) => ({
+      id: 'chain:accounts',
       title: 'Accounts',
       icon: 'account',
       input: { kind: 'chain' as const, view: address ? { page: 'accounts' as const, address } : { page: 'accounts' as const } },

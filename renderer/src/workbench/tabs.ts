@@ -1,13 +1,14 @@
-import type { CapabilityId } from './capabilities';
-import { type ChainView, chainTabKey } from '../chain/chainViews';
+/**
+ * What a tab shows, by editor kind. Each kind maps to one editor, which a domain registers in the
+ * workbench's registry (contributions.tsx); the domain adds its inputs here by declaration
+ * merging next to that registration, e.g.
+ * `declare module '../workbench/tabs' { interface TabInputs { artifact: { sha256: string } } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface TabInputs {}
 
-/** What a tab shows. Each kind maps to one editor component. */
-export type TabInput =
-  | { kind: 'welcome' }
-  | { kind: 'settings' }
-  | { kind: 'artifact'; sha256: string; name: string }
-  | { kind: 'capability'; activity: CapabilityId }
-  | { kind: 'chain'; view: ChainView };
+export type TabInput = { [K in keyof TabInputs]: { kind: K } & TabInputs[K] }[keyof TabInputs];
+export type TabInputOf<K extends keyof TabInputs> = Extract<TabInput, { kind: K }>;
 
 export interface Tab {
   id: string;
@@ -25,32 +26,22 @@ export interface TabsState {
 
 export const emptyTabs: TabsState = { tabs: [], activeId: null };
 
-/** One tab per input: opening the same thing again focuses the tab it already has. */
-function tabIdFor(input: TabInput): string {
-  switch (input.kind) {
-    case 'artifact':
-      return `artifact:${input.sha256}`;
-    case 'capability':
-      return `capability:${input.activity}`;
-    case 'chain':
-      return chainTabKey(input.view);
-    default:
-      return input.kind;
-  }
-}
+/** What opens a tab. `id` says which inputs share a tab (default: one tab per kind). */
+export type TabRequest = Omit<Tab, 'id' | 'dirty'> & { id?: string };
 
 /**
- * Opens (or focuses) a tab; a new one goes right after the active tab, as in VS Code. An open
- * tab takes the new input (the Accounts tab asked for another address, say).
+ * Opens (or focuses) a tab; a new one goes right after the active tab, as in VS Code. One tab per
+ * id: opening the same thing again focuses the tab it already has, which takes the new input
+ * (the Accounts tab asked for another address, say).
  */
-export function openTab(state: TabsState, tab: Omit<Tab, 'id' | 'dirty'>): TabsState {
-  const id = tabIdFor(tab.input);
+export function openTab(state: TabsState, tab: TabRequest): TabsState {
+  const id = tab.id ?? tab.input.kind;
   if (state.tabs.some((t) => t.id === id)) {
     return { tabs: state.tabs.map((t) => (t.id === id ? { ...t, title: tab.title, input: tab.input } : t)), activeId: id };
   }
   const activeIndex = state.tabs.findIndex((t) => t.id === state.activeId);
   const at = activeIndex < 0 ? state.tabs.length : activeIndex + 1;
-  const tabs = [...state.tabs.slice(0, at), { ...tab, id, dirty: false }, ...state.tabs.slice(at)];
+  const tabs = [...state.tabs.slice(0, at), { title: tab.title, icon: tab.icon, input: tab.input, id, dirty: false }, ...state.tabs.slice(at)];
   return { tabs, activeId: id };
 }
 

@@ -3,6 +3,7 @@ import { browserStorage } from '../base/browserStorage';
 import {
   type ActivityId,
   clampPanelHeight,
+  initialLayout,
   clampSideBarWidth,
   type LayoutState,
   loadLayout,
@@ -19,7 +20,7 @@ import {
   emptyTabs,
   openTab,
   setTabDirty,
-  type Tab,
+  type TabRequest,
   type TabsState,
 } from './tabs';
 
@@ -30,13 +31,15 @@ export interface WorkbenchStore {
   palette: PaletteMode | null;
   /** Bumped by "Create Workspace…" so the side bar's name field takes focus. */
   createWorkspaceRequest: number;
+  /** Takes the layout remembered from the last session; called once the activities are registered. */
+  restoreLayout(activities: readonly ActivityId[]): void;
   toggleActivity(id: ActivityId): void;
   showActivity(id: ActivityId): void;
   toggleSideBar(): void;
   togglePanel(): void;
   togglePanelView(view: PanelView): void;
   showPanelView(view: PanelView): void;
-  openTab(tab: Omit<Tab, 'id' | 'dirty'>): void;
+  openTab(tab: TabRequest): void;
   closeTab(id: string): void;
   activateTab(id: string): void;
   cycleTab(delta: number): void;
@@ -52,10 +55,11 @@ export type PaletteMode = 'commands' | 'workspaces';
 
 /** Layout and tabs; every change goes through the pure functions in model/. */
 export const workbenchStore = createStore<WorkbenchStore>()((set, get) => ({
-  layout: loadLayout(browserStorage(), globalThis.innerWidth ?? 1280, globalThis.innerHeight ?? 800),
+  layout: initialLayout,
   tabs: emptyTabs,
   palette: null,
   createWorkspaceRequest: 0,
+  restoreLayout: (activities) => set({ layout: loadLayout(browserStorage(), globalThis.innerWidth ?? 1280, globalThis.innerHeight ?? 800, activities) }),
   toggleActivity: (id) => set({ layout: toggleActivity(get().layout, id) }),
   showActivity: (id) => set({ layout: showActivity(get().layout, id) }),
   toggleSideBar: () => set({ layout: { ...get().layout, sideBarVisible: !get().layout.sideBarVisible } }),

@@ -1,5 +1,5 @@
 import { useStore } from 'zustand';
-import { openWelcome } from '../workbench/editors';
+import { openWelcome } from './workspaceTabs';
 import { SectionHeader } from '../components/SectionHeader';
 import { formatBytes, plural } from '../base/format';
 import { workspaceStore } from './workspaceStore';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { BlockDetail } from '../../../../main/api/chainSchemas';
 import { api } from '../../api/client';
-import { openChainView } from '../../workbench/editors';
+import { openChainView } from '../chainTabs';
 import { formatGas, gasShare, shortHex } from '../chainFormat';
 import { formatDateTime } from '../../base/format';
 import { formatUnits } from '../openAmount';

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { BlockSummary } from '../../../../main/api/chainSchemas';
 import { api } from '../../api/client';
-import { openChainView } from '../../workbench/editors';
+import { openChainView } from '../chainTabs';
 import { useListKeys } from '../../components/useListKeys';
 import { formatAge, formatGas } from '../chainFormat';
 import { formatUnixTime } from '../../base/format';

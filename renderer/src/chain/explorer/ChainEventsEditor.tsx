@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { commands } from '../../workbench/commands/registry';
-import { openChainView } from '../../workbench/editors';
+import { openChainView } from '../chainTabs';
 import { Codicon } from '../../components/Codicon';
 import { shortHex } from '../chainFormat';
 import { chainEventsStore } from './chainEventsStore';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { TransactionDetail } from '../../../../main/api/chainSchemas';
 import { api } from '../../api/client';
-import { openChainView } from '../../workbench/editors';
+import { openChainView } from '../chainTabs';
 import { Badge } from '../../components/Badge';
 import { displayType, findFunction } from '../writes/abiForms';
 import { formatGas, gasShare } from '../chainFormat';

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { TransactionListItem } from '../../../../main/api/chainSchemas';
 import { api } from '../../api/client';
-import { openChainView } from '../../workbench/editors';
+import { openChainView } from '../chainTabs';
 import { chainStore } from '../devnet/chainStore';
 import { ChainPageHeader } from '../ChainPageHeader';
 import { LoadOlderFooter } from '../../components/LoadOlderFooter';

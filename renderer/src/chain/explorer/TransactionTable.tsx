@@ -1,5 +1,5 @@
 import type { TransactionSummary } from '../../../../main/api/chainSchemas';
-import { openChainView } from '../../workbench/editors';
+import { openChainView } from '../chainTabs';
 import { useListKeys } from '../../components/useListKeys';
 import { formatUnixTime } from '../../base/format';
 import { formatOpen } from '../openAmount';

@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import type { WriteResult } from '../../../../main/api/chainSchemas';
 import { DEVNET_NETWORK } from '../../../../main/api/constants';
 import { api } from '../../api/client';
-import { openChainView } from '../../workbench/editors';
+import { openChainView } from '../chainTabs';
 import { Badge } from '../../components/Badge';
 import { Codicon } from '../../components/Codicon';
 import { type AbiFunction, displayType, functionSignature, namedOutputs, parseArguments, placeholderFor } from './abiForms';

@@ -4,9 +4,9 @@ import { CHAIN_SECTIONS } from '../../chain/chainViews';
 import { commandLabel } from './commandRegistry';
 import { parseKeybinding } from './keybinding';
 import { commands } from './registry';
-import { registerWorkbenchCommands } from './workbenchCommands';
+import { registerContributions } from '../../contributions';
 
-registerWorkbenchCommands();
+registerContributions();
 
 describe('workbench commands', () => {
   it('has every command the Electron menu sends (main/api/menuCommands.ts)', () => {
