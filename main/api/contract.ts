@@ -81,7 +81,7 @@ export const methods = {
 
   'logs.recent': method(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(), z.array(LogEntrySchema)),
 
-  // The local devnet (see main/chain/devnetService.ts). Every chain.* call but status/start
+  // The local devnet (see main/chain/devnet/devnetService.ts). Every chain.* call but status/start
   // fails with CHAIN_NOT_RUNNING while it is stopped.
   'chain.status': method(NoParams, ChainStatusSchema),
   'chain.start': method(NoParams, ChainStatusSchema),
@@ -144,7 +144,7 @@ export const methods = {
    * call fails with CHAIN_REVERTED ({errorName, args, namedArgs, signature, publicationId}). */
   'publications.publish': method(PublishRequestSchema, PublicationSchema),
 
-  // Remote networks and keys (main/chain/networksRepository.ts, keyStore.ts). The local devnet is
+  // Remote networks and keys (main/chain/networks, main/chain/keys). The local devnet is
   // always listed as the built-in network "devnet".
   'networks.list': method(NoParams, z.array(NetworkSchema)),
   /** Stores the network without contacting it; networks.check does. Fields are named in errors. */

@@ -51,7 +51,7 @@ export function resolveNetwork(db: Db, devnet: DevnetService, name: string): Res
   return { ...n, rpcUrl: n.rpcUrl };
 }
 
-/** Remote networks, keys and two-step writes (see main/chain/preparedWriteService.ts). */
+/** Remote networks, keys and two-step writes (see main/chain/writes/preparedWriteService.ts). */
 export function networkHandlers(deps: NetworkDeps): Pick<Handlers, NetworkMethod> {
   return {
     'networks.list': () => [devnetNetwork(deps.devnet()), ...listNetworks(deps.db())],

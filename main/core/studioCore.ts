@@ -134,7 +134,7 @@ export class StudioCore {
     });
     this.publishing = new PublishingService(ws.db, this.devnet, (p) => this.emit('publication.updated', p));
     // Keys sealed with a passphrase (serve mode, CLI). The Electron shell will hand in a
-    // safeStorage backend from main/electron instead (see main/chain/keyEncryptionBackend.ts).
+    // safeStorage backend from main/electron instead (see main/chain/keys/keyEncryptionBackend.ts).
     this.keys = new KeyStore(ws.db, ws.layout.keys, this.opts.keyBackend ?? new PassphraseKeystoreBackend());
     this.writes = new PreparedWriteService({
       db: ws.db,

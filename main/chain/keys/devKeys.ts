@@ -14,7 +14,7 @@ export interface DevAccount {
   label: string;
 }
 
-// Accounts 0..9 of DEV_MNEMONIC at m/44'/60'/0'/0/i; main/chain/test/devKeys.test.ts re-derives
+// Accounts 0..9 of DEV_MNEMONIC at m/44'/60'/0'/0/i; main/chain/keys/test/devKeys.test.ts re-derives
 // them and compares with what Anvil reports.
 const WELL_KNOWN: readonly (readonly [Address, Hex])[] = [
   ['0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'],

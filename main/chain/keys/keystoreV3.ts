@@ -3,7 +3,7 @@
 // the AES-128-CTR key for the
 // private key, the last 16 are hashed with the ciphertext (keccak256) into the MAC that tells a
 // wrong passphrase (or a changed file) from a right one before anything is decrypted.
-// main/chain/test/keystoreV3.test.ts checks it against the format's published test vectors.
+// main/chain/keys/test/keystoreV3.test.ts checks it against the format's published test vectors.
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { bytesToHex, isHex, keccak256, type Address, type Hex } from 'viem';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isPidAlive } from '../devnetFile';
 
 const script = `
-import { startAnvil } from ${JSON.stringify(path.resolve('main/chain/anvilProcess.ts'))};
+import { startAnvil } from ${JSON.stringify(path.resolve('main/chain/devnet/anvilProcess.ts'))};
 const anvil = await startAnvil({ stopWithParent: true });
 process.stdout.write(String(anvil.pid) + '\\n');
 setInterval(() => {}, 1000);

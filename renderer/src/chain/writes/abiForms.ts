@@ -1,7 +1,7 @@
 /**
  * Read and write forms generated from a contract's JSON ABI (chain.contracts): which functions
  * go in which form, and how each typed field becomes an argument. The core converts and checks
- * again (main/chain/convertArgs.ts); checking here puts the error beside the field before any
+ * again (main/chain/writes/convertArgs.ts); checking here puts the error beside the field before any
  * call. Values are kept JSON (big integers as decimal strings) because that is what crosses.
  */
 import type { ParseResult } from '../openAmount';
