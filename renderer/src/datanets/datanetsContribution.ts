@@ -1,9 +1,6 @@
 import type { Contribution } from '../workbench/contributions';
 
-/**
- * Datanets is not part of this build yet: its activity shows the honest empty state (what it will
- * do, what it waits for) from this overview. Its views, store and commands go in this folder.
- */
+/** Datanets: registered with its overview (the empty state) until its views land; see README.md. */
 export const datanetsContribution: Contribution = {
   id: 'datanets',
   activity: { title: 'Datanets', icon: 'database', keybinding: 'Mod+Shift+2' },

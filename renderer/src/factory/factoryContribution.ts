@@ -1,9 +1,6 @@
 import type { Contribution } from '../workbench/contributions';
 
-/**
- * Factory is not part of this build yet: its activity shows the honest empty state (what it will
- * do, what it waits for) from this overview. Its views, store and commands go in this folder.
- */
+/** The Factory: its empty state shows the overview until training from the workbench lands (README.md). */
 export const factoryContribution: Contribution = {
   id: 'factory',
   activity: { title: 'Factory', icon: 'beaker', keybinding: 'Mod+Shift+3' },

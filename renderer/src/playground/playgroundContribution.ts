@@ -1,9 +1,6 @@
 import type { Contribution } from '../workbench/contributions';
 
-/**
- * Playground is not part of this build yet: its activity shows the honest empty state (what it will
- * do, what it waits for) from this overview. Its views, store and commands go in this folder.
- */
+/** The Playground (OpenLoRA): only the overview its empty state shows, for now (README.md). */
 export const playgroundContribution: Contribution = {
   id: 'playground',
   activity: { title: 'Playground', icon: 'comment-discussion', keybinding: 'Mod+Shift+4' },
