@@ -2,6 +2,7 @@ import { type Contribution, editor } from '../workbench/contributions';
 import { chainCommands } from './chainCommands';
 import { ChainEditor } from './ChainEditor';
 import { ChainSideBar } from './ChainSideBar';
+import { PreparedWriteDialog } from './writes/PreparedWriteDialog';
 
 /** The local devnet, its explorer, remote networks, keys, writes and publications. */
 export const chainContribution: Contribution = {
@@ -9,6 +10,7 @@ export const chainContribution: Contribution = {
   activity: { title: 'Chain', icon: 'link', keybinding: 'Mod+Shift+5', SideBar: ChainSideBar },
   editors: [editor('chain', ({ input }) => <ChainEditor view={input.view} />)],
   commands: chainCommands(),
+  dialogs: [PreparedWriteDialog],
   overview: {
     emptyTitle: 'No local chain yet',
     title: 'Chain',

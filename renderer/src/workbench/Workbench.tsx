@@ -4,7 +4,7 @@ import { workbenchStore } from './workbenchStore';
 import { ActivityBar } from './ActivityBar';
 import { CommandPalette } from './palette/CommandPalette';
 import { ConfirmDialog } from './ConfirmDialog';
-import { PreparedWriteDialog } from '../chain/writes/PreparedWriteDialog';
+import { contributions } from './contributions';
 import { ConnectionBanner } from './ConnectionBanner';
 import { EditorArea } from './EditorArea';
 import { Panel } from './Panel';
@@ -63,7 +63,9 @@ export function Workbench() {
       <CommandPalette />
       <Toasts />
       <ConfirmDialog />
-      <PreparedWriteDialog />
+      {contributions.dialogs().map((Dialog, i) => (
+        <Dialog key={i} />
+      ))}
     </div>
   );
 }

@@ -39,6 +39,8 @@ export interface Contribution {
   editors?: EditorContribution[];
   commands?: Command[];
   overview?: CapabilityOverview;
+  /** Mounted once at the workbench's root, shown by their own stores (the chain's write review). */
+  dialogs?: ComponentType[];
 }
 
 export interface RegisteredActivity extends ActivityContribution {
@@ -54,6 +56,7 @@ export class ContributionRegistry {
   private readonly activityList: RegisteredActivity[] = [];
   private readonly editorsByKind = new Map<string, EditorContribution>();
   private readonly overviews = new Map<string, CapabilityOverview>();
+  private readonly dialogList: ComponentType[] = [];
 
   register(c: Contribution): void {
     if (this.activityList.some((a) => a.id === c.id) || this.overviews.has(c.id)) throw new Error(`Contribution "${c.id}" is registered twice`);
@@ -86,6 +89,7 @@ export class ContributionRegistry {
       });
     }
     for (const command of c.commands ?? []) commands.register(command);
+    this.dialogList.push(...(c.dialogs ?? []));
   }
 
   /** The activity bar's entries, top to bottom (the order they were registered in). */
@@ -103,6 +107,10 @@ export class ContributionRegistry {
 
   overview(id: string): CapabilityOverview | undefined {
     return this.overviews.get(id);
+  }
+
+  dialogs(): readonly ComponentType[] {
+    return this.dialogList;
   }
 }
 
