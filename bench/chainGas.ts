@@ -22,10 +22,10 @@ import {
   type Hex,
 } from 'viem';
 import { AttributionLedgerAbi, DatanetRegistryAbi, ModelRegistryAbi } from '../contracts/generated/index.js';
-import { startAnvil } from '../main/chain/anvilProcess.js';
-import { deployProtocol } from '../main/chain/deployProtocol.js';
-import { devAccount } from '../main/chain/devKeys.js';
-import { devnetChain } from '../main/chain/devnetChain.js';
+import { startAnvil } from '../main/chain/devnet/anvilProcess.js';
+import { deployProtocol } from '../main/chain/devnet/deployProtocol.js';
+import { devAccount } from '../main/chain/keys/devKeys.js';
+import { devnetChain } from '../main/chain/devnet/devnetChain.js';
 
 const CHAIN_ID = 31337;
 const INFERENCES = 1_000;

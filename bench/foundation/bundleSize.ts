@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { assertRendererHasNoSchemaCode } from './rendererBundleModules';
 
-/** Renderer build size: every file raw and gzip, biggest first, plus totals by kind. */
+/**
+ * Renderer build size: every file raw and gzip, biggest first, plus totals by kind. Fails first
+ * when zod or a schema module is in the bundle (they would be counted as the renderer's own size).
+ */
 export async function bundleSize(): Promise<unknown> {
+  await assertRendererHasNoSchemaCode();
   const root = 'dist/renderer';
   if (!fs.existsSync(root)) throw new Error('Run `npm run build` first.');
   const files = (fs.readdirSync(root, { recursive: true }) as string[])

@@ -154,6 +154,8 @@ export type DevAccountInfo = z.infer<typeof DevAccountInfoSchema>;
 /** A row of chain.transactions: a block's transaction with its outcome, decoded and labelled. */
 export const TransactionListItemSchema = TransactionSummarySchema.extend({
   blockNumber: z.number().int(),
+  /** The block's, in seconds since the epoch. */
+  timestamp: z.number().int(),
   fromLabel: z.string().nullable(),
   toLabel: z.string().nullable(),
   status: z.enum(['success', 'reverted']),

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import {
   AppInfoSchema,
   ArtifactSchema,
-  JobKindSchema,
-  JobSchema,
   LogEntrySchema,
   SettingsSchema,
   Sha256Schema,
@@ -32,6 +30,7 @@ import {
   WriteResultSchema,
 } from './chainSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
+import { JobSchema, JobStartParamsSchema } from './jobSchemas';
 import {
   ConfirmWriteParamsSchema,
   ConfirmWriteResultSchema,
@@ -73,7 +72,8 @@ export const methods = {
 
   'jobs.list': method(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(), z.array(JobSchema)),
   'jobs.get': method(z.object({ id: z.string().min(1).max(64) }).strict(), JobSchema),
-  'jobs.start': method(z.object({ kind: JobKindSchema, params: z.unknown() }).strict(), JobSchema),
+  /** Params are checked against the kind's schema in `jobParams` (jobSchemas.ts). */
+  'jobs.start': method(JobStartParamsSchema, JobSchema),
   'jobs.cancel': method(z.object({ id: z.string().min(1).max(64) }).strict(), JobSchema),
 
   'artifacts.list': method(NoParams, z.array(ArtifactSchema)),
@@ -81,7 +81,7 @@ export const methods = {
 
   'logs.recent': method(z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(), z.array(LogEntrySchema)),
 
-  // The local devnet (see main/chain/devnetService.ts). Every chain.* call but status/start
+  // The local devnet (see main/chain/devnet/devnetService.ts). Every chain.* call but status/start
   // fails with CHAIN_NOT_RUNNING while it is stopped.
   'chain.status': method(NoParams, ChainStatusSchema),
   'chain.start': method(NoParams, ChainStatusSchema),
@@ -144,7 +144,7 @@ export const methods = {
    * call fails with CHAIN_REVERTED ({errorName, args, namedArgs, signature, publicationId}). */
   'publications.publish': method(PublishRequestSchema, PublicationSchema),
 
-  // Remote networks and keys (main/chain/networksRepository.ts, keyStore.ts). The local devnet is
+  // Remote networks and keys (main/chain/networks, main/chain/keys). The local devnet is
   // always listed as the built-in network "devnet".
   'networks.list': method(NoParams, z.array(NetworkSchema)),
   /** Stores the network without contacting it; networks.check does. Fields are named in errors. */
@@ -174,8 +174,8 @@ export const methods = {
    * (CHAIN_PREPARED_EXPIRED). Idempotent: unknown or expired ids are fine. */
   'chain.discardWrite': method(DiscardWriteParamsSchema, DiscardWriteResultSchema),
 
-  // The model engine. Training is the 'engine.train' job kind (params: EngineTrainParamsSchema
-  // in engineSchemas.ts), started with jobs.start.
+  // The model engine. Training is the 'engine.train' job kind (see jobParams in jobSchemas.ts),
+  // started with jobs.start.
   /** A Hugging Face model folder: architecture, sizes, dtype, tokenizer (reads no weights).
    * A folder that is not a usable model fails with MODEL_INVALID naming the file and field. */
   'engine.inspect': method(z.object({ dir: z.string().min(1).max(4096) }).strict(), ModelInspectionSchema),
@@ -197,6 +197,20 @@ export const events = {
   'chain.log': DecodedLogSchema,
   'publication.updated': PublicationSchema,
 } as const;
+
+/**
+ * Methods that neither the workbench nor the CLI calls, each with the reason it stays. Every other
+ * method must have a caller (test/architecture/contractCallers.test.ts): a method nobody calls
+ * usually means a view or command re-derives what the core already answers.
+ */
+export const internalMethods: { readonly [M in keyof typeof methods]?: string } = {
+  'chain.deploy':
+    "The CLI's `chain deploy` must first adopt a detached devnet (DevnetService.start adoptOnly), so it calls the service; the workbench redeploys through chain.reset. Kept for API clients and the integration tests.",
+  'publications.publish':
+    'Publishing datanets, models and rewards from the workbench lands with those capabilities (datanets, factory, attribution); until then tests and the e2e fixtures publish through it.',
+  'engine.inspect':
+    "The factory's model picker will call it; the CLI's `model inspect` reads a folder without opening a workspace, so it calls the engine directly.",
+};
 
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;

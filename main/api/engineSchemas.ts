@@ -80,3 +80,30 @@ export const EngineTrainParamsSchema = z
   .strict();
 export type EngineTrainParams = z.infer<typeof EngineTrainParamsSchema>;
 export type EngineTrainInput = z.input<typeof EngineTrainParamsSchema>;
+
+/** What a finished 'engine.train' job records as its result (main/engine/training/runTraining.ts). */
+export const TrainingRunSummarySchema = z.object({
+  runDir: z.string(),
+  /** The adapter folder (PEFT layout). */
+  adapter: z.string(),
+  model: z.string(),
+  arch: ModelSpecSchema.shape.arch,
+  targets: z.array(z.string()),
+  steps: z.number().int(),
+  /** The step this process started at (0, or the checkpoint's step when resumed). */
+  resumedFromStep: z.number().int(),
+  firstLoss: z.number().nullable(),
+  finalLoss: z.number().nullable(),
+  /** Loss of each step run by this process. */
+  losses: z.array(z.number()),
+  records: z.number().int(),
+  tokensPerSecond: z.number(),
+  trainSeconds: z.number(),
+  evalLoss: z.number().nullable(),
+  evalPerplexity: z.number().nullable(),
+  evalTokens: z.number().int().nullable(),
+  loraParameters: z.number().int(),
+  threads: z.number().int(),
+  kernel: z.string(),
+  device: z.object({ kind: z.enum(['cpu', 'cuda']), name: z.string().optional(), fallbackReason: z.string().optional() }),
+});

@@ -7,8 +7,8 @@ import { AddressSchema, DecodedLogSchema, JsonValueSchema, PublicationKindSchema
  * carries a private key out of the core.
  */
 
-/** The built-in local devnet's name in every network list. */
-export const DEVNET_NETWORK = 'devnet';
+// Defined in the schema-free constants module so the renderer can import it without zod.
+export { DEVNET_NETWORK } from './constants';
 
 export const NetworkNameSchema = z
   .string()

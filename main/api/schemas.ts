@@ -68,30 +68,6 @@ export const SettingsSchema = z
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
-export type JobStatus = z.infer<typeof JobStatusSchema>;
-
-/** Job kinds the core can run; each domain adds its own here as it lands. */
-export const JobKindSchema = z.enum(['artifacts.import', 'artifacts.verify', 'engine.train']);
-export type JobKind = z.infer<typeof JobKindSchema>;
-
-export const JobSchema = z.object({
-  id: z.string(),
-  kind: JobKindSchema,
-  title: z.string(),
-  status: JobStatusSchema,
-  /** 0..1, or null while the amount of work is unknown. */
-  progress: z.number().min(0).max(1).nullable(),
-  message: z.string().nullable(),
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).nullable(),
-  params: z.unknown(),
-  result: z.unknown().nullable(),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
-});
-export type Job = z.infer<typeof JobSchema>;
-
 export const LogLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
 export const LogEntrySchema = z.object({
   seq: z.number().int(),
@@ -113,6 +89,15 @@ export const ArtifactSchema = z.object({
   createdAt: z.string(),
 });
 export type Artifact = z.infer<typeof ArtifactSchema>;
+
+/** The 'artifacts.import' job: copies a file into the content-addressed store. */
+export const ArtifactsImportParamsSchema = z
+  .object({
+    path: z.string().min(1).describe('Absolute path of the file to import'),
+    name: z.string().min(1).max(255).optional(),
+    mediaType: z.string().min(1).max(127).optional(),
+  })
+  .strict();
 
 export const CapabilityStatusSchema = z.object({
   /** 'unavailable' means this build does not include the capability yet; detail says why. */

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { ChainErrorCode, chainNotRunning } from '../chain/chainErrors';
-import { ChainExplorer } from '../chain/chainExplorer';
-import { currentDeployment } from '../chain/deploymentsRepository';
-import { isPidAlive, readDevnetFile, type DevnetRecord } from '../chain/devnetFile';
+import { ChainExplorer } from '../chain/explorer/chainExplorer';
+import { currentDeployment } from '../chain/devnet/deploymentsRepository';
+import { isPidAlive, readDevnetFile, type DevnetRecord } from '../chain/devnet/devnetFile';
 import { StudioError } from '../api/apiError';
 import type { Settings } from '../api/schemas';
 import { readSettings } from '../workspace/settingsStore';

@@ -1,4 +1,4 @@
-import type { Job, JobKind } from '../api/schemas';
+import type { Job, JobKind, JobParamsInput } from '../api/jobSchemas';
 import { ApiCallError } from '../api/apiClient';
 import type { StudioCore } from '../core/studioCore';
 
@@ -6,7 +6,7 @@ import type { StudioCore } from '../core/studioCore';
  * Starts a job in an embedded core and resolves when it ends, echoing progress to `info`.
  * A failed or cancelled job rejects with its error, so the CLI exits non-zero.
  */
-export async function runJobToEnd(core: StudioCore, kind: JobKind, params: unknown, info: (m: string) => void): Promise<Job> {
+export async function runJobToEnd<K extends JobKind>(core: StudioCore, kind: K, params: JobParamsInput<K>, info: (m: string) => void): Promise<Job> {
   const started = await core.request('jobs.start', { kind, params });
   if (!started.ok) throw new ApiCallError('jobs.start', started.error);
   const id = (started.result as Job).id;

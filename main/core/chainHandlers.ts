@@ -1,12 +1,12 @@
 import type { ChainStatus } from '../api/chainSchemas';
-import { protocolAbis } from '../chain/chainExplorer';
-import { parseOpen } from '../chain/convertArgs';
-import type { DevnetService } from '../chain/devnetService';
-import { listDevAccounts } from '../chain/listDevAccounts';
-import { listTransactions } from '../chain/listTransactions';
-import { listPublications, publicPublication } from '../chain/publicationsRepository';
-import type { PublishingService } from '../chain/publishingService';
-import { sendAsDevAccount } from '../chain/sendAsDevAccount';
+import { protocolAbis } from '../chain/explorer/chainExplorer';
+import { parseOpen } from '../chain/writes/convertArgs';
+import type { DevnetService } from '../chain/devnet/devnetService';
+import { listDevAccounts } from '../chain/explorer/listDevAccounts';
+import { listTransactions } from '../chain/explorer/listTransactions';
+import { listPublications, publicPublication } from '../chain/publishing/publicationsRepository';
+import type { PublishingService } from '../chain/publishing/publishingService';
+import { sendAsDevAccount } from '../chain/writes/sendAsDevAccount';
 import type { Db } from '../workspace/openDatabase';
 import type { Handlers } from './handlers';
 

@@ -3,13 +3,13 @@ import { DEVNET_NETWORK, type Network } from '../api/networkSchemas';
 import { chainNotRunning } from '../chain/chainErrors';
 import type { Address } from 'viem';
 import type { Publication } from '../api/chainSchemas';
-import { ChainExplorer } from '../chain/chainExplorer';
-import { checkRpc } from '../chain/checkRpc';
-import { reconcilePublications } from '../chain/reconcilePublications';
-import type { DevnetService } from '../chain/devnetService';
-import type { KeyStore } from '../chain/keyStore';
-import { addNetwork, findNetwork, listNetworks, removeNetwork } from '../chain/networksRepository';
-import type { PreparedWriteService, ResolvedNetwork } from '../chain/preparedWriteService';
+import { ChainExplorer } from '../chain/explorer/chainExplorer';
+import { checkRpc } from '../chain/networks/checkRpc';
+import { reconcilePublications } from '../chain/publishing/reconcilePublications';
+import type { DevnetService } from '../chain/devnet/devnetService';
+import type { KeyStore } from '../chain/keys/keyStore';
+import { addNetwork, findNetwork, listNetworks, removeNetwork } from '../chain/networks/networksRepository';
+import type { PreparedWriteService, ResolvedNetwork } from '../chain/writes/preparedWriteService';
 import type { Db } from '../workspace/openDatabase';
 import type { Handlers } from './handlers';
 
@@ -51,7 +51,7 @@ export function resolveNetwork(db: Db, devnet: DevnetService, name: string): Res
   return { ...n, rpcUrl: n.rpcUrl };
 }
 
-/** Remote networks, keys and two-step writes (see main/chain/preparedWriteService.ts). */
+/** Remote networks, keys and two-step writes (see main/chain/writes/preparedWriteService.ts). */
 export function networkHandlers(deps: NetworkDeps): Pick<Handlers, NetworkMethod> {
   return {
     'networks.list': () => [devnetNetwork(deps.devnet()), ...listNetworks(deps.db())],

@@ -5,12 +5,12 @@ import type { AppInfo } from '../api/schemas';
 import type { CallOutcome } from '../api/wire';
 import { ArtifactStore } from '../artifacts/artifactStore';
 import { getArtifact, listArtifacts } from '../artifacts/artifactsRepository';
-import { DevnetService } from '../chain/devnetService';
-import type { KeyEncryptionBackend } from '../chain/keyEncryptionBackend';
-import { KeyStore } from '../chain/keyStore';
-import { PassphraseKeystoreBackend } from '../chain/passphraseKeystoreBackend';
-import { PreparedWriteService } from '../chain/preparedWriteService';
-import { PublishingService } from '../chain/publishingService';
+import { DevnetService } from '../chain/devnet/devnetService';
+import type { KeyEncryptionBackend } from '../chain/keys/keyEncryptionBackend';
+import { KeyStore } from '../chain/keys/keyStore';
+import { PassphraseKeystoreBackend } from '../chain/keys/passphraseKeystoreBackend';
+import { PreparedWriteService } from '../chain/writes/preparedWriteService';
+import { PublishingService } from '../chain/publishing/publishingService';
 import { JobRunner } from '../jobs/jobRunner';
 import { formatSettings, parseSettingsText, readSettings, settingsJsonSchema, writeSettings } from '../workspace/settingsStore';
 import { DEMO_WORKSPACE } from '../workspace/studioHome';
@@ -134,7 +134,7 @@ export class StudioCore {
     });
     this.publishing = new PublishingService(ws.db, this.devnet, (p) => this.emit('publication.updated', p));
     // Keys sealed with a passphrase (serve mode, CLI). The Electron shell will hand in a
-    // safeStorage backend from main/electron instead (see main/chain/keyEncryptionBackend.ts).
+    // safeStorage backend from main/electron instead (see main/chain/keys/keyEncryptionBackend.ts).
     this.keys = new KeyStore(ws.db, ws.layout.keys, this.opts.keyBackend ?? new PassphraseKeystoreBackend());
     this.writes = new PreparedWriteService({
       db: ws.db,

@@ -1,8 +1,8 @@
 import { safeStorage } from 'electron';
 import type { Hex } from 'viem';
 import { StudioError } from '../api/apiError';
-import type { KeyEncryptionBackend } from '../chain/keyEncryptionBackend';
-import { KeyErrorCode } from '../chain/keyErrors';
+import type { KeyEncryptionBackend } from '../chain/keys/keyEncryptionBackend';
+import { KeyErrorCode } from '../chain/keys/keyErrors';
 
 interface SealedFile {
   version: 1;

@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import type { JobKind } from '../api/schemas';
+import type { JobKind, JobParams, JobResult } from '../api/jobSchemas';
 import type { Db } from '../workspace/openDatabase';
 
 /** What a job's body can do from inside its worker thread. */
@@ -20,20 +19,21 @@ export interface JobContext {
 
 /**
  * A kind of long work. `prepare` and `commit` run on the core's main thread, which alone writes
- * the database; `run` runs in a worker thread and must not touch the database.
+ * the database; `run` runs in a worker thread and must not touch the database. Params and the
+ * committed result have the types of the kind's schemas in the contract (`jobParams`); the runner
+ * has parsed the params before `title` or `prepare` see them.
  */
-export interface JobKindDefinition<P, I, R> {
-  kind: JobKind;
-  params: z.ZodType<P>;
-  title(params: P): string;
+export interface JobKindDefinition<K extends JobKind, I, R> {
+  kind: K;
+  title(params: JobParams<K>): string;
   /** Reads what the worker needs from the database. */
-  prepare(db: Db, params: P, workspaceRoot: string): I;
+  prepare(db: Db, params: JobParams<K>, workspaceRoot: string): I;
   run(input: I, ctx: JobContext): Promise<R>;
   /** Records the worker's result; what it returns is stored as the job's result. */
-  commit(db: Db, result: R, params: P): unknown;
+  commit(db: Db, result: R, params: JobParams<K>): JobResult<K>;
 }
 
-/** Helper that keeps P, I and R inferred at the definition site. */
-export function defineJobKind<P, I, R>(def: JobKindDefinition<P, I, R>): JobKindDefinition<P, I, R> {
+/** Helper that keeps I (the worker's input) and R (its output) inferred at the definition site. */
+export function defineJobKind<K extends JobKind, I, R>(def: JobKindDefinition<K, I, R>): JobKindDefinition<K, I, R> {
   return def;
 }

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { ErrorCode, StudioError, formatZodIssues, type ApiErrorData } from '../api/apiError';
-import type { Job, JobKind } from '../api/schemas';
+import { jobParams, type Job, type JobKind, type JobParams } from '../api/jobSchemas';
+import type { JobKindDefinition } from './jobKind';
 import type { Db } from '../workspace/openDatabase';
 import { jobKinds } from './jobKinds';
 import { getJob, insertJob, listJobs, markFinished, markInterrupted, markStarted, oldestQueued, updateProgress } from './jobsRepository';
@@ -16,7 +17,7 @@ export interface JobRunnerHooks {
 
 interface Running {
   worker: Worker;
-  params: unknown;
+  params: JobParams<JobKind>;
   /** Shared with the worker (JobWorkerData.cancelFlag). */
   cancelFlag: Int32Array;
   cancelRequested: boolean;
@@ -29,6 +30,11 @@ interface Running {
 const PROGRESS_INTERVAL_MS = 200;
 /** A cancelled job gets this long to stop on its own before its thread is terminated. */
 const CANCEL_GRACE_MS = 3000;
+
+/** The runner treats every kind alike: params typed as any kind's (each was parsed for its own). */
+function definitionOf(kind: JobKind): JobKindDefinition<JobKind, unknown, unknown> {
+  return jobKinds[kind];
+}
 
 /**
  * Runs long work in worker threads so the core's event loop never blocks. The jobs table is the
@@ -59,8 +65,8 @@ export class JobRunner {
 
   start(kind: JobKind, rawParams: unknown): Job {
     if (this.closed) throw new StudioError(ErrorCode.Conflict, 'The workspace is closing; no new jobs start.');
-    const def = jobKinds[kind];
-    const parsed = def.params.safeParse(rawParams ?? {});
+    const def = definitionOf(kind);
+    const parsed = jobParams[kind].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw new StudioError(ErrorCode.InvalidRequest, formatZodIssues(parsed.error, 'params'));
     const job = insertJob(this.db, { id: newJobId(), kind, title: def.title(parsed.data), params: parsed.data });
     this.hooks.onJob(job);
@@ -107,10 +113,12 @@ export class JobRunner {
   }
 
   private launch(job: Job): void {
-    const def = jobKinds[job.kind];
+    const def = definitionOf(job.kind);
+    // Stored by start() as parsed by the kind's schema, so they are that kind's params.
+    const params = job.params as JobParams<JobKind>;
     let input: unknown;
     try {
-      input = def.prepare(this.db, job.params, this.workspaceRoot);
+      input = def.prepare(this.db, params, this.workspaceRoot);
     } catch (err) {
       this.finish(job.id, 'failed', { error: asError(err) });
       return;
@@ -120,7 +128,7 @@ export class JobRunner {
     const data: JobWorkerData = { kind: job.kind, input, workspaceRoot: this.workspaceRoot, cancelFlag };
     const worker = spawnWorker('jobWorker', data);
     let settle!: () => void;
-    const run: Running = { worker, cancelFlag: new Int32Array(cancelFlag), params: job.params, cancelRequested: false, lastFlush: 0, pending: null, done: new Promise((r) => (settle = r)) };
+    const run: Running = { worker, cancelFlag: new Int32Array(cancelFlag), params, cancelRequested: false, lastFlush: 0, pending: null, done: new Promise((r) => (settle = r)) };
     this.running.set(job.id, run);
     this.announce(job.id);
 

@@ -1,5 +1,5 @@
 import { ErrorCode, StudioError, type ApiErrorData } from '../api/apiError';
-import type { Job, JobKind, JobStatus } from '../api/schemas';
+import type { Job, JobKind, JobStatus } from '../api/jobSchemas';
 import type { Db } from '../workspace/openDatabase';
 
 interface JobRow {

@@ -12,14 +12,16 @@ import { createRoot } from 'react-dom/client';
 import { checkLaunchToken, forgetLaunchToken, takeLaunchToken } from './api/launchToken';
 import { stopApi } from './api/client';
 import { startSession } from './api/session';
-import { openWelcome } from './commands/editors';
-import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import { LaunchTokenRequired } from './components/LaunchTokenRequired';
-import { Workbench } from './components/Workbench';
-import { connectionStore } from './stores/connectionStore';
-import { settingsStore, isSettingsDirty } from './stores/settingsStore';
-import type { Theme } from './model/theme';
-import { themeStore } from './stores/themeStore';
+import { connectionStore } from './workbench/connectionStore';
+import { registerContributions } from './contributions';
+import { contributions } from './workbench/contributions';
+import { openWelcome } from './workspace/workspaceTabs';
+import { workbenchStore } from './workbench/workbenchStore';
+import { Workbench } from './workbench/Workbench';
+import { settingsStore, isSettingsDirty } from './workspace/settingsStore';
+import type { Theme } from './workbench/theming/theme';
+import { themeStore } from './workbench/theming/themeStore';
 
 // The theme lives on <html data-theme>, where the CSS variables switch. It is set before the
 // first paint (no inline script may do it: CSP) and follows the store from then on.
@@ -61,7 +63,9 @@ async function boot(): Promise<void> {
       });
     });
   }
-  registerWorkbenchCommands();
+  registerContributions();
+  // The remembered layout names an activity: read it once every activity is registered.
+  workbenchStore.getState().restoreLayout(contributions.activities().map((a) => a.id));
   startSession();
   openWelcome();
   root.render(

@@ -2,10 +2,10 @@ import net from 'node:net';
 import type { Page } from '@playwright/test';
 import { createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
-import { startAnvil, type AnvilProcess } from '../../main/chain/anvilProcess';
-import { deployProtocol, type ProtocolAddresses } from '../../main/chain/deployProtocol';
-import { devAccount } from '../../main/chain/devKeys';
-import { devnetChain } from '../../main/chain/devnetChain';
+import { startAnvil, type AnvilProcess } from '../../main/chain/devnet/anvilProcess';
+import { deployProtocol, type ProtocolAddresses } from '../../main/chain/devnet/deployProtocol';
+import { devAccount } from '../../main/chain/keys/devKeys';
+import { devnetChain } from '../../main/chain/devnet/devnetChain';
 import { expect, openStudio, snap, test } from './studioFixture';
 
 // A second Anvil (chain 4242, the protocol deployed on it) stands in for a remote OP Stack

@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ApiClient } from '../../main/api/apiClient';
 import { createSocketTransport } from '../../main/api/socketTransport';
-import { startAnvil, type AnvilProcess } from '../../main/chain/anvilProcess';
-import { isPidAlive, readDevnetFile, writeDevnetFile } from '../../main/chain/devnetFile';
+import { startAnvil, type AnvilProcess } from '../../main/chain/devnet/anvilProcess';
+import { isPidAlive, readDevnetFile, writeDevnetFile } from '../../main/chain/devnet/devnetFile';
 
 const bin = path.resolve('bin/studio.mjs');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-chain-cli-'));

@@ -7,10 +7,10 @@ import path from 'node:path';
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startAnvil, type AnvilProcess } from '../../main/chain/anvilProcess';
-import { deployProtocol } from '../../main/chain/deployProtocol';
-import { devAccount } from '../../main/chain/devKeys';
-import { devnetChain } from '../../main/chain/devnetChain';
+import { startAnvil, type AnvilProcess } from '../../main/chain/devnet/anvilProcess';
+import { deployProtocol } from '../../main/chain/devnet/deployProtocol';
+import { devAccount } from '../../main/chain/keys/devKeys';
+import { devnetChain } from '../../main/chain/devnet/devnetChain';
 import { PASSPHRASE_ENV } from '../../main/cli/readSecret';
 import { runCli } from '../../main/cli/runCli';
 

@@ -12,12 +12,12 @@ import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorData } from '../../main/api/apiError';
 import { methods, type MethodName, type MethodParams, type MethodResult } from '../../main/api/contract';
-import { startAnvil, type AnvilProcess } from '../../main/chain/anvilProcess';
-import { deployProtocol, type ProtocolAddresses } from '../../main/chain/deployProtocol';
-import { DEV_ACCOUNTS, devAccount } from '../../main/chain/devKeys';
-import { devnetChain } from '../../main/chain/devnetChain';
-import { insertPending, updatePublication } from '../../main/chain/publicationsRepository';
-import { PassphraseKeystoreBackend } from '../../main/chain/passphraseKeystoreBackend';
+import { startAnvil, type AnvilProcess } from '../../main/chain/devnet/anvilProcess';
+import { deployProtocol, type ProtocolAddresses } from '../../main/chain/devnet/deployProtocol';
+import { DEV_ACCOUNTS, devAccount } from '../../main/chain/keys/devKeys';
+import { devnetChain } from '../../main/chain/devnet/devnetChain';
+import { insertPending, updatePublication } from '../../main/chain/publishing/publicationsRepository';
+import { PassphraseKeystoreBackend } from '../../main/chain/keys/passphraseKeystoreBackend';
 import { StudioCore } from '../../main/core/studioCore';
 
 const REMOTE_CHAIN = 4242;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { ApiCallError } from '../../main/api/apiClient';
-import type { Job } from '../../main/api/schemas';
+import type { Job } from '../../main/api/jobSchemas';
 import { connectClient, openSocket, startServer } from '../support/startServer';
 import { tempDir } from '../support/tempDir';
 

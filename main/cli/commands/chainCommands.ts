@@ -1,6 +1,6 @@
 import type { DecodedLog, WriteResult } from '../../api/chainSchemas';
-import { parseOpen } from '../../chain/convertArgs';
-import { sendAsDevAccount } from '../../chain/sendAsDevAccount';
+import { parseOpen } from '../../chain/writes/convertArgs';
+import { sendAsDevAccount } from '../../chain/writes/sendAsDevAccount';
 import { UsageError, type Command } from '../command';
 import { formatTable } from '../formatTable';
 import { assertChainId, requireExplorer } from '../chainTarget';

@@ -1,6 +1,6 @@
 import type { ChainStatus } from '../../api/chainSchemas';
-import { rpcCall } from '../../chain/anvilProcess';
-import { snapshot } from '../../chain/devnetControl';
+import { rpcCall } from '../../chain/devnet/anvilProcess';
+import { snapshot } from '../../chain/devnet/devnetControl';
 import { chainNotRunning } from '../../chain/chainErrors';
 import { UsageError, type Command } from '../command';
 import { readChainTarget } from '../chainTarget';

@@ -1,4 +1,4 @@
-import type { Job } from '../../api/schemas';
+import type { Job } from '../../api/jobSchemas';
 import { listJobs } from '../../jobs/jobsRepository';
 import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
 import type { Command } from '../command';

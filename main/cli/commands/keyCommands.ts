@@ -1,6 +1,6 @@
 import type { KeyInfo } from '../../api/networkSchemas';
-import { KeyStore } from '../../chain/keyStore';
-import { PassphraseKeystoreBackend } from '../../chain/passphraseKeystoreBackend';
+import { KeyStore } from '../../chain/keys/keyStore';
+import { PassphraseKeystoreBackend } from '../../chain/keys/passphraseKeystoreBackend';
 import { callCore } from '../callCore';
 import { UsageError, type Command } from '../command';
 import { formatTable } from '../formatTable';

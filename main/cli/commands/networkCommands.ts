@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { DEVNET_NETWORK, type Network, type NetworkCheck } from '../../api/networkSchemas';
-import { checkRpc, RPC_CHECK_TIMEOUT_MS } from '../../chain/checkRpc';
+import { checkRpc, RPC_CHECK_TIMEOUT_MS } from '../../chain/networks/checkRpc';
 import { chainNotRunning } from '../../chain/chainErrors';
-import { listNetworks } from '../../chain/networksRepository';
+import { listNetworks } from '../../chain/networks/networksRepository';
 import { ErrorCode, StudioError } from '../../api/apiError';
 import { callCore } from '../callCore';
 import { readChainTarget } from '../chainTarget';

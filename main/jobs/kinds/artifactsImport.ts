@@ -1,22 +1,12 @@
 import path from 'node:path';
-import { z } from 'zod';
 import { ArtifactStore } from '../../artifacts/artifactStore';
 import { recordArtifact } from '../../artifacts/artifactsRepository';
 import { defineJobKind } from '../jobKind';
 import { guessMediaType } from '../../artifacts/guessMediaType';
 
-const Params = z
-  .object({
-    path: z.string().min(1).describe('Absolute path of the file to import'),
-    name: z.string().min(1).max(255).optional(),
-    mediaType: z.string().min(1).max(127).optional(),
-  })
-  .strict();
-
 /** Copies a file into the content-addressed store, hashing as it streams. */
 export const artifactsImport = defineJobKind({
   kind: 'artifacts.import',
-  params: Params,
   title: (p) => `Import ${path.basename(p.path)}`,
   prepare: (_db, p, workspaceRoot) => ({ ...p, path: path.resolve(p.path), artifactsRoot: path.join(workspaceRoot, 'artifacts') }),
   async run(input, ctx) {

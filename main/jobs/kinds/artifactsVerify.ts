@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { z } from 'zod';
 import { ErrorCode, StudioError } from '../../api/apiError';
 import { ArtifactStore } from '../../artifacts/artifactStore';
 import { defineJobKind } from '../jobKind';
@@ -7,7 +6,6 @@ import { defineJobKind } from '../jobKind';
 /** Rehashes every recorded artifact; fails listing each one that is missing or altered. */
 export const artifactsVerify = defineJobKind({
   kind: 'artifacts.verify',
-  params: z.object({}).strict(),
   title: () => 'Verify artifact store',
   prepare: (db, _p, workspaceRoot) => ({
     artifactsRoot: path.join(workspaceRoot, 'artifacts'),

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ErrorCode, StudioError } from '../../api/apiError';
-import { EngineTrainParamsSchema } from '../../api/engineSchemas';
 import { runTraining, TrainingCancelled } from '../../engine/training/runTraining';
 import { readSettings } from '../../workspace/settingsStore';
 import { defineJobKind } from '../jobKind';
@@ -15,7 +14,6 @@ import { defineJobKind } from '../jobKind';
  */
 export const engineTrain = defineJobKind({
   kind: 'engine.train',
-  params: EngineTrainParamsSchema,
   title: (p) => `Train LoRA r${p.rank} on ${path.basename(p.model)}${p.resume ? ' (resumed)' : ''}`,
   prepare: (db, p, workspaceRoot) => {
     const runs = path.join(workspaceRoot, 'runs');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../api/schemas';
+import type { Job } from '../../api/jobSchemas';
 import { tempDir } from '../../../test/support/tempDir';
 import { buildTestModel } from '../../engine/testModels/buildTestModel';
 import { WorkspaceManager } from '../../workspace/workspaceManager';

@@ -1,5 +1,5 @@
 import { ApiClient, type ApiTransport } from '../../../main/api/apiClient';
-import { connectionStore } from '../stores/connectionStore';
+import { connectionStore } from '../workbench/connectionStore';
 import { readLaunchToken, socketProtocols } from './launchToken';
 import { createReconnectingTransport } from './reconnectingTransport';
 

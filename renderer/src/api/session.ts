@@ -1,17 +1,17 @@
-import { isJobActive } from '../model/jobs';
-import { artifactsStore } from '../stores/artifactsStore';
-import { chainChangedUnder } from '../model/chainStatus';
-import { chainEventsStore } from '../stores/chainEventsStore';
-import { chainStore } from '../stores/chainStore';
-import { publicationsStore } from '../stores/publicationsStore';
-import { jobsStore } from '../stores/jobsStore';
-import { keysStore } from '../stores/keysStore';
-import { networksStore } from '../stores/networksStore';
-import { logsStore } from '../stores/logsStore';
-import { settingsStore } from '../stores/settingsStore';
-import { workspaceStore } from '../stores/workspaceStore';
-import { commands } from '../commands/registry';
-import { reportError } from '../stores/toastStore';
+import { isJobActive } from '../jobs/jobs';
+import { artifactsStore } from '../artifacts/artifactsStore';
+import { chainChangedUnder } from '../chain/devnet/chainStatus';
+import { chainEventsStore } from '../chain/explorer/chainEventsStore';
+import { chainStore } from '../chain/devnet/chainStore';
+import { publicationsStore } from '../chain/publishing/publicationsStore';
+import { jobsStore } from '../jobs/jobsStore';
+import { keysStore } from '../chain/keys/keysStore';
+import { networksStore } from '../chain/networks/networksStore';
+import { logsStore } from '../workbench/logs/logsStore';
+import { settingsStore } from '../workspace/settingsStore';
+import { workspaceStore } from '../workspace/workspaceStore';
+import { commands } from '../workbench/commands/registry';
+import { reportError } from '../workbench/toastStore';
 import { onReconnected, startApi } from './client';
 
 /** Everything the workbench shows about the open workspace, fetched again after a switch. */

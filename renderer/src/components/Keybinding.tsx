@@ -1,4 +1,4 @@
-import { formatKeybinding, isMacPlatform } from '../model/keybinding';
+import { formatKeybinding, isMacPlatform } from '../workbench/commands/keybinding';
 
 const isMac = typeof navigator !== 'undefined' && isMacPlatform(navigator.platform);
 

@@ -1,0 +1,101 @@
+// The one way other capabilities put protocol facts on chain: a datanet version, a base model or
+// adapter, an attribution batch, a reward claim. Each call is a row in `publications`, written
+// 'pending' before sending and settled from the receipt. Bad input fails before any row exists;
+// a revert leaves a 'failed' row with the decoded custom error, never a published one.
+import { toApiError, StudioError } from '../../api/apiError';
+import { PublishRequestSchema, type Publication, type PublishRequest } from '../../api/chainSchemas';
+import type { Db } from '../../workspace/openDatabase';
+import { convertArgs } from '../writes/convertArgs';
+import type { DevnetService } from '../devnet/devnetService';
+import { insertPending, publicPublication, updatePublication } from './publicationsRepository';
+import { sendAsDevAccount } from '../writes/sendAsDevAccount';
+
+interface Planned {
+  contract: string;
+  functionName: string;
+  args: unknown[];
+  title: string;
+}
+
+const short = (hex: string) => `${hex.slice(0, 10)}…`;
+
+function plan(req: ReturnType<typeof PublishRequestSchema.parse>): Planned {
+  switch (req.kind) {
+    case 'datanet.version':
+      return {
+        contract: 'DatanetRegistry',
+        functionName: 'commitVersion',
+        args: [req.datanetId, req.merkleRoot, req.snapshotSha256, req.recordCount],
+        title: `Datanet ${req.datanetId}: version with ${req.recordCount} records (root ${short(req.merkleRoot)})`,
+      };
+    case 'model.base':
+      return { contract: 'ModelRegistry', functionName: 'registerBaseModel', args: [req.filesHash, req.uri], title: `Base model ${req.uri || short(req.filesHash)}` };
+    case 'model.adapter':
+      return {
+        contract: 'ModelRegistry',
+        functionName: 'registerAdapter',
+        args: [req.baseModelId, req.filesHash, req.configHash, req.datanetVersions, req.uri],
+        title: `Adapter on model ${req.baseModelId} (${req.uri || short(req.filesHash)})`,
+      };
+    case 'attribution.batch':
+      return {
+        contract: 'AttributionLedger',
+        functionName: 'postBatch',
+        args: [req.merkleRoot, req.modelId, req.total, req.inferenceCount, req.uri],
+        title: `Attribution batch for model ${req.modelId}: ${req.inferenceCount} inferences`,
+      };
+    case 'rewards.claim':
+      return {
+        contract: 'AttributionLedger',
+        functionName: 'claim',
+        args: [req.batchId, req.contributor, req.amount, req.proof],
+        title: `Claim of batch ${req.batchId} for ${req.contributor}`,
+      };
+  }
+}
+
+export class PublishingService {
+  constructor(
+    private readonly db: Db,
+    private readonly devnet: DevnetService,
+    private readonly announce: (p: Publication) => void,
+  ) {}
+
+  async publish(input: PublishRequest): Promise<Publication> {
+    const req = PublishRequestSchema.parse(input);
+    const explorer = this.devnet.explorer();
+    const planned = plan(req);
+    // Validate every argument against the ABI before anything is recorded or sent.
+    convertArgs(explorer.abiFunction(planned.contract, planned.functionName, planned.args.length), planned.args);
+    const row = insertPending(this.db, {
+      kind: req.kind,
+      title: planned.title,
+      chainId: this.devnet.devnetChainId,
+      contract: planned.contract,
+      functionName: planned.functionName,
+      params: req,
+    });
+    this.announce(publicPublication(row));
+    try {
+      const outcome = await sendAsDevAccount(
+        explorer,
+        { contract: planned.contract, functionName: planned.functionName, args: planned.args, from: req.from, devnetChainId: this.devnet.devnetChainId },
+        (hash) => this.announce(updatePublication(this.db, row.id, { txHash: hash })),
+      );
+      const done = updatePublication(this.db, row.id, {
+        status: 'confirmed',
+        blockNumber: Number(outcome.receipt.blockNumber),
+        blockHash: outcome.receipt.blockHash,
+        result: outcome.result,
+      });
+      this.announce(done);
+      return done;
+    } catch (err) {
+      const error = toApiError(err);
+      const failed = updatePublication(this.db, row.id, { status: 'failed', error });
+      this.announce(failed);
+      const details = { ...(typeof error.details === 'object' && error.details !== null ? error.details : {}), publicationId: row.id };
+      throw new StudioError(error.code, error.message, details);
+    }
+  }
+}

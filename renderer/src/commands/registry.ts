@@ -1,4 +1,0 @@
-import { CommandRegistry } from '../model/commandRegistry';
-
-/** The workbench's one command registry: palette, keybindings and buttons all go through it. */
-export const commands = new CommandRegistry();
