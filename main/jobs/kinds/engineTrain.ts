@@ -16,7 +16,7 @@ import { defineJobKind } from '../jobKind';
 export const engineTrain = defineJobKind({
   kind: 'engine.train',
   params: EngineTrainParamsSchema,
-  title: (p) => `Train LoRA r${p.rank} on ${path.basename(p.model)}${p.resume ? ' (resumed)' : ''}`,
+  title: (p) => `${p.mode === 'full' ? 'Train all weights of' : `Train LoRA r${p.rank} on`} ${path.basename(p.model)}${p.resume ? ' (resumed)' : ''}`,
   prepare: (db, p, workspaceRoot) => {
     const runs = path.join(workspaceRoot, 'runs');
     const { resume, ...config } = p;
