@@ -23,6 +23,22 @@ namespace engine {
 using namespace detail;
 
 namespace {
+// AdamW on n contiguous values, adamwStep's arithmetic element for element (adamw.cpp); zeroes the
+// gradients it read (the step's zeroGrad, fused into the same pass over memory).
+struct AdamRun {
+  float beta1, beta2, eps, clip, stepSize, bc2Sqrt, decay;
+  void apply(float* __restrict w, float* __restrict g, float* __restrict m, float* __restrict v, size_t n) const {
+    for (size_t i = 0; i < n; ++i) {
+      const float gc = g[i] * clip;
+      m[i] = beta1 * m[i] + (1.f - beta1) * gc;
+      v[i] = beta2 * v[i] + (1.f - beta2) * gc * gc;
+      w[i] *= decay;
+      w[i] -= stepSize * m[i] / (std::sqrt(v[i]) / bc2Sqrt + eps);
+      g[i] = 0.f;
+    }
+  }
+};
+
 void widenToF32(WeightMatrix& W) {
   if (W.empty() || W.dtype == Dtype::F32) return;
   std::vector<float> rm = W.toRowMajor();
@@ -257,35 +273,26 @@ double Model::fullOptimizerStep(const AdamWOptions& o) {
   pool().run(int64_t(pieces.size()), [&](int64_t t, int) {
     const Piece& pc = pieces[size_t(t)];
     const FullParam& p = params[pc.param];
-    const float decay = p.decay ? decayOn : 1.f;
+    AdamRun r{o.beta1, o.beta2, o.eps, clip, stepSize, bc2Sqrt, p.decay ? decayOn : 1.f};
     float* g = p.grad->data();
     float* m = opt_.m[pc.param].data();
     float* v = opt_.v[pc.param].data();
-    auto update = [&](size_t gi, float& w) {
-      float gc = g[gi] * clip;
-      m[gi] = o.beta1 * m[gi] + (1.f - o.beta1) * gc;
-      v[gi] = o.beta2 * v[gi] + (1.f - o.beta2) * gc * gc;
-      w *= decay;
-      w -= stepSize * m[gi] / (std::sqrt(v[gi]) / bc2Sqrt + o.eps);
-    };
     if (p.vec) {
-      float* w = p.vec->data();
-      for (size_t i = pc.begin; i < pc.end; ++i) update(i, w[i]);
+      r.apply(p.vec->data() + pc.begin, g + pc.begin, m + pc.begin, v + pc.begin, pc.end - pc.begin);
       return;
     }
-    // gradient (c, r) at c·rows + r; the weight (r, c) in its panel at ((r/64)·cols + c)·64 + r%64
+    // gradient (c, r) at c·rows + r; the weight (r, c) in its panel at ((r/64)·cols + c)·64 + r%64:
+    // runs of up to 64 contiguous values in both
     WeightMatrix& W = *p.matrix;
     const size_t rows = size_t(W.rows), cols = size_t(W.cols);
     float* w = W.f32.data();
     for (size_t c = pc.begin; c < pc.end; ++c)
       for (size_t r0 = 0; r0 < rows; r0 += kPanel) {
-        const size_t n = std::min<size_t>(kPanel, rows - r0);
-        float* wp = w + ((r0 / kPanel) * cols + c) * kPanel;
-        for (size_t q = 0; q < n; ++q) update(c * rows + r0 + q, wp[q]);
+        const size_t gi = c * rows + r0;
+        r.apply(w + ((r0 / kPanel) * cols + c) * kPanel, g + gi, m + gi, v + gi, std::min<size_t>(kPanel, rows - r0));
       }
   });
-  zeroGrad();
-  return norm;
+  return norm;  // the update zeroed every gradient it read
 }
 
 }  // namespace engine
