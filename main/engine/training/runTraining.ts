@@ -129,10 +129,11 @@ function sha256File(path: string): string {
 
 /**
  * The fields of run.json compared on resume (threads may change: results are thread-independent;
- * the device may change too, a resume on another device continues from the same state).
+ * the device may change too, a resume on another device continues from the same state; so may
+ * gradient checkpointing, which gives the same bits).
  */
 function fingerprint(c: TrainingRunConfig, dataSha256: string, evalSha256: string | null): Record<string, unknown> {
-  const { threads: _threads, device: _device, ...rest } = c;
+  const { threads: _threads, device: _device, gradientCheckpointing: _checkpointing, ...rest } = c;
   return { ...rest, dataSha256, evalSha256 };
 }
 
