@@ -249,12 +249,34 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
     do {
       const from = fullCheckpoint?.step ?? 0;
       const t0 = performance.now();
-      const r = stoppedByCancel(() => trainFull(fullModel, tok, records, {
-        steps: c.steps, batch: c.batch, seq: c.seq, accumulation: c.accumulation, schedule: { lr: c.lr, kind: c.schedule, warmupSteps: c.warmup },
-        weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm, seed: c.seed, eosId, padId: ids.pad, resume: fullCheckpoint,
-        stopAt: Math.min(c.steps, from + c.checkpointEvery), onStep,
-      }));
+      let running = from;
+      const r = stoppedByCancel(() => {
+        try {
+          return trainFull(fullModel, tok, records, {
+            steps: c.steps, batch: c.batch, seq: c.seq, accumulation: c.accumulation, schedule: { lr: c.lr, kind: c.schedule, warmupSteps: c.warmup },
+            weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm, seed: c.seed, eosId, padId: ids.pad, resume: fullCheckpoint,
+            stopAt: Math.min(c.steps, from + c.checkpointEvery),
+            onStep: (st) => {
+              running = st.step + 1;
+              onStep(st);
+            },
+          });
+        } catch (err) {
+          // A diverging run (NaN or Inf loss or gradient norm) names the step and the last good
+          // checkpoint, which stays whole on disk.
+          if ((err as { code?: unknown }).code === 'ENGINE_CANCELLED') throw err;
+          const last = existsSync(checkpointDir) ? `the last good checkpoint (step ${from}) is ${checkpointDir}` : 'no checkpoint was written yet';
+          throw new Error(`step ${running + 1} of ${c.steps}: ${(err as Error).message}; ${last}`);
+        }
+      });
       trainSeconds += (performance.now() - t0) / 1000;
+      // An update can overflow a weight while the loss that led to it was still finite: such
+      // weights never replace the last good checkpoint.
+      const bad = Object.entries(r.checkpoint.parameters).find(([, t]) => !t.data.every(Number.isFinite));
+      if (bad) {
+        const last = existsSync(checkpointDir) ? `the last good checkpoint (step ${from}) is ${checkpointDir}` : 'no checkpoint was written yet';
+        throw new Error(`step ${running} of ${c.steps}: weights are not finite after the update (${bad[0]}); ${last}`);
+      }
       fullCheckpoint = r.checkpoint;
       if (fullCheckpoint.step > from) saveFullTrainingCheckpoint(checkpointDir, fullCheckpoint);
       if (fullCheckpoint.step < c.steps && (await hooks.betweenChunks())) {

@@ -78,6 +78,22 @@ describe.each(['gpt2', 'llama'] as const)('full-parameter training (%s)', (famil
     expect(readFileSync(join(resumedOut, 'model.safetensors')).equals(readFileSync(join(straightOut, 'model.safetensors')))).toBe(true);
   });
 
+  it('a diverging run stops naming the step and the last good checkpoint, which stays whole', async () => {
+    const runDir = join(tmp.dir, `${family}-run-nan`);
+    // no clipping and an absurd learning rate: the weights blow up within a few steps
+    const c = { ...config(join(tmp.dir, `${family}-nan`)), lr: 1e30, maxGradNorm: 0, warmup: 0, schedule: 'constant' as const, checkpointEvery: 1 };
+    const err = (await runTraining(c, runDir, false, hooks()).catch((e: unknown) => e)) as Error;
+    const m = /^step (\d+) of 8: (.*); the last good checkpoint \(step (\d+)\) is (.*)$/.exec(err.message);
+    expect(m, err.message).not.toBeNull();
+    const [, failed, why, good, dir] = m!;
+    expect(why).toMatch(/not finite/);
+    expect(Number(good)).toBeGreaterThan(0);
+    expect(dir).toBe(join(runDir, 'checkpoint'));
+    expect(Number(failed)).toBe(Number(good) + 1);
+    expect(loadFullTrainingCheckpoint(join(runDir, 'checkpoint')).step).toBe(Number(good));
+    expect(existsSync(join(tmp.dir, `${family}-nan`))).toBe(false);
+  });
+
   it("refuses device 'cuda' naming why, before touching anything", async () => {
     await expect(runTraining({ ...config(join(tmp.dir, `${family}-cuda`)), device: 'cuda' }, join(tmp.dir, `${family}-run-c`), false, hooks())).rejects.toThrow(
       /device: full-parameter training runs on the CPU engine only/,
