@@ -193,6 +193,18 @@ describe('full-parameter training', () => {
     for (const k of Object.keys(a)) expect(bitsEqual(a[k]!.data, b[k]!.data), k).toBe(true);
   });
 
+  it("GPT-2 files whose names carry 'transformer.' (as transformers saves GPT2LMHeadModel) keep those names", () => {
+    const spec = gpt2Spec();
+    const weights = randomWeights(spec, 47);
+    const prefixed = Object.fromEntries(Object.entries(weights).map(([k, v]) => [`transformer.${k}`, v]));
+    const file = path.join(tempDir('engine-full-'), 'model.safetensors');
+    writeSafetensors(file, prefixed);
+    const m = fullModel(file, spec);
+    const params = m.getParameters();
+    expect(Object.keys(params).sort()).toEqual(Object.keys(prefixed).sort());
+    for (const [k, t] of Object.entries(prefixed)) expect(bitsEqual(params[k]!.data, t.data), k).toBe(true);
+  });
+
   it('refuses mixing with LoRA, and names bad parameters', () => {
     const spec = llamaSpec();
     const { file } = build(spec, 46);
