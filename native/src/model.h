@@ -1,6 +1,7 @@
 // The decoder-only transformer shared by GPT-2 and the Llama family: one forward (with a KV cache
-// for decoding, and with saved activations for training) and one backward that only produces
-// activation gradients and LoRA gradients: the base weights are frozen and get no gradient buffers.
+// for decoding, and with saved activations for training) and one backward that produces
+// activation gradients and LoRA gradients (the base frozen, no gradient buffers), or, in
+// full-parameter training (full_training.cpp), the gradients of every weight.
 //
 // Layout conventions: activations are row-major (N,C) with N = B*T; every base weight is stored
 // (out,in) as nn.Linear does (GPT-2's Conv1D [in,out] is transposed when loaded, see gpt2.h).

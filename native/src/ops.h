@@ -1,6 +1,7 @@
 // Row-wise kernels of the transformer with their backward passes. N is the number of rows
 // (tokens, B*T), C the row width. Rows are independent, so every function parallelises over rows
-// and stays deterministic. Backward functions never touch the (frozen) norm weights' gradients.
+// and stays deterministic. The *Backward functions give input gradients only; normParamBackward
+// gives the norm weights' own gradients (full-parameter training), parallel over columns.
 #pragma once
 #include <cstdint>
 
