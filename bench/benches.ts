@@ -1,6 +1,7 @@
 import { chainGas } from './chainGas';
 import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
+import { engineTrainFull } from './engineTrainFull';
 import { apiRoundTrip } from './foundation/apiRoundTrip';
 import { bundleSize } from './foundation/bundleSize';
 import { serveColdStart } from './foundation/serveColdStart';
@@ -20,6 +21,8 @@ export const benches: Record<string, Bench> = {
   'chain-gas': { run: chainGas, default: false },
   // Native engine: LoRA step vs forward at GPT-2-124M shape (minutes on 2 cores).
   'engine-train': { run: () => engineTrain(), default: false },
+  // Native engine: full-parameter step (every weight) vs forward at the same shape.
+  'engine-train-full': { run: () => engineTrainFull(), default: false },
   // Native engine vs llama.cpp, batch-1 generation tokens/s on the same GPT-2-small weights.
   'engine-generate': { run: () => engineGenerate(), default: false },
 };

@@ -26,7 +26,7 @@ const B = 4, T = 256, rank = 16;
 const C = 768, H = 12, D = 64, I = 3072, V = 50257, P = 1024;
 
 // Random weights, written as one f32 safetensors file without per-element JS work.
-function writeModel(file: string, L: number): void {
+export function writeModel(file: string, L: number): void {
   let seed = 12345;
   const fill = (n: number, std: number, mean = 0) => {
     const a = new Float32Array(n);
@@ -73,7 +73,7 @@ function writeModel(file: string, L: number): void {
   closeSync(fd);
 }
 
-function median(xs: number[]): number {
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 }

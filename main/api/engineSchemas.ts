@@ -46,7 +46,7 @@ export type ModelInspectionData = z.infer<typeof ModelInspectionSchema>;
 const count = (max: number) => z.number().int().min(1).max(max);
 
 /**
- * One LoRA training run. Paths are absolute (the CLI resolves them; a config file's relative
+ * One training run (a LoRA adapter, or with mode 'full' every weight). Paths are absolute (the CLI resolves them; a config file's relative
  * paths are relative to the file). Defaults follow common LoRA practice.
  */
 export const EngineTrainParamsSchema = z
@@ -54,7 +54,7 @@ export const EngineTrainParamsSchema = z
     model: z.string().min(1).describe('Hugging Face model folder: config.json, *.safetensors, tokenizer.json'),
     data: z.string().min(1).describe('JSONL training records: {"text"} or {"prompt", "response"} (loss on the response only)'),
     eval: z.string().min(1).optional().describe('JSONL held-out records, same format: eval loss and perplexity at the end'),
-    out: z.string().min(1).describe('Folder the adapter is written to in PEFT layout; must not exist yet'),
+    out: z.string().min(1).describe('Folder the adapter is written to in PEFT layout (mode full: the trained model, Hugging Face layout); must not exist yet'),
     rank: count(4096).default(8),
     alpha: z.number().positive().default(16),
     /** Short module names: llama q, k, v, o, gate, up, down (or q_proj ...); gpt2 c_attn, c_proj, c_fc. Default: q,v / c_attn. */
@@ -74,6 +74,8 @@ export const EngineTrainParamsSchema = z
     checkpointEvery: count(10_000_000).default(50).describe('Steps between checkpoints in the run folder'),
     threads: count(1024).optional().describe('CPU threads; default: all hardware threads'),
     device: DeviceChoiceSchema.optional().describe("Where to train: 'auto' (a CUDA GPU when available, else the CPU), 'cpu' or 'cuda'; default: the workspace's engine.device setting"),
+    mode: z.enum(['lora', 'full']).optional().describe("'lora' (default): train a LoRA adapter; 'full': train every weight (CPU only) and write a whole Hugging Face model folder to out"),
+    gradientCheckpointing: z.boolean().optional().describe('Full mode: keep only each layer\'s input and recompute the layer in backward (less memory, same results)'),
     /** A run folder (or its name under the workspace's runs/) to continue from its last checkpoint, exactly. */
     resume: z.string().min(1).optional(),
   })

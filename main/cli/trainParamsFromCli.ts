@@ -11,13 +11,14 @@ import type { CommandContext, OptionSpec } from './command';
  * Both are checked by the job's own schema, so errors name the field (and, for a file, its line).
  */
 const NUMBERS = ['rank', 'alpha', 'dropout', 'steps', 'lr', 'warmup', 'batch', 'seq', 'accumulation', 'weight-decay', 'max-grad-norm', 'seed', 'checkpoint-every', 'threads'];
-const STRINGS = ['model', 'data', 'eval', 'out', 'targets', 'schedule', 'device'];
+const STRINGS = ['model', 'data', 'eval', 'out', 'targets', 'schedule', 'device', 'mode'];
 const PATHS = ['model', 'data', 'eval', 'out'];
 
 export const trainOptions: OptionSpec = {
   config: { type: 'string' },
   resume: { type: 'string' },
   rslora: { type: 'boolean' },
+  'gradient-checkpointing': { type: 'boolean' },
   ...Object.fromEntries([...NUMBERS, ...STRINGS].map((name) => [name, { type: 'string' as const }])),
 };
 
@@ -83,6 +84,7 @@ export function trainParamsFromCli(ctx: CommandContext, runsDir: string): Engine
   for (const name of NUMBERS) if (typeof v[name] === 'string') flags[camel(name)] = Number(v[name]);
   for (const name of STRINGS) if (typeof v[name] === 'string') flags[camel(name)] = PATHS.includes(name) ? path.resolve(v[name] as string) : v[name];
   if (v.rslora === true) flags.rslora = true;
+  if (v['gradient-checkpointing'] === true) flags.gradientCheckpointing = true;
   const raw: Record<string, unknown> = { ...base, ...flags, ...(resume ? { resume } : {}) };
   if (raw.targets !== undefined) raw.targets = normaliseTargets(raw.targets);
   const parsed = EngineTrainParamsSchema.safeParse(raw);

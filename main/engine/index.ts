@@ -20,6 +20,7 @@ export { Tokenizer, type TokenizerKind } from './tokenizer/Tokenizer';
 export { TokenizerError } from './tokenizer/TokenizerError';
 export { DecodeStream } from './tokenizer/DecodeStream';
 export { renderChatTemplate, readTokenizerConfig, chatTemplateOf, type ChatMessage } from './tokenizer/renderChatTemplate';
+export { trainByteLevelBpe, BPE_EOS, CHATML_START, CHATML_END, CHATML_TEMPLATE, type TrainByteLevelBpeOptions, type TrainedByteLevelBpe } from './tokenizer/trainByteLevelBpe';
 
 export { referenceForward } from './reference/referenceForward';
 export { referenceGenerate, referenceLogitsSource } from './reference/referenceGenerate';
@@ -54,11 +55,14 @@ export { trainLora, adapterFromPeftTensors, type TrainLoraOptions, type TrainLor
 export { exportOnnx, type ExportOnnxOptions } from './onnx/exportOnnx';
 export { buildOnnxGraph, ONNX_OPSET, type OnnxLoraInputs } from './onnx/buildOnnxGraph';
 export { saveTrainingCheckpoint, loadTrainingCheckpoint, type TrainingCheckpoint, type OptimizerStateLike } from './training/trainingCheckpoint';
+export { trainFull, type TrainFullOptions, type TrainFullResult, type FullTrainableModel } from './training/trainFull';
+export { saveFullTrainingCheckpoint, loadFullTrainingCheckpoint, type FullTrainingCheckpoint } from './training/fullTrainingCheckpoint';
+export { writeTrainedModelFolder } from './training/writeTrainedModelFolder';
 
 export { modelSpecialIds, type ModelSpecialIds } from './modelSpecialIds';
 export { applyPeftAdapter } from './peft/applyPeftAdapter';
 export { nativeEngineInfo, type NativeEngineInfo } from './native/nativeEngineInfo';
-export { runTraining, readRunConfig, defaultTargets, TrainingCancelled, type TrainingRunConfig, type TrainingRunHooks, type TrainingRunSummary } from './training/runTraining';
+export { runTraining, readRunConfig, defaultTargets, TrainingCancelled, FULL_TRAINING_CPU_ONLY, type TrainingRunConfig, type TrainingRunHooks, type TrainingRunSummary } from './training/runTraining';
 
 export { writeGradientStore, type WriteGradientStoreOptions } from './attribution/writeGradientStore';
 export { openGradientStore, type GradientStore } from './attribution/openGradientStore';

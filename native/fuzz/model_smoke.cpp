@@ -95,6 +95,27 @@ void exercise(const ModelSpec& s, const std::vector<std::string>& targets) {
   badTgt[3] = s.vocabSize;
   tb.targets = badTgt.data();
   expectThrow("bad target", [&] { m.forwardBackward(tb); });
+
+  // Full-parameter training on a fresh copy: every weight's gradient, the optimizer over all of
+  // them, with and without checkpointing, and the file-layout reads and writes of a resume.
+  Model f(s, weights(s));
+  FullTrainConfig fc;
+  f.enableFullTraining(fc);
+  expectThrow("lora in full mode", [&] { f.addLora(cfg); });
+  tb.targets = tgt.data();
+  for (int i = 0; i < 2; ++i) {
+    tb.checkpoint = i;
+    f.forwardBackward(tb);
+    f.optimizerStep(o);
+  }
+  tb.checkpoint = -1;
+  for (const auto& p : f.fullParams())
+    for (int what = 0; what < 4; ++what) {
+      std::vector<float> v = f.fullParamRead(p, what);
+      if (v.size() != p.size()) throw std::logic_error("full parameter read: wrong size");
+      f.fullParamWrite(p, what, v.data());
+    }
+  f.evalLoss(tb);
 }
 }  // namespace
 

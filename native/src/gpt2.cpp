@@ -8,6 +8,7 @@ void loadGpt2Weights(Model& m, std::map<std::string, Tensor>& t) {
   const ModelSpec& s = m.spec();
   const int C = s.hiddenSize, I = s.intermediateSize, V = s.vocabSize, P = s.maxPositions;
   const std::string pre = hasTensor(t, "transformer.wte.weight") ? "transformer." : "";
+  m.gpt2Prefix = pre;
   m.wte = takeWeight(t, pre + "wte.weight", V, C, s.weightStorage);
   m.wpe = takeTensor(t, pre + "wpe.weight", {P, C});
   auto conv = [&](Linear& L, const std::string& name, const std::string& kind, int in, int out, const std::string& peft) {

@@ -53,10 +53,17 @@ void linearForward(const Linear& L, const float* x, int N, float* y, int ldy, bo
   if (saveU) *saveU = std::move(u);
 }
 
-// Given dy (N,out, stride ldy): dx(N,in) (+)= dy·W, and LoRA gradients dA, dB accumulate.
+// Given dy (N,out, stride ldy): dx(N,in) (+)= dy·W, and LoRA gradients dA, dB accumulate (or,
+// in full-parameter training, the weight and bias gradients).
 void linearBackward(Linear& L, const float* x, int N, const float* dy, int ldy, float* dx, bool accumulate,
                     const std::vector<float>* u, const std::vector<float>* drop) {
   sgemmW(false, false, N, L.in, L.out, 1.f, dy, ldy, L.W, accumulate ? 1.f : 0.f, dx, L.in);
+  if (!L.dWt.empty()) {
+    // Full-parameter training: dWᵀ(in,out) += x(N,in)ᵀ · dy(N,out), one GEMM through the same
+    // kernels; the bias gradient sums dy's columns.
+    sgemm(true, false, L.in, L.out, N, 1.f, x, L.in, dy, ldy, 1.f, L.dWt.data(), L.out);
+    if (!L.dBias.empty()) columnSumAdd(dy, N, L.out, ldy, L.dBias.data());
+  }
   if (!L.lora) return;
   LoraWeights& lw = *L.lora;
   const int r = lw.rank;

@@ -1,6 +1,7 @@
 // The decoder-only transformer shared by GPT-2 and the Llama family: one forward (with a KV cache
-// for decoding, and with saved activations for training) and one backward that only produces
-// activation gradients and LoRA gradients: the base weights are frozen and get no gradient buffers.
+// for decoding, and with saved activations for training) and one backward that produces
+// activation gradients and LoRA gradients (the base frozen, no gradient buffers), or, in
+// full-parameter training (full_training.cpp), the gradients of every weight.
 //
 // Layout conventions: activations are row-major (N,C) with N = B*T; every base weight is stored
 // (out,in) as nn.Linear does (GPT-2's Conv1D [in,out] is transposed when loaded, see gpt2.h).
@@ -50,10 +51,14 @@ struct Linear {
   WeightMatrix W;           // (out,in)
   std::vector<float> bias;  // (out) or empty
   std::unique_ptr<LoraWeights> lora;
+  // Full-parameter training only (empty otherwise): dWt (in,out) = Wᵀ's gradient, the layout one
+  // GEMM writes it in (Xᵀ·dY), and the bias gradient (out).
+  std::vector<float> dWt, dBias;
 };
 
 struct Layer {
   std::vector<float> norm1W, norm1B, norm2W, norm2B;  // B only for LayerNorm (GPT-2)
+  std::vector<float> dNorm1W, dNorm1B, dNorm2W, dNorm2B;  // full-parameter training only
   // Attention input projections write side by side into one (N, qkvWidth) buffer:
   // GPT-2: [c_attn] (q|k|v fused); Llama: [q, k, v].
   std::vector<Linear> qkv;
@@ -88,6 +93,12 @@ struct TrainBatch {
   int checkpoint = -1;    // gradient checkpointing for this call: 1 on, 0 off, -1 the LoRA config's
 };
 
+// Full-parameter training (full_training.cpp): every weight trainable, no adapter.
+struct FullTrainConfig {
+  // As LoraConfig's: keep only each layer's input, recompute the layer in backward (same bits).
+  bool gradientCheckpointing = false;
+};
+
 struct TrainResult {
   double loss = 0;     // sum / normalizer
   double weight = 0;   // sum of token weights counted
@@ -116,6 +127,30 @@ class Model {
   // PEFT-named parameters, e.g. base_model.model.<module>.lora_A.weight, in a fixed order.
   struct NamedParam { std::string name; std::vector<int64_t> shape; std::vector<float>* value; std::vector<float>* grad; };
   std::vector<NamedParam> loraParams();
+
+  // Full-parameter training: all weights widened to f32 (the master copy the optimizer updates),
+  // gradient buffers for every parameter. Exclusive with an adapter; CPU only (throws with a
+  // device attached: the device model has no weight gradients).
+  void enableFullTraining(const FullTrainConfig& cfg);
+  bool fullTraining() const { return fullTraining_; }
+  // Every trainable parameter as the model's files name and lay it out (full_training.cpp).
+  struct FullParam {
+    std::string name;
+    std::vector<int64_t> shape;  // as in the file
+    WeightMatrix* matrix = nullptr;  // a panel-stored matrix (rows,cols) ...
+    std::vector<float>* vec = nullptr;  // ... or a plain array
+    bool fileTransposed = false;  // the file holds the matrix (cols,rows) (GPT-2 Conv1D)
+    bool decay = true;            // weight decay applies (not to norms and biases)
+    std::vector<float>* grad = nullptr;  // matrix: (cols,rows) row-major (= Wᵀ); vector: as vec
+    size_t size() const { return matrix ? size_t(matrix->rows) * matrix->cols : vec->size(); }
+  };
+  std::vector<FullParam> fullParams();
+  // A parameter's value / gradient / moment (0 value, 1 grad, 2 m, 3 v) in the file's layout,
+  // and back. Both are exact permutations.
+  std::vector<float> fullParamRead(const FullParam& p, int what);
+  void fullParamWrite(const FullParam& p, int what, const float* src);
+  // GPT-2 tensor names carry this prefix when the file had it ("transformer." or "").
+  std::string gpt2Prefix;
 
   // Forward + backward on one micro-batch; gradients accumulate into the LoRA grads.
   TrainResult forwardBackward(const TrainBatch& b);
@@ -173,11 +208,20 @@ class Model {
   std::vector<float> wpe;    // (P,C), GPT-2 only
   std::vector<float> lnfW, lnfB;
   WeightMatrix lmHead;       // (V,C) when not tied
+  // Full-parameter training only: dWte (C,V) (= wteᵀ's gradient, the tied head's too), dWpe (P,C),
+  // the final norm's, dLmHead (C,V).
+  std::vector<float> dWte, dWpe, dLnfW, dLnfB, dLmHead;
   std::vector<Layer> layers;
  private:
   std::vector<float> ropeCos_, ropeSin_;  // (maxPositions, D/2)
   bool hasLora_ = false;
   LoraConfig loraCfg_;
+  bool fullTraining_ = false;
+  FullTrainConfig fullCfg_;
+  double fullOptimizerStep(const AdamWOptions& o);
+  // Gradients of the head, final norm and embeddings after backward reached x0 (full training).
+  void fullHeadBackward(const float* n, const float* dlogits, int N);
+  void fullEmbeddingBackward(const int32_t* tokens, const float* dx, int B, int T);
   AdamWState opt_;
   uint64_t dropoutCounter_ = 0;  // counts training micro-batches: the dropout stream
   std::shared_ptr<device::Model> device_;  // shared with the device caches (freed after them)

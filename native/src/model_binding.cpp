@@ -78,7 +78,11 @@ Napi::Function ModelWrap::Init(Napi::Env env) {
                                   InstanceMethod("getLoraGrads", &ModelWrap::GetLoraGrads),
                                   InstanceMethod("setLoraTensors", &ModelWrap::SetLoraTensors),
                                   InstanceMethod("getOptimizerState", &ModelWrap::GetOptimizerState),
-                                  InstanceMethod("setOptimizerState", &ModelWrap::SetOptimizerState)});
+                                  InstanceMethod("setOptimizerState", &ModelWrap::SetOptimizerState),
+                                  InstanceMethod("enableFullTraining", &ModelWrap::EnableFullTraining),
+                                  InstanceMethod("getParameters", &ModelWrap::GetParameters),
+                                  InstanceMethod("getParameterGrads", &ModelWrap::GetParameterGrads),
+                                  InstanceMethod("setParameters", &ModelWrap::SetParameters)});
   return f;
 }
 
@@ -194,6 +198,10 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo& info) {
   double lora = 0;
   for (auto& p : model_->loraParams()) lora += double(p.value->size());
   o.Set("loraParameters", lora);
+  double full = 0;
+  for (const auto& p : model_->fullParams()) full += double(p.size());
+  o.Set("trainingMode", model_->fullTraining() ? "full" : model_->hasLora() ? "lora" : "none");
+  o.Set("trainableParameters", model_->fullTraining() ? full : lora);
   o.Set("gemmKernel", gemmKernel());
   o.Set("weightBytes", double(model_->weightBytes()));
   o.Set("threads", threadCount());

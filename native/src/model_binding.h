@@ -41,6 +41,11 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value SetLoraTensors(const Napi::CallbackInfo& info);
   Napi::Value GetOptimizerState(const Napi::CallbackInfo& info);
   Napi::Value SetOptimizerState(const Napi::CallbackInfo& info);
+  // full_training_binding.cpp
+  Napi::Value EnableFullTraining(const Napi::CallbackInfo& info);
+  Napi::Value GetParameters(const Napi::CallbackInfo& info);
+  Napi::Value GetParameterGrads(const Napi::CallbackInfo& info);
+  Napi::Value SetParameters(const Napi::CallbackInfo& info);
 };
 
 // deviceStatus() -> {available, devices, library?, reason?}: is the CUDA backend usable here

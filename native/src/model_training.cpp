@@ -19,6 +19,7 @@ using namespace detail;
 
 void Model::addLora(const LoraConfig& cfg) {
   check(!hasLora_, "addLora: the model already has an adapter");
+  check(!fullTraining_, "addLora: the model is in full-parameter training mode (every weight is trained; no adapter)");
   check(cfg.rank > 0, "addLora: rank must be positive");
   check(cfg.dropout >= 0.f && cfg.dropout < 1.f, "addLora: dropout must be in [0,1)");
   check(!cfg.targets.empty(), "addLora: no target modules");
@@ -69,9 +70,11 @@ void Model::zeroGrad() {
     return;
   }
   for (auto& p : loraParams()) std::fill(p.grad->begin(), p.grad->end(), 0.f);
+  for (auto& p : fullParams()) std::fill(p.grad->begin(), p.grad->end(), 0.f);
 }
 
 double Model::optimizerStep(const AdamWOptions& o) {
+  if (fullTraining_) return fullOptimizerStep(o);
   check(hasLora_, "optimizerStep: the model has no adapter");
   if (device_) return deviceOptimizerStep(o);
   std::vector<ParamRef> refs;
@@ -181,7 +184,7 @@ TrainResult Model::evalLoss(const TrainBatch& b) {
 }
 
 TrainResult Model::forwardBackward(const TrainBatch& b) {
-  check(hasLora_, "forwardBackward: add an adapter first (addLora)");
+  check(hasLora_ || fullTraining_, "forwardBackward: add an adapter first (addLora), or enable full-parameter training");
   if (device_) return deviceForwardBackward(b);
   const ModelSpec& s = spec_;
   const int B = b.B, T = b.T, N = B * T, V = s.vocabSize, C = s.hiddenSize, I = s.intermediateSize;
@@ -203,7 +206,8 @@ TrainResult Model::forwardBackward(const TrainBatch& b) {
   const float savedDropout = loraCfg_.dropout;
   const float usedDropout = b.dropout ? savedDropout : 0.f;  // what this forward draws, for recomputation
   const uint64_t usedCounter = dropoutCounter_;
-  const bool checkpoint = b.checkpoint < 0 ? loraCfg_.gradientCheckpointing : b.checkpoint > 0;
+  const bool defaultCheckpoint = fullTraining_ ? fullCfg_.gradientCheckpointing : loraCfg_.gradientCheckpointing;
+  const bool checkpoint = b.checkpoint < 0 ? defaultCheckpoint : b.checkpoint > 0;
   if (!b.dropout) loraCfg_.dropout = 0.f;
   try {
     runForward(b.tokens, B, T, 0, cache, &acts, true, logits.data(), false, checkpoint);
@@ -226,6 +230,10 @@ TrainResult Model::forwardBackward(const TrainBatch& b) {
   std::vector<float> dn(size_t(N) * C), dres(size_t(N) * C, 0.f);
   sgemmW(false, false, N, C, V, 1.f, logits.data(), V, headWeight(), 0.f, dn.data(), C);
   const LayerActs& F = acts[size_t(s.numLayers)];
+  if (fullTraining_) {
+    fullHeadBackward(F.n1.data(), logits.data(), N);
+    normParamBackward(F.xin.data(), gpt2 ? F.n1m.data() : nullptr, F.n1r.data(), dn.data(), N, C, dLnfW.data(), gpt2 ? dLnfB.data() : nullptr);
+  }
   if (gpt2) layerNormBackward(F.xin.data(), lnfW.data(), F.n1m.data(), F.n1r.data(), dn.data(), N, C, dres.data());
   else rmsNormBackward(F.xin.data(), lnfW.data(), F.n1r.data(), dn.data(), N, C, dres.data());
 
@@ -262,6 +270,8 @@ TrainResult Model::forwardBackward(const TrainBatch& b) {
       linearBackward(L.mlpIn[0], A.n2.data(), N, dh.data(), 2 * I, dn.data(), false, &A.loraU[oIdx + 1], &A.loraDrop[oIdx + 1]);
       linearBackward(L.mlpIn[1], A.n2.data(), N, dh.data() + I, 2 * I, dn.data(), true, &A.loraU[oIdx + 2], &A.loraDrop[oIdx + 2]);
     }
+    if (fullTraining_)
+      normParamBackward(A.xmid.data(), gpt2 ? A.n2m.data() : nullptr, A.n2r.data(), dn.data(), N, C, L.dNorm2W.data(), gpt2 ? L.dNorm2B.data() : nullptr);
     if (gpt2) layerNormBackward(A.xmid.data(), L.norm2W.data(), A.n2m.data(), A.n2r.data(), dn.data(), N, C, dres.data());
     else rmsNormBackward(A.xmid.data(), L.norm2W.data(), A.n2r.data(), dn.data(), N, C, dres.data());
     // attention: xmid = xin + o(attn(qkv(norm1(xin))))
@@ -288,9 +298,13 @@ TrainResult Model::forwardBackward(const TrainBatch& b) {
         col += L.qkv[i].out;
       }
     }
+    if (fullTraining_)
+      normParamBackward(A.xin.data(), gpt2 ? A.n1m.data() : nullptr, A.n1r.data(), dn.data(), N, C, L.dNorm1W.data(), gpt2 ? L.dNorm1B.data() : nullptr);
     if (gpt2) layerNormBackward(A.xin.data(), L.norm1W.data(), A.n1m.data(), A.n1r.data(), dn.data(), N, C, dres.data());
     else rmsNormBackward(A.xin.data(), L.norm1W.data(), A.n1r.data(), dn.data(), N, C, dres.data());
   }
+  // dres is now the gradient at the embeddings' output
+  if (fullTraining_) fullEmbeddingBackward(b.tokens, dres.data(), B, T);
   return res;
 }
 

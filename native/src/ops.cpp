@@ -65,6 +65,31 @@ void layerNormBackward(const float* x, const float* w, const float* mean, const 
   });
 }
 
+void normParamBackward(const float* x, const float* mean, const float* rstd, const float* dout, int N, int C, float* dw, float* db) {
+  // Tasks own column blocks; inside, rows run in order so each sum has one fixed order.
+  parallelFor(C, 64, [&](int64_t c0, int64_t c1) {
+    for (int r = 0; r < N; ++r) {
+      const float* xr = x + size_t(r) * C;
+      const float* dy = dout + size_t(r) * C;
+      const float m = mean ? mean[r] : 0.f, s = rstd[r];
+      for (int64_t c = c0; c < c1; ++c) {
+        const float xh = mean ? (xr[c] - m) * s : xr[c] * s;
+        dw[c] += dy[c] * xh;
+        if (db) db[c] += dy[c];
+      }
+    }
+  });
+}
+
+void columnSumAdd(const float* dy, int N, int n, int ldy, float* db) {
+  parallelFor(n, 64, [&](int64_t c0, int64_t c1) {
+    for (int r = 0; r < N; ++r) {
+      const float* d = dy + size_t(r) * ldy;
+      for (int64_t c = c0; c < c1; ++c) db[c] += d[c];
+    }
+  });
+}
+
 void rmsNormForward(const float* x, const float* w, float eps, int N, int C, float* out, float* rstd) {
   parallelFor(N, 16, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {

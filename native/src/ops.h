@@ -1,6 +1,7 @@
 // Row-wise kernels of the transformer with their backward passes. N is the number of rows
 // (tokens, B*T), C the row width. Rows are independent, so every function parallelises over rows
-// and stays deterministic. Backward functions never touch the (frozen) norm weights' gradients.
+// and stays deterministic. The *Backward functions give input gradients only; normParamBackward
+// gives the norm weights' own gradients (full-parameter training), parallel over columns.
 #pragma once
 #include <cstdint>
 
@@ -10,6 +11,13 @@ namespace engine {
 void layerNormForward(const float* x, const float* w, const float* b, float eps, int N, int C, float* out, float* mean, float* rstd);
 // dx(N,C) += dLayerNorm/dx · dout, given the saved mean/rstd.
 void layerNormBackward(const float* x, const float* w, const float* mean, const float* rstd, const float* dout, int N, int C, float* dx);
+
+// Parameter gradients of a norm (full-parameter training): dw[c] += Σ_r dout[r,c]·xhat[r,c] and
+// db[c] += Σ_r dout[r,c] (db may be null), xhat = (x - mean)·rstd (mean null: RMSNorm, x·rstd).
+// Each column sums its rows in row order, whatever the thread count.
+void normParamBackward(const float* x, const float* mean, const float* rstd, const float* dout, int N, int C, float* dw, float* db);
+// db[j] += Σ_r dy[r·ldy + j] (j < n), rows in order.
+void columnSumAdd(const float* dy, int N, int n, int ldy, float* db);
 
 // RMSNorm: out = x * rsqrt(mean(x²) + eps) * w.
 void rmsNormForward(const float* x, const float* w, float eps, int N, int C, float* out, float* rstd);

@@ -219,7 +219,15 @@ Napi::Value ModelWrap::GetOptimizerState(const Napi::CallbackInfo& info) {
   o.Set("step", double(st.step));
   o.Set("dropoutCounter", double(model_->dropoutCounter()));
   Napi::Object m = Napi::Object::New(env), v = Napi::Object::New(env);
-  if (st.m.size() == params.size())
+  if (model_->fullTraining()) {
+    // every parameter's moments, in its file layout (empty before the first step)
+    if (st.step > 0)
+      for (const auto& p : model_->fullParams()) {
+        std::vector<float> mm = model_->fullParamRead(p, 2), vv = model_->fullParamRead(p, 3);
+        m.Set(p.name, toF32(env, mm.data(), mm.size()));
+        v.Set(p.name, toF32(env, vv.data(), vv.size()));
+      }
+  } else if (st.m.size() == params.size())
     for (size_t i = 0; i < params.size(); ++i) {
       m.Set(params[i].name, toF32(env, st.m[i].data(), st.m[i].size()));
       v.Set(params[i].name, toF32(env, st.v[i].data(), st.v[i].size()));
@@ -241,6 +249,23 @@ Napi::Value ModelWrap::SetOptimizerState(const Napi::CallbackInfo& info) {
   uint64_t counter = uint64_t(getNumberOr(env, o, "dropoutCounter", 0, ctx));
   Napi::Object m = asObject(env, o.Get("m"), "setOptimizerState: m");
   Napi::Object v = asObject(env, o.Get("v"), "setOptimizerState: v");
+  if (model_->fullTraining()) {
+    // all moments validated before any is written; none given: fresh moments
+    auto full = model_->fullParams();
+    std::vector<std::pair<Napi::Float32Array, Napi::Float32Array>> mv;
+    if (m.GetPropertyNames().Length() > 0)
+      for (const auto& p : full)
+        mv.emplace_back(getFloat32Array(env, m.Get(p.name), "setOptimizerState: m['" + p.name + "']", p.size()),
+                        getFloat32Array(env, v.Get(p.name), "setOptimizerState: v['" + p.name + "']", p.size()));
+    model_->optimizerState() = AdamWState();
+    for (size_t i = 0; i < mv.size(); ++i) {
+      model_->fullParamWrite(full[i], 2, mv[i].first.Data());
+      model_->fullParamWrite(full[i], 3, mv[i].second.Data());
+    }
+    model_->optimizerState().step = st.step;
+    model_->dropoutCounter() = counter;
+    return env.Undefined();
+  }
   if (m.GetPropertyNames().Length() > 0) {
     for (auto& p : params) {
       auto mm = getFloat32Array(env, m.Get(p.name), "setOptimizerState: m['" + p.name + "']", p.value->size());

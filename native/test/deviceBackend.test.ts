@@ -115,18 +115,22 @@ const out = {};
 for (const precision of ['fp32', 'bf16']) {
   let error = '';
   try { new e.Model({ ...spec, backend: 'cuda', precision }); } catch (err) { error = err.message; }
-  out[precision] = { error, auto: new e.Model({ ...spec, backend: 'auto', precision }).info().backend };
+  // full-parameter training is CPU-only: a model on the device refuses it, naming why
+  let fullError = '';
+  if (!error) try { new e.Model({ ...spec, backend: 'cuda', precision }).enableFullTraining(); } catch (err) { fullError = err.message; }
+  out[precision] = { error, fullError, auto: new e.Model({ ...spec, backend: 'auto', precision }).info().backend };
 }
 console.log(JSON.stringify(out));`;
     const run = (env: Record<string, string>) => {
       const r = node(['--input-type=module', '-e', code], { STUDIO_CUDA_LIBRARY: EMULATED, SPEC: JSON.stringify(spec), ...env }, 120_000);
       expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, { error: string; auto: { kind: string; fallbackReason?: string } }>;
+      return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, { error: string; fullError: string; auto: { kind: string; fallbackReason?: string } }>;
     };
     // Healthy: the self-check passes and the GPU is taken.
     for (const r of Object.values(run({}))) {
       expect(r.error).toBe('');
       expect(r.auto.kind).toBe('cuda');
+      expect(r.fullError).toMatch(/full-parameter training runs on the CPU engine only/);
     }
     // Every emulated cuBLAS product 1.5x too large (STUDIO_EMU_FAULT, emulator only).
     for (const r of Object.values(run({ STUDIO_EMU_FAULT: 'cublas-scale' }))) {

@@ -151,6 +151,27 @@ describe('engine through the studio CLI', () => {
     expect(plain.stdout).toBe(`${g.text}\n`);
   });
 
+  it('--mode full trains every weight on the CPU and writes a model folder that generate takes as a model', () => {
+    const home = path.join(root, 'home-train-full');
+    const out = path.join(root, 'gpt2-full');
+    const train = studio(home, 'train', '--mode', 'full', '--gradient-checkpointing', '--model', dirs.gpt2, '--data', files.texts, '--out', out,
+      '--steps', '12', '--lr', '3e-3', '--batch', '2', '--seq', '16', '--seed', '2', '--weight-decay', '0.1', '--warmup', '2', '--checkpoint-every', '5', '--json');
+    expect(train.code, train.stderr).toBe(0);
+    const s = train.json();
+    expect(s).toMatchObject({ mode: 'full', adapter: out, steps: 12, targets: [], device: { kind: 'cpu', fallbackReason: expect.stringMatching(/CPU engine only/) } });
+    expect(s.trainableParameters).toBeGreaterThan(s.loraParameters);
+    expect(mean(s.losses.slice(-3))).toBeLessThan(mean(s.losses.slice(0, 3)));
+    expect(fs.readdirSync(out)).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.json']));
+    expect(studio(home, 'jobs', 'list', '--json').json()).toMatchObject([{ kind: 'engine.train', status: 'succeeded', title: expect.stringMatching(/^Train all weights of gpt2/) }]);
+    const gen = studio(home, 'generate', '--model', out, '--prompt', 'The curators', '--max-tokens', '4', '--json');
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.json().tokens.length).toBeGreaterThan(0);
+    // a bad mode is named
+    const bad = studio(home, 'train', '--mode', 'half', '--model', dirs.gpt2, '--data', files.texts, '--out', path.join(root, 'never'), '--steps', '2', '--json');
+    expect(bad.code).toBe(1);
+    expect(bad.json().error.message).toMatch(/--mode/);
+  });
+
   it('exports hf, gguf and onnx with the adapter merged, and each loads again', async () => {
     const home = path.join(root, 'home-export');
     const adapter = path.join(root, 'export-adapter');

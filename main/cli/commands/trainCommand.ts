@@ -9,8 +9,8 @@ import { withCore } from '../withCore';
 export const trainCommand: Command = {
   path: ['train'],
   // Every setting (rank, alpha, targets, steps, lr, batch, seq, seed, eval, ...) is in trainParamsFromCli.ts.
-  usage: 'studio train (--config FILE | --model DIR --data FILE.jsonl --out DIR [--rank R ...]) [--device auto|cpu|cuda] [--resume RUN] [--json]',
-  summary: 'Train a LoRA adapter on the native engine (a workspace job; checkpoints under runs/)',
+  usage: 'studio train (--config FILE | --model DIR --data FILE.jsonl --out DIR [--rank R ...]) [--mode lora|full] [--gradient-checkpointing] [--device auto|cpu|cuda] [--resume RUN] [--json]',
+  summary: 'Train a LoRA adapter (or with --mode full every weight, CPU only, writing a whole model) on the native engine (a workspace job; checkpoints under runs/)',
   options: trainOptions,
   async run(ctx) {
     return withCore(ctx, async (core) => {
@@ -26,7 +26,7 @@ export const trainCommand: Command = {
   },
   human: (s: TrainingRunSummary) =>
     [
-      `Adapter written to ${s.adapter}`,
+      `${s.mode === 'full' ? 'Model' : 'Adapter'} written to ${s.adapter}`,
       `  steps ${s.resumedFromStep > 0 ? `${s.resumedFromStep + 1}-` : ''}${s.steps}, loss ${s.firstLoss?.toFixed(4) ?? '-'} -> ${s.finalLoss?.toFixed(4) ?? '-'}, ${s.tokensPerSecond} tokens/s`,
       ...(s.evalLoss !== null ? [`  eval loss ${s.evalLoss.toFixed(4)}, perplexity ${s.evalPerplexity!.toFixed(3)}`] : []),
       `  device ${s.device.kind === 'cuda' ? (s.device.name ?? 'cuda') : 'cpu'}${s.device.fallbackReason ? ` (no GPU: ${s.device.fallbackReason})` : ''}`,

@@ -132,6 +132,10 @@ export interface NativeModel {
     hiddenSize: number;
     numLayers: number;
     loraParameters: number;
+    /** 'full' after enableFullTraining, 'lora' after addLora */
+    trainingMode?: 'none' | 'lora' | 'full';
+    /** values the optimizer updates: LoRA factors, or every weight in full mode */
+    trainableParameters?: number;
     gemmKernel: string;
     threads: number;
     weightBytes?: number;
@@ -160,8 +164,19 @@ export interface NativeModel {
   getLoraTensors(): Record<string, NamedTensor>;
   getLoraGrads(): Record<string, NamedTensor>;
   setLoraTensors(tensors: Record<string, Float32Array | NamedTensor>): void;
+  /** In full mode the moments are keyed by the model files' tensor names, in the files' layout. */
   getOptimizerState(): OptimizerState;
   setOptimizerState(state: OptimizerState): void;
+  /**
+   * Full-parameter training: every weight trainable (f32 master weights, the frozen f16/bf16
+   * copies widened once), no adapter, CPU only. forwardBackward / optimizerStep / zeroGrad then
+   * act on all parameters; weight decay skips norms and biases.
+   */
+  enableFullTraining(options?: { gradientCheckpointing?: boolean }): void;
+  /** every parameter by the model files' tensor names and in their layout (GPT-2 Conv1D (in,out)) */
+  getParameters(): Record<string, NamedTensor>;
+  getParameterGrads(): Record<string, NamedTensor>;
+  setParameters(tensors: Record<string, Float32Array | NamedTensor>): void;
 }
 
 export interface NativeSession {

@@ -1,7 +1,9 @@
-// One LoRA training run as the app runs it (the body of the 'engine.train' job, in a worker):
+// One training run as the app runs it (the body of the 'engine.train' job, in a worker):
 // load the model and records, train on the native engine in chunks of `checkpointEvery` steps,
 // write an exact-resume checkpoint after each chunk into the run folder, measure eval loss, and
-// write the adapter to `out` atomically (a temporary folder renamed into place).
+// write the result to `out` atomically (a temporary folder renamed into place): a LoRA adapter
+// in PEFT layout, or with `mode: 'full'` (every weight trained, CPU only) a whole Hugging Face
+// model folder.
 //
 // The run folder holds run.json (the options and the data's sha256, so a resume can refuse data
 // that changed), metrics.jsonl (a line per step) and checkpoint/ (the latest checkpoint).
@@ -20,6 +22,9 @@ import { tokenizeRecord } from './tokenizeRecord';
 import { makeTrainBatch } from './makeTrainBatch';
 import { trainLora, type TrainableModel } from './trainLora';
 import { loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpoint } from './trainingCheckpoint';
+import { trainFull, type FullTrainableModel } from './trainFull';
+import { loadFullTrainingCheckpoint, saveFullTrainingCheckpoint, type FullTrainingCheckpoint } from './fullTrainingCheckpoint';
+import { writeTrainedModelFolder } from './writeTrainedModelFolder';
 
 /** What decides the numbers a run produces; run.json keeps it and a resume must match it. */
 export interface TrainingRunConfig {
@@ -46,7 +51,14 @@ export interface TrainingRunConfig {
   threads?: number;
   /** Where to train (default 'auto'); like threads, not part of what a resume must match. */
   device?: DeviceChoice;
+  /** 'lora' (default): an adapter; 'full': every weight trained, a whole model written to `out`. */
+  mode?: 'lora' | 'full';
+  /** Full mode: recompute each layer in backward instead of keeping its activations (same bits). */
+  gradientCheckpointing?: boolean;
 }
+
+/** Full-parameter training has no device path yet: 'auto' falls back to the CPU saying this. */
+export const FULL_TRAINING_CPU_ONLY = 'full-parameter training runs on the CPU engine only (the CUDA backend computes no weight gradients yet)';
 
 export interface TrainingRunHooks {
   progress(fraction: number, message: string): void;
@@ -65,8 +77,10 @@ export interface TrainingRunHooks {
 
 export interface TrainingRunSummary {
   runDir: string;
-  /** The adapter folder (PEFT layout). */
+  /** The adapter folder (PEFT layout), or in full mode the trained model's folder. */
   adapter: string;
+  /** 'lora' or 'full' (what `adapter` holds). */
+  mode: 'lora' | 'full';
   model: string;
   arch: ModelSpec['arch'];
   targets: string[];
@@ -85,6 +99,8 @@ export interface TrainingRunSummary {
   evalPerplexity: number | null;
   evalTokens: number | null;
   loraParameters: number;
+  /** Values the optimizer updated: the LoRA factors, or every weight in full mode. */
+  trainableParameters: number;
   threads: number;
   kernel: string;
   /** Where the run trained: 'cpu' or 'cuda' with the device's name; why not CUDA when 'auto' fell back. */
@@ -113,10 +129,11 @@ function sha256File(path: string): string {
 
 /**
  * The fields of run.json compared on resume (threads may change: results are thread-independent;
- * the device may change too, a resume on another device continues from the same state).
+ * the device may change too, a resume on another device continues from the same state; so may
+ * gradient checkpointing, which gives the same bits).
  */
 function fingerprint(c: TrainingRunConfig, dataSha256: string, evalSha256: string | null): Record<string, unknown> {
-  const { threads: _threads, device: _device, ...rest } = c;
+  const { threads: _threads, device: _device, gradientCheckpointing: _checkpointing, ...rest } = c;
   return { ...rest, dataSha256, evalSha256 };
 }
 
@@ -135,7 +152,9 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
   if (c.seq > spec.maxPositions) throw new Error(`seq: ${c.seq} tokens is longer than the model's ${spec.maxPositions} positions`);
   const records = readTrainingRecords(c.data);
   const evalRecords = c.eval ? readTrainingRecords(c.eval) : null;
-  if (existsSync(c.out)) throw new Error(`out: ${c.out} already exists; give a new folder for the adapter`);
+  const full = c.mode === 'full';
+  if (existsSync(c.out)) throw new Error(`out: ${c.out} already exists; give a new folder for the ${full ? 'model' : 'adapter'}`);
+  if (full && c.device === 'cuda') throw new Error(`device: ${FULL_TRAINING_CPU_ONLY}; use --device cpu or auto`);
   const ids = modelSpecialIds(c.model);
   const eosId = ids.eos[0] ?? null;
   const targets = c.targets ?? defaultTargets(spec.arch);
@@ -143,6 +162,7 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
   const print = fingerprint(c, sha256File(c.data), c.eval ? sha256File(c.eval) : null);
   const checkpointDir = join(runDir, 'checkpoint');
   let checkpoint: TrainingCheckpoint | undefined;
+  let fullCheckpoint: FullTrainingCheckpoint | undefined;
   if (resume) {
     const saved = JSON.parse(readFileSync(join(runDir, RUN_FILE), 'utf8')) as { fingerprint: Record<string, unknown> };
     for (const [k, v] of Object.entries(print)) {
@@ -151,23 +171,27 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
       }
     }
     if (!existsSync(checkpointDir)) throw new Error(`resume: ${runDir} has no checkpoint yet; start the run again instead`);
-    checkpoint = loadTrainingCheckpoint(checkpointDir, spec);
+    if (full) fullCheckpoint = loadFullTrainingCheckpoint(checkpointDir);
+    else checkpoint = loadTrainingCheckpoint(checkpointDir, spec);
+    const savedStep = (full ? fullCheckpoint?.step : checkpoint?.step) ?? 0;
     // Steps a killed process ran past its last checkpoint are run again: drop their lines.
     const metrics = join(runDir, 'metrics.jsonl');
     if (existsSync(metrics)) {
-      const kept = readFileSync(metrics, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step: number }).step <= checkpoint!.step);
+      const kept = readFileSync(metrics, 'utf8').split('\n').filter((l) => l && (JSON.parse(l) as { step: number }).step <= savedStep);
       writeFileSync(metrics, kept.map((l) => `${l}\n`).join(''));
     }
-    hooks.log('info', `Resuming ${basename(runDir)} at step ${checkpoint.step} of ${c.steps}`);
+    hooks.log('info', `Resuming ${basename(runDir)} at step ${savedStep} of ${c.steps}`);
   } else {
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, RUN_FILE), `${JSON.stringify({ version: 1, createdAt: new Date().toISOString(), config: c, fingerprint: print }, null, 2)}\n`);
   }
 
-  const native = new engine.Model({ ...spec, backend: c.device ?? 'auto' });
-  const backend = native.info().backend;
+  const native = new engine.Model({ ...spec, backend: full ? 'cpu' : (c.device ?? 'auto') });
+  if (full) native.enableFullTraining({ gradientCheckpointing: c.gradientCheckpointing ?? false });
+  const nativeBackend = native.info().backend;
+  const backend = full && c.device !== 'cpu' ? { ...nativeBackend, fallbackReason: FULL_TRAINING_CPU_ONLY } : nativeBackend;
   const device: TrainingDevice = { kind: backend.kind, ...(backend.device ? { name: backend.device } : {}), ...(backend.fallbackReason ? { fallbackReason: backend.fallbackReason } : {}) };
-  hooks.log('info', backend.kind === 'cuda' ? `Training on ${backend.device ?? 'CUDA'}` : `Training on the CPU${backend.fallbackReason ? ` (no GPU: ${backend.fallbackReason})` : ''}`);
+  hooks.log('info', backend.kind === 'cuda' ? `Training on ${backend.device ?? 'CUDA'}` : `Training on the CPU${backend.fallbackReason ? ` (${full ? '' : 'no GPU: '}${backend.fallbackReason})` : ''}`);
   // trainLora adds the LoRA slots on every call; chunks after the first resume the same slots
   // (tensors and optimizer state set back to what they already are), so only the first adds.
   let added = false;
@@ -191,7 +215,7 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
       return work();
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ENGINE_CANCELLED') throw err;
-      const at = checkpoint?.step ?? 0;
+      const at = (full ? fullCheckpoint?.step : checkpoint?.step) ?? 0;
       throw new TrainingCancelled(
         existsSync(checkpointDir)
           ? `Training stopped by a cancel request after step ${at} of ${c.steps} (its checkpoint); continue with --resume ${runDir}`
@@ -199,27 +223,76 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
       );
     }
   };
-  const resumedFromStep = checkpoint?.step ?? 0;
+  const resumedFromStep = (full ? fullCheckpoint?.step : checkpoint?.step) ?? 0;
   const losses: number[] = [];
   const metricsFile = join(runDir, 'metrics.jsonl');
   const logEvery = Math.max(1, Math.round(c.steps / 10));
   let trainSeconds = 0;
   let adapter = checkpoint?.adapter;
+  const onStep = (s: { step: number; loss: number; lr: number; gradNorm: number }) => {
+    losses.push(s.loss);
+    appendFileSync(metricsFile, `${JSON.stringify({ step: s.step + 1, loss: s.loss, lr: s.lr, gradNorm: s.gradNorm, time: new Date().toISOString() })}\n`);
+    const line = `step ${s.step + 1}/${c.steps} loss ${s.loss.toFixed(4)} lr ${s.lr.toExponential(2)} grad-norm ${s.gradNorm.toFixed(3)}`;
+    hooks.progress((s.step + 1) / c.steps, line);
+    if ((s.step + 1) % logEvery === 0 || s.step + 1 === c.steps) hooks.log('info', line);
+  };
+  if (full) {
+    const fullModel: FullTrainableModel = {
+      forwardBackward: (b) => native.forwardBackward(b),
+      optimizerStep: (o) => native.optimizerStep(o),
+      getParameters: () => native.getParameters(),
+      setParameters: (t) => native.setParameters(t),
+      getOptimizerState: () => native.getOptimizerState(),
+      setOptimizerState: (s) => native.setOptimizerState(s),
+    };
+    // As below: a loop that runs at least once, a checkpoint after every chunk that ran steps.
+    do {
+      const from = fullCheckpoint?.step ?? 0;
+      const t0 = performance.now();
+      let running = from;
+      const r = stoppedByCancel(() => {
+        try {
+          return trainFull(fullModel, tok, records, {
+            steps: c.steps, batch: c.batch, seq: c.seq, accumulation: c.accumulation, schedule: { lr: c.lr, kind: c.schedule, warmupSteps: c.warmup },
+            weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm, seed: c.seed, eosId, padId: ids.pad, resume: fullCheckpoint,
+            stopAt: Math.min(c.steps, from + c.checkpointEvery),
+            onStep: (st) => {
+              running = st.step + 1;
+              onStep(st);
+            },
+          });
+        } catch (err) {
+          // A diverging run (NaN or Inf loss or gradient norm) names the step and the last good
+          // checkpoint, which stays whole on disk.
+          if ((err as { code?: unknown }).code === 'ENGINE_CANCELLED') throw err;
+          const last = existsSync(checkpointDir) ? `the last good checkpoint (step ${from}) is ${checkpointDir}` : 'no checkpoint was written yet';
+          throw new Error(`step ${running + 1} of ${c.steps}: ${(err as Error).message}; ${last}`);
+        }
+      });
+      trainSeconds += (performance.now() - t0) / 1000;
+      // An update can overflow a weight while the loss that led to it was still finite: such
+      // weights never replace the last good checkpoint.
+      const bad = Object.entries(r.checkpoint.parameters).find(([, t]) => !t.data.every(Number.isFinite));
+      if (bad) {
+        const last = existsSync(checkpointDir) ? `the last good checkpoint (step ${from}) is ${checkpointDir}` : 'no checkpoint was written yet';
+        throw new Error(`step ${running} of ${c.steps}: weights are not finite after the update (${bad[0]}); ${last}`);
+      }
+      fullCheckpoint = r.checkpoint;
+      if (fullCheckpoint.step > from) saveFullTrainingCheckpoint(checkpointDir, fullCheckpoint);
+      if (fullCheckpoint.step < c.steps && (await hooks.betweenChunks())) {
+        throw new TrainingCancelled(`Training stopped at step ${fullCheckpoint.step} of ${c.steps}; continue with --resume ${runDir}`);
+      }
+    } while (fullCheckpoint.step < c.steps);
+  }
   // A loop that runs at least once: a resumed run that had finished still rebuilds its model.
-  do {
+  if (!full) do {
     const stopAt = Math.min(c.steps, (checkpoint?.step ?? 0) + c.checkpointEvery);
     const t0 = performance.now();
     const r = stoppedByCancel(() => trainLora(model, spec, tok, records, {
       targets, rank: c.rank, alpha: c.alpha, rslora: c.rslora, dropout: c.dropout, steps: c.steps, batch: c.batch, seq: c.seq,
       accumulation: c.accumulation, schedule: { lr: c.lr, kind: c.schedule, warmupSteps: c.warmup }, weightDecay: c.weightDecay,
       maxGradNorm: c.maxGradNorm, seed: c.seed, eosId, padId: ids.pad, resume: checkpoint, stopAt,
-      onStep: (s) => {
-        losses.push(s.loss);
-        appendFileSync(metricsFile, `${JSON.stringify({ step: s.step + 1, loss: s.loss, lr: s.lr, gradNorm: s.gradNorm, time: new Date().toISOString() })}\n`);
-        const line = `step ${s.step + 1}/${c.steps} loss ${s.loss.toFixed(4)} lr ${s.lr.toExponential(2)} grad-norm ${s.gradNorm.toFixed(3)}`;
-        hooks.progress((s.step + 1) / c.steps, line);
-        if ((s.step + 1) % logEvery === 0 || s.step + 1 === c.steps) hooks.log('info', line);
-      },
+      onStep,
     }));
     trainSeconds += (performance.now() - t0) / 1000;
     const ran = r.checkpoint.step - (checkpoint?.step ?? 0);
@@ -234,26 +307,24 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
   const evaluation = evalRecords ? stoppedByCancel(() => evalLoss(native, tok, evalRecords, c, eosId, ids.pad)) : null;
   if (evaluation) hooks.log('info', `eval loss ${evaluation.loss.toFixed(4)}, perplexity ${Math.exp(evaluation.loss).toFixed(3)} over ${evaluation.tokens} tokens`);
 
-  // The adapter appears at `out` whole or not at all.
-  const tmp = join(dirname(c.out), `.${basename(c.out)}.tmp-${process.pid}-${Date.now()}`);
-  rmSync(tmp, { recursive: true, force: true });
-  savePeftAdapter(tmp, { ...adapter!, config: { ...adapter!.config, baseModelNameOrPath: c.model } });
-  try {
-    renameSync(tmp, c.out);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw new Error(`out: could not move the adapter to ${c.out} (${(err as Error).message}); it is also in ${checkpointDir}`);
+  if (full) {
+    writeTrainedModelFolder(c.model, c.out, fullCheckpoint!.parameters);
+    hooks.log('info', `Model written to ${c.out}`);
+  } else {
+    writeAdapter(c, adapter!, checkpointDir);
+    hooks.log('info', `Adapter written to ${c.out}`);
   }
-  hooks.log('info', `Adapter written to ${c.out}`);
 
   const info = nativeEngineInfo(engine);
   const stepsRun = losses.length;
+  const nativeInfo = native.info();
   return {
     runDir,
     adapter: c.out,
+    mode: full ? 'full' : 'lora',
     model: c.model,
     arch: spec.arch,
-    targets,
+    targets: full ? [] : targets,
     steps: c.steps,
     resumedFromStep,
     firstLoss: losses[0] ?? null,
@@ -265,11 +336,25 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
     evalLoss: evaluation?.loss ?? null,
     evalPerplexity: evaluation ? Math.exp(evaluation.loss) : null,
     evalTokens: evaluation?.tokens ?? null,
-    loraParameters: native.info().loraParameters,
+    loraParameters: nativeInfo.loraParameters,
+    trainableParameters: nativeInfo.trainableParameters ?? nativeInfo.loraParameters,
     threads: info.threads,
     kernel: info.kernel,
     device,
   };
+}
+
+/** The adapter appears at `out` whole or not at all. */
+function writeAdapter(c: TrainingRunConfig, adapter: TrainingCheckpoint['adapter'], checkpointDir: string): void {
+  const tmp = join(dirname(c.out), `.${basename(c.out)}.tmp-${process.pid}-${Date.now()}`);
+  rmSync(tmp, { recursive: true, force: true });
+  savePeftAdapter(tmp, { ...adapter, config: { ...adapter.config, baseModelNameOrPath: c.model } });
+  try {
+    renameSync(tmp, c.out);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`out: could not move the adapter to ${c.out} (${(err as Error).message}); it is also in ${checkpointDir}`);
+  }
 }
 
 /** Mean loss per trained token over the eval records (the response only for instruction records), no dropout. */

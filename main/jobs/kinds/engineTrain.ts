@@ -7,14 +7,14 @@ import { readSettings } from '../../workspace/settingsStore';
 import { defineJobKind } from '../jobKind';
 
 /**
- * LoRA training on the native engine. The worker runs the whole loop; progress carries the step
+ * Training on the native engine (LoRA, or every weight with `mode: full`). The worker runs the whole loop; progress carries the step
  * and loss, logs the milestones. Checkpoints go to the workspace's runs/<run>/checkpoint after
  * every `checkpointEvery` steps, so a killed process (job left 'interrupted') or a cancelled job
  * continues exactly with `resume`.
  */
 export const engineTrain = defineJobKind({
   kind: 'engine.train',
-  title: (p) => `Train LoRA r${p.rank} on ${path.basename(p.model)}${p.resume ? ' (resumed)' : ''}`,
+  title: (p) => `${p.mode === 'full' ? 'Train all weights of' : `Train LoRA r${p.rank} on`} ${path.basename(p.model)}${p.resume ? ' (resumed)' : ''}`,
   prepare: (db, p, workspaceRoot) => {
     const runs = path.join(workspaceRoot, 'runs');
     const { resume, ...config } = p;
