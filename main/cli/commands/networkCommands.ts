@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { INPUT_LIMITS, readJsonFile } from '../../files/readInputFile';
 import { DEVNET_NETWORK, type Network, type NetworkCheck } from '../../api/networkSchemas';
 import { checkRpc, RPC_CHECK_TIMEOUT_MS } from '../../chain/checkRpc';
 import { chainNotRunning } from '../../chain/chainErrors';
@@ -67,9 +67,10 @@ export const networkAdd: Command = {
     let contracts: Record<string, string> | undefined;
     if (typeof ctx.values.contracts === 'string') {
       try {
-        contracts = JSON.parse(fs.readFileSync(ctx.values.contracts, 'utf8')) as Record<string, string>;
+        contracts = readJsonFile(ctx.values.contracts, INPUT_LIMITS.smallJson) as Record<string, string>;
       } catch (err) {
-        throw new UsageError(`--contracts: ${ctx.values.contracts} is not a readable JSON file (${(err as Error).message})`);
+        // Names the file and what is wrong with it, never its bytes.
+        throw new UsageError(`--contracts: ${(err as Error).message}`);
       }
     }
     return withCore(ctx, (core) =>

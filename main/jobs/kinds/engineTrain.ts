@@ -6,6 +6,7 @@ import { EngineTrainParamsSchema } from '../../api/engineSchemas';
 import { runTraining, TrainingCancelled } from '../../engine/training/runTraining';
 import { readSettings } from '../../workspace/settingsStore';
 import { defineJobKind } from '../jobKind';
+import { checkAdapterOut, resolveResumeDir } from './trainingPaths';
 
 /**
  * LoRA training on the native engine. The worker runs the whole loop; progress carries the step
@@ -22,10 +23,11 @@ export const engineTrain = defineJobKind({
     const { resume, ...config } = p;
     // A bare name means a folder under runs/; the folder name carries the date for people.
     const runDir = resume
-      ? path.resolve(runs, resume)
+      ? resolveResumeDir(runs, resume)
       : path.join(runs, `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${crypto.randomBytes(3).toString('hex')}`);
     // The schema asks for absolute paths; a relative one from an API caller means the core's folder.
-    for (const key of ['model', 'data', 'out'] as const) config[key] = path.resolve(config[key]);
+    for (const key of ['model', 'data'] as const) config[key] = path.resolve(config[key]);
+    config.out = checkAdapterOut(config.out, workspaceRoot);
     if (config.eval) config.eval = path.resolve(config.eval);
     // No device asked for: the workspace's engine.device setting.
     if (!config.device) config.device = readSettings(db).engine.device;
