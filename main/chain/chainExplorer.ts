@@ -9,7 +9,6 @@ import {
   formatEther,
   getAddress,
   http,
-  isAddress,
   isHash,
   type AbiFunction,
   type Address,
@@ -18,6 +17,7 @@ import {
 } from 'viem';
 import { protocolAbi, protocolArtifacts, type ProtocolContractName } from '../../contracts/generated/index.js';
 import { ErrorCode, StudioError } from '../api/apiError';
+import { addressProblem, checksummed } from '../api/checkAddress';
 import type { AccountInfo, BlockDetail, BlockSummary, ContractAbi, ContractInfo, DecodedLog, TransactionDetail } from '../api/chainSchemas';
 import { ChainErrorCode, invalidArgument } from './chainErrors';
 import { convertArgs } from './convertArgs';
@@ -206,8 +206,9 @@ export class ChainExplorer {
   }
 
   async account(address: string): Promise<AccountInfo> {
-    if (!isAddress(address, { strict: false })) throw invalidArgument(`address: ${JSON.stringify(address)} is not an address (0x followed by 40 hex digits)`);
-    const a = getAddress(address);
+    const problem = addressProblem(address);
+    if (problem) throw invalidArgument(`address: ${JSON.stringify(address)} is not an address: ${problem}`);
+    const a = checksummed(address);
     const [balance, nonce, code] = await Promise.all([
       this.client.getBalance({ address: a }),
       this.client.getTransactionCount({ address: a }),
