@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ApiErrorData } from '../api/apiError';
 import type { JobKind } from '../api/schemas';
 import type { Db } from '../workspace/openDatabase';
 
@@ -18,6 +19,12 @@ export interface JobContext {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
+/** The row a job kind may key its files on (the run folder of a training, say). */
+export interface JobRef {
+  id: string;
+  createdAt: string;
+}
+
 /**
  * A kind of long work. `prepare` and `commit` run on the core's main thread, which alone writes
  * the database; `run` runs in a worker thread and must not touch the database.
@@ -27,10 +34,16 @@ export interface JobKindDefinition<P, I, R> {
   params: z.ZodType<P>;
   title(params: P): string;
   /** Reads what the worker needs from the database. */
-  prepare(db: Db, params: P, workspaceRoot: string): I;
+  prepare(db: Db, params: P, workspaceRoot: string, job: JobRef): I;
   run(input: I, ctx: JobContext): Promise<R>;
   /** Records the worker's result; what it returns is stored as the job's result. */
   commit(db: Db, result: R, params: P): unknown;
+  /**
+   * Why a job whose process died is 'interrupted', and what is left of its work: the error shown
+   * then (jobs list, the jobs panel). Reads files only, never the database. Default: a generic
+   * "start it again". Called by the writer that settles the job and by read-only listings.
+   */
+  interrupted?(params: P, workspaceRoot: string, job: JobRef): ApiErrorData;
 }
 
 /** Helper that keeps P, I and R inferred at the definition site. */

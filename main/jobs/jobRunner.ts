@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { ErrorCode, StudioError, formatZodIssues, type ApiErrorData } from '../api/apiError';
 import type { Job, JobKind } from '../api/schemas';
 import type { Db } from '../workspace/openDatabase';
+import { interruptionOf } from './interruptionOf';
 import { jobKinds } from './jobKinds';
 import { getJob, insertJob, listJobs, markFinished, markInterrupted, markStarted, oldestQueued, updateProgress } from './jobsRepository';
 import { spawnWorker } from './spawnWorker';
@@ -46,7 +47,7 @@ export class JobRunner {
 
   /** Call once at open: settles jobs a previous process left unfinished. */
   recover(): Job[] {
-    return markInterrupted(this.db);
+    return markInterrupted(this.db, (job) => interruptionOf(job, this.workspaceRoot));
   }
 
   list(limit?: number): Job[] {
@@ -110,7 +111,7 @@ export class JobRunner {
     const def = jobKinds[job.kind];
     let input: unknown;
     try {
-      input = def.prepare(this.db, job.params, this.workspaceRoot);
+      input = def.prepare(this.db, job.params, this.workspaceRoot, job);
     } catch (err) {
       this.finish(job.id, 'failed', { error: asError(err) });
       return;
