@@ -246,6 +246,16 @@ export class ChainExplorer {
   async logs(opts: { fromBlock?: number; toBlock?: number; contract?: string; limit?: number }): Promise<DecodedLog[]> {
     const address = opts.contract !== undefined ? this.contract(opts.contract).address : Object.values(this.target.contracts);
     if (Array.isArray(address) && address.length === 0) return [];
+    // Anvil answers a range past its head with a bare "Invalid parameters": say which bound is wrong.
+    if (opts.fromBlock !== undefined || opts.toBlock !== undefined) {
+      const head = Number(await this.client.getBlockNumber().catch((err: unknown) => Promise.reject(rpcError(err, 'reading the latest block'))));
+      for (const [name, v] of [['fromBlock', opts.fromBlock], ['toBlock', opts.toBlock]] as const) {
+        if (v !== undefined && v > head) throw invalidArgument(`${name} ${v} is past the chain's latest block (${head}).`, { [name]: v, latest: head });
+      }
+      if (opts.fromBlock !== undefined && opts.toBlock !== undefined && opts.fromBlock > opts.toBlock) {
+        throw invalidArgument(`fromBlock ${opts.fromBlock} is after toBlock ${opts.toBlock}.`, { fromBlock: opts.fromBlock, toBlock: opts.toBlock });
+      }
+    }
     const logs = await this.client
       .getLogs({
         address,

@@ -3,12 +3,14 @@
 // arrays, and a mistake is reported naming the argument, its position and its Solidity type.
 import { isHex, parseEther, type AbiFunction, type AbiParameter } from 'viem';
 import { addressProblem, checksummed } from '../api/checkAddress';
+import { shortenText } from '../api/redactSecrets';
 import { invalidArgument } from './chainErrors';
 
 type Converted = unknown;
 
 function fail(where: string, type: string, value: unknown, why: string): never {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  // A 20 kB argument is the caller's own: show enough to recognise it, not all of it.
+  const shown = shortenText(typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value)), 120);
   throw invalidArgument(`${where} (${type}): ${shown} ${why}`, { argument: where, type, value: shown });
 }
 

@@ -199,12 +199,18 @@ export class DevnetService {
   revert(id: string): Promise<ChainStatus> {
     return this.serial(async () => {
       this.explorer();
+      // Anvil's ids are hex numbers; anything else would come back as a serde message
+      // ("data did not match any variant of untagged enum NumericSeq").
+      const shown = JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id);
+      if (!/^0x[0-9a-fA-F]{1,64}$/.test(id)) {
+        throw new StudioError('NOT_FOUND', `No snapshot ${shown}: snapshot ids are hex numbers like 0x1, as "studio devnet snapshot" prints them.`, { id });
+      }
       try {
         await revertTo(this.rpcUrl!, id);
       } catch (err) {
         // Anvil no longer has it (a revert past it elsewhere): stop listing it.
         this.snapshotList = this.snapshotList.filter((s) => s.id !== id);
-        throw new StudioError('NOT_FOUND', (err as Error).message, { id });
+        throw new StudioError('NOT_FOUND', `No snapshot ${shown} on the devnet: a revert to an earlier one, a reset or a restart drops snapshots.`, { id, reason: (err as Error).message });
       }
       this.snapshotList = snapshotsAfterRevert(this.snapshotList, id);
       this.events.log('info', `Reverted the devnet to snapshot ${id}.`);

@@ -4,6 +4,8 @@ import { checkRpc, RPC_CHECK_TIMEOUT_MS } from '../../chain/checkRpc';
 import { chainNotRunning } from '../../chain/chainErrors';
 import { listNetworks } from '../../chain/networksRepository';
 import { ErrorCode, StudioError } from '../../api/apiError';
+import { maskRpcUrl } from '../../api/redactSecrets';
+import { shownNetwork } from '../../core/networkHandlers';
 import { callCore } from '../callCore';
 import { readChainTarget } from '../chainTarget';
 import { UsageError, type Command, type CommandContext } from '../command';
@@ -31,7 +33,7 @@ function readNetworks(ctx: CommandContext): Network[] {
       return [];
     }
   });
-  return [devnet, ...stored];
+  return [devnet, ...stored].map(shownNetwork);
 }
 
 function wholeNumber(flag: string, v: unknown): number | undefined {
@@ -112,7 +114,7 @@ export const networkCheck: Command = {
     if (!n) throw new StudioError(ErrorCode.NotFound, `No network named "${name}". Known: ${all.map((x) => x.name).join(', ')}.`);
     if (n.rpcUrl === null) throw chainNotRunning();
     // Lock-free (works beside a running serve), so it leaves publications to the app's check.
-    return { name: n.name, rpcUrl: n.rpcUrl, chainId: n.chainId, ...(await checkRpc(n.rpcUrl, n.chainId, timeoutMs)), publicationsUpdated: null };
+    return { name: n.name, rpcUrl: maskRpcUrl(n.rpcUrl), chainId: n.chainId, ...(await checkRpc(n.rpcUrl, n.chainId, timeoutMs)), publicationsUpdated: null };
   },
   human: (c: NetworkCheck) => `${c.name}: chain ${c.reportedChainId} at ${c.rpcUrl}, block ${c.block} (${c.latencyMs} ms)`,
 };
