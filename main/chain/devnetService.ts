@@ -19,6 +19,7 @@ import { isPidAlive, liveDevnet, readDevnetFile, removeDevnetFile, writeDevnetFi
 import { fundDemoAccounts } from './fundDemoAccounts';
 import { reconcilePublications } from './reconcilePublications';
 import { snapshotsAfterRevert } from './snapshotsAfterRevert';
+import { goodStatePath, keepGoodState } from './anvilStateFile';
 import { startDetachedAnvil, stopPid } from './startDetachedAnvil';
 import { superviseAnvil, type SupervisedAnvil } from './superviseAnvil';
 import { throttleTrailing } from './throttleTrailing';
@@ -35,6 +36,8 @@ type ManagedBy = NonNullable<ChainStatus['managedBy']>;
 
 /** Seconds between Anvil's state dumps: a kill -9 loses at most this much of the chain. */
 export const STATE_INTERVAL_SECONDS = 1;
+/** How often a watching Studio refreshes the kept copy of the last complete state dump. */
+const KEEP_STATE_EVERY_MS = 5_000;
 const WATCH_INTERVAL_MS = 500;
 /** The most blocks announced per tick after a jump (anvil_mine of thousands of blocks). */
 const MAX_BLOCK_EVENTS = 50;
@@ -46,6 +49,7 @@ export class DevnetService {
   private managedBy: ManagedBy | null = null;
   private supervised: SupervisedAnvil | undefined;
   private rpcUrl: string | null = null;
+  private lastStateKept = 0;
   private pid: number | null = null;
   private chainId: number;
   /** The block time the running devnet was started with (settings may have changed since). */
@@ -259,6 +263,13 @@ export class DevnetService {
       stateIntervalSeconds: STATE_INTERVAL_SECONDS,
       // A child devnet ends with the app, even a killed one; `devnet start` detaches on purpose.
       stopWithParent: true,
+      onStateRepair: (r) => {
+        if (r.action === 'restored') {
+          this.events.log('warn', `The devnet's state file was cut short by a kill during a dump (kept as ${path.basename(r.setAside)}); restarted from the last complete copy, ${path.basename(goodStatePath(this.statePath))}.`);
+        } else if (r.action === 'unrecoverable') {
+          this.events.log('warn', `The devnet's state file was damaged and no complete copy exists; it is kept as ${path.basename(r.setAside)} and the chain starts empty.`);
+        }
+      },
     };
   }
 
@@ -346,6 +357,10 @@ export class DevnetService {
       if (!(err instanceof AnvilStartError) || !fs.existsSync(this.statePath)) throw err;
       const aside = `${this.statePath}.unreadable-${Date.now()}`;
       fs.renameSync(this.statePath, aside);
+      // Anvil refused a complete file (another version's format?): its kept copy would fail the
+      // same way, so it goes aside too rather than be restored on the next attempt.
+      const good = goodStatePath(this.statePath);
+      if (fs.existsSync(good)) fs.renameSync(good, `${aside}.good`);
       this.events.log('warn', `Anvil could not load its saved state; moved it to ${path.basename(aside)} and starting an empty chain (the protocol will be redeployed).`);
       await attempt();
     }
@@ -475,6 +490,12 @@ export class DevnetService {
   private async tick(): Promise<void> {
     if (this.ticking || this.state !== 'running' || !this.rpcUrl) return;
     this.ticking = true;
+    // Anvil rewrites its state file in place: keep the last complete dump beside it, so a kill
+    // in the middle of a write costs seconds of chain, never the chain (anvilStateFile.ts).
+    if (Date.now() - this.lastStateKept >= KEEP_STATE_EVERY_MS) {
+      this.lastStateKept = Date.now();
+      keepGoodState(this.statePath);
+    }
     try {
       const explorer = this.explorer();
       const head = await explorer.blockNumber();
