@@ -99,6 +99,8 @@ async function run(slot: Slot, kind: HostileKind, caseDir: string): Promise<{ co
             data,
             out: path.join(caseDir, 'adapter'),
             steps: 1,
+            // Within the test model's 64 positions, so the paths are what fails.
+            seq: 16,
             // The hostile field replaces the good one; `resume` is extra.
             [slot.field]: hostileAt(kind, path.join(caseDir, slot.field)),
           },

@@ -55,7 +55,7 @@ export function FunctionForm({ contract, fn, mode, symbol }: FunctionFormProps) 
   const sendSymbol = remote ? (network?.currencySymbol ?? symbol) : symbol;
   const valueParsed = parseOpenInput(value, sendSymbol);
   const needsAddress = remote && !network?.contracts[contract];
-  const addressError = needsAddress ? addressErrorOf(target.address) : null;
+  const addressError = !needsAddress ? null : target.address.trim() === '' ? 'An address: 0x and 40 hex digits.' : addressErrorOf(target.address);
   const canSend = parsed.args !== null && (!payable || valueParsed.ok) && (!remote || (target.keyId !== '' && addressError === null));
 
   const submit = async (e: FormEvent) => {
