@@ -40,9 +40,10 @@ export function redactUrls(text: string): string {
 /** Keeps the start and end of a long text and says how much was left out. */
 export function shortenText(text: string, max: number): string {
   if (text.length <= max) return text;
-  const head = Math.floor(max * 0.7);
-  const tail = max - head;
-  return `${text.slice(0, head)}…[${text.length - max} characters left out]…${text.slice(text.length - tail)}`;
+  const marker = `…[${text.length} characters, shortened]…`;
+  const keep = Math.max(0, max - marker.length);
+  const head = Math.ceil(keep * 0.7);
+  return `${text.slice(0, head)}${marker}${text.slice(text.length - (keep - head))}`;
 }
 
 /** An error message as it may leave the core: URLs masked, at most `max` characters. */

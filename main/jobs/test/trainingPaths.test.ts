@@ -38,6 +38,8 @@ describe('training paths', () => {
     }
     expect(() => checkAdapterOut(path.join(elsewhere, 'no', 'such', 'adapter'), root)).toThrow(/does not exist/);
     expect(() => checkAdapterOut(`${elsewhere}/a\0b`, root)).toThrow(/NUL byte/);
+    // Found by the path fuzzer: such a name failed only when the finished adapter was moved in.
+    expect(() => checkAdapterOut(path.join(elsewhere, 'n'.repeat(3000)), root)).toThrow(/^out: the folder name is longer than 200 bytes$/);
     fs.symlinkSync(path.join(root, 'artifacts'), path.join(elsewhere, 'store'));
     expect(() => checkAdapterOut(path.join(elsewhere, 'store', 'x'), root)).toThrow(/which Studio manages/);
   });
