@@ -12,7 +12,25 @@ export class ModelInspectError extends Error {
 
 type Answer = { ok: true; inspection: ModelInspection } | { ok: false; message: string };
 
-export function inspectModelOffThread(dir: string, timeoutMs = INSPECT_TIMEOUT_MS): Promise<ModelInspection> {
+/** Inspections in flight at once; more wait their turn (a thread each, tens of MB each). */
+const MAX_CONCURRENT = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+export async function inspectModelOffThread(dir: string, timeoutMs = INSPECT_TIMEOUT_MS): Promise<ModelInspection> {
+  // A finishing inspection hands its slot straight to the next in line, so none is over-admitted.
+  if (running >= MAX_CONCURRENT) await new Promise<void>((r) => waiting.push(r));
+  else running++;
+  try {
+    return await inspectInWorker(dir, timeoutMs);
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+function inspectInWorker(dir: string, timeoutMs: number): Promise<ModelInspection> {
   return new Promise((resolve, reject) => {
     const worker = spawnWorker('inspectModelWorker', { dir }, import.meta.url);
     let answer: Answer | null = null;
