@@ -13,7 +13,7 @@ const nodeModulePattern = (message) => ({ group: ['node:*'], message });
 // main/api modules that import no zod: the renderer may import values from these only. Any other
 // main/api module is schema code, which the renderer takes types from (`import type`) and never
 // bundles (bench/foundation/bundleSize.ts fails when zod is in the bundle).
-const schemaFreeApiModules = ['apiClient', 'socketTransport', 'menuCommands', 'constants'];
+const schemaFreeApiModules = ['apiClient', 'socketTransport', 'menuCommands', 'constants', 'checkAddress', 'redactSecrets'];
 
 const coreImportRules = {
   paths: [{ name: 'electron', message: 'Only main/electron may import Electron; the core runs under plain Node.' }],
@@ -101,7 +101,7 @@ export default tseslint.config(
           patterns: [
             ...coreImportRules.patterns,
             nodeModulePattern('main/api is shared with the renderer: no Node modules.'),
-            { regex: '^(?!\\.|zod(/|$))', message: 'main/api is shared with every runtime: zod is its only package.' },
+            { regex: '^(?!\\.|zod(/|$)|@noble/hashes(/|$))', message: 'main/api is shared with every runtime: zod (schemas) and @noble/hashes (keccak for the EIP-55 rule) are its only packages.' },
             { regex: '^\\.\\./', message: 'main/api imports nothing from the core.' },
           ],
         },

@@ -20,6 +20,7 @@ await Promise.all([
     entryPoints: {
       cli: 'main/cli/studio.ts',
       jobWorker: 'main/jobs/jobWorker.ts',
+      inspectModelWorker: 'main/engine/inspectModelWorker.ts',
       'electron-main': 'main/electron/main.ts',
     },
     outdir: 'dist/node',

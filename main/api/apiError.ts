@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeDetails, safeMessage } from './redactSecrets';
 
 /**
  * Errors cross every transport as data, never as thrown objects: `{code, message, details}`.
@@ -39,10 +40,11 @@ export class StudioError extends Error {
     super(message);
   }
 
+  /** As it leaves the core: URLs masked (RPC credentials), long inputs shortened. */
   toData(): ApiErrorData {
     return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+      ? { code: this.code, message: safeMessage(this.message) }
+      : { code: this.code, message: safeMessage(this.message), details: safeDetails(this.details) };
   }
 }
 
@@ -52,12 +54,12 @@ export function toApiError(err: unknown): ApiErrorData {
   if (err instanceof z.ZodError) {
     return {
       code: ErrorCode.InvalidRequest,
-      message: formatZodIssues(err),
+      message: safeMessage(formatZodIssues(err)),
       details: { issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
     };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { code: ErrorCode.Internal, message };
+  return { code: ErrorCode.Internal, message: safeMessage(message) };
 }
 
 /** "params.name: Too small" style, naming every failing field. */

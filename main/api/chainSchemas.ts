@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressProblem } from './checkAddress';
 
 /**
  * Shapes of the chain capability (local devnet, explorer, publications). Numbers that can pass
@@ -6,7 +7,10 @@ import { z } from 'zod';
  * used stay numbers (a devnet never gets near 2^53 blocks). Addresses are checksummed 0x strings.
  */
 
-export const AddressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address: 0x followed by 40 hex digits');
+export const AddressSchema = z.string().superRefine((text, ctx) => {
+  const problem = addressProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 export const TxHashSchema = z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a transaction hash: 0x followed by 64 hex digits');
 
 /** Any JSON value: decoded arguments, results and event fields (bigints as decimal strings). */

@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { ErrorCode, StudioError } from '../api/apiError';
+import { InputFileError, openRegularFile } from '../files/readInputFile';
 
 /**
  * Content-addressed files: `artifacts/sha256/ab/abcdef…`. Every write goes to `artifacts/tmp`,
@@ -52,15 +53,21 @@ export class ArtifactStore {
     return { sha256, size: data.byteLength };
   }
 
-  /** Streams a file in, hashing while copying; `onBytes` reports progress. */
+  /**
+   * Streams a regular file in, hashing while copying; `onBytes` reports progress. Exactly the
+   * size the file had when opened is copied: a FIFO, a device or a socket is refused (it could
+   * block or never end), and a file that grows while read (a log) is cut at that size.
+   */
   async putFile(src: string, opts: { onBytes?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<{ sha256: string; size: number }> {
-    let stat: fs.Stats;
+    let opened: { fd: number; size: number };
     try {
-      stat = fs.statSync(src);
-    } catch {
-      throw new StudioError(ErrorCode.NotFound, `Cannot read ${src}: no such file.`, { file: src });
+      opened = openRegularFile(src, Number.MAX_SAFE_INTEGER);
+    } catch (err) {
+      if (!(err instanceof InputFileError)) throw err;
+      const missing = err.shortMessage === 'does not exist';
+      throw new StudioError(missing ? ErrorCode.NotFound : ErrorCode.InvalidRequest, `Cannot import ${err.message}.`, { file: src });
     }
-    if (!stat.isFile()) throw new StudioError(ErrorCode.InvalidRequest, `${src} is not a regular file.`, { file: src });
+    const stat = { size: opened.size };
     const hash = crypto.createHash('sha256');
     const tmp = this.tempPath();
     let done = 0;
@@ -73,7 +80,9 @@ export class ArtifactStore {
       },
     });
     try {
-      await pipeline(fs.createReadStream(src), tap, fs.createWriteStream(tmp, { flags: 'wx', flush: true }), { signal: opts.signal });
+      // start/end bound the copy to the size at open; an empty file streams nothing.
+      const source = stat.size > 0 ? fs.createReadStream(src, { fd: opened.fd, start: 0, end: stat.size - 1 }) : (fs.closeSync(opened.fd), Readable.from([]));
+      await pipeline(source, tap, fs.createWriteStream(tmp, { flags: 'wx', flush: true }), { signal: opts.signal });
     } catch (err) {
       fs.rmSync(tmp, { force: true });
       if ((err as Error).name === 'AbortError') throw new StudioError(ErrorCode.Cancelled, `Import of ${src} was cancelled.`);

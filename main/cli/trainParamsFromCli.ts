@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { INPUT_LIMITS, readInputText, readJsonFile } from '../files/readInputFile';
 import path from 'node:path';
 import { ErrorCode, StudioError } from '../api/apiError';
 import { EngineTrainParamsSchema, type EngineTrainParams } from '../api/engineSchemas';
 import { readRunConfig } from '../engine/training/runTraining';
+import { resolveResumeDir } from '../jobs/kinds/trainingPaths';
 import type { CommandContext, OptionSpec } from './command';
 
 /**
@@ -37,14 +39,12 @@ function lineAt(text: string, offset: number): number {
 
 function readConfigFile(file: string): Record<string, unknown> {
   if (!existsSync(file)) throw new StudioError(ErrorCode.InvalidRequest, `--config: ${file} does not exist`);
-  const text = readFileSync(file, 'utf8');
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = readJsonFile(file, INPUT_LIMITS.smallJson);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const where = m ? `${file}:${lineAt(text, Number(m[1]))}` : file;
-    throw new StudioError(ErrorCode.InvalidRequest, `${where}: not valid JSON: ${(e as Error).message}`);
+    // The message names the file, line and column, never the file's text.
+    throw new StudioError(ErrorCode.InvalidRequest, `--config: ${(e as Error).message}`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new StudioError(ErrorCode.InvalidRequest, `${file}: the config must be a JSON object`);
   const out: Record<string, unknown> = { ...(json as Record<string, unknown>) };
@@ -55,7 +55,7 @@ function readConfigFile(file: string): Record<string, unknown> {
 
 /** Errors of a config file point at the line that sets the field. */
 function explain(issues: { path: PropertyKey[]; message: string }[], file: string | null): string {
-  const text = file ? readFileSync(file, 'utf8') : '';
+  const text = file ? readInputText(file, INPUT_LIMITS.smallJson) : '';
   return issues
     .map((i) => {
       const key = String(i.path[0] ?? '');
@@ -76,7 +76,7 @@ export function trainParamsFromCli(ctx: CommandContext, runsDir: string): Engine
   let base: Record<string, unknown> = {};
   let resume: string | undefined;
   if (typeof v.resume === 'string') {
-    resume = path.resolve(runsDir, v.resume);
+    resume = resolveResumeDir(runsDir, v.resume);
     base = { ...readRunConfig(resume) };
   }
   if (configFile) base = { ...base, ...readConfigFile(configFile) };

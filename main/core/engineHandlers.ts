@@ -1,18 +1,19 @@
 import path from 'node:path';
 import { StudioError } from '../api/apiError';
-import { inspectModel } from '../engine/inspectModel';
+import { inspectModelOffThread } from '../engine/inspectModelOffThread';
 import type { Handlers } from './handlers';
 
 /**
  * The engine's API methods that answer at once. Inspection reads config.json, the safetensors
- * headers and tokenizer.json, never the weights, so it runs on the core's thread; training runs
- * as the 'engine.train' job.
+ * headers and tokenizer.json, never the weights; it runs in a worker thread (the paths are the
+ * caller's, and a tokenizer of tens of MB takes a while to parse); training runs as the
+ * 'engine.train' job.
  */
 export function engineHandlers(): Pick<Handlers, 'engine.inspect'> {
   return {
-    'engine.inspect': ({ dir }) => {
+    'engine.inspect': async ({ dir }) => {
       try {
-        return inspectModel(path.resolve(dir));
+        return await inspectModelOffThread(path.resolve(dir));
       } catch (err) {
         // A folder that is not a usable model is the caller's input, not the core's fault.
         throw new StudioError('MODEL_INVALID', err instanceof Error ? err.message : String(err), { dir });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { safeMessage } from '../api/redactSecrets';
 import type { LogEntry } from '../api/schemas';
 
 const KEEP = 2000;
@@ -20,7 +21,9 @@ export class LogBus {
     this.file = dir ? path.join(dir, 'studio.log') : null;
   }
 
-  write(level: LogEntry['level'], source: string, message: string, jobId: string | null = null): LogEntry {
+  write(level: LogEntry['level'], source: string, text: string, jobId: string | null = null): LogEntry {
+    // Logs are kept and shown: no RPC credentials, no 20 kB arguments in them.
+    const message = safeMessage(text, 4000);
     const entry: LogEntry = { seq: ++this.seq, time: new Date().toISOString(), level, source, message, jobId };
     this.entries.push(entry);
     if (this.entries.length > KEEP) this.entries.splice(0, this.entries.length - KEEP);

@@ -1,5 +1,6 @@
 import { ErrorCode, StudioError } from '../api/apiError';
 import { DEVNET_NETWORK, type Network } from '../api/networkSchemas';
+import { maskRpcUrl } from '../api/redactSecrets';
 import { chainNotRunning } from '../chain/chainErrors';
 import type { Address } from 'viem';
 import type { Publication } from '../api/chainSchemas';
@@ -37,6 +38,11 @@ export function devnetNetwork(devnet: DevnetService): Network {
   };
 }
 
+/** A network as the API shows it: the RPC URL stored as given, shown with its credentials masked. */
+export function shownNetwork(n: Network): Network {
+  return n.rpcUrl === null ? n : { ...n, rpcUrl: maskRpcUrl(n.rpcUrl) };
+}
+
 /** A network by name, ready to send to; the devnet only while it runs. */
 export function resolveNetwork(db: Db, devnet: DevnetService, name: string): ResolvedNetwork {
   if (name === DEVNET_NETWORK) {
@@ -54,9 +60,9 @@ export function resolveNetwork(db: Db, devnet: DevnetService, name: string): Res
 /** Remote networks, keys and two-step writes (see main/chain/writes/preparedWriteService.ts). */
 export function networkHandlers(deps: NetworkDeps): Pick<Handlers, NetworkMethod> {
   return {
-    'networks.list': () => [devnetNetwork(deps.devnet()), ...listNetworks(deps.db())],
-    'networks.add': (p) => addNetwork(deps.db(), p, deps.devnet().devnetChainId),
-    'networks.remove': ({ name }) => removeNetwork(deps.db(), name),
+    'networks.list': () => [devnetNetwork(deps.devnet()), ...listNetworks(deps.db())].map(shownNetwork),
+    'networks.add': (p) => shownNetwork(addNetwork(deps.db(), p, deps.devnet().devnetChainId)),
+    'networks.remove': ({ name }) => shownNetwork(removeNetwork(deps.db(), name)),
     'networks.check': async ({ name, timeoutMs }) => {
       const n = resolveNetwork(deps.db(), deps.devnet(), name);
       const r = await checkRpc(n.rpcUrl, n.chainId, timeoutMs);
@@ -68,7 +74,7 @@ export function networkHandlers(deps: NetworkDeps): Pick<Handlers, NetworkMethod
         updated = await reconcilePublications(deps.db(), client, n.chainId, `checked ${new Date().toISOString()}`, `network ${n.name}`);
         for (const p of updated) deps.announce(p);
       }
-      return { name: n.name, rpcUrl: n.rpcUrl, chainId: n.chainId, ...r, publicationsUpdated: updated?.length ?? null };
+      return { name: n.name, rpcUrl: maskRpcUrl(n.rpcUrl), chainId: n.chainId, ...r, publicationsUpdated: updated?.length ?? null };
     },
     'keys.list': () => deps.keys().list(),
     'keys.create': ({ label, passphrase }) => deps.keys().create({ label, unlock: { passphrase } }),

@@ -1,6 +1,7 @@
 // What `studio model inspect DIR --json` prints: architecture, sizes, weight dtype and files,
 // tokenizer kind and whether a chat template is present. Reads headers only, never weights.
-import { existsSync, readFileSync } from 'node:fs';
+import { INPUT_LIMITS, inputExists, readJsonFile } from '../files/readInputFile';
+import { checkModelWeights } from './checkModelWeights';
 import { basename, join } from 'node:path';
 import { readModelConfig, type ModelSpec } from './modelConfig';
 import { openModelWeights } from './safetensors/openModelWeights';
@@ -23,8 +24,11 @@ export interface ModelInspection {
 
 export function inspectModel(dir: string): ModelInspection {
   const spec = readModelConfig(dir);
-  const modelType = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { model_type?: string }).model_type ?? spec.arch;
+  const modelType = (readJsonFile(join(dir, 'config.json'), INPUT_LIMITS.configJson) as { model_type?: string }).model_type ?? spec.arch;
   const weights = openModelWeights(dir);
+  // The same check generate and train make: a config that contradicts the weights (hidden_size,
+  // vocab_size, a missing tensor) is not a usable model, whatever the headers say.
+  checkModelWeights(spec, weights);
   const dtypes: Record<string, number> = {};
   let parameterCount = 0;
   for (const name of weights.names()) {
@@ -35,7 +39,7 @@ export function inspectModel(dir: string): ModelInspection {
   }
   const kinds = Object.keys(dtypes);
   let tokenizer: ModelInspection['tokenizer'] = null;
-  if (existsSync(join(dir, 'tokenizer.json'))) {
+  if (inputExists(join(dir, 'tokenizer.json'))) {
     const t = Tokenizer.fromModelDir(dir);
     const cfg = readTokenizerConfig(dir);
     const tokenText = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'object' && v && 'content' in v ? String(v.content) : null);

@@ -1,6 +1,6 @@
 // Reads a Hugging Face config.json and normalises it into the one spec both engines use (the
 // native engine consumes this object verbatim, so its keys and meanings are a contract).
-import { readFileSync, existsSync } from 'node:fs';
+import { InputFileError, INPUT_LIMITS, inputExists, readJsonFile, shortenForMessage } from '../files/readInputFile';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -41,7 +41,7 @@ export class ModelConfigError extends Error {
     readonly field: string,
     readonly shortMessage: string,
   ) {
-    super(`${file}: ${field}: ${shortMessage}`);
+    super(`${shortenForMessage(file)}: ${field}: ${shortMessage}`);
   }
 }
 
@@ -106,12 +106,12 @@ const llamaSchema = z.object({
 
 export function readModelConfig(dir: string): ModelSpec {
   const file = join(dir, 'config.json');
-  if (!existsSync(file)) throw new ModelConfigError(file, 'config.json', 'missing: a Hugging Face model folder needs config.json');
+  if (!inputExists(file)) throw new ModelConfigError(file, 'config.json', 'missing: a Hugging Face model folder needs config.json');
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = readJsonFile(file, INPUT_LIMITS.configJson);
   } catch (e) {
-    throw new ModelConfigError(file, 'config.json', `not valid JSON: ${(e as Error).message}`);
+    throw new ModelConfigError(file, 'config.json', e instanceof InputFileError ? e.shortMessage : (e as Error).message);
   }
   return normalizeModelConfig(json, file);
 }

@@ -1,7 +1,7 @@
 // The special token ids generation and training need, read the way transformers reads them:
 // generation_config.json first (it is what generate() uses), then config.json. eos_token_id
 // may be a list (Llama 3 instruct models stop on several tokens).
-import { existsSync, readFileSync } from 'node:fs';
+import { INPUT_LIMITS, inputExists, readJsonFile } from '../files/readInputFile';
 import { join } from 'node:path';
 
 export interface ModelSpecialIds {
@@ -15,7 +15,9 @@ export interface ModelSpecialIds {
 export function modelSpecialIds(dir: string): ModelSpecialIds {
   const read = (name: string): Record<string, unknown> => {
     const file = join(dir, name);
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+    if (!inputExists(file)) return {};
+    const json = readJsonFile(file, INPUT_LIMITS.configJson);
+    return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
   };
   const gen = read('generation_config.json');
   const cfg = read('config.json');

@@ -1,3 +1,4 @@
+import type { ApiErrorData } from '../api/apiError';
 import type { JobKind, JobParams, JobResult } from '../api/jobSchemas';
 import type { Db } from '../workspace/openDatabase';
 
@@ -17,6 +18,12 @@ export interface JobContext {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
+/** The row a job kind may key its files on (the run folder of a training, say). */
+export interface JobRef {
+  id: string;
+  createdAt: string;
+}
+
 /**
  * A kind of long work. `prepare` and `commit` run on the core's main thread, which alone writes
  * the database; `run` runs in a worker thread and must not touch the database. Params and the
@@ -27,10 +34,16 @@ export interface JobKindDefinition<K extends JobKind, I, R> {
   kind: K;
   title(params: JobParams<K>): string;
   /** Reads what the worker needs from the database. */
-  prepare(db: Db, params: JobParams<K>, workspaceRoot: string): I;
+  prepare(db: Db, params: JobParams<K>, workspaceRoot: string, job: JobRef): I;
   run(input: I, ctx: JobContext): Promise<R>;
   /** Records the worker's result; what it returns is stored as the job's result. */
   commit(db: Db, result: R, params: JobParams<K>): JobResult<K>;
+  /**
+   * Why a job whose process died is 'interrupted', and what is left of its work: the error shown
+   * then (jobs list, the jobs panel). Reads files only, never the database. Default: a generic
+   * "start it again". Called by the writer that settles the job and by read-only listings.
+   */
+  interrupted?(params: JobParams<K>, workspaceRoot: string, job: JobRef): ApiErrorData;
 }
 
 /** Helper that keeps I (the worker's input) and R (its output) inferred at the definition site. */

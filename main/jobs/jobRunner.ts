@@ -4,6 +4,7 @@ import { ErrorCode, StudioError, formatZodIssues, type ApiErrorData } from '../a
 import { jobParams, type Job, type JobKind, type JobParams } from '../api/jobSchemas';
 import type { JobKindDefinition } from './jobKind';
 import type { Db } from '../workspace/openDatabase';
+import { interruptionOf } from './interruptionOf';
 import { jobKinds } from './jobKinds';
 import { getJob, insertJob, listJobs, markFinished, markInterrupted, markStarted, oldestQueued, updateProgress } from './jobsRepository';
 import { spawnWorker } from './spawnWorker';
@@ -52,7 +53,7 @@ export class JobRunner {
 
   /** Call once at open: settles jobs a previous process left unfinished. */
   recover(): Job[] {
-    return markInterrupted(this.db);
+    return markInterrupted(this.db, (job) => interruptionOf(job, this.workspaceRoot));
   }
 
   list(limit?: number): Job[] {
@@ -118,7 +119,7 @@ export class JobRunner {
     const params = job.params as JobParams<JobKind>;
     let input: unknown;
     try {
-      input = def.prepare(this.db, params, this.workspaceRoot);
+      input = def.prepare(this.db, params, this.workspaceRoot, job);
     } catch (err) {
       this.finish(job.id, 'failed', { error: asError(err) });
       return;

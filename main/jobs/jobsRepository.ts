@@ -88,12 +88,8 @@ export function markFinished(
  * Jobs that were queued or running when the previous process ended did not finish: they are
  * kept, marked interrupted with the reason, never dropped.
  */
-export function markInterrupted(db: Db): Job[] {
+export function markInterrupted(db: Db, reason: (job: Job) => ApiErrorData): Job[] {
   const rows = db.prepare(`SELECT id FROM jobs WHERE status IN ('queued', 'running')`).all() as { id: string }[];
-  const error: ApiErrorData = {
-    code: 'INTERRUPTED',
-    message: 'Studio stopped before this job finished (the app was closed, crashed or was killed). Start it again to redo the work.',
-  };
-  for (const { id } of rows) markFinished(db, id, 'interrupted', { error });
+  for (const { id } of rows) markFinished(db, id, 'interrupted', { error: reason(getJob(db, id)) });
   return rows.map((r) => getJob(db, r.id));
 }

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolveAnvilBinary } from './anvilBinary.js';
+import { repairStateFile, type StateRepair } from './anvilStateFile.js';
 import { DEFAULT_DEVNET_CHAIN_ID } from './devnetChain.js';
 
 export interface AnvilOptions {
@@ -27,6 +28,8 @@ export interface AnvilOptions {
   startTimeoutMs?: number;
   /** Anvil's stdout/stderr, line by line (for a log view). */
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** With statePath: told when a damaged state file was replaced by the last complete copy. */
+  onStateRepair?: (repair: StateRepair) => void;
   /** Override the binary (else resolveAnvilBinary()). */
   binary?: string;
   /** Have the kernel SIGTERM Anvil when this process dies, even by SIGKILL (Linux, through
@@ -99,9 +102,17 @@ export async function rpcCall<T>(rpcUrl: string, method: string, params: unknown
 
 const LISTENING = /Listening on (?:[\d.]+|\[[0-9a-f:]+\]):(\d+)/;
 
+/** Before Anvil loads --state: a file cut by a kill mid-dump gives way to the last complete copy. */
+export function prepareStateFile(options: AnvilOptions): void {
+  if (!options.statePath) return;
+  const repair = repairStateFile(options.statePath);
+  if (repair.action !== 'none') options.onStateRepair?.(repair);
+}
+
 export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilProcess> {
   const chainId = options.chainId ?? DEFAULT_DEVNET_CHAIN_ID;
   const args = anvilArgs(options);
+  prepareStateFile(options);
   const binary = options.binary ?? resolveAnvilBinary();
   // setpriv execs Anvil in place, so the pid stays Anvil's.
   const setpriv = options.stopWithParent && process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;

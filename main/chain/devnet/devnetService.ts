@@ -19,6 +19,7 @@ import { isPidAlive, liveDevnet, readDevnetFile, removeDevnetFile, writeDevnetFi
 import { fundDemoAccounts } from './fundDemoAccounts';
 import { reconcilePublications } from '../publishing/reconcilePublications';
 import { snapshotsAfterRevert } from './snapshotsAfterRevert';
+import { goodStatePath, keepGoodState } from './anvilStateFile';
 import { startDetachedAnvil, stopPid } from './startDetachedAnvil';
 import { superviseAnvil, type SupervisedAnvil } from './superviseAnvil';
 import { throttleTrailing } from './throttleTrailing';
@@ -35,6 +36,8 @@ type ManagedBy = NonNullable<ChainStatus['managedBy']>;
 
 /** Seconds between Anvil's state dumps: a kill -9 loses at most this much of the chain. */
 export const STATE_INTERVAL_SECONDS = 1;
+/** How often a watching Studio refreshes the kept copy of the last complete state dump. */
+const KEEP_STATE_EVERY_MS = 5_000;
 const WATCH_INTERVAL_MS = 500;
 /** The most blocks announced per tick after a jump (anvil_mine of thousands of blocks). */
 const MAX_BLOCK_EVENTS = 50;
@@ -46,6 +49,7 @@ export class DevnetService {
   private managedBy: ManagedBy | null = null;
   private supervised: SupervisedAnvil | undefined;
   private rpcUrl: string | null = null;
+  private lastStateKept = 0;
   private pid: number | null = null;
   private chainId: number;
   /** The block time the running devnet was started with (settings may have changed since). */
@@ -199,12 +203,18 @@ export class DevnetService {
   revert(id: string): Promise<ChainStatus> {
     return this.serial(async () => {
       this.explorer();
+      // Anvil's ids are hex numbers; anything else would come back as a serde message
+      // ("data did not match any variant of untagged enum NumericSeq").
+      const shown = JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id);
+      if (!/^0x[0-9a-fA-F]{1,64}$/.test(id)) {
+        throw new StudioError('NOT_FOUND', `No snapshot ${shown}: snapshot ids are hex numbers like 0x1, as "studio devnet snapshot" prints them.`, { id });
+      }
       try {
         await revertTo(this.rpcUrl!, id);
       } catch (err) {
         // Anvil no longer has it (a revert past it elsewhere): stop listing it.
         this.snapshotList = this.snapshotList.filter((s) => s.id !== id);
-        throw new StudioError('NOT_FOUND', (err as Error).message, { id });
+        throw new StudioError('NOT_FOUND', `No snapshot ${shown} on the devnet: a revert to an earlier one, a reset or a restart drops snapshots.`, { id, reason: (err as Error).message });
       }
       this.snapshotList = snapshotsAfterRevert(this.snapshotList, id);
       this.events.log('info', `Reverted the devnet to snapshot ${id}.`);
@@ -253,6 +263,13 @@ export class DevnetService {
       stateIntervalSeconds: STATE_INTERVAL_SECONDS,
       // A child devnet ends with the app, even a killed one; `devnet start` detaches on purpose.
       stopWithParent: true,
+      onStateRepair: (r) => {
+        if (r.action === 'restored') {
+          this.events.log('warn', `The devnet's state file was cut short by a kill during a dump (kept as ${path.basename(r.setAside)}); restarted from the last complete copy, ${path.basename(goodStatePath(this.statePath))}.`);
+        } else if (r.action === 'unrecoverable') {
+          this.events.log('warn', `The devnet's state file was damaged and no complete copy exists; it is kept as ${path.basename(r.setAside)} and the chain starts empty.`);
+        }
+      },
     };
   }
 
@@ -340,6 +357,10 @@ export class DevnetService {
       if (!(err instanceof AnvilStartError) || !fs.existsSync(this.statePath)) throw err;
       const aside = `${this.statePath}.unreadable-${Date.now()}`;
       fs.renameSync(this.statePath, aside);
+      // Anvil refused a complete file (another version's format?): its kept copy would fail the
+      // same way, so it goes aside too rather than be restored on the next attempt.
+      const good = goodStatePath(this.statePath);
+      if (fs.existsSync(good)) fs.renameSync(good, `${aside}.good`);
       this.events.log('warn', `Anvil could not load its saved state; moved it to ${path.basename(aside)} and starting an empty chain (the protocol will be redeployed).`);
       await attempt();
     }
@@ -469,6 +490,12 @@ export class DevnetService {
   private async tick(): Promise<void> {
     if (this.ticking || this.state !== 'running' || !this.rpcUrl) return;
     this.ticking = true;
+    // Anvil rewrites its state file in place: keep the last complete dump beside it, so a kill
+    // in the middle of a write costs seconds of chain, never the chain (anvilStateFile.ts).
+    if (Date.now() - this.lastStateKept >= KEEP_STATE_EVERY_MS) {
+      this.lastStateKept = Date.now();
+      keepGoodState(this.statePath);
+    }
     try {
       const explorer = this.explorer();
       const head = await explorer.blockNumber();

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { resolveAnvilBinary } from './anvilBinary';
-import { anvilArgs, rpcCall, AnvilStartError, type AnvilOptions } from './anvilProcess';
+import { anvilArgs, prepareStateFile, rpcCall, AnvilStartError, type AnvilOptions } from './anvilProcess';
 import { isPidAlive } from './devnetFile';
 
 const LISTENING = /Listening on (?:[\d.]+|\[[0-9a-f:]+\]):(\d+)/;
@@ -18,6 +18,7 @@ export interface DetachedAnvil {
 export async function startDetachedAnvil(options: AnvilOptions & { logPath: string }): Promise<DetachedAnvil> {
   const args = anvilArgs(options);
   const chainId = options.chainId ?? 31337;
+  prepareStateFile(options);
   // A fresh log per start: the port is read from it.
   const fd = fs.openSync(options.logPath, 'w');
   const child = spawn(options.binary ?? resolveAnvilBinary(), args, { detached: true, stdio: ['ignore', fd, fd] });

@@ -9,7 +9,6 @@ import {
   formatEther,
   getAddress,
   http,
-  isAddress,
   isHash,
   type AbiFunction,
   type Address,
@@ -18,6 +17,7 @@ import {
 } from 'viem';
 import { protocolAbi, protocolArtifacts, type ProtocolContractName } from '../../../contracts/generated/index.js';
 import { ErrorCode, StudioError } from '../../api/apiError';
+import { addressProblem, checksummed } from '../../api/checkAddress';
 import type { AccountInfo, BlockDetail, BlockSummary, ContractAbi, ContractInfo, DecodedLog, TransactionDetail } from '../../api/chainSchemas';
 import { ChainErrorCode, invalidArgument } from '../chainErrors';
 import { convertArgs } from '../writes/convertArgs';
@@ -206,8 +206,9 @@ export class ChainExplorer {
   }
 
   async account(address: string): Promise<AccountInfo> {
-    if (!isAddress(address, { strict: false })) throw invalidArgument(`address: ${JSON.stringify(address)} is not an address (0x followed by 40 hex digits)`);
-    const a = getAddress(address);
+    const problem = addressProblem(address);
+    if (problem) throw invalidArgument(`address: ${JSON.stringify(address)} is not an address: ${problem}`);
+    const a = checksummed(address);
     const [balance, nonce, code] = await Promise.all([
       this.client.getBalance({ address: a }),
       this.client.getTransactionCount({ address: a }),
@@ -245,6 +246,16 @@ export class ChainExplorer {
   async logs(opts: { fromBlock?: number; toBlock?: number; contract?: string; limit?: number }): Promise<DecodedLog[]> {
     const address = opts.contract !== undefined ? this.contract(opts.contract).address : Object.values(this.target.contracts);
     if (Array.isArray(address) && address.length === 0) return [];
+    // Anvil answers a range past its head with a bare "Invalid parameters": say which bound is wrong.
+    if (opts.fromBlock !== undefined || opts.toBlock !== undefined) {
+      const head = Number(await this.client.getBlockNumber().catch((err: unknown) => Promise.reject(rpcError(err, 'reading the latest block'))));
+      for (const [name, v] of [['fromBlock', opts.fromBlock], ['toBlock', opts.toBlock]] as const) {
+        if (v !== undefined && v > head) throw invalidArgument(`${name} ${v} is past the chain's latest block (${head}).`, { [name]: v, latest: head });
+      }
+      if (opts.fromBlock !== undefined && opts.toBlock !== undefined && opts.fromBlock > opts.toBlock) {
+        throw invalidArgument(`fromBlock ${opts.fromBlock} is after toBlock ${opts.toBlock}.`, { fromBlock: opts.fromBlock, toBlock: opts.toBlock });
+      }
+    }
     const logs = await this.client
       .getLogs({
         address,

@@ -1,13 +1,16 @@
 // Turns loosely typed arguments (CLI words, form fields, JSON from the API) into the values viem
 // encodes for an ABI function, so people can type `1.5`-free integers, hex, addresses and JSON
 // arrays, and a mistake is reported naming the argument, its position and its Solidity type.
-import { getAddress, isAddress, isHex, parseEther, type AbiFunction, type AbiParameter } from 'viem';
+import { isHex, parseEther, type AbiFunction, type AbiParameter } from 'viem';
+import { addressProblem, checksummed } from '../../api/checkAddress';
+import { shortenText } from '../../api/redactSecrets';
 import { invalidArgument } from '../chainErrors';
 
 type Converted = unknown;
 
 function fail(where: string, type: string, value: unknown, why: string): never {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  // A 20 kB argument is the caller's own: show enough to recognise it, not all of it.
+  const shown = shortenText(typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value)), 120);
   throw invalidArgument(`${where} (${type}): ${shown} ${why}`, { argument: where, type, value: shown });
 }
 
@@ -66,8 +69,10 @@ function convertOne(where: string, param: AbiParameter, value: unknown): Convert
   }
   if (/^u?int\d*$/.test(type)) return convertInteger(where, type, value);
   if (type === 'address') {
-    if (typeof value !== 'string' || !isAddress(value, { strict: false })) return fail(where, type, value, 'is not an address (0x followed by 40 hex digits)');
-    return getAddress(value);
+    if (typeof value !== 'string') return fail(where, type, value, 'is not an address (0x followed by 40 hex digits)');
+    const problem = addressProblem(value);
+    if (problem) return fail(where, type, value, `is not an address: ${problem}`);
+    return checksummed(value);
   }
   if (type === 'bool') {
     if (value === true || value === 'true') return true;

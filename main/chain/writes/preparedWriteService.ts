@@ -19,6 +19,7 @@ import {
 import { estimateL1Fee } from 'viem/op-stack';
 import { protocolArtifacts } from '../../../contracts/generated/index.js';
 import { ErrorCode, StudioError, toApiError } from '../../api/apiError';
+import { maskRpcUrl } from '../../api/redactSecrets';
 import type { Publication } from '../../api/chainSchemas';
 import type { ConfirmWriteResult, Network, PreparedWrite, PrepareWriteParams } from '../../api/networkSchemas';
 import { PrepareWriteParamsSchema } from '../../api/networkSchemas';
@@ -178,7 +179,7 @@ export class PreparedWriteService {
       preparedId,
       network: network.name,
       chainId: network.chainId,
-      rpcUrl: network.rpcUrl,
+      rpcUrl: maskRpcUrl(network.rpcUrl),
       from: key.address,
       fromLabel: key.label,
       keyId: key.id,

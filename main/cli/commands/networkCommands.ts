@@ -1,9 +1,11 @@
-import fs from 'node:fs';
+import { INPUT_LIMITS, readJsonFile } from '../../files/readInputFile';
 import { DEVNET_NETWORK, type Network, type NetworkCheck } from '../../api/networkSchemas';
 import { checkRpc, RPC_CHECK_TIMEOUT_MS } from '../../chain/networks/checkRpc';
 import { chainNotRunning } from '../../chain/chainErrors';
 import { listNetworks } from '../../chain/networks/networksRepository';
 import { ErrorCode, StudioError } from '../../api/apiError';
+import { maskRpcUrl } from '../../api/redactSecrets';
+import { shownNetwork } from '../../core/networkHandlers';
 import { callCore } from '../callCore';
 import { readChainTarget } from '../chainTarget';
 import { UsageError, type Command, type CommandContext } from '../command';
@@ -31,7 +33,7 @@ function readNetworks(ctx: CommandContext): Network[] {
       return [];
     }
   });
-  return [devnet, ...stored];
+  return [devnet, ...stored].map(shownNetwork);
 }
 
 function wholeNumber(flag: string, v: unknown): number | undefined {
@@ -67,9 +69,10 @@ export const networkAdd: Command = {
     let contracts: Record<string, string> | undefined;
     if (typeof ctx.values.contracts === 'string') {
       try {
-        contracts = JSON.parse(fs.readFileSync(ctx.values.contracts, 'utf8')) as Record<string, string>;
+        contracts = readJsonFile(ctx.values.contracts, INPUT_LIMITS.smallJson) as Record<string, string>;
       } catch (err) {
-        throw new UsageError(`--contracts: ${ctx.values.contracts} is not a readable JSON file (${(err as Error).message})`);
+        // Names the file and what is wrong with it, never its bytes.
+        throw new UsageError(`--contracts: ${(err as Error).message}`);
       }
     }
     return withCore(ctx, (core) =>
@@ -111,7 +114,7 @@ export const networkCheck: Command = {
     if (!n) throw new StudioError(ErrorCode.NotFound, `No network named "${name}". Known: ${all.map((x) => x.name).join(', ')}.`);
     if (n.rpcUrl === null) throw chainNotRunning();
     // Lock-free (works beside a running serve), so it leaves publications to the app's check.
-    return { name: n.name, rpcUrl: n.rpcUrl, chainId: n.chainId, ...(await checkRpc(n.rpcUrl, n.chainId, timeoutMs)), publicationsUpdated: null };
+    return { name: n.name, rpcUrl: maskRpcUrl(n.rpcUrl), chainId: n.chainId, ...(await checkRpc(n.rpcUrl, n.chainId, timeoutMs)), publicationsUpdated: null };
   },
   human: (c: NetworkCheck) => `${c.name}: chain ${c.reportedChainId} at ${c.rpcUrl}, block ${c.block} (${c.latencyMs} ms)`,
 };

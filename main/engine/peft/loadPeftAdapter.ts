@@ -1,7 +1,8 @@
 // Reads a PEFT LoRA adapter folder (ours or one saved by Hugging Face PEFT). Accepts tensor
 // names with or without the adapter name (".lora_A.default.weight"), checks shapes against r
 // and, when a base spec is given, against the modules of that model.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { INPUT_LIMITS, readJsonFile } from '../../files/readInputFile';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ModelSpec } from '../modelConfig';
@@ -28,7 +29,7 @@ const configSchema = z.object({
 export function loadPeftAdapter(dir: string, base?: ModelSpec): LoraAdapter {
   const cfgPath = join(dir, ADAPTER_CONFIG);
   if (!existsSync(cfgPath)) throw new Error(`${dir}: no ${ADAPTER_CONFIG}, not a PEFT adapter folder`);
-  const parsed = configSchema.safeParse(JSON.parse(readFileSync(cfgPath, 'utf8')));
+  const parsed = configSchema.safeParse(readJsonFile(cfgPath, INPUT_LIMITS.configJson));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`${cfgPath}: ${issue.path.join('.')}: ${issue.message}`);

@@ -1,6 +1,9 @@
 // Errors thrown by the safetensors reader. `code` is stable for callers and tests; the message
 // always names the file (and the tensor when one is at fault) so a user can find the bad input.
+import { shortenForMessage } from '../../files/readInputFile';
+
 export type SafetensorsErrorCode =
+  | 'not_a_file'
   | 'file_too_small'
   | 'header_length'
   | 'header_json'
@@ -22,6 +25,6 @@ export class SafetensorsError extends Error {
     readonly shortMessage: string,
     readonly tensor?: string,
   ) {
-    super(`${file}${tensor !== undefined ? ` (tensor "${tensor}")` : ''}: ${shortMessage}`);
+    super(`${shortenForMessage(file)}${tensor !== undefined ? ` (tensor "${tensor}")` : ''}: ${shortMessage}`);
   }
 }

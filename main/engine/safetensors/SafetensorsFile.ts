@@ -1,6 +1,7 @@
 // A safetensors file opened for reading: the header is read and validated up front, tensor bytes
 // are read on demand (a model file may be larger than we want resident twice).
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { InputFileError, openRegularFile } from '../../files/readInputFile';
 import { SafetensorsError } from './SafetensorsError';
 import { parseHeaderLength, parseSafetensorsHeader, type TensorEntry } from './parseSafetensorsHeader';
 import { decodeToFloat32 } from './convertDtype';
@@ -15,9 +16,16 @@ export class SafetensorsFile {
   ) {}
 
   static open(path: string): SafetensorsFile {
-    const fd = openSync(path, 'r');
+    let opened: { fd: number; size: number };
     try {
-      const size = fstatSync(fd).size;
+      // Weights may be any size; only the header is read here, and its length is capped below.
+      opened = openRegularFile(path, Number.MAX_SAFE_INTEGER);
+    } catch (e) {
+      if (e instanceof InputFileError) throw new SafetensorsError('not_a_file', path, e.shortMessage);
+      throw e;
+    }
+    const { fd, size } = opened;
+    try {
       const first8 = new Uint8Array(Math.min(8, size));
       readFully(fd, first8, 0);
       const n = parseHeaderLength(first8, size, path);

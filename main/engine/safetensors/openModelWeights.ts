@@ -1,7 +1,7 @@
 // Opens the weights of a Hugging Face model folder: `model.safetensors`, or the shards listed by
 // `model.safetensors.index.json` ({"metadata": {...}, "weight_map": {tensor: shard file}}).
 // Every shard header is validated, and the index must agree with what the shards hold.
-import { existsSync, readFileSync } from 'node:fs';
+import { InputFileError, INPUT_LIMITS, inputExists, readJsonFile } from '../../files/readInputFile';
 import { join, basename } from 'node:path';
 import { SafetensorsError } from './SafetensorsError';
 import { SafetensorsFile } from './SafetensorsFile';
@@ -49,9 +49,9 @@ export class ModelWeights {
 
 export function openModelWeights(dir: string): ModelWeights {
   const indexPath = join(dir, INDEX_FILE);
-  if (existsSync(indexPath)) return openSharded(dir, indexPath);
+  if (inputExists(indexPath)) return openSharded(dir, indexPath);
   const single = join(dir, SINGLE_FILE);
-  if (!existsSync(single)) {
+  if (!inputExists(single)) {
     throw new SafetensorsError('index', dir, `no ${SINGLE_FILE} or ${INDEX_FILE} in the model folder`);
   }
   return openFiles([SafetensorsFile.open(single)]);
@@ -73,9 +73,9 @@ export function openFiles(files: SafetensorsFile[]): ModelWeights {
 function openSharded(dir: string, indexPath: string): ModelWeights {
   let index: unknown;
   try {
-    index = JSON.parse(readFileSync(indexPath, 'utf8'));
+    index = readJsonFile(indexPath, INPUT_LIMITS.configJson);
   } catch (e) {
-    throw new SafetensorsError('index', indexPath, `not valid JSON: ${(e as Error).message}`);
+    throw new SafetensorsError('index', indexPath, e instanceof InputFileError ? e.shortMessage : (e as Error).message);
   }
   const weightMap = (index as { weight_map?: unknown } | null)?.weight_map;
   if (weightMap === null || typeof weightMap !== 'object' || Array.isArray(weightMap)) {
@@ -91,7 +91,7 @@ function openSharded(dir: string, indexPath: string): ModelWeights {
   }
   const files = [...shardNames].sort().map((s) => {
     const p = join(dir, s);
-    if (!existsSync(p)) throw new SafetensorsError('index', indexPath, `shard ${s} listed in the index is missing`);
+    if (!inputExists(p)) throw new SafetensorsError('index', indexPath, `shard ${s} listed in the index is missing`);
     return SafetensorsFile.open(p);
   });
   const weights = openFiles(files);

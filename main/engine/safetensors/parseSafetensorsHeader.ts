@@ -48,7 +48,9 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
     if (!text.startsWith('{')) throw new Error('header does not start with "{"');
     json = JSON.parse(text);
   } catch (e) {
-    throw new SafetensorsError('header_json', file, `header is not a JSON object: ${(e as Error).message}`);
+    // V8's JSON messages quote the text; say only what is wrong and where.
+    const why = e instanceof SyntaxError ? 'not valid JSON' : (e as Error).message;
+    throw new SafetensorsError('header_json', file, `header is not a JSON object: ${why}`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new SafetensorsError('header_json', file, 'header is not a JSON object');

@@ -2,7 +2,7 @@
 // models: byte-level (GPT-2, Llama-3, Qwen2) and SentencePiece-style (Llama/Mistral, byte
 // fallback). Pipeline per encode: cut out added tokens -> normalize -> pre-tokenize -> BPE ->
 // post-process (special tokens only where the file's post-processor adds them).
-import { readFileSync, existsSync } from 'node:fs';
+import { InputFileError, INPUT_LIMITS, inputExists, readJsonFile } from '../../files/readInputFile';
 import { join } from 'node:path';
 import { BpeModel } from './BpeModel';
 import { parseAddedTokens, TokenMatcher, type AddedToken, type Piece } from './AddedVocabulary';
@@ -63,13 +63,28 @@ export class Tokenizer {
   }
 
   static fromFile(path: string): Tokenizer {
-    if (!existsSync(path)) throw new TokenizerError('', `missing file ${path}`);
-    return new Tokenizer(JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>);
+    if (!inputExists(path)) throw new TokenizerError(path, 'missing file');
+    let json: unknown;
+    try {
+      json = readJsonFile(path, INPUT_LIMITS.tokenizerJson);
+    } catch (e) {
+      throw new TokenizerError(path, e instanceof InputFileError ? e.shortMessage : (e as Error).message);
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new TokenizerError(path, 'not a JSON object');
+    const model = (json as Record<string, unknown>)['model'];
+    if (model === null || typeof model !== 'object' || Array.isArray(model)) throw new TokenizerError(path, 'model: missing; a tokenizer.json needs a "model" object (type, vocab, merges)');
+    try {
+      return new Tokenizer(json as Record<string, unknown>);
+    } catch (e) {
+      // A field the builders did not expect (wrong type deep inside) still names the file.
+      if (e instanceof TokenizerError) throw new TokenizerError(e.path ? `${path} (at ${e.path})` : path, e.shortMessage);
+      throw new TokenizerError(path, `unreadable: ${(e as Error).message}`);
+    }
   }
 
   static fromModelDir(dir: string): Tokenizer {
     const p = join(dir, 'tokenizer.json');
-    if (!existsSync(p)) throw new TokenizerError('', `the model folder ${dir} has no tokenizer.json`);
+    if (!inputExists(p)) throw new TokenizerError(p, `missing: the model folder ${dir} has no tokenizer.json`);
     return Tokenizer.fromFile(p);
   }
 

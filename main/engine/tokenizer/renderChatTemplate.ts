@@ -1,6 +1,6 @@
 // Renders a model's chat template (Jinja, from tokenizer_config.json) with Hugging Face's own
 // Jinja implementation, @huggingface/jinja, so prompts match transformers' apply_chat_template.
-import { existsSync, readFileSync } from 'node:fs';
+import { INPUT_LIMITS, inputExists, readJsonFile } from '../../files/readInputFile';
 import { join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 
@@ -18,8 +18,10 @@ export interface TokenizerConfig {
 
 export function readTokenizerConfig(dir: string): TokenizerConfig | null {
   const p = join(dir, 'tokenizer_config.json');
-  if (!existsSync(p)) return null;
-  return JSON.parse(readFileSync(p, 'utf8')) as TokenizerConfig;
+  if (!inputExists(p)) return null;
+  const json = readJsonFile(p, INPUT_LIMITS.configJson);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${p}: not a JSON object`);
+  return json as TokenizerConfig;
 }
 
 /** The default template: a string, or the entry named "default" in the list form. */

@@ -1,7 +1,7 @@
 // Training data as JSONL: one record per line, either {"text": ...} (train on every token) or
 // {"prompt": ..., "response": ...} (instruction data: train on the response only). Errors name
 // the file and line so a user can fix the record.
-import { readFileSync } from 'node:fs';
+import { INPUT_LIMITS, jsonSyntaxError, readInputText } from '../../files/readInputFile';
 
 export type TrainingRecord = { kind: 'text'; text: string } | { kind: 'chat'; prompt: string; response: string };
 
@@ -13,8 +13,9 @@ export function parseTrainingRecords(jsonl: string, file = 'data.jsonl'): Traini
     let v: unknown;
     try {
       v = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`${where}: not valid JSON: ${(e as Error).message}`);
+    } catch {
+      // The line is the user's data: say where it breaks, never what it says.
+      throw new Error(`${where}: ${jsonSyntaxError(line)}`.replace(/\(line 1, column (\d+)\)/, '(column $1)'));
     }
     const r = v as Record<string, unknown> | null;
     if (r && typeof r['text'] === 'string') out.push({ kind: 'text', text: r['text'] });
@@ -26,5 +27,5 @@ export function parseTrainingRecords(jsonl: string, file = 'data.jsonl'): Traini
 }
 
 export function readTrainingRecords(path: string): TrainingRecord[] {
-  return parseTrainingRecords(readFileSync(path, 'utf8'), path);
+  return parseTrainingRecords(readInputText(path, INPUT_LIMITS.trainingData), path);
 }

@@ -9,6 +9,7 @@
 // that changed), metrics.jsonl (a line per step) and checkpoint/ (the latest checkpoint).
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { INPUT_LIMITS, readInputFile, readJsonFile } from '../../files/readInputFile';
 import { basename, dirname, join } from 'node:path';
 import { loadNativeEngine, type DeviceChoice, type NativeModel } from '../native/index';
 import { nativeEngineInfo } from '../native/nativeEngineInfo';
@@ -124,7 +125,7 @@ export function defaultTargets(arch: ModelSpec['arch']): string[] {
 }
 
 function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  return createHash('sha256').update(readInputFile(path, INPUT_LIMITS.trainingData)).digest('hex');
 }
 
 /**
@@ -140,7 +141,9 @@ function fingerprint(c: TrainingRunConfig, dataSha256: string, evalSha256: strin
 export function readRunConfig(runDir: string): TrainingRunConfig {
   const file = join(runDir, RUN_FILE);
   if (!existsSync(file)) throw new Error(`resume: ${runDir} is not a training run folder (no ${RUN_FILE})`);
-  return (JSON.parse(readFileSync(file, 'utf8')) as { config: TrainingRunConfig }).config;
+  const saved = readJsonFile(file, INPUT_LIMITS.configJson) as { config?: TrainingRunConfig } | null;
+  if (!saved?.config || typeof saved.config !== 'object') throw new Error(`resume: ${file} has no "config" object`);
+  return saved.config;
 }
 
 export async function runTraining(c: TrainingRunConfig, runDir: string, resume: boolean, hooks: TrainingRunHooks): Promise<TrainingRunSummary> {

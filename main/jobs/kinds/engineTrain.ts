@@ -4,7 +4,9 @@ import path from 'node:path';
 import { ErrorCode, StudioError } from '../../api/apiError';
 import { runTraining, TrainingCancelled } from '../../engine/training/runTraining';
 import { readSettings } from '../../workspace/settingsStore';
-import { defineJobKind } from '../jobKind';
+import { INPUT_LIMITS, readJsonFile } from '../../files/readInputFile';
+import { defineJobKind, type JobRef } from '../jobKind';
+import { checkAdapterOut, resolveResumeDir } from './trainingPaths';
 
 /**
  * Training on the native engine (LoRA, or every weight with `mode: full`). The worker runs the whole loop; progress carries the step
@@ -15,15 +17,13 @@ import { defineJobKind } from '../jobKind';
 export const engineTrain = defineJobKind({
   kind: 'engine.train',
   title: (p) => `${p.mode === 'full' ? 'Train all weights of' : `Train LoRA r${p.rank} on`} ${path.basename(p.model)}${p.resume ? ' (resumed)' : ''}`,
-  prepare: (db, p, workspaceRoot) => {
+  prepare: (db, p, workspaceRoot, job) => {
     const runs = path.join(workspaceRoot, 'runs');
     const { resume, ...config } = p;
-    // A bare name means a folder under runs/; the folder name carries the date for people.
-    const runDir = resume
-      ? path.resolve(runs, resume)
-      : path.join(runs, `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${crypto.randomBytes(3).toString('hex')}`);
+    const runDir = resume ? resolveResumeDir(runs, resume) : newRunDir(runs, job);
     // The schema asks for absolute paths; a relative one from an API caller means the core's folder.
-    for (const key of ['model', 'data', 'out'] as const) config[key] = path.resolve(config[key]);
+    for (const key of ['model', 'data'] as const) config[key] = path.resolve(config[key]);
+    config.out = checkAdapterOut(config.out, workspaceRoot);
     if (config.eval) config.eval = path.resolve(config.eval);
     // No device asked for: the workspace's engine.device setting.
     if (!config.device) config.device = readSettings(db).engine.device;
@@ -47,4 +47,38 @@ export const engineTrain = defineJobKind({
     }
   },
   commit: (_db, result) => result,
+  interrupted: (p, workspaceRoot, job) => {
+    const runs = path.join(workspaceRoot, 'runs');
+    const runDir = p.resume ? path.resolve(runs, p.resume) : newRunDir(runs, job);
+    const head = 'Studio stopped before this training finished (the app was closed, crashed or was killed).';
+    const step = checkpointStep(runDir);
+    if (step === null) {
+      return { code: 'INTERRUPTED', message: `${head} No checkpoint was written yet (every ${p.checkpointEvery} steps, in ${runDir}): start it again.`, details: { runDir } };
+    }
+    const resumeCommand = `studio train --resume ${path.basename(runDir)} --workspace ${path.basename(workspaceRoot)}`;
+    return {
+      code: 'INTERRUPTED',
+      message: `${head} The run folder ${runDir} holds the checkpoint after step ${step} of ${p.steps}; continue exactly from there with: ${resumeCommand}`,
+      details: { runDir, checkpointStep: step, resumeCommand },
+    };
+  },
 });
+
+/**
+ * A new run's folder under runs/, named after the job (its creation time for people, then part of
+ * its id): whoever settles an interrupted job later finds the folder, and the checkpoint in it,
+ * from the job row alone.
+ */
+function newRunDir(runs: string, job: JobRef): string {
+  const stamp = job.createdAt.replace(/[-:]/g, '').replace(/\..*$/, '');
+  const suffix = job.id.split('-').pop()!.slice(0, 6) || crypto.createHash('sha256').update(job.id).digest('hex').slice(0, 6);
+  return path.join(runs, `${stamp}-${suffix}`);
+}
+
+/** The step the run's last complete checkpoint continues from, or null when there is none. */
+function checkpointStep(runDir: string): number | null {
+  const state = path.join(runDir, 'checkpoint', 'trainer_state.json');
+  if (!existsSync(state)) return null;
+  const json = readJsonFile(state, INPUT_LIMITS.configJson) as { step?: unknown } | null;
+  return typeof json?.step === 'number' ? json.step : null;
+}

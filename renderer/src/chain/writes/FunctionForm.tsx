@@ -6,7 +6,7 @@ import { api } from '../../api/client';
 import { openChainView } from '../chainTabs';
 import { Badge } from '../../components/Badge';
 import { Codicon } from '../../components/Codicon';
-import { type AbiFunction, displayType, functionSignature, namedOutputs, parseArguments, placeholderFor } from './abiForms';
+import { type AbiFunction, addressError as addressErrorOf, displayType, functionSignature, namedOutputs, parseArguments, placeholderFor } from './abiForms';
 import { shortHex } from '../chainFormat';
 import { parseOpenInput } from '../openAmount';
 import { networksStore } from '../networks/networksStore';
@@ -55,7 +55,7 @@ export function FunctionForm({ contract, fn, mode, symbol }: FunctionFormProps) 
   const sendSymbol = remote ? (network?.currencySymbol ?? symbol) : symbol;
   const valueParsed = parseOpenInput(value, sendSymbol);
   const needsAddress = remote && !network?.contracts[contract];
-  const addressError = needsAddress && !/^0x[0-9a-fA-F]{40}$/.test(target.address.trim()) ? 'An address: 0x and 40 hex digits.' : null;
+  const addressError = !needsAddress ? null : target.address.trim() === '' ? 'An address: 0x and 40 hex digits.' : addressErrorOf(target.address);
   const canSend = parsed.args !== null && (!payable || valueParsed.ok) && (!remote || (target.keyId !== '' && addressError === null));
 
   const submit = async (e: FormEvent) => {

@@ -61,6 +61,9 @@ describe('parseArgument', () => {
     expect(addressError('0x1234')).toContain('this has 4');
     expect(addressError('0xzz39Fd6e51aad88F6F4ce6aB8827279cffFb922')).toContain('hex digits');
     expect(addressError('')).toBe('Enter an address.');
+    // Mixed case must be the EIP-55 checksum (issue 10): the same rule as the core's.
+    expect(addressError('0x70997970c51812dc3a010c7d01b50e0d17dc79C8')).toMatch(/EIP-55 checksum/);
+    expect(addressError('0x70997970c51812dc3a010c7d01b50e0d17dc79c8')).toBeNull();
   });
 
   it('reads bools', () => {

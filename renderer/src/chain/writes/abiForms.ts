@@ -5,6 +5,7 @@
  * call. Values are kept JSON (big integers as decimal strings) because that is what crosses.
  */
 import type { ParseResult } from '../openAmount';
+import { addressProblem } from '../../../../main/api/checkAddress';
 
 export interface AbiParam {
   name: string;
@@ -56,21 +57,17 @@ export function functionSignature(fn: AbiFunction): string {
   return `${fn.name}(${fn.inputs.map(displayType).join(',')})`;
 }
 
-export const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
-
-/** An address as the API wants it: 0x and 40 hex digits (checksum case not enforced). */
+/** An address as the API wants it: 0x, 40 hex digits, and mixed case only as its EIP-55 checksum. */
 export function isAddress(text: string): boolean {
-  return ADDRESS_RE.test(text.trim());
+  return addressProblem(text.trim()) === null;
 }
 
-/** Why `text` is not an address, or null when it is one. */
+/** Why `text` is not an address, or null when it is one (the core's own rule, main/api/checkAddress). */
 export function addressError(text: string): string | null {
   const t = text.trim();
   if (t === '') return 'Enter an address.';
-  if (!t.startsWith('0x')) return 'An address starts with 0x.';
-  if (!/^0x[0-9a-fA-F]*$/.test(t)) return 'An address has only hex digits (0-9, a-f) after 0x.';
-  if (t.length !== 42) return `An address has 40 hex digits after 0x; this has ${t.length - 2}.`;
-  return null;
+  const problem = addressProblem(t);
+  return problem ? `${problem[0]!.toUpperCase()}${problem.slice(1)}.` : null;
 }
 
 const fail = (error: string): ParseResult<unknown> => ({ ok: false, error });
