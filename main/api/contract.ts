@@ -31,6 +31,7 @@ import {
   TransactionPageSchema,
   WriteResultSchema,
 } from './chainSchemas';
+import { datanetMethods } from './datanetSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
 import {
   ConfirmWriteParamsSchema,
@@ -179,6 +180,9 @@ export const methods = {
   /** A Hugging Face model folder: architecture, sizes, dtype, tokenizer (reads no weights).
    * A folder that is not a usable model fails with MODEL_INVALID naming the file and field. */
   'engine.inspect': method(z.object({ dir: z.string().min(1).max(4096) }).strict(), ModelInspectionSchema),
+
+  // Datanets (main/datanets); the methods are in datanetSchemas.ts.
+  ...datanetMethods,
 } as const;
 
 export const events = {

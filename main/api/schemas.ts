@@ -72,7 +72,7 @@ export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
 /** Job kinds the core can run; each domain adds its own here as it lands. */
-export const JobKindSchema = z.enum(['artifacts.import', 'artifacts.verify', 'engine.train']);
+export const JobKindSchema = z.enum(['artifacts.import', 'artifacts.verify', 'engine.train', 'datanet.import', 'datanet.signals']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 export const JobSchema = z.object({
