@@ -76,6 +76,8 @@ export const EngineTrainParamsSchema = z
     device: DeviceChoiceSchema.optional().describe("Where to train: 'auto' (a CUDA GPU when available, else the CPU), 'cpu' or 'cuda'; default: the workspace's engine.device setting"),
     /** A run folder (or its name under the workspace's runs/) to continue from its last checkpoint, exactly. */
     resume: z.string().min(1).optional(),
+    /** The datanet version `data` was written from (studio train --datanet), kept in run.json. */
+    datanet: z.object({ name: z.string(), version: z.number().int(), merkleRoot: z.string(), records: z.number().int() }).strict().optional(),
   })
   .strict();
 export type EngineTrainParams = z.infer<typeof EngineTrainParamsSchema>;

@@ -18,6 +18,7 @@ export const trainOptions: OptionSpec = {
   config: { type: 'string' },
   resume: { type: 'string' },
   rslora: { type: 'boolean' },
+  datanet: { type: 'string' },
   ...Object.fromEntries([...NUMBERS, ...STRINGS].map((name) => [name, { type: 'string' as const }])),
 };
 

@@ -25,6 +25,8 @@ import { loadTrainingCheckpoint, saveTrainingCheckpoint, type TrainingCheckpoint
 export interface TrainingRunConfig {
   model: string;
   data: string;
+  /** The datanet version the data came from, when it did. */
+  datanet?: { name: string; version: number; merkleRoot: string; records: number };
   eval?: string;
   out: string;
   rank: number;
