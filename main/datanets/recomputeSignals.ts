@@ -30,6 +30,8 @@ export function dumpRecordTexts(db: Db, datanetId: number, dir: string): string 
 export async function computeSignalsFile(inFile: string, signal: AbortSignal, progress: (n: number) => void): Promise<string> {
   const outFile = inFile.replace('-in-', '-out-');
   const out = fs.createWriteStream(outFile, { flags: 'wx' });
+  // Write errors surface through once(out, 'drain' | 'finish'); after a destroy they are moot.
+  out.on('error', () => {});
   let n = 0;
   try {
     for await (const l of readline.createInterface({ input: fs.createReadStream(inFile), crlfDelay: Infinity })) {

@@ -1,4 +1,5 @@
 import type { Db } from '../workspace/openDatabase';
+import { bandingFor, lshBuckets } from './lshBands';
 import { estimateJaccard } from './minhashSignature';
 
 /**
@@ -7,9 +8,12 @@ import { estimateJaccard } from './minhashSignature';
  * clusters that a new record bridges merge into one.
  */
 export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, threshold: number): void {
-  const candidates = db.prepare(`SELECT DISTINCT b.record_id AS id FROM datanet_lsh a JOIN datanet_lsh b
-    ON b.datanet_id = a.datanet_id AND b.band = a.band AND b.bucket = a.bucket AND b.record_id < a.record_id
-    WHERE a.datanet_id = ? AND a.record_id = ?`);
+  const banding = bandingFor(threshold);
+  // Indexed lookups by (band, bucket). A bucket shared by very many records (copies of one text)
+  // needs only a few of them: they are already clustered together, so joining any one joins all.
+  const inBucket = db
+    .prepare('SELECT record_id FROM datanet_lsh WHERE datanet_id = ? AND band = ? AND bucket = ? AND record_id < ? ORDER BY record_id LIMIT 64')
+    .pluck();
   const sigOf = db.prepare('SELECT minhash, near_dup_cluster FROM datanet_signals WHERE record_id = ?');
   const news = db.prepare('SELECT record_id FROM datanet_signals WHERE datanet_id = ? AND record_id >= ? ORDER BY record_id').pluck().all(datanetId, fromId) as number[];
   const parent = new Map<number, number>();
@@ -37,7 +41,11 @@ export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, 
   };
   for (const id of news) {
     const mine = load(id).sig;
-    for (const other of candidates.pluck().all(datanetId, id) as number[]) {
+    const candidates = new Set<number>();
+    lshBuckets(mine, banding).forEach((bucket, band) => {
+      for (const other of inBucket.all(datanetId, band, bucket, id) as number[]) candidates.add(other);
+    });
+    for (const other of candidates) {
       const o = load(other);
       if (estimateJaccard(mine, o.sig) < threshold) continue;
       union(id, other);

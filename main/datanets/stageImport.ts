@@ -34,6 +34,8 @@ export async function stageImport(
   fs.mkdirSync(opts.stagingDir, { recursive: true });
   const stagingPath = path.join(opts.stagingDir, `datanet-import-${process.pid}-${crypto.randomBytes(6).toString('hex')}.jsonl`);
   const out = fs.createWriteStream(stagingPath, { flags: 'wx' });
+  // Write errors surface through once(out, 'drain' | 'finish'); after a destroy they are moot.
+  out.on('error', () => {});
   const rejected: RejectedRow[] = [];
   let rejectedCount = 0;
   let staged = 0;
@@ -42,6 +44,8 @@ export async function stageImport(
     rejectedCount++;
     if (rejected.length < MAX_REPORTED_REJECTIONS) rejected.push(r);
   };
+  // A file that changes while it is read would give a mix of two versions: refuse it.
+  const before = src.files.map((f) => fingerprint(f));
   try {
     for await (const row of readSourceRows(src, opts.split, read)) {
       rows++;
@@ -68,6 +72,9 @@ export async function stageImport(
     }
     // Readers that stop between files or row groups return quietly: a cancel must still fail.
     if (read.signal.aborted) throw new StudioError(ErrorCode.Cancelled, 'Import cancelled; nothing was stored.');
+    src.files.forEach((f, i) => {
+      if (fingerprint(f) !== before[i]) throw new StudioError('DATANET_SOURCE_CHANGED', `${f} changed while it was read; nothing was imported. Import it again once it is complete.`, { file: f });
+    });
     out.end();
     await once(out, 'finish');
   } catch (err) {
@@ -76,4 +83,9 @@ export async function stageImport(
     throw err;
   }
   return { stagingPath, staged, rejected, rejectedCount, rows };
+}
+
+function fingerprint(file: string): string {
+  const s = fs.statSync(file);
+  return `${s.size}:${s.mtimeMs}:${s.ino}`;
 }

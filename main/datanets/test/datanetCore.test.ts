@@ -158,3 +158,33 @@ describe('datanets in the core', () => {
     expect(fs.readdirSync(path.join(c.workspace.layout.artifacts, 'tmp'))).toEqual([]);
   });
 });
+
+describe('datanet import edge cases', () => {
+  it('reports a line over 16 MiB without holding it, and keeps the rows around it', async () => {
+    const c = open();
+    await callCore(c, 'datanets.create', { name: 'long' });
+    const file = path.join(tempDir(), 'long.jsonl');
+    const fd = fs.openSync(file, 'w');
+    fs.writeSync(fd, JSON.stringify({ text: prose('first') }) + '\n');
+    fs.writeSync(fd, '{"text": "');
+    const mb = Buffer.alloc(1024 * 1024, 'a');
+    for (let i = 0; i < 17; i++) fs.writeSync(fd, mb);
+    fs.writeSync(fd, '"}\n' + JSON.stringify({ text: prose('last') }) + '\n');
+    fs.closeSync(fd);
+    const job = await runJobToEnd(c, 'datanet.import', { datanet: 'long', path: file, mapping: { contributor: ALICE } }, () => {});
+    expect(job.result).toMatchObject({ imported: 2, rejected: [{ line: 2, reason: 'line longer than 16 MiB' }] });
+  });
+
+  it('recomputes signals as a job with a new near-duplicate threshold', async () => {
+    const c = open();
+    await callCore(c, 'datanets.create', { name: 'sig', nearDuplicateThreshold: 0.95 });
+    const file = path.join(tempDir(), 'sig.jsonl');
+    fs.writeFileSync(file, [prose('harbour'), prose('harbour').replace('Tuesday', 'Friday'), 'Something else entirely, about snow in the hills.'].map((text) => JSON.stringify({ text })).join('\n'));
+    await runJobToEnd(c, 'datanet.import', { datanet: 'sig', path: file, mapping: { contributor: ALICE } }, () => {});
+    expect(await callCore(c, 'datanets.stats', { datanet: 'sig' })).toMatchObject({ nearDuplicates: 0 });
+    const job = await runJobToEnd(c, 'datanet.signals', { datanet: 'sig', nearDuplicateThreshold: 0.7 }, () => {});
+    expect(job.result).toMatchObject({ records: 3, nearDuplicateThreshold: 0.7 });
+    expect(await callCore(c, 'datanets.stats', { datanet: 'sig' })).toMatchObject({ records: 3, nearDuplicates: 1, nearDuplicateClusters: 1 });
+    expect(await callCore(c, 'datanets.get', { datanet: 'sig' })).toMatchObject({ nearDuplicateThreshold: 0.7 });
+  });
+});
