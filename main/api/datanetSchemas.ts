@@ -259,6 +259,23 @@ export const SourcePreviewSchema = z.object({
   rows: z.array(z.object({ line: z.number().int(), file: z.string().optional(), fields: z.record(z.string(), z.unknown()).optional(), error: z.string().optional() })),
 });
 
+export const DatanetSubmissionSchema = z.object({
+  id: z.number().int(),
+  importId: z.number().int(),
+  contributor: z.string(),
+  records: z.number().int(),
+  /** Merkle root of the batch's (contributor, contentHash) leaves: the on-chain recordBatchHash. */
+  batchRoot: z.string(),
+  onchainDatanetId: z.string(),
+  onchainSubmissionId: z.string().nullable(),
+  /** Wei, decimal string. */
+  stake: z.string(),
+  status: z.enum(['pending', 'accepted', 'rejected', 'slashed']),
+  publicationId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
 const NameOnly = z.object({ datanet: DatanetNameSchema }).strict();
 const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
 
@@ -297,5 +314,14 @@ export const datanetMethods = {
   'datanets.publish': m(
     VersionRefParamsSchema,
     z.object({ version: z.number().int(), onchainDatanetId: z.string(), publication: PublicationSchema }),
+  ),
+  /** Submits an import on the devnet as staked batches, one per contributor (each sent from the
+   * contributor's dev account); DATANET_CONTRIBUTOR_KEY when a contributor is not one. */
+  'datanets.submitImport': m(z.object({ datanet: DatanetNameSchema, importId: z.number().int() }).strict(), z.array(DatanetSubmissionSchema)),
+  'datanets.submissions': m(NameOnly, z.array(DatanetSubmissionSchema)),
+  /** The curator's decision; reject and slash also reject the batch's records (undoable). */
+  'datanets.decideSubmission': m(
+    z.object({ datanet: DatanetNameSchema, submissionId: z.number().int(), decision: z.enum(['accept', 'reject', 'slash']) }).strict(),
+    DatanetSubmissionSchema,
   ),
 } as const;

@@ -10,6 +10,7 @@ import { getRecord, listRecords } from '../datanets/listRecords';
 import { previewSource } from '../datanets/previewSource';
 import { publishVersion } from '../datanets/publishVersion';
 import { recordProof } from '../datanets/recordProof';
+import { decideSubmission, listSubmissions, submitImport } from '../datanets/submitImport';
 import { reviewHistory, undoAction } from '../datanets/reviewHistory';
 import { reviewRecords } from '../datanets/reviewRecords';
 import { listImports } from '../datanets/listImports';
@@ -48,5 +49,8 @@ export function datanetHandlers(deps: { db: () => Db; root: () => string; devnet
     'datanets.proof': ({ datanet, version, sourceId }) => recordProof(deps.db(), d(datanet), version, sourceId),
     'datanets.export': ({ datanet, version, format, out }) => exportVersion(deps.db(), artifacts(), d(datanet), version, format, out),
     'datanets.publish': ({ datanet, version }) => publishVersion(deps.db(), { devnet: deps.devnet(), publishing: deps.publishing() }, d(datanet), version),
+    'datanets.submitImport': ({ datanet, importId }) => submitImport(deps.db(), { devnet: deps.devnet(), publishing: deps.publishing() }, d(datanet), importId),
+    'datanets.submissions': ({ datanet }) => listSubmissions(deps.db(), d(datanet).id),
+    'datanets.decideSubmission': ({ datanet, submissionId, decision }) => decideSubmission(deps.db(), { publishing: deps.publishing() }, d(datanet), submissionId, decision),
   };
 }

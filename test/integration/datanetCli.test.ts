@@ -41,7 +41,8 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-describe('studio datanet commands', () => {
+// Each step spawns several CLI processes; on a loaded 2-core machine a step can take minutes.
+describe('studio datanet commands', { timeout: 300_000 }, () => {
   it('is built', () => {
     expect(fs.existsSync('dist/node/cli.mjs'), 'run `npm run build:node` before the tests').toBe(true);
   });
@@ -223,6 +224,21 @@ describe('studio datanet commands', () => {
     expect(verify(proof.contributor, `0x${'11'.repeat(32)}`)).toBe(false);
     // A second version reuses the on-chain datanet.
     expect(ok('datanet', 'publish', 'harbour')).toMatchObject({ version: 2, onchainDatanetId: '1', publication: { status: 'confirmed' } });
+
+    // A contributor's import as a staked submission, then slashed by the curator.
+    const spam = ok('datanet', 'import', 'harbour', '--file', file('spam.jsonl', [1, 2, 3].map((i) => JSON.stringify({ id: `s${i}`, text: `BUY NOW cheap offer number ${i} click here` })).join('\n')), '--contributor', ALICE);
+    const [sub] = ok('datanet', 'submit', 'harbour', '--import', String(spam.importId));
+    expect(sub).toMatchObject({ contributor: ALICE, records: 3, status: 'pending', stake: '10000000000000000', onchainSubmissionId: expect.any(String) });
+    const onchainSub = () => ok('chain', 'call', 'DatanetRegistry', 'getSubmission', sub.onchainSubmissionId).result;
+    expect(onchainSub()).toMatchObject({ contributor: ALICE, recordBatchHash: sub.batchRoot, status: 1 });
+    expect(ok('datanet', 'decide', 'harbour', String(sub.id), '--decision', 'slash')).toMatchObject({ status: 'slashed' });
+    expect(onchainSub()).toMatchObject({ status: 4 });
+    const logs = ok('chain', 'logs', '--contract', 'DatanetRegistry');
+    expect(logs.map((l: { eventName: string }) => l.eventName)).toContain('SubmissionSlashed');
+    expect(ok('datanet', 'review', 'harbour', '--filter', `import:${spam.importId}`, '--action', 'accept').changed).toBe(0);
+    expect(ok('datanet', 'show', 'harbour').submissions).toMatchObject([{ id: sub.id, status: 'slashed' }]);
+    const again = studio('datanet', 'decide', 'harbour', String(sub.id), '--decision', 'accept', '--json');
+    expect(again.json().error.message).toMatch(/is slashed, not pending/);
     expect(studio('devnet', 'stop', '--json').code).toBe(0);
   });
 

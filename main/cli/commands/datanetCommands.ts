@@ -3,7 +3,9 @@ import type { Datanet, DatanetImportResult, DatanetStats, DatanetVersion } from 
 import { datanetStats, getDatanet, listDatanets } from '../../datanets/datanetsRepository';
 import { diffVersions } from '../../datanets/diffVersions';
 import { exportVersion } from '../../datanets/exportVersion';
+import { listImports } from '../../datanets/listImports';
 import { recordProof } from '../../datanets/recordProof';
+import { listSubmissions } from '../../datanets/submitImport';
 import { listVersions } from '../../datanets/versionsRepository';
 import { callCore } from '../callCore';
 import { UsageError, type Command, type CommandContext } from '../command';
@@ -64,7 +66,7 @@ export const datanetShow: Command = {
   run: async (ctx) =>
     withReadonlyWorkspace(ctx, (db) => {
       const d = getDatanet(db, nameOf(ctx, 'datanet show'));
-      return { ...d, stats: datanetStats(db, d.id), versionList: listVersions(db, d.id) };
+      return { ...d, stats: datanetStats(db, d.id), versionList: listVersions(db, d.id), imports: listImports(db, d.id), submissions: listSubmissions(db, d.id) };
     }),
   human: (d: Datanet & { stats: DatanetStats; versionList: DatanetVersion[] }) =>
     [
@@ -212,4 +214,38 @@ export const datanetProof: Command = {
     [`v${p.version} root ${p.merkleRoot}`, `  leaf (${p.contributor}, ${p.recordHash})`, ...p.proof.map((h) => `  ${h}`)].join('\n'),
 };
 
-export const datanetCommands: Command[] = [datanetCreate, datanetList, datanetShow, datanetImport, datanetStatsCommand, datanetReview, datanetVersion, datanetDiff, datanetExport, datanetPublish, datanetProof];
+export const datanetSubmit: Command = {
+  path: ['datanet', 'submit'],
+  usage: 'studio datanet submit NAME --import ID [--json]',
+  summary: "Submit an import on the devnet as staked batches, one per contributor (from the contributor's dev account)",
+  options: { import: { type: 'string' } },
+  async run(ctx) {
+    const name = nameOf(ctx, 'datanet submit');
+    const importId = Number(ctx.values.import);
+    if (!Number.isInteger(importId)) throw new UsageError('datanet submit needs --import ID (see datanet show)');
+    return withCore(ctx, async (core) => {
+      await core.chain.start({ detached: true, adoptOnly: true });
+      return callCore(core, 'datanets.submitImport', { datanet: name, importId });
+    });
+  },
+};
+
+export const datanetDecide: Command = {
+  path: ['datanet', 'decide'],
+  usage: 'studio datanet decide NAME SUBMISSION --decision accept|reject|slash [--json]',
+  summary: 'Accept, reject or slash (reject as adversarial) a pending submission on the devnet',
+  options: { decision: { type: 'string' } },
+  async run(ctx) {
+    const name = nameOf(ctx, 'datanet decide');
+    const submissionId = Number(ctx.positionals[1]);
+    const decision = str(ctx.values.decision);
+    if (!Number.isInteger(submissionId)) throw new UsageError('datanet decide needs NAME SUBMISSION (the local submission id)');
+    if (decision !== 'accept' && decision !== 'reject' && decision !== 'slash') throw new UsageError('datanet decide needs --decision accept|reject|slash');
+    return withCore(ctx, async (core) => {
+      await core.chain.start({ detached: true, adoptOnly: true });
+      return callCore(core, 'datanets.decideSubmission', { datanet: name, submissionId, decision });
+    });
+  },
+};
+
+export const datanetCommands: Command[] = [datanetCreate, datanetList, datanetShow, datanetImport, datanetStatsCommand, datanetReview, datanetVersion, datanetDiff, datanetExport, datanetPublish, datanetProof, datanetSubmit, datanetDecide];

@@ -142,4 +142,23 @@ CREATE TABLE datanet_chain (
   created_at TEXT NOT NULL,
   PRIMARY KEY (datanet_id, chain_id, registry)
 ) STRICT;
+
+-- An import's records of one contributor submitted on chain as a staked batch (its hash: the
+-- Merkle root of the batch's (contributor, contentHash) leaves), and the curator's decision.
+CREATE TABLE datanet_submissions (
+  id             INTEGER PRIMARY KEY,
+  datanet_id     INTEGER NOT NULL REFERENCES datanets(id),
+  import_id      INTEGER NOT NULL REFERENCES datanet_imports(id),
+  contributor    TEXT NOT NULL,
+  records        INTEGER NOT NULL,
+  batch_root     TEXT NOT NULL,
+  chain_id       INTEGER NOT NULL,
+  registry       TEXT NOT NULL,
+  onchain_id     TEXT NOT NULL,
+  stake          TEXT NOT NULL,
+  status         TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'rejected', 'slashed')),
+  publication_id TEXT,
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+) STRICT;
 `;
