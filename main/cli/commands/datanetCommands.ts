@@ -13,6 +13,8 @@ import { formatTable } from '../formatTable';
 import { runJobToEnd } from '../runJobToEnd';
 import { withCore } from '../withCore';
 import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
+import { ErrorCode, StudioError } from '../../api/apiError';
+import type { Db } from '../../workspace/openDatabase';
 
 /** NAME or NAME@VERSION. */
 export function parseDatanetRef(ref: string | undefined, what: string): { name: string; version?: number } {
@@ -22,6 +24,20 @@ export function parseDatanetRef(ref: string | undefined, what: string): { name: 
   const v = Number(ref.slice(at + 1));
   if (!Number.isInteger(v) || v < 1) throw new UsageError(`${ref}: the version after @ must be a whole number >= 1`);
   return { name: ref.slice(0, at), version: v };
+}
+
+/**
+ * The lock-free readers below open the database read-only, which cannot migrate it: a workspace
+ * last opened by a build without datanets has no datanet tables yet. Say so instead of failing
+ * on SQL.
+ */
+function readDatanets<T>(ctx: CommandContext, fn: (db: Db, root: string) => T): T {
+  return withReadonlyWorkspace(ctx, (db, name, root) => {
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'datanets'").get()) {
+      throw new StudioError(ErrorCode.Conflict, `Workspace ${name} predates datanets; open it once for writing (e.g. "studio datanet create", or serve) to upgrade it.`, { workspace: name });
+    }
+    return fn(db, root);
+  });
 }
 
 const nameOf = (ctx: CommandContext, what: string) => parseDatanetRef(ctx.positionals[0], what).name;
@@ -54,7 +70,7 @@ export const datanetList: Command = {
   path: ['datanet', 'list'],
   usage: 'studio datanet list [--json]',
   summary: 'List the datanets of a workspace',
-  run: async (ctx) => withReadonlyWorkspace(ctx, (db) => listDatanets(db)),
+  run: async (ctx) => readDatanets(ctx, (db) => listDatanets(db)),
   human: (list: Datanet[]) =>
     list.length === 0 ? 'No datanets yet.' : formatTable(['NAME', 'SCHEMA', 'DOMAIN', 'RECORDS', 'VERSIONS'], list.map((d) => [d.name, d.schema, d.domain, d.records, d.versions])),
 };
@@ -64,7 +80,7 @@ export const datanetShow: Command = {
   usage: 'studio datanet show NAME [--json]',
   summary: 'A datanet with its statistics and versions',
   run: async (ctx) =>
-    withReadonlyWorkspace(ctx, (db) => {
+    readDatanets(ctx, (db) => {
       const d = getDatanet(db, nameOf(ctx, 'datanet show'));
       return { ...d, stats: datanetStats(db, d.id), versionList: listVersions(db, d.id), imports: listImports(db, d.id), submissions: listSubmissions(db, d.id) };
     }),
@@ -119,7 +135,7 @@ export const datanetStatsCommand: Command = {
   path: ['datanet', 'stats'],
   usage: 'studio datanet stats NAME [--json]',
   summary: 'Record counts by state and signal',
-  run: async (ctx) => withReadonlyWorkspace(ctx, (db) => datanetStats(db, getDatanet(db, nameOf(ctx, 'datanet stats')).id)),
+  run: async (ctx) => readDatanets(ctx, (db) => datanetStats(db, getDatanet(db, nameOf(ctx, 'datanet stats')).id)),
   human: (s: DatanetStats) =>
     formatTable(
       ['RECORDS', 'ACCEPTED', 'PENDING', 'REJECTED', 'EXCLUDED', 'DUPLICATES', 'NEAR-DUP', 'PII', 'QUALITY', 'CONTRIBUTORS'],
@@ -164,7 +180,7 @@ export const datanetDiff: Command = {
     const name = parseDatanetRef(ref, 'datanet diff').name;
     const [va, vb] = [Number(a), Number(b)];
     if (!Number.isInteger(va) || !Number.isInteger(vb)) throw new UsageError('datanet diff needs two version numbers: NAME A B');
-    return withReadonlyWorkspace(ctx, (db) => diffVersions(db, getDatanet(db, name), va, vb));
+    return readDatanets(ctx, (db) => diffVersions(db, getDatanet(db, name), va, vb));
   },
   human: (d: { from: number; to: number; added: string[]; removed: string[]; changed: string[] }) =>
     `v${d.from} -> v${d.to}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`,
@@ -180,7 +196,7 @@ export const datanetExport: Command = {
     const format = str(ctx.values.format);
     if (format !== 'parquet' && format !== 'jsonl') throw new UsageError('datanet export needs --format parquet|jsonl');
     if (!str(ctx.values.out)) throw new UsageError('datanet export needs --out PATH');
-    return withReadonlyWorkspace(ctx, (db, _n, root) => exportVersion(db, path.join(root, 'artifacts'), getDatanet(db, ref.name), ref.version, format, str(ctx.values.out)!));
+    return readDatanets(ctx, (db, root) => exportVersion(db, path.join(root, 'artifacts'), getDatanet(db, ref.name), ref.version, format, str(ctx.values.out)!));
   },
   human: (r: { path: string; version: number; records: number }) => `Wrote v${r.version} (${r.records} records) to ${r.path}`,
 };
@@ -208,7 +224,7 @@ export const datanetProof: Command = {
     const ref = parseDatanetRef(ctx.positionals[0], 'datanet proof');
     const id = ctx.positionals[1];
     if (!id) throw new UsageError('datanet proof needs NAME@V RECORD_ID (the record source id)');
-    return withReadonlyWorkspace(ctx, (db) => recordProof(db, getDatanet(db, ref.name), ref.version, id));
+    return readDatanets(ctx, (db) => recordProof(db, getDatanet(db, ref.name), ref.version, id));
   },
   human: (p: { version: number; merkleRoot: string; contributor: string; recordHash: string; proof: string[] }) =>
     [`v${p.version} root ${p.merkleRoot}`, `  leaf (${p.contributor}, ${p.recordHash})`, ...p.proof.map((h) => `  ${h}`)].join('\n'),
