@@ -188,3 +188,17 @@ describe('datanet import edge cases', () => {
     expect(await callCore(c, 'datanets.get', { datanet: 'sig' })).toMatchObject({ nearDuplicateThreshold: 0.7 });
   });
 });
+
+describe('datanets.preview', () => {
+  it('shows the field names and first rows of a source for the mapping step, long values cut', async () => {
+    const c = open();
+    const file = path.join(tempDir(), 'p.csv');
+    fs.writeFileSync(file, `id,question,answer\n1,"${'why '.repeat(1000)}",because\n2,short\n3,what,that\n`);
+    const p = await callCore(c, 'datanets.preview', { path: file, limit: 2 });
+    expect(p).toMatchObject({ format: 'csv', files: 1, fields: ['id', 'question', 'answer'] });
+    expect(p.rows).toHaveLength(2);
+    expect((p.rows[0]!.fields!['question'] as string).length).toBe(2001);
+    expect(p.rows[1]).toEqual({ line: 3, file: 'p.csv', error: 'expected 3 columns (id, question, answer), found 2' });
+    await expect(callCore(c, 'datanets.preview', { path: path.join(tempDir(), 'missing.jsonl') })).rejects.toThrow(/no such file or folder/);
+  });
+});
