@@ -1,4 +1,5 @@
 import { chainGas } from './chainGas';
+import { datanetImport } from './datanetImport';
 import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
 import { engineTrainFull } from './engineTrainFull';
@@ -25,4 +26,7 @@ export const benches: Record<string, Bench> = {
   'engine-train-full': { run: () => engineTrainFull(), default: false },
   // Native engine vs llama.cpp, batch-1 generation tokens/s on the same GPT-2-small weights.
   'engine-generate': { run: () => engineGenerate(), default: false },
+  // Datanet import of ~1 KB JSONL records with every signal, then a version freeze
+  // (DATANET_BENCH_RECORDS, default 1,000,000: many minutes on 2 cores).
+  datanetImport: { run: datanetImport, default: false },
 };

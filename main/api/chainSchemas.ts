@@ -226,7 +226,7 @@ export const WriteResultSchema = z.object({
 });
 export type WriteResult = z.infer<typeof WriteResultSchema>;
 
-export const PublicationKindSchema = z.enum(['datanet.version', 'model.base', 'model.adapter', 'attribution.batch', 'rewards.claim']);
+export const PublicationKindSchema = z.enum(['datanet.version', 'datanet.submission', 'datanet.submissionReview', 'model.base', 'model.adapter', 'attribution.batch', 'rewards.claim']);
 export type PublicationKind = z.infer<typeof PublicationKindSchema>;
 export const PublicationStatusSchema = z.enum(['pending', 'confirmed', 'failed', 'lost']);
 export type PublicationStatus = z.infer<typeof PublicationStatusSchema>;
@@ -265,6 +265,27 @@ export const PublishRequestSchema = z.discriminatedUnion('kind', [
       merkleRoot: Bytes32Schema,
       snapshotSha256: Bytes32Schema,
       recordCount: UintSchema,
+    })
+    .strict(),
+  /** A contributor's staked record batch (sent from the contributor's dev account `from`). */
+  z
+    .object({
+      kind: z.literal('datanet.submission'),
+      from: z.number().int().min(0).max(9).default(0),
+      datanetId: UintSchema,
+      recordBatchHash: Bytes32Schema,
+      uri: z.string().max(2048),
+      /** Wei, decimal string: exactly the datanet's submission stake. */
+      stake: UintSchema,
+    })
+    .strict(),
+  /** A curator's decision on a pending submission; 'slash' is reject(id, adversarial = true). */
+  z
+    .object({
+      kind: z.literal('datanet.submissionReview'),
+      from: z.number().int().min(0).max(9).default(0),
+      submissionId: UintSchema,
+      decision: z.enum(['accept', 'reject', 'slash']),
     })
     .strict(),
   z.object({ kind: z.literal('model.base'), from: z.number().int().min(0).max(9).default(0), filesHash: Bytes32Schema, uri: z.string().max(2048) }).strict(),

@@ -78,6 +78,8 @@ export const EngineTrainParamsSchema = z
     gradientCheckpointing: z.boolean().optional().describe('Full mode: keep only each layer\'s input and recompute the layer in backward (less memory, same results)'),
     /** A run folder (or its name under the workspace's runs/) to continue from its last checkpoint, exactly. */
     resume: z.string().min(1).optional(),
+    /** The datanet version `data` was written from (studio train --datanet), kept in run.json. */
+    datanet: z.object({ name: z.string(), version: z.number().int(), merkleRoot: z.string(), records: z.number().int() }).strict().optional(),
   })
   .strict();
 export type EngineTrainParams = z.infer<typeof EngineTrainParamsSchema>;

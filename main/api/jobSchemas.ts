@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ArtifactSchema, ArtifactsImportParamsSchema } from './schemas';
+import { DatanetImportParamsSchema, DatanetImportResultSchema, DatanetSignalsParamsSchema, DatanetSignalsResultSchema } from './datanetSchemas';
 import { EngineTrainParamsSchema, TrainingRunSummarySchema } from './engineSchemas';
 
 /**
@@ -13,8 +14,12 @@ export const jobParams = {
   'artifacts.import': { params: ArtifactsImportParamsSchema, result: ArtifactSchema },
   /** Rehashes every recorded artifact; fails with ARTIFACTS_DAMAGED listing each bad one. */
   'artifacts.verify': { params: z.object({}).strict().default({}), result: z.object({ checked: z.number().int() }) },
-  /** LoRA training on the native engine (see main/jobs/kinds/engineTrain.ts). */
+  /** Training on the native engine (LoRA, or every weight) (see main/jobs/kinds/engineTrain.ts). */
   'engine.train': { params: EngineTrainParamsSchema, result: TrainingRunSummarySchema },
+  /** A file or folder into a datanet: staged in the worker, committed in one transaction. */
+  'datanet.import': { params: DatanetImportParamsSchema, result: DatanetImportResultSchema },
+  /** Every record's quality signals again (a new near-duplicate threshold becomes the datanet's). */
+  'datanet.signals': { params: DatanetSignalsParamsSchema, result: DatanetSignalsResultSchema },
 } as const;
 
 export type JobParamsMap = typeof jobParams;

@@ -39,6 +39,11 @@ export class ArtifactStore {
   }
 
   async putBytes(data: Uint8Array): Promise<{ sha256: string; size: number }> {
+    return this.putBytesSync(data);
+  }
+
+  /** The same, for commit steps that run inside a synchronous SQLite transaction. */
+  putBytesSync(data: Uint8Array): { sha256: string; size: number } {
     const sha256 = crypto.createHash('sha256').update(data).digest('hex');
     if (this.has(sha256)) return { sha256, size: data.byteLength };
     const tmp = this.tempPath();
@@ -51,6 +56,37 @@ export class ArtifactStore {
     }
     this.commit(tmp, sha256);
     return { sha256, size: data.byteLength };
+  }
+
+  /**
+   * For writers that need a path (a Parquet writer, a large JSONL): `fill` writes a temp file,
+   * which is then hashed, fsynced and renamed into place like any other object.
+   */
+  putTempSync(fill: (tmpPath: string) => void): { sha256: string; size: number } {
+    const tmp = this.tempPath();
+    try {
+      fill(tmp);
+      const hash = crypto.createHash('sha256');
+      const buf = Buffer.alloc(1 << 20);
+      const fd = fs.openSync(tmp, 'r+');
+      let size = 0;
+      try {
+        for (let n = fs.readSync(fd, buf); n > 0; n = fs.readSync(fd, buf)) {
+          hash.update(buf.subarray(0, n));
+          size += n;
+        }
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      const sha256 = hash.digest('hex');
+      if (this.has(sha256)) fs.rmSync(tmp, { force: true });
+      else this.commit(tmp, sha256);
+      return { sha256, size };
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
   }
 
   /**

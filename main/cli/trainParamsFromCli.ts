@@ -21,6 +21,7 @@ export const trainOptions: OptionSpec = {
   resume: { type: 'string' },
   rslora: { type: 'boolean' },
   'gradient-checkpointing': { type: 'boolean' },
+  datanet: { type: 'string' },
   ...Object.fromEntries([...NUMBERS, ...STRINGS].map((name) => [name, { type: 'string' as const }])),
 };
 

@@ -18,6 +18,7 @@ import type { Workspace } from '../workspace/workspace';
 import { WorkspaceManager, workspaceInfo } from '../workspace/workspaceManager';
 import { chainStatus, engineStatus } from './capabilities';
 import { chainHandlers } from './chainHandlers';
+import { datanetHandlers } from './datanetHandlers';
 import { engineHandlers } from './engineHandlers';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { LogBus } from './logBus';
@@ -199,6 +200,7 @@ export class StudioCore {
       'logs.recent': ({ limit }) => this.log.recent(limit),
       ...chainHandlers({ devnet: () => this.devnet, publishing: () => this.publishing, db: () => this.ws.db }),
       ...engineHandlers(),
+      ...datanetHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...networkHandlers({
         db: () => this.ws.db,
         devnet: () => this.devnet,

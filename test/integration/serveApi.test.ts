@@ -45,7 +45,7 @@ describe('the API over WebSocket (serve mode)', () => {
     const info = await client.call('app.info', {});
     expect(info.mode).toBe('serve');
     const ws = await client.call('workspace.current', {});
-    expect(ws).toMatchObject({ name: 'demo', isDemo: true, schemaVersion: 3 });
+    expect(ws).toMatchObject({ name: 'demo', isDemo: true, schemaVersion: 4 });
     expect(fs.existsSync(path.join(ws.path, 'studio.db'))).toBe(true);
     const list = await client.call('workspace.list', {});
     expect(list.map((w) => [w.name, w.status])).toEqual([['demo', 'locked']]);

@@ -5,6 +5,9 @@ import type { PublicationKind } from '../../api/chainSchemas';
 
 const KINDS: Record<string, PublicationKind> = {
   'DatanetRegistry.commitVersion': 'datanet.version',
+  'DatanetRegistry.submit': 'datanet.submission',
+  'DatanetRegistry.accept': 'datanet.submissionReview',
+  'DatanetRegistry.reject': 'datanet.submissionReview',
   'ModelRegistry.registerBaseModel': 'model.base',
   'ModelRegistry.registerAdapter': 'model.adapter',
   'AttributionLedger.postBatch': 'attribution.batch',
@@ -23,6 +26,10 @@ export function publicationTitle(kind: PublicationKind, args: Record<string, unk
   switch (kind) {
     case 'datanet.version':
       return `Datanet ${a('datanetId')}: version with ${a('recordCount')} records (root ${short('merkleRoot')})${on}`;
+    case 'datanet.submission':
+      return `Datanet ${a('datanetId')}: submission of batch ${short('recordBatchHash')}${on}`;
+    case 'datanet.submissionReview':
+      return `Submission ${a('submissionId')} ${args['adversarial'] === true ? 'rejected as adversarial (slashed)' : args['adversarial'] === false ? 'rejected' : 'accepted'}${on}`;
     case 'model.base':
       return `Base model ${a('uri') || short('filesHash')}${on}`;
     case 'model.adapter':

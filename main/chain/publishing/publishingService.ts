@@ -15,6 +15,8 @@ interface Planned {
   functionName: string;
   args: unknown[];
   title: string;
+  /** Wei sent with the call (a submission's stake). */
+  value?: bigint;
 }
 
 const short = (hex: string) => `${hex.slice(0, 10)}…`;
@@ -28,6 +30,23 @@ function plan(req: ReturnType<typeof PublishRequestSchema.parse>): Planned {
         args: [req.datanetId, req.merkleRoot, req.snapshotSha256, req.recordCount],
         title: `Datanet ${req.datanetId}: version with ${req.recordCount} records (root ${short(req.merkleRoot)})`,
       };
+    case 'datanet.submission':
+      return {
+        contract: 'DatanetRegistry',
+        functionName: 'submit',
+        args: [req.datanetId, req.recordBatchHash, req.uri],
+        value: BigInt(req.stake),
+        title: `Datanet ${req.datanetId}: submission of batch ${short(req.recordBatchHash)}`,
+      };
+    case 'datanet.submissionReview':
+      return req.decision === 'accept'
+        ? { contract: 'DatanetRegistry', functionName: 'accept', args: [req.submissionId], title: `Submission ${req.submissionId} accepted` }
+        : {
+            contract: 'DatanetRegistry',
+            functionName: 'reject',
+            args: [req.submissionId, req.decision === 'slash'],
+            title: `Submission ${req.submissionId} ${req.decision === 'slash' ? 'rejected as adversarial (slashed)' : 'rejected'}`,
+          };
     case 'model.base':
       return { contract: 'ModelRegistry', functionName: 'registerBaseModel', args: [req.filesHash, req.uri], title: `Base model ${req.uri || short(req.filesHash)}` };
     case 'model.adapter':
@@ -79,7 +98,14 @@ export class PublishingService {
     try {
       const outcome = await sendAsDevAccount(
         explorer,
-        { contract: planned.contract, functionName: planned.functionName, args: planned.args, from: req.from, devnetChainId: this.devnet.devnetChainId },
+        {
+          contract: planned.contract,
+          functionName: planned.functionName,
+          args: planned.args,
+          from: req.from,
+          devnetChainId: this.devnet.devnetChainId,
+          ...(planned.value !== undefined ? { value: planned.value } : {}),
+        },
         (hash) => this.announce(updatePublication(this.db, row.id, { txHash: hash })),
       );
       const done = updatePublication(this.db, row.id, {

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { artifactsAdd, artifactsList, artifactsVerify } from './artifactsCommands';
+import { datanetCommands } from './datanetCommands';
 import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
 import { engineInfo } from './engineCommands';
 import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
@@ -45,4 +46,5 @@ export const commands: Command[] = [
   modelExport,
   trainCommand,
   generateCommand,
+  ...datanetCommands,
 ];

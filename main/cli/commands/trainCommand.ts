@@ -1,20 +1,36 @@
 import { ApiCallError } from '../../api/apiClient';
 import { StudioError } from '../../api/apiError';
 import type { TrainingRunSummary } from '../../engine/training/runTraining';
-import type { Command } from '../command';
 import { runJobToEnd } from '../runJobToEnd';
 import { trainOptions, trainParamsFromCli } from '../trainParamsFromCli';
 import { withCore } from '../withCore';
+import { UsageError, type Command, type CommandContext } from '../command';
+import type { StudioCore } from '../../core/studioCore';
+import { getDatanet } from '../../datanets/datanetsRepository';
+import { writeTrainingData } from '../../datanets/writeTrainingData';
+import { parseDatanetRef } from './datanetCommands';
+
+function datanetTrainingData(ctx: CommandContext, core: StudioCore) {
+  if (typeof ctx.values.data === 'string') throw new UsageError('train takes --data or --datanet, not both');
+  const ref = parseDatanetRef(String(ctx.values.datanet), 'train --datanet');
+  const ws = core.workspace;
+  const d = getDatanet(ws.db, ref.name);
+  const t = writeTrainingData(ws.db, ws.layout.artifacts, d, ref.version);
+  ctx.info(`Training on datanet ${d.name} v${t.version}: ${t.records} records (root ${t.merkleRoot})`);
+  return { path: t.path, datanet: { name: d.name, version: t.version, merkleRoot: t.merkleRoot, records: t.records } };
+}
 
 export const trainCommand: Command = {
   path: ['train'],
   // Every setting (rank, alpha, targets, steps, lr, batch, seq, seed, eval, ...) is in trainParamsFromCli.ts.
-  usage: 'studio train (--config FILE | --model DIR --data FILE.jsonl --out DIR [--rank R ...]) [--mode lora|full] [--gradient-checkpointing] [--device auto|cpu|cuda] [--resume RUN] [--json]',
+  usage: 'studio train (--config FILE | --model DIR (--data FILE.jsonl | --datanet NAME[@V]) --out DIR [--rank R ...]) [--mode lora|full] [--gradient-checkpointing] [--device auto|cpu|cuda] [--resume RUN] [--json]',
   summary: 'Train a LoRA adapter (or with --mode full every weight, CPU only, writing a whole model) on the native engine (a workspace job; checkpoints under runs/)',
   options: trainOptions,
   async run(ctx) {
     return withCore(ctx, async (core) => {
-      const params = trainParamsFromCli(ctx, core.workspace.layout.runs);
+      // --datanet NAME[@V]: the version's accepted records, written as training JSONL, are --data.
+      const fromDatanet = typeof ctx.values.datanet === 'string' ? datanetTrainingData(ctx, core) : null;
+      const params = { ...trainParamsFromCli(fromDatanet ? { ...ctx, values: { ...ctx.values, data: fromDatanet.path } } : ctx, core.workspace.layout.runs), ...(fromDatanet ? { datanet: fromDatanet.datanet } : {}) };
       try {
         return (await runJobToEnd(core, 'engine.train', params, ctx.info)).result as TrainingRunSummary;
       } catch (err) {

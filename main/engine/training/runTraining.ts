@@ -31,6 +31,8 @@ import { writeTrainedModelFolder } from './writeTrainedModelFolder';
 export interface TrainingRunConfig {
   model: string;
   data: string;
+  /** The datanet version the data came from, when it did. */
+  datanet?: { name: string; version: number; merkleRoot: string; records: number };
   eval?: string;
   out: string;
   rank: number;

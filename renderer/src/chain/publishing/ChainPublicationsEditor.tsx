@@ -19,6 +19,8 @@ const STATUS: Record<PublicationStatus, { tone: BadgeTone; icon: string; title: 
 
 const KIND: Record<Publication['kind'], string> = {
   'datanet.version': 'Datanet version',
+  'datanet.submission': 'Datanet submission',
+  'datanet.submissionReview': 'Submission review',
   'model.base': 'Base model',
   'model.adapter': 'Adapter',
   'attribution.batch': 'Attribution batch',

@@ -1,0 +1,91 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { ErrorCode, StudioError } from '../api/apiError';
+import type { FieldMapping, RecordSchemaKind, RejectedRow } from '../api/datanetSchemas';
+import { computeRecordSignals } from './computeRecordSignals';
+import { mapRow } from './mapRow';
+import { readSourceRows, type ImportSource } from './readSourceRows';
+import type { ReadOptions } from './sourceRow';
+import type { StagedRecord } from './stagedRecord';
+
+/** Rejections kept in full; beyond this only the count grows (the report says so). */
+export const MAX_REPORTED_REJECTIONS = 1000;
+
+export interface StagingResult {
+  stagingPath: string;
+  staged: number;
+  rejected: RejectedRow[];
+  rejectedCount: number;
+  rows: number;
+}
+
+/**
+ * The worker's half of an import: reads the source row by row, maps and checks each row,
+ * computes its own-text signals, and appends it to a staging file, so memory stays bounded by
+ * one row and the file is never held. Nothing here touches the database.
+ */
+export async function stageImport(
+  src: ImportSource,
+  opts: { schema: RecordSchemaKind; mapping: FieldMapping; split: 'file' | 'paragraph'; stagingDir: string },
+  read: ReadOptions,
+): Promise<StagingResult> {
+  fs.mkdirSync(opts.stagingDir, { recursive: true });
+  const stagingPath = path.join(opts.stagingDir, `datanet-import-${process.pid}-${crypto.randomBytes(6).toString('hex')}.jsonl`);
+  const out = fs.createWriteStream(stagingPath, { flags: 'wx' });
+  // Write errors surface through once(out, 'drain' | 'finish'); after a destroy they are moot.
+  out.on('error', () => {});
+  const rejected: RejectedRow[] = [];
+  let rejectedCount = 0;
+  let staged = 0;
+  let rows = 0;
+  const reject = (r: RejectedRow) => {
+    rejectedCount++;
+    if (rejected.length < MAX_REPORTED_REJECTIONS) rejected.push(r);
+  };
+  // A file that changes while it is read would give a mix of two versions: refuse it.
+  const before = src.files.map((f) => fingerprint(f));
+  try {
+    for await (const row of readSourceRows(src, opts.split, read)) {
+      rows++;
+      const where = { line: row.line, ...(src.isFolder && row.file ? { file: row.file } : {}), ...(row.rowGroup !== undefined ? { rowGroup: row.rowGroup, row: row.row } : {}) };
+      if ('error' in row) {
+        reject({ ...where, reason: row.error });
+        continue;
+      }
+      const fallbackId = src.isFolder && row.file ? `${row.file}:${row.line}` : `line-${row.line}`;
+      const mapped = mapRow(row.fields, opts.schema, opts.mapping, fallbackId);
+      if ('error' in mapped) {
+        reject({ ...where, reason: mapped.error });
+        continue;
+      }
+      const signals = computeRecordSignals(mapped.text);
+      const record: StagedRecord = {
+        ...mapped,
+        line: row.line,
+        ...(where.file ? { file: where.file } : {}),
+        signals: { ...signals, minhash: Buffer.from(signals.minhash.buffer, signals.minhash.byteOffset, signals.minhash.byteLength).toString('base64') },
+      };
+      if (!out.write(JSON.stringify(record) + '\n')) await once(out, 'drain');
+      staged++;
+    }
+    // Readers that stop between files or row groups return quietly: a cancel must still fail.
+    if (read.signal.aborted) throw new StudioError(ErrorCode.Cancelled, 'Import cancelled; nothing was stored.');
+    src.files.forEach((f, i) => {
+      if (fingerprint(f) !== before[i]) throw new StudioError('DATANET_SOURCE_CHANGED', `${f} changed while it was read; nothing was imported. Import it again once it is complete.`, { file: f });
+    });
+    out.end();
+    await once(out, 'finish');
+  } catch (err) {
+    out.destroy();
+    fs.rmSync(stagingPath, { force: true });
+    throw err;
+  }
+  return { stagingPath, staged, rejected, rejectedCount, rows };
+}
+
+function fingerprint(file: string): string {
+  const s = fs.statSync(file);
+  return `${s.size}:${s.mtimeMs}:${s.ino}`;
+}
