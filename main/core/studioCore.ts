@@ -19,6 +19,7 @@ import { WorkspaceManager, workspaceInfo } from '../workspace/workspaceManager';
 import { chainStatus, engineStatus } from './capabilities';
 import { chainHandlers } from './chainHandlers';
 import { engineHandlers } from './engineHandlers';
+import { governanceHandlers } from './governanceHandlers';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { LogBus } from './logBus';
 import type { Handlers } from './handlers';
@@ -206,6 +207,7 @@ export class StudioCore {
         writes: () => this.writes,
         announce: (p) => this.emit('publication.updated', p),
       }),
+      ...governanceHandlers({ db: () => this.ws.db, devnet: () => this.devnet, keys: () => this.keys, writes: () => this.writes }),
     };
   }
 }

@@ -4,6 +4,7 @@ import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
 import { engineInfo } from './engineCommands';
 import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
 import { generateCommand } from './generateCommand';
+import { devnetAdvance, govDelegate, govExecute, govParams, govPower, govProposals, govPropose, govQueue, govUnwrap, govVote, govWrap } from './govCommands';
 import { jobsList } from './jobsCommands';
 import { keyCreate, keyImport, keyList, keyRemove } from './keyCommands';
 import { modelExport, modelInspect } from './modelCommands';
@@ -28,6 +29,7 @@ export const commands: Command[] = [
   devnetReset,
   devnetSnapshot,
   devnetRevert,
+  devnetAdvance,
   chainDeploy,
   chainCall,
   chainSend,
@@ -40,6 +42,16 @@ export const commands: Command[] = [
   keyCreate,
   keyImport,
   keyRemove,
+  govParams,
+  govProposals,
+  govPower,
+  govPropose,
+  govVote,
+  govQueue,
+  govExecute,
+  govDelegate,
+  govWrap,
+  govUnwrap,
   modelInspect,
   engineInfo,
   modelExport,
