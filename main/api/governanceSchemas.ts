@@ -125,8 +125,10 @@ export type ProposalList = z.infer<typeof ProposalListSchema>;
 export const VotingPowerParamsSchema = z
   .object({
     ...NetworkParam,
-    /** Defaults: dev accounts #0-#3 on the devnet, plus every stored key. */
+    /** Replaces the default list: dev accounts #0-#3 on the devnet, plus every stored key. */
     addresses: z.array(AddressSchema).max(50).optional(),
+    /** Added to the list (the view's current signer, say); an address listed already is not repeated. */
+    include: z.array(AddressSchema).max(10).optional(),
   })
   .strict();
 

@@ -42,18 +42,24 @@ export function governanceHandlers(deps: GovernanceDeps): Pick<Handlers, GovMeth
   };
   return {
     'gov.params': ({ network }) => readParams(target(network)),
-    'gov.votingPower': ({ network, addresses }) => {
+    'gov.votingPower': ({ network, addresses, include }) => {
       const t = target(network);
       const keys = deps
         .keys()
         .list()
         .filter((k) => !k.devAccount || network === DEVNET_NETWORK);
-      const accounts = addresses
+      const accounts: { address: Address; label?: string }[] = addresses
         ? addresses.map((a) => ({ address: a as Address }))
         : [
             ...(network === DEVNET_NETWORK ? DEV_ACCOUNTS.slice(0, DEFAULT_DEV_VOTERS).map((a) => ({ address: a.address, label: `dev account #${a.index}` })) : []),
             ...keys.map((k) => ({ address: k.address as Address, label: k.label })),
           ];
+      for (const address of include ?? []) {
+        if (!accounts.some((a) => a.address.toLowerCase() === address.toLowerCase())) {
+          const dev = DEV_ACCOUNTS.find((d) => d.address.toLowerCase() === address.toLowerCase());
+          accounts.push({ address: address as Address, ...(dev ? { label: `dev account #${dev.index}` } : {}) });
+        }
+      }
       return readVotingPower(t.explorer, accounts);
     },
     'gov.proposals': ({ network }) => readProposals(target(network)),

@@ -5,6 +5,7 @@ import { ChainPageHeader } from '../chain/ChainPageHeader';
 import { shortHex } from '../chain/chainFormat';
 import { DEV_ACCOUNT_ADDRESSES } from '../chain/devAccounts';
 import { chainStore } from '../chain/devnet/chainStore';
+import { useChainContracts } from '../chain/explorer/useChainContracts';
 import { keysStore } from '../chain/keys/keysStore';
 import { networksStore } from '../chain/networks/networksStore';
 import { Codicon } from '../components/Codicon';
@@ -28,6 +29,8 @@ export function GovernanceEditor({ section }: { section: GovSection | undefined 
   const head = useStore(chainStore, (s) => s.status?.block ?? null);
   const epoch = useStore(chainStore, (s) => s.epoch);
   const devnet = network === DEVNET_NETWORK;
+  // The protocol ABIs name a decoded revert's arguments (RevertNotice reads them from this store).
+  useChainContracts();
 
   useEffect(() => {
     void networksStore.getState().load();

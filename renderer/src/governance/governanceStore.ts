@@ -3,6 +3,7 @@ import type { GovParams, GovWriteParams, ProposalList, VotingPower } from '../..
 import type { ConfirmWriteResult } from '../../../main/api/networkSchemas';
 import { DEVNET_NETWORK } from '../../../main/api/constants';
 import { api } from '../api/client';
+import { DEV_ACCOUNT_ADDRESSES } from '../chain/devAccounts';
 import { outcomeOfError, preparedWriteStore, type ReviewOutcome } from '../chain/writes/preparedWriteStore';
 
 /** Who signs governance writes: a dev account on the devnet, a stored key elsewhere. */
@@ -55,16 +56,20 @@ export const governanceStore = createStore<GovernanceStore>()((set, get) => {
 
     setSigner(signer) {
       set({ signer });
+      // The signer's own row joins the voting power table.
+      void get().load();
     },
 
     async load() {
-      const network = get().network;
+      const { network, signer } = get();
       const mine = ++generation;
+      // A dev account beyond the default four is listed once it signs; stored keys always are.
+      const include = signer.kind === 'dev' && DEV_ACCOUNT_ADDRESSES[signer.index] ? [DEV_ACCOUNT_ADDRESSES[signer.index]!] : [];
       set({ loading: true });
       try {
         const [params, power, proposals] = await Promise.all([
           api().call('gov.params', { network }),
-          api().call('gov.votingPower', { network }),
+          api().call('gov.votingPower', { network, include }),
           api().call('gov.proposals', { network }),
         ]);
         if (mine === generation) set({ params, power, proposals, error: null, loading: false });

@@ -69,11 +69,11 @@ function Facts({ p }: { p: PreparedWrite }) {
 
 /**
  * The last step before a prepared transaction (a stored key on any network, or a dev account on
- * the devnet for governance): what will be signed (network, from,
- * to, the decoded call with named arguments, value, gas limit, the most it can cost) and the key's
- * passphrase (none for a dev account). Focus starts in the passphrase field, Tab stays inside, Escape cancels (unless the
- * send is under way), and focus goes back where it was. The passphrase lives only in this
- * component and is cleared after every try.
+ * the devnet for governance): what will be signed (network, from, to, the decoded call with named
+ * arguments, value, gas limit, the most it can cost) and the key's passphrase (none for a dev
+ * account). Focus starts in the passphrase field (else on the send button), Tab stays inside,
+ * Escape cancels (unless the send is under way), and focus goes back where it was. The
+ * passphrase lives only in this component and is cleared after every try.
  */
 export function PreparedWriteDialog() {
   const { prepared, confirming, error } = useStore(preparedWriteStore);
