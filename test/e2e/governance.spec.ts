@@ -28,6 +28,8 @@ test('a proposal goes from wrap and delegate to an executed parameter change, se
   await expect(view.getByTestId('param-attributionThreshold')).toHaveText('1 bps · 0.01%', { timeout: 90_000 });
   await expect(view.getByTestId('gov-history').locator('tr[data-event="AttributionThresholdChanged"]')).toHaveCount(1);
   await expect(view.getByTestId('devnet-advance')).toContainText('devnet only');
+  await view.getByRole('heading', { name: 'Governance', exact: true }).scrollIntoViewIfNeeded();
+  await snap(page, 'governance-overview-dark');
 
   // Dev account #4 wraps OPEN (its first wrap delegates to itself), then delegates to #1.
   await view.getByLabel(/^Sign as/).selectOption('dev:4');

@@ -1,7 +1,7 @@
 import type { GovParams } from '../../../main/api/governanceSchemas';
 import { AddressText } from '../chain/AddressText';
 import { TxLink } from '../chain/TxLink';
-import { formatUnixTime } from '../base/format';
+import { formatUnixTime, plural } from '../base/format';
 import { formatBps } from './govFormat';
 
 /** What each change event says, in words. */
@@ -66,9 +66,9 @@ export function ParametersSection({ params, live }: { params: GovParams; live: b
         </table>
         <dl className="facts facts--compact gov-rules" aria-label="Governance rules">
           <dt>Voting delay</dt>
-          <dd>{r.votingDelayBlocks} blocks</dd>
+          <dd>{plural(r.votingDelayBlocks, 'block')}</dd>
           <dt>Voting period</dt>
-          <dd>{r.votingPeriodBlocks} blocks</dd>
+          <dd>{plural(r.votingPeriodBlocks, 'block')}</dd>
           <dt>Quorum</dt>
           <dd>{r.quorumPercent}% of wrapped OPEN</dd>
           <dt>Proposal threshold</dt>
