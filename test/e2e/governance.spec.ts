@@ -55,9 +55,11 @@ test('a proposal goes from wrap and delegate to an executed parameter change, se
   await expect(preview.getByTestId('revert-notice')).toHaveAttribute('data-error-name', 'BpsOutOfRange');
   await expect(view.getByRole('button', { name: 'Review proposal…' })).toBeDisabled();
   await view.getByLabel(/^New value/).fill('300');
-  await view.getByLabel(/^Description/).fill('# Raise the attribution threshold to 3%\n\nFewer, larger shares: cheaper to settle.');
+  await view.getByLabel(/^Description/).fill('# Raise the attribution threshold to 3%\n\nFewer, **larger** shares: cheaper to settle.');
   await expect(preview).toContainText('ProtocolParams.setAttributionThreshold(uint16 newBps)');
   await expect(preview.getByTestId('gov-calldata')).toHaveText(/^0x5b924fc1/);
+  await expect(preview.getByTestId('gov-description-preview').getByRole('heading')).toHaveText('Raise the attribution threshold to 3%');
+  await expect(preview.getByTestId('gov-description-preview').locator('strong')).toHaveText('larger');
   await snap(page, 'governance-propose-dark');
   await view.getByRole('button', { name: 'Review proposal…' }).click();
   await snap(page, 'governance-review-dark');

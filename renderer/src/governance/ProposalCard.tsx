@@ -9,6 +9,7 @@ import type { ReviewOutcome } from '../chain/writes/preparedWriteStore';
 import { Badge } from '../components/Badge';
 import { Codicon } from '../components/Codicon';
 import { GovOutcome } from './GovOutcome';
+import { MarkdownText } from './MarkdownText';
 import { formatSeconds, share, STATE_BADGE } from './govFormat';
 import { governanceStore } from './governanceStore';
 
@@ -101,7 +102,7 @@ export function ProposalCard({ proposal: p, live }: { proposal: Proposal; live: 
       ))}
       <details className="gov-proposal__description">
         <summary>Description</summary>
-        <pre className="gov-markdown">{p.description}</pre>
+        <MarkdownText source={p.description} />
       </details>
       {p.state === 'active' ? (
         <form

@@ -7,6 +7,7 @@ import { outcomeOfError, type ReviewOutcome } from '../chain/writes/preparedWrit
 import { RevertNotice } from '../chain/writes/RevertNotice';
 import { Codicon } from '../components/Codicon';
 import { GovOutcome } from './GovOutcome';
+import { MarkdownText } from './MarkdownText';
 import { formatBps, PARAM_CHOICES } from './govFormat';
 import { governanceStore } from './governanceStore';
 
@@ -148,6 +149,8 @@ export function ProposalForm({ params }: { params: GovParams }) {
                 <dt>Proposal id</dt>
                 <dd className="mono gov-break">{built.proposalId}</dd>
               </dl>
+              <div className="gov-preview__title gov-preview__title--spaced">Description as voters will read it</div>
+              <MarkdownText source={built.description} testId="gov-description-preview" />
               {built.exists ? (
                 <div className="inline-error inline-error--flush" role="alert">
                   This proposal exists already (same change, same description): change the description to propose it again.
