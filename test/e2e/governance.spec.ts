@@ -1,5 +1,12 @@
-import { expect, openStudio, snap, test } from './studioFixture';
 import type { Locator, Page } from '@playwright/test';
+import { createPublicClient, createWalletClient, http, parseEther } from 'viem';
+import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
+import { startAnvil, type AnvilProcess } from '../../main/chain/devnet/anvilProcess';
+import { deployProtocol } from '../../main/chain/devnet/deployProtocol';
+import { devnetChain } from '../../main/chain/devnet/devnetChain';
+import { devAccount } from '../../main/chain/keys/devKeys';
+import { callStudio } from './studioApi';
+import { expect, openStudio, snap, test } from './studioFixture';
 
 const DEV_1 = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
@@ -115,4 +122,53 @@ test('a proposal goes from wrap and delegate to an executed parameter change, se
   await expect(tx).toContainText('300');
   await snap(page, 'governance-explorer-dark');
   expect(errors).toEqual([]);
+});
+
+// A second Anvil with the protocol stands in for a remote network: there a stored key signs, with
+// its passphrase, and the devnet-only controls are not offered.
+test('on a remote network a stored key signs with its passphrase and the devnet-only control is gone', async ({ page, studio, errors }) => {
+  test.setTimeout(180_000);
+  const REMOTE_CHAIN = 4246;
+  const privateKey = generatePrivateKey();
+  const address = privateKeyToAddress(privateKey);
+  let remote: AnvilProcess | undefined;
+  try {
+    remote = await startAnvil({ chainId: REMOTE_CHAIN });
+    const { addresses } = await deployProtocol({ rpcUrl: remote.rpcUrl, devnetChainId: REMOTE_CHAIN });
+    const chain = devnetChain(REMOTE_CHAIN, remote.rpcUrl);
+    const funder = createWalletClient({ account: devAccount(0, { chainId: REMOTE_CHAIN, devnetChainId: REMOTE_CHAIN, rpcUrl: remote.rpcUrl }), chain, transport: http(remote.rpcUrl) });
+    const client = createPublicClient({ chain, transport: http(remote.rpcUrl) });
+    await client.waitForTransactionReceipt({ hash: await funder.sendTransaction({ to: address, value: parseEther('3') }), pollingInterval: 100 });
+    await callStudio(studio, 'networks.add', { name: 'gov-remote', rpcUrl: remote.rpcUrl, chainId: REMOTE_CHAIN, currencySymbol: 'OPEN', contracts: addresses });
+    await callStudio(studio, 'keys.import', { privateKey, label: 'gov voter', passphrase: 'gov e2e passphrase' });
+
+    await openStudio(page, studio);
+    await page.keyboard.press('Control+Shift+Digit8');
+    await page.getByTestId('governance-side-bar').getByRole('option', { name: 'Voting power' }).click();
+    const view = page.getByTestId('governance');
+    await expect(view.getByTestId('param-attributionThreshold')).toBeVisible({ timeout: 90_000 });
+    await view.getByLabel('Network', { exact: true }).selectOption('gov-remote');
+    await expect(view.getByTestId('devnet-advance')).toHaveCount(0);
+    const signer = view.getByLabel(/^Sign as/);
+    await expect(signer.locator('option')).toHaveText([/^gov voter/]);
+    const row = view.getByTestId('gov-power').locator(`tr[data-address="${address}"]`);
+    await expect(row.getByTestId('power-wrapped')).toHaveText('0');
+
+    await view.getByLabel('Amount OPEN').fill('1.5');
+    await view.getByRole('button', { name: 'Wrap', exact: true }).click();
+    const dialog = page.getByTestId('prepared-write-dialog');
+    await expect(dialog).toContainText('goes to gov-remote');
+    await expect(dialog.getByTestId('prepared-call')).toContainText('WrappedOpen.deposit');
+    await dialog.getByLabel(/Passphrase of/).fill('gov e2e passphrase');
+    await snap(page, 'governance-remote-confirm-dark');
+    await dialog.getByRole('button', { name: 'Confirm and send' }).click();
+    await expect(dialog).toBeHidden({ timeout: 30_000 });
+    await expectSent(view.getByTestId('power-outcome'));
+    await expect(row.getByTestId('power-wrapped')).toHaveText('1.5');
+    await expect(row.getByTestId('power-votes')).toHaveText('1.5');
+    expect(await client.getTransactionCount({ address })).toBe(1);
+    expect(errors).toEqual([]);
+  } finally {
+    await remote?.stop();
+  }
 });

@@ -136,7 +136,7 @@ export function GovernanceEditor({ section }: { section: GovSection | undefined 
       ) : null}
 
       {params ? <ParametersSection params={params} live={devnet} /> : null}
-      {power ? <VotingPowerSection power={power} signerAddress={signerAddress} /> : null}
+      {power ? <VotingPowerSection power={power} signerAddress={signerAddress} live={devnet} /> : null}
       {params ? <ProposalForm params={params} /> : null}
       {proposals ? (
         <section className="page__section" id="gov-proposals" aria-label="Proposals">

@@ -10,7 +10,17 @@ import { GovOutcome } from './GovOutcome';
 import { governanceStore } from './governanceStore';
 
 /** Wrapped OPEN is the voting weight: each account's balances, delegate and votes, and the signer's wrap, unwrap and delegate. */
-export function VotingPowerSection({ power, signerAddress }: { power: VotingPower[]; signerAddress: string | null }) {
+export function VotingPowerSection({ power, signerAddress, live }: { power: VotingPower[]; signerAddress: string | null; live: boolean }) {
+  // Addresses open the devnet's explorer only when they are devnet addresses.
+  const addr = (address: string, label?: string | null) =>
+    live ? (
+      <AddressText address={address} label={label ?? null} />
+    ) : (
+      <span>
+        {label ? `${label} ` : ''}
+        <span className="mono">{address}</span>
+      </span>
+    );
   const [amount, setAmount] = useState('');
   const [to, setTo] = useState('');
   const [busy, setBusy] = useState<'wrap' | 'unwrap' | 'delegate' | null>(null);
@@ -49,7 +59,7 @@ export function VotingPowerSection({ power, signerAddress }: { power: VotingPowe
           {power.map((a) => (
             <tr key={a.address} className={a.address === signerAddress ? 'is-current' : undefined} data-address={a.address}>
               <td>
-                <AddressText address={a.address} label={a.label || null} />
+                {addr(a.address, a.label || null)}
               </td>
               <td className="num mono" title={`${a.balance} wei`}>
                 {Number(a.balanceFormatted).toLocaleString('en-US', { maximumFractionDigits: 4 })}
@@ -60,7 +70,7 @@ export function VotingPowerSection({ power, signerAddress }: { power: VotingPowe
               <td className="num mono" data-testid="power-votes">
                 {a.votesFormatted}
               </td>
-              <td>{a.delegate === null ? <span className="muted">not delegated</span> : a.delegate === a.address ? <span>itself</span> : <AddressText address={a.delegate} />}</td>
+              <td>{a.delegate === null ? <span className="muted">not delegated</span> : a.delegate === a.address ? <span>itself</span> : addr(a.delegate)}</td>
             </tr>
           ))}
         </tbody>
