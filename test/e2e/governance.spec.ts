@@ -113,6 +113,10 @@ test('a proposal goes from wrap and delegate to an executed parameter change, se
   await expect(changes.first()).toContainText('attribution threshold 1 → 300 bps');
   await expect(side.getByTestId('side-threshold')).toHaveText('300 bps · 3.00%');
   await snap(page, 'governance-executed-dark');
+  await page.getByTestId('status-theme').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await card.scrollIntoViewIfNeeded();
+  await snap(page, 'governance-executed-light');
 
   // The explorer shows the execute transaction with the ProtocolParams event it emitted.
   await changes.first().locator('[data-tx-hash]').click();

@@ -32,7 +32,7 @@ export function GovernanceSideBar() {
       </ViewHeader>
       <div className="view__body" data-testid="governance-side-bar">
         <section aria-label="Governance sections">
-          <SectionHeader title={`Governance on ${network}`} />
+          <SectionHeader title="Sections" />
           <ul className="list" role="listbox" aria-label="Governance sections" onKeyDown={onSectionKeys}>
             {SECTIONS.map((s, i) => (
               <li
@@ -53,7 +53,7 @@ export function GovernanceSideBar() {
         </section>
         {params ? (
           <section aria-label="Parameters now">
-            <SectionHeader title="Now" />
+            <SectionHeader title={`Now on ${network}`} />
             <div className="card">
               <dl className="facts facts--compact">
                 <dt>Threshold</dt>
