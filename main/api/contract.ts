@@ -31,6 +31,17 @@ import {
 } from './chainSchemas';
 import { datanetMethods } from './datanetSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
+import {
+  BuildProposalParamsSchema,
+  BuiltProposalSchema,
+  DevnetAdvanceParamsSchema,
+  DevnetAdvanceResultSchema,
+  GovParamsSchema,
+  GovWriteParamsSchema,
+  ProposalListSchema,
+  VotingPowerParamsSchema,
+  VotingPowerSchema,
+} from './governanceSchemas';
 import { JobSchema, JobStartParamsSchema } from './jobSchemas';
 import {
   ConfirmWriteParamsSchema,
@@ -174,6 +185,26 @@ export const methods = {
   /** Drops a prepared write the user cancelled, so it can no longer be confirmed
    * (CHAIN_PREPARED_EXPIRED). Idempotent: unknown or expired ids are fine. */
   'chain.discardWrite': method(DiscardWriteParamsSchema, DiscardWriteResultSchema),
+
+  // Protocol governance (main/governance) on the devnet or a remote network with the protocol's
+  // addresses recorded; `network` defaults to "devnet".
+  /** ProtocolParams' values, the governor's and timelock's rules, and every change event. */
+  'gov.params': method(z.object({ network: NetworkNameSchema.default('devnet') }).strict(), GovParamsSchema),
+  /** Native and wrapped OPEN, delegate and votes of the given accounts (default: dev accounts
+   * #0-#3 on the devnet and every stored key). */
+  'gov.votingPower': method(VotingPowerParamsSchema, z.array(VotingPowerSchema)),
+  /** Every proposal, newest first, with state, tallies, quorum and the blocks or time left. */
+  'gov.proposals': method(z.object({ network: NetworkNameSchema.default('devnet') }).strict(), ProposalListSchema),
+  /** The proposal a parameter change makes: calldata, decoded back, and its id. A value the
+   * contract would refuse fails with CHAIN_REVERTED and its error (BpsOutOfRange, ...). */
+  'gov.buildProposal': method(BuildProposalParamsSchema, BuiltProposalSchema),
+  /** Step 1 of a governance write (propose, vote, queue, execute, delegate, wrap, unwrap):
+   * prepared like chain.prepareWrite and sent with chain.confirmWrite. Signed by a dev account
+   * (devnet only, no passphrase) or a stored key. A revert (a vote outside the voting period, a
+   * double vote, an early execute) fails here with CHAIN_REVERTED and nothing is sent. */
+  'gov.prepareWrite': method(GovWriteParamsSchema, PreparedWriteSchema),
+  /** Devnet only (DEVNET_ONLY elsewhere): moves Anvil's clock and mines blocks. */
+  'chain.advance': method(DevnetAdvanceParamsSchema, DevnetAdvanceResultSchema),
 
   // The model engine. Training is the 'engine.train' job kind (see jobParams in jobSchemas.ts),
   // started with jobs.start.

@@ -137,7 +137,11 @@ export const PreparedWriteSchema = z.object({
   rpcUrl: z.string(),
   from: AddressSchema,
   fromLabel: z.string(),
+  /** The stored key that signs, or "dev:N" when devAccount is set. */
   keyId: z.string(),
+  /** Set when Anvil's dev account N signs (the devnet only; governance's writes there): confirming
+   * needs no passphrase. */
+  devAccount: z.number().int().nullable(),
   to: AddressSchema,
   contractName: z.string(),
   call: z.object({

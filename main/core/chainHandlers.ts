@@ -10,8 +10,9 @@ import { sendAsDevAccount } from '../chain/writes/sendAsDevAccount';
 import type { Db } from '../workspace/openDatabase';
 import type { Handlers } from './handlers';
 
-// Two-step writes with stored keys live in networkHandlers.ts.
-type ChainMethod = Exclude<Extract<keyof Handlers, `chain.${string}` | `publications.${string}`>, 'chain.prepareWrite' | 'chain.confirmWrite' | 'chain.discardWrite'>;
+// Two-step writes with stored keys live in networkHandlers.ts; chain.advance (devnet time
+// control for governance demos) in governanceHandlers.ts.
+type ChainMethod = Exclude<Extract<keyof Handlers, `chain.${string}` | `publications.${string}`>, 'chain.prepareWrite' | 'chain.confirmWrite' | 'chain.discardWrite' | 'chain.advance'>;
 
 /**
  * The chain capability's API handlers. Getters, not values: the open workspace (and so its

@@ -20,6 +20,7 @@ import { chainStatus, engineStatus } from './capabilities';
 import { chainHandlers } from './chainHandlers';
 import { datanetHandlers } from './datanetHandlers';
 import { engineHandlers } from './engineHandlers';
+import { governanceHandlers } from './governanceHandlers';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { LogBus } from './logBus';
 import type { Handlers } from './handlers';
@@ -208,6 +209,7 @@ export class StudioCore {
         writes: () => this.writes,
         announce: (p) => this.emit('publication.updated', p),
       }),
+      ...governanceHandlers({ db: () => this.ws.db, devnet: () => this.devnet, keys: () => this.keys, writes: () => this.writes }),
     };
   }
 }

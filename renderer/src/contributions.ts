@@ -2,6 +2,7 @@ import { artifactsContribution } from './artifacts/artifactsContribution';
 import { chainContribution } from './chain/chainContribution';
 import { datanetsContribution } from './datanets/datanetsContribution';
 import { factoryContribution } from './factory/factoryContribution';
+import { governanceContribution } from './governance/governanceContribution';
 import { jobsContribution } from './jobs/jobsContribution';
 import { playgroundContribution } from './playground/playgroundContribution';
 import { contributions } from './workbench/contributions';
@@ -21,6 +22,7 @@ export function registerContributions(): void {
     factoryContribution,
     playgroundContribution,
     chainContribution,
+    governanceContribution,
     artifactsContribution,
     jobsContribution,
   ]) {

@@ -1,6 +1,6 @@
 import { expect, openStudio, snap, test } from './studioFixture';
 
-const ACTIVITIES = ['workspace', 'datanets', 'factory', 'playground', 'chain', 'artifacts'] as const;
+const ACTIVITIES = ['workspace', 'datanets', 'factory', 'playground', 'chain', 'governance', 'artifacts'] as const;
 const NOT_BUILT = ['datanets', 'factory', 'playground'] as const;
 
 test('opens with the token and walks every activity in both themes', async ({ page, studio, errors }) => {

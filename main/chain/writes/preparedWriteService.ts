@@ -29,7 +29,8 @@ import { ChainExplorer, decodeCallError, rpcError, UNKNOWN_REVERT } from '../exp
 import { checkRpc } from '../networks/checkRpc';
 import { convertArgs } from './convertArgs';
 import { decodeLog } from '../explorer/decodeLogs';
-import { assertDevKeyAllowed, DevKeyRefusedError, isDevAccount } from '../keys/devKeys';
+import { privateKeyToAccount } from 'viem/accounts';
+import { assertDevKeyAllowed, DEV_ACCOUNTS, DevKeyRefusedError, isDevAccount } from '../keys/devKeys';
 import type { KeyStore } from '../keys/keyStore';
 import { publicationKindOf, publicationTitle } from '../publishing/publicationKindOf';
 import { insertPending, publicPublication, updatePublication } from '../publishing/publicationsRepository';
@@ -63,6 +64,8 @@ interface Entry {
   expires: number;
   /** Set while a confirm unlocks the key: a second confirm must not send it again meanwhile. */
   confirming: boolean;
+  /** Anvil's dev account index when one signs instead of a stored key. */
+  devAccount: number | null;
 }
 
 function chainOf(n: ResolvedNetwork): Chain {
@@ -103,7 +106,12 @@ export class PreparedWriteService {
 
   constructor(private readonly deps: PreparedWriteDeps) {}
 
-  async prepare(input: PrepareWriteParams): Promise<PreparedWrite> {
+  /**
+   * `signer.devAccount` signs with Anvil's dev account N instead of the stored key `from` (the
+   * core's own callers only, e.g. governance on the devnet: the API's chain.prepareWrite always
+   * names a key). It is refused on every network but the built-in devnet.
+   */
+  async prepare(input: PrepareWriteParams, signer: { devAccount?: number } = {}): Promise<PreparedWrite> {
     const p = PrepareWriteParamsSchema.parse(input);
     this.sweep();
     const network = this.deps.network(p.network);
@@ -135,7 +143,14 @@ export class PreparedWriteService {
     const value = p.value !== undefined ? parseAmount(p.value, network.currencySymbol) : 0n;
     if (value > 0n && fn.stateMutability !== 'payable') throw invalidArgument(`value: ${contractName}.${fn.name} is not payable.`, { field: 'value' });
     const args = convertArgs(fn, p.args);
-    const key = this.deps.keys.get(p.from);
+    const devIndex = signer.devAccount ?? null;
+    if (devIndex !== null && !network.builtIn) {
+      throw new StudioError(ChainErrorCode.DevKeyRefused, `Anvil's dev accounts sign on the local devnet only; on ${network.name} pick a stored key.`, { network: network.name });
+    }
+    const key =
+      devIndex === null
+        ? this.deps.keys.get(p.from)
+        : { id: `dev:${devIndex}`, address: DEV_ACCOUNTS[devIndex]!.address, label: DEV_ACCOUNTS[devIndex]!.label };
 
     // The RPC must be up and be the chain the network says, before a dev key is judged by it.
     const { reportedChainId } = await checkRpc(network.rpcUrl, network.chainId);
@@ -183,6 +198,7 @@ export class PreparedWriteService {
       from: key.address,
       fromLabel: key.label,
       keyId: key.id,
+      devAccount: devIndex,
       to,
       contractName,
       call: { functionName: fn.name, signature: signatureOf(fn), args: named },
@@ -203,7 +219,7 @@ export class PreparedWriteService {
       publicationKind: kind,
       expiresAt: new Date(expires).toISOString(),
     };
-    this.prepared.set(preparedId, { view, network, contracts, fn, args, value, gas, fees, expires, confirming: false });
+    this.prepared.set(preparedId, { view, network, contracts, fn, args, value, gas, fees, expires, confirming: false, devAccount: devIndex });
     return view;
   }
 
@@ -219,7 +235,10 @@ export class PreparedWriteService {
     entry.confirming = true;
     let account;
     try {
-      account = await this.deps.keys.account(view.keyId, opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {});
+      account =
+        entry.devAccount !== null
+          ? privateKeyToAccount(DEV_ACCOUNTS[entry.devAccount]!.privateKey)
+          : await this.deps.keys.account(view.keyId, opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {});
     } catch (err) {
       // A wrong passphrase leaves the prepared write in place, so the user can try again.
       entry.confirming = false;

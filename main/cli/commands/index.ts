@@ -5,6 +5,7 @@ import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
 import { engineInfo } from './engineCommands';
 import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
 import { generateCommand } from './generateCommand';
+import { devnetAdvance, govDelegate, govExecute, govParams, govPower, govProposals, govPropose, govQueue, govUnwrap, govVote, govWrap } from './govCommands';
 import { jobsList } from './jobsCommands';
 import { keyCreate, keyImport, keyList, keyRemove } from './keyCommands';
 import { modelExport, modelInspect } from './modelCommands';
@@ -29,6 +30,7 @@ export const commands: Command[] = [
   devnetReset,
   devnetSnapshot,
   devnetRevert,
+  devnetAdvance,
   chainDeploy,
   chainCall,
   chainSend,
@@ -41,6 +43,16 @@ export const commands: Command[] = [
   keyCreate,
   keyImport,
   keyRemove,
+  govParams,
+  govProposals,
+  govPower,
+  govPropose,
+  govVote,
+  govQueue,
+  govExecute,
+  govDelegate,
+  govWrap,
+  govUnwrap,
   modelInspect,
   engineInfo,
   modelExport,

@@ -68,16 +68,18 @@ function Facts({ p }: { p: PreparedWrite }) {
 }
 
 /**
- * The last step before a transaction on a non-local network: what will be signed (network, from,
- * to, the decoded call with named arguments, value, gas limit, the most it can cost) and the key's
- * passphrase. Focus starts in the passphrase field, Tab stays inside, Escape cancels (unless the
- * send is under way), and focus goes back where it was. The passphrase lives only in this
- * component and is cleared after every try.
+ * The last step before a prepared transaction (a stored key on any network, or a dev account on
+ * the devnet for governance): what will be signed (network, from, to, the decoded call with named
+ * arguments, value, gas limit, the most it can cost) and the key's passphrase (none for a dev
+ * account). Focus starts in the passphrase field (else on the send button), Tab stays inside,
+ * Escape cancels (unless the send is under way), and focus goes back where it was. The
+ * passphrase lives only in this component and is cleared after every try.
  */
 export function PreparedWriteDialog() {
   const { prepared, confirming, error } = useStore(preparedWriteStore);
   const [passphrase, setPassphrase] = useState('');
   const input = useRef<HTMLInputElement>(null);
+  const sendButton = useRef<HTMLButtonElement>(null);
   const dialog = useRef<HTMLDivElement>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
   const now = useNow(prepared !== null);
@@ -85,7 +87,8 @@ export function PreparedWriteDialog() {
   useEffect(() => {
     if (!prepared) return;
     returnFocus.current = document.activeElement as HTMLElement | null;
-    input.current?.focus();
+    // A dev account needs no passphrase: focus goes to the send button instead.
+    (input.current ?? sendButton.current)?.focus();
     return () => {
       setPassphrase('');
       const el = returnFocus.current;
@@ -103,10 +106,11 @@ export function PreparedWriteDialog() {
   const expiresAt = Date.parse(prepared.expiresAt);
   const countdown = formatCountdown(expiresAt, now);
   const expired = countdown === 'expired';
+  const dev = prepared.devAccount !== null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (confirming || expired || passphrase === '') return;
+    if (confirming || expired || (!dev && passphrase === '')) return;
     const p = passphrase;
     setPassphrase('');
     void store.confirm(p);
@@ -143,10 +147,17 @@ export function PreparedWriteDialog() {
               <h2 id="prepared-title" className="dialog__title">
                 Send on {prepared.network}?
               </h2>
-              <p id="prepared-message" className="dialog__message">
-                Nothing has been signed or sent yet. This transaction goes to <strong>{prepared.network}</strong> (chain {prepared.chainId}), not the local
-                devnet; its fee is paid in {prepared.fee.currencySymbol} from the key&apos;s balance there.
-              </p>
+              {dev ? (
+                <p id="prepared-message" className="dialog__message">
+                  Nothing has been signed or sent yet. Anvil&apos;s dev account #{prepared.devAccount} signs it on the <strong>local devnet</strong> (chain{' '}
+                  {prepared.chainId}); its key is public, so it is never used anywhere else.
+                </p>
+              ) : (
+                <p id="prepared-message" className="dialog__message">
+                  Nothing has been signed or sent yet. This transaction goes to <strong>{prepared.network}</strong> (chain {prepared.chainId}), not the local
+                  devnet; its fee is paid in {prepared.fee.currencySymbol} from the key&apos;s balance there.
+                </p>
+              )}
               <Facts p={prepared} />
               <div className="prepared__call" data-testid="prepared-call">
                 <div className="prepared__heading">
@@ -157,31 +168,35 @@ export function PreparedWriteDialog() {
                 </div>
                 <NamedArgs args={prepared.call.args} types={typesOf(prepared.call.signature)} verbatim />
               </div>
-              <label className="form__label" htmlFor="prepared-passphrase">
-                Passphrase of {prepared.fromLabel}
-              </label>
-              <input
-                id="prepared-passphrase"
-                ref={input}
-                type="password"
-                className={error ? 'input input--full is-invalid' : 'input input--full'}
-                value={passphrase}
-                autoComplete="current-password"
-                disabled={confirming}
-                aria-invalid={error !== null}
-                aria-describedby="prepared-passphrase-hint"
-                onChange={(e) => setPassphrase(e.target.value)}
-              />
-              <div id="prepared-passphrase-hint" className={error ? 'form__hint is-error' : 'form__hint'} role={error ? 'alert' : undefined}>
-                {error ? error.message : 'Unlocks the key for this one transaction.'}
-              </div>
+              {dev ? null : (
+                <>
+                  <label className="form__label" htmlFor="prepared-passphrase">
+                    Passphrase of {prepared.fromLabel}
+                  </label>
+                  <input
+                    id="prepared-passphrase"
+                    ref={input}
+                    type="password"
+                    className={error ? 'input input--full is-invalid' : 'input input--full'}
+                    value={passphrase}
+                    autoComplete="current-password"
+                    disabled={confirming}
+                    aria-invalid={error !== null}
+                    aria-describedby="prepared-passphrase-hint"
+                    onChange={(e) => setPassphrase(e.target.value)}
+                  />
+                  <div id="prepared-passphrase-hint" className={error ? 'form__hint is-error' : 'form__hint'} role={error ? 'alert' : undefined}>
+                    {error ? error.message : 'Unlocks the key for this one transaction.'}
+                  </div>
+                </>
+              )}
             </div>
           </div>
           <div className="dialog__actions">
             <span className={expired ? 'prepared__expiry tone-error' : 'prepared__expiry muted'} data-testid="prepared-expiry">
               <Codicon name="watch" /> {expired ? 'Expired: cancel and send again for a fresh quote.' : `Quote valid for ${countdown}`}
             </span>
-            <button type="submit" className="button" disabled={confirming || expired || passphrase === ''}>
+            <button ref={sendButton} type="submit" className="button" disabled={confirming || expired || (!dev && passphrase === '')}>
               <Codicon name={confirming ? 'loading' : 'send'} spin={confirming} />
               {confirming ? 'Sending…' : 'Confirm and send'}
             </button>
