@@ -30,6 +30,7 @@ import {
   WriteResultSchema,
 } from './chainSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
+import { AdapterExportResultSchema, AdapterNameSchema, AdapterRecordSchema, AdaptersExportParamsSchema, AdaptersListParamsSchema } from './adaptersSchemas';
 import { JobSchema, JobStartParamsSchema } from './jobSchemas';
 import {
   ConfirmWriteParamsSchema,
@@ -179,6 +180,16 @@ export const methods = {
   /** A Hugging Face model folder: architecture, sizes, dtype, tokenizer (reads no weights).
    * A folder that is not a usable model fails with MODEL_INVALID naming the file and field. */
   'engine.inspect': method(z.object({ dir: z.string().min(1).max(4096) }).strict(), ModelInspectionSchema),
+
+  // The adapter registry (main/adapters). Import and merge are the 'adapters.import' and
+  // 'adapters.merge' job kinds; a finished 'engine.train' job registers its adapter itself.
+  /** Every adapter with its lineage, newest first; `query` words must all match. */
+  'adapters.list': method(AdaptersListParamsSchema, z.array(AdapterRecordSchema)),
+  'adapters.get': method(z.object({ name: AdapterNameSchema }).strict(), AdapterRecordSchema),
+  /** Forgets the adapter (its files stay in the artifact store); returns what was removed. */
+  'adapters.remove': method(z.object({ name: AdapterNameSchema }).strict(), AdapterRecordSchema),
+  /** A PEFT folder and launch command for vLLM or LoRAX (main/adapters/exportAdapter.ts). */
+  'adapters.export': method(AdaptersExportParamsSchema, AdapterExportResultSchema),
 } as const;
 
 export const events = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ArtifactSchema, ArtifactsImportParamsSchema } from './schemas';
 import { EngineTrainParamsSchema, TrainingRunSummarySchema } from './engineSchemas';
+import { AdapterRecordSchema, AdaptersImportParamsSchema, AdaptersMergeParamsSchema } from './adaptersSchemas';
 
 /**
  * Every job kind, listed once: kind -> the params `jobs.start` takes -> the result a finished job
@@ -15,6 +16,10 @@ export const jobParams = {
   'artifacts.verify': { params: z.object({}).strict().default({}), result: z.object({ checked: z.number().int() }) },
   /** LoRA training on the native engine (see main/jobs/kinds/engineTrain.ts). */
   'engine.train': { params: EngineTrainParamsSchema, result: TrainingRunSummarySchema },
+  /** A PEFT folder into the adapter registry, checked against its base (main/jobs/kinds/adaptersImport.ts). */
+  'adapters.import': { params: AdaptersImportParamsSchema, result: AdapterRecordSchema },
+  /** Weighted merge of registered adapters into a new registered one (main/jobs/kinds/adaptersMerge.ts). */
+  'adapters.merge': { params: AdaptersMergeParamsSchema, result: AdapterRecordSchema },
 } as const;
 
 export type JobParamsMap = typeof jobParams;

@@ -19,6 +19,7 @@ import { WorkspaceManager, workspaceInfo } from '../workspace/workspaceManager';
 import { chainStatus, engineStatus } from './capabilities';
 import { chainHandlers } from './chainHandlers';
 import { engineHandlers } from './engineHandlers';
+import { adaptersHandlers } from './adaptersHandlers';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { LogBus } from './logBus';
 import type { Handlers } from './handlers';
@@ -199,6 +200,7 @@ export class StudioCore {
       'logs.recent': ({ limit }) => this.log.recent(limit),
       ...chainHandlers({ devnet: () => this.devnet, publishing: () => this.publishing, db: () => this.ws.db }),
       ...engineHandlers(),
+      ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root }),
       ...networkHandlers({
         db: () => this.ws.db,
         devnet: () => this.devnet,

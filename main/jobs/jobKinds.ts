@@ -2,6 +2,8 @@ import type { JobKind } from '../api/jobSchemas';
 import type { JobKindDefinition } from './jobKind';
 import { artifactsImport } from './kinds/artifactsImport';
 import { artifactsVerify } from './kinds/artifactsVerify';
+import { adaptersImport } from './kinds/adaptersImport';
+import { adaptersMerge } from './kinds/adaptersMerge';
 import { engineTrain } from './kinds/engineTrain';
 
 /**
@@ -14,4 +16,6 @@ export const jobKinds: { [K in JobKind]: JobKindDefinition<K, unknown, unknown> 
   'artifacts.import': artifactsImport,
   'artifacts.verify': artifactsVerify,
   'engine.train': engineTrain,
+  'adapters.import': adaptersImport,
+  'adapters.merge': adaptersMerge,
 };

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { adaptersExport, adaptersImport, adaptersList, adaptersMerge, adaptersRemove, adaptersShow } from './adaptersCommands';
 import { artifactsAdd, artifactsList, artifactsVerify } from './artifactsCommands';
 import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
 import { engineInfo } from './engineCommands';
@@ -45,4 +46,10 @@ export const commands: Command[] = [
   modelExport,
   trainCommand,
   generateCommand,
+  adaptersList,
+  adaptersImport,
+  adaptersShow,
+  adaptersRemove,
+  adaptersMerge,
+  adaptersExport,
 ];

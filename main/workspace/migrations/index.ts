@@ -1,6 +1,7 @@
 import init from './20261124T2000_init';
 import chain from './20261124T2100_chain';
 import networksKeys from './20261124T2300_networks_keys';
+import adapters from './20261205T1130_adapters';
 
 /**
  * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
@@ -11,4 +12,5 @@ export const migrations: readonly { id: string; sql: string }[] = [
   { id: '20261124T2000_init', sql: init },
   { id: '20261124T2100_chain', sql: chain },
   { id: '20261124T2300_networks_keys', sql: networksKeys },
+  { id: '20261205T1130_adapters', sql: adapters },
 ];
