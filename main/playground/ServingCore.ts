@@ -41,6 +41,8 @@ export interface ServingCoreOptions {
   adapterBudgetBytes: number;
   /** The LoRA slot's rank: the largest adapter rank served. */
   slotRank: number;
+  /** Rows decoding at once (each holds a KV cache); later requests wait their turn. Default 64. */
+  maxActive?: number;
   /** Loads a registered adapter (checked against this base) with any warning to pass on. */
   loadAdapter(name: string): { adapter: LoraAdapter; warning: string | null };
 }
@@ -81,8 +83,11 @@ export class ServingCore {
   private readonly zeros = new Map<string, Float32Array>();
   private running = false;
   private closed = false;
+  private readonly maxActive: number;
   steps = 0;
   switches = 0;
+  /** Rows ended by cancel (a client that went away) rather than by finishing. */
+  cancelled = 0;
 
   constructor(
     private readonly engine: NativeEngine,
@@ -96,6 +101,7 @@ export class ServingCore {
     model.setLoraTensors(Object.fromEntries(this.zeros));
     this.loaded = null;
     this.cache = new AdapterCache(opts.adapterBudgetBytes, opts.slotRank, opts.loadAdapter);
+    this.maxActive = opts.maxActive ?? 64;
   }
 
   stats() {
@@ -109,6 +115,7 @@ export class ServingCore {
       evictions: this.cache.evictions,
       steps: this.steps,
       switches: this.switches,
+      cancelled: this.cancelled,
     };
   }
 
@@ -157,9 +164,11 @@ export class ServingCore {
       const row = this.pending[i]!;
       if (row.cancelled) {
         this.pending.splice(i, 1);
+        this.cancelled++;
         row.resolve(this.result(row, 'cancelled'));
         continue;
       }
+      if (this.active.length >= this.maxActive) break;
       try {
         if (row.req.adapter !== null) {
           const a = this.cache.acquire(row.req.adapter);
@@ -179,6 +188,8 @@ export class ServingCore {
         this.sample(row, logits);
       } catch (err) {
         if (this.pending[i] === row) this.pending.splice(i, 1);
+        const at = this.active.indexOf(row);
+        if (at >= 0) this.active.splice(at, 1);
         this.leave(row);
         row.reject(err instanceof Error ? err : new Error(String(err)));
       }
@@ -230,6 +241,7 @@ export class ServingCore {
   }
 
   private finish(row: Row, reason: FinishReason): void {
+    if (reason === 'cancelled') this.cancelled++;
     const i = this.active.indexOf(row);
     if (i >= 0) this.active.splice(i, 1);
     this.leave(row);
