@@ -14,6 +14,7 @@
 #include "adamw.h"
 #include "device_model.h"
 #include "lora.h"
+#include "lora_segments.h"
 #include "safetensors.h"
 #include "weightmatrix.h"
 
@@ -50,6 +51,8 @@ struct Linear {
   WeightMatrix W;           // (out,in)
   std::vector<float> bias;  // (out) or empty
   std::unique_ptr<LoraWeights> lora;
+  // Set only during a decode with per-row adapters (SessionWrap): replaces `lora` for that call.
+  const std::vector<LoraSegment>* segments = nullptr;
 };
 
 struct Layer {
