@@ -1,33 +1,37 @@
 import type { LoraAdapter } from '../engine/peft/LoraAdapter';
-import { loraScaling } from '../engine/peft/LoraAdapter';
 import { PEFT_PREFIX } from '../engine/peft/savePeftAdapter';
 
-/** An adapter ready for the serving slot: each module's factors padded to the slot's rank. */
+/** An adapter held on the model for per-row serving (its id in the model's LoRA bank). */
 export interface ResidentAdapter {
   key: string;
-  /** PEFT tensor names -> data, as setLoraTensors takes them. */
-  tensors: Record<string, Float32Array>;
+  bankId: number;
   bytes: number;
   /** Rows using it; a pinned adapter is never evicted. */
   pins: number;
   warning: string | null;
 }
 
+/** The model's LoRA bank as the cache uses it (NativeModel.loraBankAdd / loraBankRemove). */
+export interface LoraBank {
+  loraBankAdd(tensors: Record<string, Float32Array>, options: { rank: number; alpha: number; rslora?: boolean }): number;
+  loraBankRemove(id: number): void;
+}
+
 /**
- * Loaded adapters within a memory budget, least recently used evicted first. The model has one
- * LoRA slot of rank `slotRank` over every adaptable module, with scaling 1 (alpha = rank); an
- * adapter of rank r <= slotRank is stored padded: A gains zero rows, B zero columns and carries the
- * adapter's own scaling, so B' A' x = s B A x up to rounding (the zeros add exact zeros). Padding
- * once on load keeps an adapter switch to a copy of its tensors into the slot.
+ * Adapters loaded just in time into the model's LoRA bank within a memory budget (the factors'
+ * bytes), least recently used evicted first. An adapter in use by a row is pinned.
  */
 export class AdapterCache {
   private readonly resident = new Map<string, ResidentAdapter>(); // insertion order = LRU order
   loads = 0;
   evictions = 0;
+  /** Milliseconds spent putting adapters into the bank (the load after reading from disk). */
+  bankMs = 0;
 
   constructor(
     readonly budgetBytes: number,
-    readonly slotRank: number,
+    readonly maxRank: number,
+    private readonly bank: LoraBank,
     private readonly load: (key: string) => { adapter: LoraAdapter; warning: string | null },
   ) {}
 
@@ -42,9 +46,9 @@ export class AdapterCache {
   }
 
   /**
-   * The adapter, loaded if needed, pinned for the caller (unpin when its row leaves). Returns
-   * null when it does not fit beside the pinned ones right now (the caller retries after a row
-   * leaves); throws for an adapter that cannot be served at all.
+   * The adapter, loaded if needed, pinned for the caller (release it when its row leaves). Null
+   * when it does not fit beside the pinned ones right now (retry after a row leaves); throws for
+   * an adapter that cannot be served at all.
    */
   acquire(key: string): ResidentAdapter | null {
     const hit = this.resident.get(key);
@@ -55,19 +59,23 @@ export class AdapterCache {
       return hit;
     }
     const { adapter, warning } = this.load(key);
-    if (adapter.config.r > this.slotRank) throw new Error(`adapter "${key}" has rank ${adapter.config.r}; the serving slot holds rank ${this.slotRank} at most (setting playground.maxAdapterRank)`);
-    const bytes = paddedBytes(adapter, this.slotRank);
+    if (adapter.config.r > this.maxRank) throw new Error(`adapter "${key}" has rank ${adapter.config.r}; this server serves rank ${this.maxRank} at most (setting playground.maxAdapterRank)`);
+    const bytes = adapterBytes(adapter);
     if (bytes > this.budgetBytes) throw new Error(`adapter "${key}" needs ${bytes} bytes resident; the adapter memory budget is ${this.budgetBytes} bytes (setting playground.adapterMemoryMB)`);
     let free = this.budgetBytes - this.residentBytes;
     for (const [k, a] of this.resident) {
       if (free >= bytes) break;
       if (a.pins > 0) continue;
       this.resident.delete(k);
+      this.bank.loraBankRemove(a.bankId);
       this.evictions++;
       free += a.bytes;
     }
     if (free < bytes) return null;
-    const entry: ResidentAdapter = { key, tensors: padAdapter(adapter, this.slotRank), bytes, pins: 1, warning };
+    const t0 = performance.now();
+    const bankId = this.bank.loraBankAdd(peftTensors(adapter), { rank: adapter.config.r, alpha: adapter.config.alpha, rslora: adapter.config.useRslora });
+    this.bankMs += performance.now() - t0;
+    const entry: ResidentAdapter = { key, bankId, bytes, pins: 1, warning };
     this.resident.set(key, entry);
     this.loads++;
     return entry;
@@ -78,25 +86,17 @@ export class AdapterCache {
   }
 }
 
-function paddedBytes(a: LoraAdapter, R: number): number {
+export function adapterBytes(a: LoraAdapter): number {
   let n = 0;
-  for (const { A, B } of a.modules.values()) n += R * A.shape[1]! + B.shape[0]! * R;
+  for (const { A, B } of a.modules.values()) n += A.data.length + B.data.length;
   return n * 4;
 }
 
-export function padAdapter(a: LoraAdapter, R: number): Record<string, Float32Array> {
-  const s = loraScaling(a.config);
-  const r = a.config.r;
+function peftTensors(a: LoraAdapter): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
   for (const [module, { A, B }] of a.modules) {
-    const inp = A.shape[1]!;
-    const rows = B.shape[0]!;
-    const pA = new Float32Array(R * inp);
-    pA.set(A.data); // rows r..R-1 stay zero
-    const pB = new Float32Array(rows * R);
-    for (let o = 0; o < rows; o++) for (let k = 0; k < r; k++) pB[o * R + k] = s * B.data[o * r + k]!;
-    out[`${PEFT_PREFIX}${module}.lora_A.weight`] = pA;
-    out[`${PEFT_PREFIX}${module}.lora_B.weight`] = pB;
+    out[`${PEFT_PREFIX}${module}.lora_A.weight`] = A.data;
+    out[`${PEFT_PREFIX}${module}.lora_B.weight`] = B.data;
   }
   return out;
 }

@@ -104,7 +104,7 @@ export class PlaygroundService {
     const settings = this.deps.settings();
     const core = new ServingCore(engine, new engine.Model(spec), spec, tokenizer, {
       adapterBudgetBytes: settings.adapterMemoryMB * 1024 * 1024,
-      slotRank: settings.maxAdapterRank,
+      maxRank: settings.maxAdapterRank,
       loadAdapter: (name) => {
         const record = findAdapter(this.deps.db(), name);
         if (!record) throw new PlaygroundError('model_not_found', `The model \`${name}\` does not exist.`);

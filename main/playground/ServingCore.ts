@@ -37,11 +37,11 @@ export interface ServeHandle {
 }
 
 export interface ServingCoreOptions {
-  /** Bytes of padded adapter factors kept resident (LRU beyond it). */
+  /** Bytes of adapter factors kept in the model's LoRA bank (LRU beyond it). */
   adapterBudgetBytes: number;
-  /** The LoRA slot's rank: the largest adapter rank served. */
-  slotRank: number;
-  /** Rows decoding at once (each holds a KV cache); later requests wait their turn. Default 64. */
+  /** The largest adapter rank served. */
+  maxRank: number;
+  /** Rows decoding at once (each holds KV cache slots); later requests wait their turn. Default 64. */
   maxActive?: number;
   /** Loads a registered adapter (checked against this base) with any warning to pass on. */
   loadAdapter(name: string): { adapter: LoraAdapter; warning: string | null };
@@ -50,26 +50,31 @@ export interface ServingCoreOptions {
 interface Row {
   req: ServeRequest;
   adapter: ResidentAdapter | null;
-  session: NativeSession | null;
   ids: number[];
   rng: Xoshiro128;
   stream: DecodeStream;
   tokens: GeneratedToken[];
   text: string;
   cancelled: boolean;
+  done: boolean;
   resolve(r: ServeResult): void;
   reject(e: Error): void;
 }
 
-const SLOT_TARGETS: Record<ModelSpec['arch'], string[]> = { gpt2: ['c_attn', 'c_proj', 'c_fc'], llama: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] };
+/** Rows admitted together: one batched KV-cache session, stepped as one native call. */
+interface Cohort {
+  session: NativeSession;
+  rows: Row[];
+}
 
 /**
- * One base model resident, many adapters, continuous batching. Each request is a row with its own
- * KV cache; between decode steps new rows join (prefill) and finished or cancelled rows leave, so
- * a request never waits for another to finish. The model has one LoRA slot over every adaptable
- * module (AdapterCache pads each adapter into it); a step serves the rows grouped by adapter,
- * switching the slot's tensors between groups. This first version steps rows one by one; the
- * segmented batched product (one base GEMM for all rows) is the next step in native code.
+ * One base model resident, many adapters, continuous batching. Requests that arrive together are
+ * admitted together into a cohort: one batched session (prompts left-padded, per-row positions)
+ * whose every step is one native call for all its rows, the base GEMMs shared and each row's LoRA
+ * product applied per segment from the model's LoRA bank (native segmented LoRA). Between decode
+ * steps new cohorts join and finished or cancelled rows leave (a finished row's slot idles on the
+ * base until its cohort ends), so a request never waits for another to finish. Each row computes
+ * what its request would alone on a model with only its adapter: bit for bit.
  *
  * Native work is synchronous: the loop yields to the event loop after every step, which is where
  * new requests and cancels arrive.
@@ -77,15 +82,14 @@ const SLOT_TARGETS: Record<ModelSpec['arch'], string[]> = { gpt2: ['c_attn', 'c_
 export class ServingCore {
   private readonly cache: AdapterCache;
   private readonly pending: Row[] = [];
-  private readonly active: Row[] = [];
-  private loaded: string | null | undefined = undefined; // adapter in the slot (null: zeros)
-  private readonly nonZero = new Set<string>();
-  private readonly zeros = new Map<string, Float32Array>();
+  private readonly cohorts: Cohort[] = [];
   private running = false;
   private closed = false;
   private readonly maxActive: number;
   steps = 0;
-  switches = 0;
+  /** Native step calls and the rows they carried (rows / calls: the batching achieved). */
+  stepCalls = 0;
+  stepRows = 0;
   /** Rows ended by cancel (a client that went away) rather than by finishing. */
   cancelled = 0;
 
@@ -96,31 +100,34 @@ export class ServingCore {
     readonly tokenizer: Tokenizer,
     opts: ServingCoreOptions,
   ) {
-    model.addLora({ targets: SLOT_TARGETS[spec.arch], rank: opts.slotRank, alpha: opts.slotRank });
-    for (const [name, t] of Object.entries(model.getLoraTensors())) this.zeros.set(name, new Float32Array(t.data.length));
-    model.setLoraTensors(Object.fromEntries(this.zeros));
-    this.loaded = null;
-    this.cache = new AdapterCache(opts.adapterBudgetBytes, opts.slotRank, opts.loadAdapter);
+    this.cache = new AdapterCache(opts.adapterBudgetBytes, opts.maxRank, model, opts.loadAdapter);
     this.maxActive = opts.maxActive ?? 64;
+  }
+
+  private get active(): number {
+    return this.cohorts.reduce((n, c) => n + c.rows.filter((r) => !r.done).length, 0);
   }
 
   stats() {
     return {
-      active: this.active.length,
+      active: this.active,
       pending: this.pending.length,
+      cohorts: this.cohorts.length,
       resident: this.cache.residentKeys(),
       residentBytes: this.cache.residentBytes,
       budgetBytes: this.cache.budgetBytes,
       loads: this.cache.loads,
       evictions: this.cache.evictions,
+      bankMs: this.cache.bankMs,
       steps: this.steps,
-      switches: this.switches,
+      stepCalls: this.stepCalls,
+      stepRows: this.stepRows,
       cancelled: this.cancelled,
     };
   }
 
   submit(req: ServeRequest): ServeHandle {
-    let row!: Row;
+    let row: Row | undefined;
     const done = new Promise<ServeResult>((resolve, reject) => {
       if (this.closed) throw new Error('the serving core is closed');
       if (req.promptIds.length === 0) throw new Error('the prompt encodes to no tokens; give a non-empty prompt');
@@ -128,18 +135,23 @@ export class ServingCore {
         throw new Error(`the prompt is ${req.promptIds.length} tokens; the model's context holds ${this.spec.maxPositions} (prompt and completion together)`);
       const stream = new DecodeStream(this.tokenizer, { skipSpecialTokens: true });
       stream.prime(req.promptIds);
-      row = { req, adapter: null, session: null, ids: req.promptIds.slice(), rng: new Xoshiro128(req.opts.seed ?? 0), stream, tokens: [], text: '', cancelled: false, resolve, reject };
+      row = { req, adapter: null, ids: req.promptIds.slice(), rng: new Xoshiro128(req.opts.seed ?? 0), stream, tokens: [], text: '', cancelled: false, done: false, resolve, reject };
       this.pending.push(row);
       this.kick();
     });
-    return { done, cancel: () => row && (row.cancelled = true) };
+    return {
+      done,
+      cancel: () => {
+        if (row) row.cancelled = true;
+      },
+    };
   }
 
   close(): void {
     this.closed = true;
-    for (const r of [...this.pending, ...this.active]) r.reject(new Error('the serving core closed'));
+    for (const r of [...this.pending, ...this.cohorts.flatMap((c) => c.rows.filter((x) => !x.done))]) r.reject(new Error('the serving core closed'));
     this.pending.length = 0;
-    this.active.length = 0;
+    this.cohorts.length = 0;
   }
 
   private kick(): void {
@@ -153,13 +165,15 @@ export class ServingCore {
       this.admit();
       this.step();
     } finally {
-      if (!this.closed && (this.pending.length > 0 || this.active.length > 0)) setImmediate(() => this.loop());
+      if (!this.closed && (this.pending.length > 0 || this.cohorts.length > 0)) setImmediate(() => this.loop());
       else this.running = false;
     }
   }
 
-  /** Pending rows join: adapter acquired (or left waiting for budget), prompt prefilled, first token sampled. */
+  /** Pending rows join: adapters acquired (or left waiting for budget), then prefilled as cohorts. */
   private admit(): void {
+    const admitted: Row[] = [];
+    let active = this.active;
     for (let i = 0; i < this.pending.length; ) {
       const row = this.pending[i]!;
       if (row.cancelled) {
@@ -168,50 +182,95 @@ export class ServingCore {
         row.resolve(this.result(row, 'cancelled'));
         continue;
       }
-      if (this.active.length >= this.maxActive) break;
+      if (active >= this.maxActive) break;
       try {
         if (row.req.adapter !== null) {
           const a = this.cache.acquire(row.req.adapter);
           if (!a) {
-            // No room beside the adapters in use: wait for a row to leave (one always will, since
-            // some are active); alone it fits, acquire() said so.
+            // No room beside the adapters in use: wait for a row to leave (alone it fits:
+            // acquire() said so).
             i++;
             continue;
           }
           row.adapter = a;
         }
-        this.pending.splice(i, 1);
-        this.useAdapter(row.adapter);
-        row.session = new this.engine.Session(this.model, { batch: 1, capacity: this.spec.maxPositions });
-        const logits = row.session.prefill(Int32Array.from(row.ids));
-        this.active.push(row);
-        this.sample(row, logits);
       } catch (err) {
-        if (this.pending[i] === row) this.pending.splice(i, 1);
-        const at = this.active.indexOf(row);
-        if (at >= 0) this.active.splice(at, 1);
-        this.leave(row);
+        this.pending.splice(i, 1);
         row.reject(err instanceof Error ? err : new Error(String(err)));
+        continue;
       }
+      this.pending.splice(i, 1);
+      admitted.push(row);
+      active++;
+    }
+    for (const rows of this.groupIntoCohorts(admitted)) this.start(rows);
+  }
+
+  // Rows share a cohort while its longest prompt plus its longest generation fit the cache, so
+  // no row ever gets fewer tokens than it would alone.
+  private groupIntoCohorts(rows: Row[]): Row[][] {
+    const P = this.spec.maxPositions;
+    const stepsOf = (r: Row) => Math.max(0, Math.min(r.req.opts.maxTokens, P - r.ids.length) - 1);
+    const groups: { rows: Row[]; longest: number; steps: number }[] = [];
+    for (const r of rows) {
+      const g = groups.find((x) => Math.max(x.longest, r.ids.length) + Math.max(x.steps, stepsOf(r)) <= P);
+      if (g) {
+        g.rows.push(r);
+        g.longest = Math.max(g.longest, r.ids.length);
+        g.steps = Math.max(g.steps, stepsOf(r));
+      } else groups.push({ rows: [r], longest: r.ids.length, steps: stepsOf(r) });
+    }
+    return groups.map((g) => g.rows);
+  }
+
+  private start(rows: Row[]): void {
+    try {
+      const B = rows.length;
+      const n = Math.max(...rows.map((r) => r.ids.length));
+      const tokens = new Int32Array(B * n); // padding id 0: masked out
+      rows.forEach((r, b) => tokens.set(r.ids, b * n + n - r.ids.length));
+      const session = new this.engine.Session(this.model, { batch: B, capacity: this.spec.maxPositions });
+      const logits = session.prefill(tokens, { lengths: Int32Array.from(rows, (r) => r.ids.length), adapters: this.adapterIds(rows) });
+      const cohort = { session, rows };
+      this.cohorts.push(cohort);
+      const V = logits.length / B;
+      rows.forEach((r, b) => this.sample(r, logits.subarray(b * V, (b + 1) * V)));
+    } catch (err) {
+      for (const r of rows) {
+        if (r.done) continue;
+        r.done = true;
+        if (r.adapter) this.cache.release(r.adapter);
+        r.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      this.dropFinishedCohorts();
     }
   }
 
-  /** One decode step for every active row, grouped by adapter. */
+  // A finished row idles on the base: its adapter may be evicted once released.
+  private adapterIds(rows: Row[]): Int32Array {
+    return Int32Array.from(rows, (r) => (r.done || !r.adapter ? -1 : r.adapter.bankId));
+  }
+
+  /** One decode step: one native call per cohort, every live row of it advancing one token. */
   private step(): void {
-    for (const r of this.active.filter((x) => x.cancelled)) this.finish(r, 'cancelled');
-    const groups = new Map<string | null, Row[]>();
-    for (const r of this.active) {
-      const k = r.adapter?.key ?? null;
-      groups.set(k, [...(groups.get(k) ?? []), r]);
+    for (const c of this.cohorts) for (const r of c.rows) if (!r.done && r.cancelled) this.finish(r, 'cancelled');
+    this.dropFinishedCohorts();
+    for (const c of this.cohorts) {
+      const logits = c.session.step(Int32Array.from(c.rows, (r) => r.ids[r.ids.length - 1]!), { adapters: this.adapterIds(c.rows) });
+      this.stepCalls++;
+      const V = logits.length / c.rows.length;
+      c.rows.forEach((r, b) => {
+        if (r.done) return;
+        this.stepRows++;
+        this.sample(r, logits.subarray(b * V, (b + 1) * V));
+      });
     }
-    // The group already in the slot first: one switch fewer per step.
-    const order = [...groups.keys()].sort((a, b) => (a === this.loaded ? -1 : b === this.loaded ? 1 : 0));
-    for (const k of order) {
-      const rows = groups.get(k)!;
-      this.useAdapter(rows[0]!.adapter);
-      for (const r of rows) this.sample(r, r.session!.step(Int32Array.of(r.ids[r.ids.length - 1]!)));
-    }
-    if (this.active.length > 0) this.steps++;
+    if (this.cohorts.length > 0) this.steps++;
+    this.dropFinishedCohorts();
+  }
+
+  private dropFinishedCohorts(): void {
+    for (let i = this.cohorts.length - 1; i >= 0; i--) if (this.cohorts[i]!.rows.every((r) => r.done)) this.cohorts.splice(i, 1);
   }
 
   // generate()'s per-token step: sample, stream, decide whether it was the last.
@@ -225,10 +284,7 @@ export class ServingCore {
     let reason: FinishReason | null = null;
     if (o.stopIds?.includes(choice.id)) reason = 'stop';
     else if (row.tokens.length >= o.maxTokens || row.ids.length >= this.spec.maxPositions) reason = 'length';
-    if (reason) {
-      const rest = row.stream.flush();
-      token.text += rest;
-    }
+    if (reason) token.text += row.stream.flush();
     const stop = o.stopStrings?.length ? firstStop(row.text + token.text, o.stopStrings) : -1;
     if (stop >= 0) {
       // The stop text and what follows it are not part of the completion.
@@ -241,38 +297,15 @@ export class ServingCore {
   }
 
   private finish(row: Row, reason: FinishReason): void {
+    if (row.done) return;
     if (reason === 'cancelled') this.cancelled++;
-    const i = this.active.indexOf(row);
-    if (i >= 0) this.active.splice(i, 1);
-    this.leave(row);
-    row.resolve(this.result(row, reason));
-  }
-
-  private leave(row: Row): void {
+    row.done = true;
     if (row.adapter) this.cache.release(row.adapter);
-    row.session = null; // its KV cache goes with it
+    row.resolve(this.result(row, reason));
   }
 
   private result(row: Row, finishReason: FinishReason): ServeResult {
     return { text: row.text, tokens: row.tokens, finishReason, promptTokens: row.req.promptIds.length, warning: row.adapter?.warning ?? null };
-  }
-
-  /** Puts an adapter (or zeros) into the model's LoRA slot, touching only the modules that change. */
-  private useAdapter(a: ResidentAdapter | null): void {
-    const key = a?.key ?? null;
-    if (this.loaded === key) return;
-    const set: Record<string, Float32Array> = {};
-    for (const name of this.nonZero) if (!a || !(name in a.tensors)) set[name] = this.zeros.get(name)!;
-    this.nonZero.clear();
-    if (a) {
-      for (const [name, t] of Object.entries(a.tensors)) {
-        set[name] = t;
-        this.nonZero.add(name);
-      }
-    }
-    this.model.setLoraTensors(set);
-    this.loaded = key;
-    this.switches++;
   }
 }
 

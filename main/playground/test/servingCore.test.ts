@@ -11,13 +11,14 @@ import { createLoraAdapter } from '../../engine/peft/createLoraAdapter';
 import type { LoraAdapter } from '../../engine/peft/LoraAdapter';
 import { buildTestModel } from '../../engine/testModels/buildTestModel';
 import { Tokenizer } from '../../engine/tokenizer/Tokenizer';
+import { adapterBytes } from '../AdapterCache';
 import { ServingCore, type ServeRequest, type ServeResult } from '../ServingCore';
 
 /**
  * The serving core against the plain reference: each request alone on a fresh model with its one
  * adapter applied (batch 1, `generate`). Rows for different adapters and the base, joining while
- * others run, sampled and greedy, must give the same tokens, and logprobs within 1e-5 (the slot
- * folds the adapter's scaling into B, so the LoRA branch rounds differently: not bit for bit).
+ * others run, sampled and greedy, must give the same tokens and the same logprobs, bit for bit
+ * (segmented LoRA and left padding both keep each row's arithmetic as it is alone).
  */
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-serving-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -41,7 +42,7 @@ for (const family of ['gpt2', 'llama'] as const) {
     const makeCore = (budget: number) =>
       new ServingCore(engine, new engine.Model(spec), spec, tok, {
         adapterBudgetBytes: budget,
-        slotRank: 8,
+        maxRank: 8,
         loadAdapter: (name) => {
           loads.push(name);
           const a = adapters[name];
@@ -59,7 +60,7 @@ for (const family of ['gpt2', 'llama'] as const) {
     const expectSame = (got: ServeResult, want: GenerateResult) => {
       expect(got.tokens.map((t) => t.id)).toEqual(want.tokens.map((t) => t.id));
       got.tokens.forEach((t, i) => {
-        expect(Math.abs(t.logprob - want.tokens[i]!.logprob)).toBeLessThan(1e-5);
+        expect(t.logprob).toBe(want.tokens[i]!.logprob);
         expect(t.top.map((x) => x.id)).toEqual(want.tokens[i]!.top.map((x) => x.id));
       });
       expect(got.text).toBe(want.text);
@@ -97,8 +98,8 @@ for (const family of ['gpt2', 'llama'] as const) {
       const all = await Promise.all(results);
       expect(all[0]).toBe(first);
       plan.forEach((p, i) => expectSame(all[i]!, reference(p.adapter, p.prompt, p.opts)));
-      // Rows of different adapters ran in the same steps: more switches than adapters.
-      expect(core.stats().switches).toBeGreaterThan(3);
+      // Rows of different adapters shared native step calls.
+      expect(core.stats().stepRows / core.stats().stepCalls).toBeGreaterThan(1);
       expect(core.stats().active).toBe(0);
       core.close();
     });
@@ -106,8 +107,7 @@ for (const family of ['gpt2', 'llama'] as const) {
     it('keeps only the budget resident (LRU), waits for room instead of failing, and names bad adapters', async () => {
       loads.length = 0;
       // Room for the largest padded adapter only.
-      const padded = (a: LoraAdapter) => [...a.modules.values()].reduce((n, { A, B }) => n + 8 * A.shape[1]! + B.shape[0]! * 8, 0) * 4;
-      const budget = Math.max(...Object.values(adapters).map(padded));
+      const budget = Math.max(...Object.values(adapters).map(adapterBytes));
       const core = makeCore(budget);
       const run = (adapter: string | null, prompt: string) => core.submit({ adapter, promptIds: tok.encode(prompt), opts: { maxTokens: 4 } }).done;
       const rs = await Promise.all([run('a', PROMPTS[0]!), run('b', PROMPTS[1]!), run('c', PROMPTS[2]!), run('a', PROMPTS[3]!)]);
