@@ -1,6 +1,7 @@
 import { chainGas } from './chainGas';
 import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
+import { openlora } from './openlora';
 import { apiRoundTrip } from './foundation/apiRoundTrip';
 import { bundleSize } from './foundation/bundleSize';
 import { serveColdStart } from './foundation/serveColdStart';
@@ -22,4 +23,6 @@ export const benches: Record<string, Bench> = {
   'engine-train': { run: () => engineTrain(), default: false },
   // Native engine vs llama.cpp, batch-1 generation tokens/s on the same GPT-2-small weights.
   'engine-generate': { run: () => engineGenerate(), default: false },
+  // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
+  openlora: { run: () => openlora(), default: false },
 };
