@@ -49,6 +49,7 @@ const toRecord = (r: AdapterRow): AdapterRecord => ({
  * import folder; so "gpt2 trained" narrows as a search box does.
  */
 export function listAdapters(db: Db, query?: string): AdapterRecord[] {
+  if (!hasAdaptersTable(db)) return [];
   const words = (query ?? '').trim().split(/\s+/).filter(Boolean);
   const haystack = "lower(name || ' ' || source || ' ' || targets_json || ' ' || base_json || ' ' || coalesce(run, '') || ' ' || coalesce(datanet, '') || ' ' || coalesce(imported_from, ''))";
   // instr, not LIKE: a user's "%" or "_" is text to find, not a wildcard.
@@ -58,6 +59,7 @@ export function listAdapters(db: Db, query?: string): AdapterRecord[] {
 }
 
 export function findAdapter(db: Db, name: string): AdapterRecord | undefined {
+  if (!hasAdaptersTable(db)) return undefined;
   const row = db.prepare('SELECT * FROM adapters WHERE name = ?').get(name) as AdapterRow | undefined;
   return row ? toRecord(row) : undefined;
 }
@@ -66,6 +68,14 @@ export function getAdapter(db: Db, name: string): AdapterRecord {
   const found = findAdapter(db, name);
   if (!found) throw new StudioError(ErrorCode.NotFound, `No adapter named "${name}" in this workspace; \`studio adapters list\` shows them.`, { name });
   return found;
+}
+
+/**
+ * A workspace last opened for writing by an older build has no adapters table yet, and a reader
+ * without the lock (the CLI's listings, generate --adapter) cannot migrate it: it has no adapters.
+ */
+function hasAdaptersTable(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'adapters'").get() !== undefined;
 }
 
 /** `wanted`, or `wanted-2`, `wanted-3`... when taken: a training run never fails for its name. */

@@ -72,6 +72,10 @@ describe('/v1 with the openai client', () => {
     const ids = [];
     for await (const m of client.models.list()) ids.push(m.id);
     expect(ids.sort()).toEqual(['alpha', 'base', 'beta', 'gamma']);
+    // The CLI's listing reads without the workspace lock, so it answers while serve holds it.
+    const listed = studio('adapters', 'list', '--json');
+    expect(listed.status, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { name: string }[]).map((a) => a.name).sort()).toEqual(['alpha', 'beta', 'gamma']);
   });
 
   it('completions from an adapter equal the reference, with logprobs in the legacy shape', async () => {

@@ -5,6 +5,8 @@ import { UsageError, type Command } from '../command';
 import { formatTable } from '../formatTable';
 import { runJobToEnd } from '../runJobToEnd';
 import { withCore } from '../withCore';
+import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
+import { getAdapter, listAdapters } from '../../adapters/adaptersRepository';
 
 const WS = '[--workspace NAME] [--json]';
 
@@ -13,7 +15,8 @@ export const adaptersList: Command = {
   usage: `studio adapters list [--query WORDS] ${WS}`,
   summary: 'List the registered LoRA adapters with rank, size and base; --query searches name, base, run, targets',
   options: { query: { type: 'string' } },
-  run: async (ctx) => withCore(ctx, (core) => callCore(core, 'adapters.list', ctx.values.query ? { query: String(ctx.values.query) } : {})),
+  // Read without the workspace lock (as `artifacts list`), so it works beside a running `studio serve`.
+  run: async (ctx) => withReadonlyWorkspace(ctx, (db) => listAdapters(db, ctx.values.query ? String(ctx.values.query) : undefined)),
   human: (list: AdapterRecord[]) =>
     list.length === 0
       ? 'No adapters yet: train one (studio train) or import a PEFT folder (studio adapters import DIR).'
@@ -27,7 +30,10 @@ export const adaptersShow: Command = {
   path: ['adapters', 'show'],
   usage: `studio adapters show NAME ${WS}`,
   summary: "One adapter's shape and lineage: base model hashes, run, import folder, merge parents",
-  run: async (ctx) => withCore(ctx, (core) => callCore(core, 'adapters.get', { name: positional(ctx.positionals, 'adapters show NAME') })),
+  run: async (ctx) => {
+    const name = positional(ctx.positionals, 'adapters show NAME');
+    return withReadonlyWorkspace(ctx, (db) => getAdapter(db, name));
+  },
   human: (a: AdapterRecord) =>
     [
       `${a.name} (${a.source}, ${a.createdAt})`,
