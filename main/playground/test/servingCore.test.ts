@@ -124,6 +124,32 @@ for (const family of ['gpt2', 'llama'] as const) {
       core.close();
     });
 
+    it('a thousand adapters known, only the budget resident, every request served', async () => {
+      const many = new Map<string, LoraAdapter>();
+      for (let i = 0; i < 1000; i++) many.set(`a${i}`, createLoraAdapter(spec, { r: 2, alpha: 4, targets: targets[i % 3]!, seed: 1000 + i, randomB: true }));
+      const budget = 5 * Math.max(...[...many.values()].map(adapterBytes));
+      const core = new ServingCore(engine, new engine.Model(spec), spec, tok, {
+        adapterBudgetBytes: budget,
+        maxRank: 8,
+        loadAdapter: (name) => ({ adapter: many.get(name)!, warning: null }),
+      });
+      let peak = 0;
+      const names = Array.from({ length: 40 }, (_, i) => `a${(i * 97) % 1000}`);
+      const results = await Promise.all(
+        names.map((n, i) =>
+          core.submit({ adapter: n, promptIds: tok.encode(PROMPTS[i % 4]!), opts: { maxTokens: 3 }, onToken: () => (peak = Math.max(peak, core.stats().residentBytes)) }).done,
+        ),
+      );
+      expect(peak).toBeLessThanOrEqual(budget);
+      expect(core.stats().loads).toBeGreaterThanOrEqual(40);
+      for (const i of [0, 17, 39]) {
+        const model = new engine.Model(spec);
+        applyPeftAdapter(model, many.get(names[i]!)!);
+        expectSame(results[i]!, generate(nativeLogitsSource(engine, model, spec.maxPositions), tok, PROMPTS[i % 4]!, { maxTokens: 3 }));
+      }
+      core.close();
+    });
+
     it('a cancelled row leaves at the next step; the others finish', async () => {
       const core = makeCore(1 << 30);
       let handle: ReturnType<ServingCore['submit']> | null = null;
