@@ -3,6 +3,7 @@ import { datanetImport } from './datanetImport';
 import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
 import { engineTrainFull } from './engineTrainFull';
+import { openlora } from './openlora';
 import { apiRoundTrip } from './foundation/apiRoundTrip';
 import { bundleSize } from './foundation/bundleSize';
 import { serveColdStart } from './foundation/serveColdStart';
@@ -29,4 +30,6 @@ export const benches: Record<string, Bench> = {
   // Datanet import of ~1 KB JSONL records with every signal, then a version freeze
   // (DATANET_BENCH_RECORDS, default 1,000,000: many minutes on 2 cores).
   datanetImport: { run: datanetImport, default: false },
+  // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
+  openlora: { run: () => openlora(), default: false },
 };

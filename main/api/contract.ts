@@ -42,6 +42,7 @@ import {
   VotingPowerParamsSchema,
   VotingPowerSchema,
 } from './governanceSchemas';
+import { AdapterExportResultSchema, AdapterNameSchema, AdapterRecordSchema, AdaptersExportParamsSchema, AdaptersListParamsSchema } from './adaptersSchemas';
 import { JobSchema, JobStartParamsSchema } from './jobSchemas';
 import {
   ConfirmWriteParamsSchema,
@@ -214,6 +215,15 @@ export const methods = {
 
   // Datanets (main/datanets); the methods are in datanetSchemas.ts.
   ...datanetMethods,
+  // The adapter registry (main/adapters). Import and merge are the 'adapters.import' and
+  // 'adapters.merge' job kinds; a finished 'engine.train' job registers its adapter itself.
+  /** Every adapter with its lineage, newest first; `query` words must all match. */
+  'adapters.list': method(AdaptersListParamsSchema, z.array(AdapterRecordSchema)),
+  'adapters.get': method(z.object({ name: AdapterNameSchema }).strict(), AdapterRecordSchema),
+  /** Forgets the adapter (its files stay in the artifact store); returns what was removed. */
+  'adapters.remove': method(z.object({ name: AdapterNameSchema }).strict(), AdapterRecordSchema),
+  /** A PEFT folder and launch command for vLLM or LoRAX (main/adapters/exportAdapter.ts). */
+  'adapters.export': method(AdaptersExportParamsSchema, AdapterExportResultSchema),
 } as const;
 
 export const events = {
@@ -260,6 +270,8 @@ export const internalMethods: { readonly [M in keyof typeof methods]?: string } 
     "The CLI's `chain deploy` must first adopt a detached devnet (DevnetService.start adoptOnly), so it calls the service; the workbench redeploys through chain.reset. Kept for API clients and the integration tests.",
   'publications.publish':
     'Publishing datanets, models and rewards from the workbench lands with those capabilities (datanets, factory, attribution); until then tests and the e2e fixtures publish through it.',
+  'adapters.get':
+    "The CLI's `adapters show` reads the workspace without its lock, so it works beside a running `studio serve`; the playground lists with adapters.list. Kept for API clients.",
   'engine.inspect':
     "The factory's model picker will call it; the CLI's `model inspect` reads a folder without opening a workspace, so it calls the engine directly.",
 };

@@ -110,4 +110,6 @@ export const TrainingRunSummarySchema = z.object({
   threads: z.number().int(),
   kernel: z.string(),
   device: z.object({ kind: z.enum(['cpu', 'cuda']), name: z.string().optional(), fallbackReason: z.string().optional() }),
+  /** The adapter's name in the workspace's registry (main/adapters), set when the job commits. */
+  registeredAs: z.string().optional(),
 });

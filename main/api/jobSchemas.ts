@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ArtifactSchema, ArtifactsImportParamsSchema } from './schemas';
 import { DatanetImportParamsSchema, DatanetImportResultSchema, DatanetSignalsParamsSchema, DatanetSignalsResultSchema } from './datanetSchemas';
 import { EngineTrainParamsSchema, TrainingRunSummarySchema } from './engineSchemas';
+import { AdapterRecordSchema, AdaptersImportParamsSchema, AdaptersMergeParamsSchema } from './adaptersSchemas';
 
 /**
  * Every job kind, listed once: kind -> the params `jobs.start` takes -> the result a finished job
@@ -20,6 +21,10 @@ export const jobParams = {
   'datanet.import': { params: DatanetImportParamsSchema, result: DatanetImportResultSchema },
   /** Every record's quality signals again (a new near-duplicate threshold becomes the datanet's). */
   'datanet.signals': { params: DatanetSignalsParamsSchema, result: DatanetSignalsResultSchema },
+  /** A PEFT folder into the adapter registry, checked against its base (main/jobs/kinds/adaptersImport.ts). */
+  'adapters.import': { params: AdaptersImportParamsSchema, result: AdapterRecordSchema },
+  /** Weighted merge of registered adapters into a new registered one (main/jobs/kinds/adaptersMerge.ts). */
+  'adapters.merge': { params: AdaptersMergeParamsSchema, result: AdapterRecordSchema },
 } as const;
 
 export type JobParamsMap = typeof jobParams;

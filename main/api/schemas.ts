@@ -64,6 +64,14 @@ export const SettingsSchema = z
       })
       .strict()
       .default({ device: 'auto' }),
+    playground: z
+      .object({
+        model: z.string().max(4096).nullable().describe('The base model folder the playground and /v1 serve; null: none yet (the default model lands with the factory).'),
+        adapterMemoryMB: z.number().int().min(1).max(1 << 20).describe('Memory for resident LoRA adapters; beyond it the least recently used is unloaded.'),
+        maxAdapterRank: z.number().int().min(1).max(1024).describe('The largest adapter rank served (the LoRA slot every adapter is padded into).'),
+      })
+      .strict()
+      .default({ model: null, adapterMemoryMB: 512, maxAdapterRank: 64 }),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -21,6 +21,8 @@ import { chainHandlers } from './chainHandlers';
 import { datanetHandlers } from './datanetHandlers';
 import { engineHandlers } from './engineHandlers';
 import { governanceHandlers } from './governanceHandlers';
+import { adaptersHandlers } from './adaptersHandlers';
+import { PlaygroundService } from '../playground/PlaygroundService';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { LogBus } from './logBus';
 import type { Handlers } from './handlers';
@@ -54,6 +56,9 @@ export class StudioCore {
   private publishing!: PublishingService;
   private keys!: KeyStore;
   private writes!: PreparedWriteService;
+  private served!: PlaygroundService;
+  /** `studio serve --model DIR`: the base the playground serves, over the workspace setting. */
+  private playgroundModel: string | undefined;
   private readonly handlers: Handlers;
 
   private constructor(private readonly opts: StudioCoreOptions) {
@@ -99,7 +104,24 @@ export class StudioCore {
     return this.devnet;
   }
 
+  /** The open workspace's playground serving (the /v1 endpoint and the playground view). */
+  get playground(): PlaygroundService {
+    return this.served;
+  }
+
+  /** Serves this base model folder instead of the playground.model setting. */
+  setPlaygroundModel(dir: string): void {
+    this.playgroundModel = dir;
+    this.served.close();
+    this.served = this.newPlayground(this.ws);
+  }
+
+  private newPlayground(ws: Workspace): PlaygroundService {
+    return new PlaygroundService({ db: () => ws.db, root: () => ws.layout.root, settings: () => readSettings(ws.db).playground, modelOverride: this.playgroundModel });
+  }
+
   async close(): Promise<void> {
+    this.served.close();
     await this.devnet.close();
     await this.jobs.close();
     this.log.write('info', 'core', `Closed workspace ${this.ws.name}`);
@@ -135,6 +157,7 @@ export class StudioCore {
       publication: (p) => this.emit('publication.updated', p),
     });
     this.publishing = new PublishingService(ws.db, this.devnet, (p) => this.emit('publication.updated', p));
+    this.served = this.newPlayground(ws);
     // Keys sealed with a passphrase (serve mode, CLI). The Electron shell will hand in a
     // safeStorage backend from main/electron instead (see main/chain/keys/keyEncryptionBackend.ts).
     this.keys = new KeyStore(ws.db, ws.layout.keys, this.opts.keyBackend ?? new PassphraseKeystoreBackend());
@@ -202,6 +225,7 @@ export class StudioCore {
       ...chainHandlers({ devnet: () => this.devnet, publishing: () => this.publishing, db: () => this.ws.db }),
       ...engineHandlers(),
       ...datanetHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, devnet: () => this.devnet, publishing: () => this.publishing }),
+      ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root }),
       ...networkHandlers({
         db: () => this.ws.db,
         devnet: () => this.devnet,

@@ -4,6 +4,8 @@ import { artifactsImport } from './kinds/artifactsImport';
 import { artifactsVerify } from './kinds/artifactsVerify';
 import { datanetImport } from './kinds/datanetImport';
 import { datanetSignals } from './kinds/datanetSignals';
+import { adaptersImport } from './kinds/adaptersImport';
+import { adaptersMerge } from './kinds/adaptersMerge';
 import { engineTrain } from './kinds/engineTrain';
 
 /**
@@ -18,4 +20,6 @@ export const jobKinds: { [K in JobKind]: JobKindDefinition<K, unknown, unknown> 
   'engine.train': engineTrain,
   'datanet.import': datanetImport,
   'datanet.signals': datanetSignals,
+  'adapters.import': adaptersImport,
+  'adapters.merge': adaptersMerge,
 };

@@ -10,6 +10,7 @@ import type { StudioCore } from '../core/studioCore';
 import { API_PROTOCOL, MISSING_TOKEN, checkApiRequest, checkOrigin, newLaunchToken, tokenMatches } from './authGuard';
 import { bridgeSocket } from './socketBridge';
 import { serveStatic } from './staticFiles';
+import { OpenAiError, handleOpenAi, sendOpenAiError } from '../playground/openaiEndpoint';
 
 export interface ServeOptions {
   /** 0 picks a free port. */
@@ -86,6 +87,13 @@ export async function serveStudio(core: StudioCore, opts: ServeOptions): Promise
     // Every path that is not the public page must pass checkApiRequest before the static
     // fallback below, which answers any unknown path with index.html: a new HTTP endpoint (the
     // OpenAI-compatible one, say) belongs here, behind the Bearer token.
+    // The OpenAI-compatible endpoint: the launch token is its API key (Bearer), its errors are in
+    // OpenAI's shape so clients show them.
+    if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) {
+      const verdict = checkApiRequest(req, port, token);
+      if (!verdict.ok) return sendOpenAiError(res, new OpenAiError(verdict.status, verdict.reason, 'invalid_request_error', verdict.status === 401 ? 'invalid_api_key' : 'forbidden'), securityHeaders);
+      return void handleOpenAi(req, res, url.pathname, core.playground, securityHeaders).catch((err) => internal('/v1 request', err));
+    }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const verdict = checkApiRequest(req, port, token);
       if (!verdict.ok) return plain(res, verdict.status, verdict.reason);

@@ -9,5 +9,7 @@ export function defaultSettings(displayName: string): Settings {
     chain: { chainId: 1337, currencySymbol: 'OPEN', blockTimeSeconds: 0 },
     // A GPU when the machine has one (and the CUDA backend is built), else the CPU engine.
     engine: { device: 'auto' },
+    // OpenLoRA: the adapters resident at once, and the largest rank served.
+    playground: { model: null, adapterMemoryMB: 512, maxAdapterRank: 64 },
   };
 }

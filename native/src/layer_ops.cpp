@@ -28,6 +28,7 @@ void linearForward(const Linear& L, const float* x, int N, float* y, int ldy, bo
       for (int64_t r = a; r < b; ++r)
         for (int j = 0; j < L.out; ++j) y[r * ldy + j] += L.bias[j];
     });
+  if (L.segments) return applyLoraSegments(*L.segments, x, L.in, L.out, y, ldy);
   if (!L.lora) return;
   const LoraWeights& lw = *L.lora;
   const int r = lw.rank;

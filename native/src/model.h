@@ -15,6 +15,7 @@
 #include "adamw.h"
 #include "device_model.h"
 #include "lora.h"
+#include "lora_segments.h"
 #include "safetensors.h"
 #include "weightmatrix.h"
 
@@ -54,6 +55,8 @@ struct Linear {
   // Full-parameter training only (empty otherwise): dWt (in,out) = Wᵀ's gradient, the layout one
   // GEMM writes it in (Xᵀ·dY), and the bias gradient (out).
   std::vector<float> dWt, dBias;
+  // Set only during a decode with per-row adapters (SessionWrap): replaces `lora` for that call.
+  const std::vector<LoraSegment>* segments = nullptr;
 };
 
 struct Layer {

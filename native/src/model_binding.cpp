@@ -77,6 +77,8 @@ Napi::Function ModelWrap::Init(Napi::Env env) {
                                   InstanceMethod("getLoraTensors", &ModelWrap::GetLoraTensors),
                                   InstanceMethod("getLoraGrads", &ModelWrap::GetLoraGrads),
                                   InstanceMethod("setLoraTensors", &ModelWrap::SetLoraTensors),
+                                  InstanceMethod("loraBankAdd", &ModelWrap::LoraBankAdd),
+                                  InstanceMethod("loraBankRemove", &ModelWrap::LoraBankRemove),
                                   InstanceMethod("getOptimizerState", &ModelWrap::GetOptimizerState),
                                   InstanceMethod("setOptimizerState", &ModelWrap::SetOptimizerState),
                                   InstanceMethod("enableFullTraining", &ModelWrap::EnableFullTraining),

@@ -7,6 +7,9 @@
 #include <memory>
 #include <string>
 
+#include <vector>
+
+#include "lora_segments.h"
 #include "model.h"
 
 namespace engine {
@@ -18,6 +21,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   // new Model({...spec, files})
   explicit ModelWrap(const Napi::CallbackInfo& info);
   Model& model() { return *model_; }
+  // lora_bank_binding.cpp: the bank's entry for an id, or throws naming the id.
+  const LoraBankEntry& bankEntry(int id) const;
 
  private:
   std::unique_ptr<Model> model_;
@@ -46,6 +51,10 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value GetParameters(const Napi::CallbackInfo& info);
   Napi::Value GetParameterGrads(const Napi::CallbackInfo& info);
   Napi::Value SetParameters(const Napi::CallbackInfo& info);
+  // lora_bank_binding.cpp: adapters served per row (segmented LoRA), beside any addLora adapter.
+  std::vector<std::unique_ptr<LoraBankEntry>> bank_;  // null: removed id
+  Napi::Value LoraBankAdd(const Napi::CallbackInfo& info);
+  Napi::Value LoraBankRemove(const Napi::CallbackInfo& info);
 };
 
 // deviceStatus() -> {available, devices, library?, reason?}: is the CUDA backend usable here

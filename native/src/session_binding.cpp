@@ -31,10 +31,49 @@ SessionWrap::SessionWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sess
   GUARD_END
 }
 
+namespace {
+
+// While alive, every linear of the model applies these per-row segments instead of its own
+// adapter; cleared on every exit, so a throw never leaves the model pointing at them.
+struct SegmentsInUse {
+  std::vector<Linear*> lins;
+  std::vector<std::vector<LoraSegment>> segs;
+  ~SegmentsInUse() {
+    for (Linear* l : lins) l->segments = nullptr;
+  }
+};
+
+}  // namespace
+
 Napi::Value SessionWrap::run(const Napi::CallbackInfo& info, int T, bool lastOnly) {
   Napi::Env env = info.Env();
   int B = cache_.batch;
   auto tok = getInt32Array(env, info[0], "session: tokens", size_t(B) * T);
+  SegmentsInUse use;
+  Napi::Value av = info[1].IsObject() ? info[1].As<Napi::Object>().Get("adapters") : env.Undefined();
+  if (!av.IsUndefined()) {
+    // One bank id per row (-1: the base). Rows are consecutive runs of T positions, so a row is
+    // a segment, merged with its neighbour when both use the same adapter.
+    if (model_->device()) throw std::runtime_error("session: per-row adapters run on the CPU backend only");
+    auto ids = getInt32Array(env, av, "session: adapters", size_t(B));
+    ModelWrap* mw = ModelWrap::Unwrap(modelRef_.Value());
+    std::vector<const LoraBankEntry*> entries(size_t(B), nullptr);
+    for (int b = 0; b < B; ++b)
+      if (ids.Data()[b] >= 0) entries[size_t(b)] = &mw->bankEntry(ids.Data()[b]);
+      else if (ids.Data()[b] != -1) throw std::runtime_error("session: adapters[" + std::to_string(b) + "] must be a bank id or -1 (the base)");
+    for (auto& layer : model_->layers)
+      for (Linear* l : layer.linears()) use.lins.push_back(l);
+    use.segs.resize(use.lins.size());
+    for (size_t i = 0; i < use.lins.size(); ++i) {
+      auto& segs = use.segs[i];
+      for (int b = 0; b < B; ++b) {
+        const LoraWeights* w = entries[size_t(b)] ? entries[size_t(b)]->perLinear[i].get() : nullptr;
+        if (!segs.empty() && segs.back().w == w) segs.back().rows += T;
+        else segs.push_back({b * T, T, w});
+      }
+    }
+    for (size_t i = 0; i < use.lins.size(); ++i) use.lins[i]->segments = &use.segs[i];
+  }
   std::vector<float> l = model_->decode(cache_, pos_, tok.Data(), B, T, lastOnly);
   pos_ += T;
   return toF32(env, l.data(), l.size());
@@ -73,7 +112,8 @@ Napi::Value SessionWrap::Prefill(const Napi::CallbackInfo& info) {
   GUARD_END
 }
 
-// step(tokens (B) Int32Array) -> logits (B,V)
+// step(tokens (B) Int32Array, {adapters?}) -> logits (B,V). adapters (B) Int32Array: each row's
+// LoRA bank id (Model.loraBankAdd) or -1 for the base; prefill takes the same option.
 Napi::Value SessionWrap::Step(const Napi::CallbackInfo& info) {
   GUARD_BEGIN
   return run(info, 1, true);

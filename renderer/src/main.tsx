@@ -8,6 +8,7 @@ import './styles/palette-and-toasts.css';
 import './styles/chain-explorer.css';
 import './styles/dialogs.css';
 import './styles/governance.css';
+import './styles/playground.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { checkLaunchToken, forgetLaunchToken, takeLaunchToken } from './api/launchToken';

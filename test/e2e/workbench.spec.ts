@@ -1,7 +1,7 @@
 import { expect, openStudio, snap, test } from './studioFixture';
 
 const ACTIVITIES = ['workspace', 'datanets', 'factory', 'playground', 'chain', 'governance', 'artifacts'] as const;
-const NOT_BUILT = ['datanets', 'factory', 'playground'] as const;
+const NOT_BUILT = ['datanets', 'factory'] as const;
 
 test('opens with the token and walks every activity in both themes', async ({ page, studio, errors }) => {
   await openStudio(page, studio);

@@ -1,3 +1,4 @@
+import { migrations } from '../../main/workspace/migrations/index';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -45,7 +46,7 @@ describe('the API over WebSocket (serve mode)', () => {
     const info = await client.call('app.info', {});
     expect(info.mode).toBe('serve');
     const ws = await client.call('workspace.current', {});
-    expect(ws).toMatchObject({ name: 'demo', isDemo: true, schemaVersion: 4 });
+    expect(ws).toMatchObject({ name: 'demo', isDemo: true, schemaVersion: migrations.length });
     expect(fs.existsSync(path.join(ws.path, 'studio.db'))).toBe(true);
     const list = await client.call('workspace.list', {});
     expect(list.map((w) => [w.name, w.status])).toEqual([['demo', 'locked']]);

@@ -22,9 +22,10 @@ export interface StudioServer {
 const URL_LINE = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/;
 
 /** Runs `studio serve --port 0` (or the port given) on a fresh STUDIO_HOME and waits for the URL it prints. */
-export async function startStudio(opts: { port?: number } = {}): Promise<{ server: StudioServer; child: ChildProcess; output: () => string }> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/studio.ts', 'serve', '--port', String(opts.port ?? 0)], {
+export async function startStudio(opts: { port?: number; home?: string; args?: string[] } = {}): Promise<{ server: StudioServer; child: ChildProcess; output: () => string }> {
+  // A prepared home (a workspace with adapters, say) or a fresh one; extra serve flags (--model DIR).
+  const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/studio.ts', 'serve', '--port', String(opts.port ?? 0), ...(opts.args ?? [])], {
     env: { ...process.env, STUDIO_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,9 +8,16 @@ import { modelSpecialIds } from '../../engine/modelSpecialIds';
 import { loadNativeEngine } from '../../engine/native/index';
 import { nativeLogitsSource } from '../../engine/nativeLogitsSource';
 import { applyPeftAdapter } from '../../engine/peft/applyPeftAdapter';
-import { loadPeftAdapter } from '../../engine/peft/loadPeftAdapter';
+import { loadPeftAdapter, type PeftAdapterFiles } from '../../engine/peft/loadPeftAdapter';
+import { AdapterNameSchema, type AdapterRecord } from '../../api/adaptersSchemas';
+import { findAdapter } from '../../adapters/adaptersRepository';
+import { baseMismatchWarning } from '../../adapters/baseMismatchWarning';
+import { modelFingerprint } from '../../adapters/modelFingerprint';
+import { registeredAdapterFiles } from '../../adapters/storeAdapterFolder';
+import { existsSync, statSync } from 'node:fs';
+import { withExistingReadonlyWorkspace } from '../withReadonlyWorkspace';
 import { Tokenizer } from '../../engine/tokenizer/Tokenizer';
-import type { Command } from '../command';
+import type { Command, CommandContext } from '../command';
 import { workspaceDevice } from '../workspaceDevice';
 
 // Flag names as keys, so a bad value is reported as "--top-p: ...".
@@ -35,7 +42,7 @@ const NUMBERS = ['max-tokens', 'temperature', 'top-k', 'top-p', 'repetition-pena
 
 export const generateCommand: Command = {
   path: ['generate'],
-  usage: 'studio generate --model DIR [--adapter DIR] --prompt TEXT [--max-tokens N] [--temperature T ...] [--device auto|cpu|cuda] [--json]',
+  usage: 'studio generate --model DIR [--adapter NAME|DIR] [--workspace NAME] --prompt TEXT [--max-tokens N] [--temperature T ...] [--device auto|cpu|cuda] [--json]',
   summary: 'Generate text on the native engine; --json gives each token with its logprob and top alternatives',
   options: Object.fromEntries(['model', 'adapter', 'prompt', 'device', ...NUMBERS].map((n) => [n, { type: 'string' as const }])),
   async run(ctx) {
@@ -51,6 +58,15 @@ export const generateCommand: Command = {
     const f = parsed.data;
     const dir = path.resolve(f.model);
     const backend = f.device ?? workspaceDevice(ctx);
+    const adapter = f.adapter ? resolveAdapterArg(ctx, f.adapter) : null;
+    const warnings: string[] = [];
+    if (adapter?.record) {
+      const w = baseMismatchWarning(adapter.record.name, adapter.record.base, (await modelFingerprint(dir)).digest, dir);
+      if (w) {
+        warnings.push(w);
+        ctx.info(`warning: ${w}`);
+      }
+    }
     let engine, model, tok, spec;
     try {
       engine = loadNativeEngine();
@@ -58,7 +74,7 @@ export const generateCommand: Command = {
       spec = modelSpecWithFiles(dir);
       tok = Tokenizer.fromModelDir(dir);
       model = new engine.Model({ ...spec, backend });
-      if (f.adapter) applyPeftAdapter(model, loadPeftAdapter(path.resolve(f.adapter), spec));
+      if (adapter) applyPeftAdapter(model, loadPeftAdapter(adapter.files, spec));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // --device cuda where there is none is not the model's fault.
@@ -79,8 +95,24 @@ export const generateCommand: Command = {
     });
     const b = model.info().backend;
     const device = { kind: b.kind, ...(b.device ? { name: b.device } : {}), ...(b.fallbackReason ? { fallbackReason: b.fallbackReason } : {}) };
-    return { ...result, device };
+    return { ...result, device, ...(adapter?.record ? { adapter: adapter.record.name } : {}), ...(warnings.length ? { warnings } : {}) };
   },
   // The text was streamed already; runCli ends it with a newline.
   human: () => '',
 };
+
+/**
+ * `--adapter` names a folder (PEFT layout) when one exists at that path, else a registered
+ * adapter of the workspace (read without its lock, so it works beside a running `studio serve`).
+ */
+function resolveAdapterArg(ctx: CommandContext, arg: string): { files: string | PeftAdapterFiles; record: AdapterRecord | null } {
+  const dir = path.resolve(arg);
+  if (existsSync(dir) && statSync(dir).isDirectory()) return { files: dir, record: null };
+  if (!AdapterNameSchema.safeParse(arg).success) throw new StudioError(ErrorCode.NotFound, `--adapter: ${arg} is neither a folder nor a registered adapter name.`);
+  const found = withExistingReadonlyWorkspace(ctx, (db, _name, root) => {
+    const record = findAdapter(db, arg);
+    return record ? { record, files: registeredAdapterFiles(path.join(root, 'artifacts'), record) } : undefined;
+  });
+  if (!found) throw new StudioError(ErrorCode.NotFound, `--adapter: no folder ${dir} and no adapter named "${arg}" in the workspace; \`studio adapters list\` shows them.`);
+  return found;
+}

@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { adaptersExport, adaptersImport, adaptersList, adaptersMerge, adaptersRemove, adaptersShow } from './adaptersCommands';
 import { artifactsAdd, artifactsList, artifactsVerify } from './artifactsCommands';
 import { datanetCommands } from './datanetCommands';
 import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
@@ -59,4 +60,10 @@ export const commands: Command[] = [
   trainCommand,
   generateCommand,
   ...datanetCommands,
+  adaptersList,
+  adaptersImport,
+  adaptersShow,
+  adaptersRemove,
+  adaptersMerge,
+  adaptersExport,
 ];

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { StudioCore } from '../../core/studioCore';
 import { serveStudio } from '../../server/serveStudio';
 import { UsageError, type Command } from '../command';
@@ -6,14 +7,17 @@ export const DEFAULT_PORT = 4870;
 
 export const serveCommand: Command = {
   path: ['serve'],
-  usage: 'studio serve [--port N] [--workspace NAME] [--json]',
+  usage: 'studio serve [--port N] [--model DIR] [--workspace NAME] [--json]',
   summary: 'Run the workbench for a browser on 127.0.0.1 (prints the URL with its launch token)',
-  options: { port: { type: 'string' } },
+  // --model: the base the playground and the OpenAI-compatible /v1 endpoint serve (else the
+  // workspace's playground.model setting).
+  options: { port: { type: 'string' }, model: { type: 'string' } },
   daemon: true,
   async run(ctx) {
     const requested = ctx.values.port === undefined ? DEFAULT_PORT : Number(ctx.values.port);
     if (!Number.isInteger(requested) || requested < 0 || requested > 65535) throw new UsageError(`--port must be 0..65535, got ${ctx.values.port}`);
     const core = StudioCore.open({ home: ctx.home, mode: 'serve', ...(ctx.values.workspace ? { workspace: String(ctx.values.workspace) } : {}) });
+    if (ctx.values.model) core.setPlaygroundModel(path.resolve(String(ctx.values.model)));
     let server;
     try {
       server = await serveStudio(core, { port: requested });
@@ -27,9 +31,11 @@ export const serveCommand: Command = {
       }
     }
     const running = server;
-    if (ctx.json) process.stdout.write(JSON.stringify({ url: running.url, port: running.port, workspace: core.workspace.name }) + '\n');
+    const v1 = `http://127.0.0.1:${running.port}/v1`;
+    if (ctx.json) process.stdout.write(JSON.stringify({ url: running.url, port: running.port, workspace: core.workspace.name, openaiBaseUrl: v1 }) + '\n');
     else {
       process.stdout.write(`Attribution Studio is serving workspace "${core.workspace.name}" at:\n\n    ${running.url}\n\n`);
+      process.stdout.write(`OpenAI-compatible endpoint: ${v1} (API key: the launch token in the URL)\n`);
       process.stdout.write('Open that URL in a browser. Press Ctrl+C to stop.\n');
     }
     const stop = async (signal: string) => {

@@ -164,6 +164,13 @@ export interface NativeModel {
   getLoraTensors(): Record<string, NamedTensor>;
   getLoraGrads(): Record<string, NamedTensor>;
   setLoraTensors(tensors: Record<string, Float32Array | NamedTensor>): void;
+  /**
+   * Keeps an adapter on the model for per-row serving (segmented LoRA; CPU backend): PEFT names
+   * as setLoraTensors takes them, any subset of modules. Returns its bank id for Session's
+   * `adapters` option. Independent of addLora.
+   */
+  loraBankAdd(tensors: Record<string, Float32Array | NamedTensor>, options: { rank: number; alpha: number; rslora?: boolean }): number;
+  loraBankRemove(id: number): void;
   /** In full mode the moments are keyed by the model files' tensor names, in the files' layout. */
   getOptimizerState(): OptimizerState;
   setOptimizerState(state: OptimizerState): void;
@@ -185,9 +192,13 @@ export interface NativeSession {
    * `lengths` (batch), first prefill only: row b is left-padded, its real tokens are its last
    * lengths[b]; padding is masked out and each row's positions start at its first real token.
    */
-  prefill(tokens: Int32Array, options?: { allLogits?: boolean; lengths?: Int32Array }): Float32Array;
-  /** appends one token per sequence; logits (batch, vocab) */
-  step(tokens: Int32Array): Float32Array;
+  prefill(tokens: Int32Array, options?: { allLogits?: boolean; lengths?: Int32Array; adapters?: Int32Array }): Float32Array;
+  /**
+   * appends one token per sequence; logits (batch, vocab). `adapters` (batch): each row's LoRA bank
+   * id (Model.loraBankAdd) or -1 for the base: the base GEMMs are shared by all rows, each row's
+   * LoRA product is applied per segment of rows with one adapter.
+   */
+  step(tokens: Int32Array, options?: { adapters?: Int32Array }): Float32Array;
   reset(): void;
   readonly position: number;
 }

@@ -26,9 +26,17 @@ const configSchema = z.object({
   alpha_pattern: z.record(z.string(), z.unknown()).nullish(),
 });
 
-export function loadPeftAdapter(dir: string, base?: ModelSpec): LoraAdapter {
-  const cfgPath = join(dir, ADAPTER_CONFIG);
-  if (!existsSync(cfgPath)) throw new Error(`${dir}: no ${ADAPTER_CONFIG}, not a PEFT adapter folder`);
+/** The two files of an adapter, where they are not a folder's (the artifact store names files by hash). */
+export interface PeftAdapterFiles {
+  config: string;
+  weights: string;
+}
+
+export function loadPeftAdapter(dirOrFiles: string | PeftAdapterFiles, base?: ModelSpec): LoraAdapter {
+  const dir = typeof dirOrFiles === 'string' ? dirOrFiles : null;
+  const cfgPath = dir !== null ? join(dir, ADAPTER_CONFIG) : (dirOrFiles as PeftAdapterFiles).config;
+  const weightsPath = dir !== null ? join(dir, ADAPTER_WEIGHTS) : (dirOrFiles as PeftAdapterFiles).weights;
+  if (!existsSync(cfgPath)) throw new Error(`${dir ?? cfgPath}: no ${ADAPTER_CONFIG}, not a PEFT adapter folder`);
   const parsed = configSchema.safeParse(readJsonFile(cfgPath, INPUT_LIMITS.configJson));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -38,7 +46,7 @@ export function loadPeftAdapter(dir: string, base?: ModelSpec): LoraAdapter {
   if (Object.keys(c.rank_pattern ?? {}).length > 0 || Object.keys(c.alpha_pattern ?? {}).length > 0) {
     throw new Error(`${cfgPath}: rank_pattern/alpha_pattern (per-module ranks) are not supported`);
   }
-  const file = SafetensorsFile.open(join(dir, ADAPTER_WEIGHTS));
+  const file = SafetensorsFile.open(weightsPath);
   const halves = new Map<string, Partial<LoraPair>>();
   for (const name of file.tensors.keys()) {
     const m = /^(.*)\.lora_([AB])(?:\.[^.]+)?\.weight$/.exec(name);

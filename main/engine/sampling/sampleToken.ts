@@ -158,6 +158,8 @@ function growTo(a: Float64Array, size: number): Float64Array {
 
 /** The n best entries of `values` (higher first, ties by lower id), as (id, value) pairs. */
 function topEntries(values: Logits, n: number): { id: number; value: number }[] {
+  // No alternatives asked for (OpenAI requests without logprobs): best[-1] below would not exist.
+  if (n <= 0) return [];
   const best: { id: number; value: number }[] = [];
   for (let id = 0; id < values.length; id++) {
     const v = values[id]!;

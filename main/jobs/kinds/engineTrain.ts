@@ -5,6 +5,12 @@ import { ErrorCode, StudioError } from '../../api/apiError';
 import { runTraining, TrainingCancelled } from '../../engine/training/runTraining';
 import { readSettings } from '../../workspace/settingsStore';
 import { INPUT_LIMITS, readJsonFile } from '../../files/readInputFile';
+import { recordAdapter, uniqueAdapterName } from '../../adapters/adaptersRepository';
+import { modelFingerprint } from '../../adapters/modelFingerprint';
+import { recordStoredAdapterFiles, storedFields } from '../../adapters/recordStoredAdapterFiles';
+import { storeAdapterFiles } from '../../adapters/storeAdapterFolder';
+import { loadPeftAdapter } from '../../engine/peft/loadPeftAdapter';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS } from '../../engine/peft/savePeftAdapter';
 import { defineJobKind, type JobRef } from '../jobKind';
 import { checkAdapterOut, resolveResumeDir } from './trainingPaths';
 
@@ -30,8 +36,9 @@ export const engineTrain = defineJobKind({
     return { config, runDir, resume: Boolean(resume) };
   },
   async run(input, ctx) {
+    let summary;
     try {
-      return await runTraining(input.config, input.runDir, input.resume, {
+      summary = await runTraining(input.config, input.runDir, input.resume, {
         progress: (fraction, message) => ctx.progress(fraction, message),
         log: (level, message) => ctx.log(level, message),
         // One turn of the event loop lets the cancel message reach the signal.
@@ -45,8 +52,25 @@ export const engineTrain = defineJobKind({
       if (err instanceof StudioError) throw err;
       throw new StudioError('TRAINING_FAILED', err instanceof Error ? err.message : String(err), details);
     }
+    // A full run writes a whole model, not an adapter: nothing joins the adapter registry.
+    if (summary.mode === 'full') return { summary, stored: null };
+    // The adapter joins the registry (its files in the artifact store, the base's hashes as its
+    // lineage); the folder at `out` stays the user's.
+    const stored = await storeAdapterFiles(
+      path.join(ctx.workspaceRoot, 'artifacts'),
+      { config: path.join(summary.adapter, ADAPTER_CONFIG), weights: path.join(summary.adapter, ADAPTER_WEIGHTS) },
+      loadPeftAdapter(summary.adapter),
+      await modelFingerprint(input.config.model),
+    );
+    return { summary, stored };
   },
-  commit: (_db, result) => result,
+  commit: (db, { summary, stored }) => {
+    if (stored === null) return summary;
+    const name = uniqueAdapterName(db, path.basename(summary.adapter));
+    recordStoredAdapterFiles(db, stored, name);
+    recordAdapter(db, { ...storedFields(stored), name, source: 'trained', datanet: null, run: summary.runDir, importedFrom: null, parents: [] });
+    return { ...summary, registeredAs: name };
+  },
   interrupted: (p, workspaceRoot, job) => {
     const runs = path.join(workspaceRoot, 'runs');
     const runDir = p.resume ? path.resolve(runs, p.resume) : newRunDir(runs, job);

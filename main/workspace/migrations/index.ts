@@ -2,6 +2,7 @@ import init from './20261124T2000_init';
 import chain from './20261124T2100_chain';
 import networksKeys from './20261124T2300_networks_keys';
 import datanets from './20261205T1100_datanets';
+import adapters from './20261205T1130_adapters';
 
 /**
  * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
@@ -13,4 +14,5 @@ export const migrations: readonly { id: string; sql: string }[] = [
   { id: '20261124T2100_chain', sql: chain },
   { id: '20261124T2300_networks_keys', sql: networksKeys },
   { id: '20261205T1100_datanets', sql: datanets },
+  { id: '20261205T1130_adapters', sql: adapters },
 ];

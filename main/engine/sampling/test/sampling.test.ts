@@ -72,4 +72,10 @@ describe('sampleToken', () => {
     const seen = new Set(Array.from({ length: 500 }, () => sampleToken(logits, { temperature: 0.5, topK: 2 }, rng).id));
     expect([...seen].sort()).toEqual([1, 3]);
   });
+
+  it('reports no alternatives when none are asked for (it threw before)', () => {
+    const logits = new Float32Array([0.1, 2, -1, 1.5]);
+    expect(sampleToken(logits, { topAlternatives: 0 }, null)).toMatchObject({ id: 1, top: [] });
+    expect(sampleToken(logits, { temperature: 1, topAlternatives: 0 }, new Xoshiro128(1)).top).toEqual([]);
+  });
 });

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { Sha256Schema } from './schemas';
+
+/** A registered adapter's name: what `model` names on /v1 and `--adapter` names in the CLI. */
+export const AdapterNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an adapter name is 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+/** The base model an adapter was made on: its folder then, and the sha256 of its files. */
+export const AdapterBaseSchema = z.object({
+  /** The folder as recorded (it may have moved since; the digest is what identifies it). */
+  path: z.string().nullable(),
+  arch: z.string().nullable(),
+  /** sha256 over the file hashes below (see main/adapters/modelFingerprint.ts). */
+  digest: z.string(),
+  files: z.record(z.string(), Sha256Schema),
+});
+export type AdapterBase = z.infer<typeof AdapterBaseSchema>;
+
+export const AdapterSourceSchema = z.enum(['trained', 'imported', 'merged']);
+
+export const AdapterRecordSchema = z.object({
+  name: AdapterNameSchema,
+  source: AdapterSourceSchema,
+  rank: z.number().int().positive(),
+  alpha: z.number().positive(),
+  rslora: z.boolean(),
+  targets: z.array(z.string()),
+  /** Adapted modules and LoRA parameters (A and B elements). */
+  modules: z.number().int(),
+  parameters: z.number().int(),
+  /** Bytes of adapter_config.json + adapter_model.safetensors. */
+  size: z.number().int(),
+  configSha256: Sha256Schema,
+  weightsSha256: Sha256Schema,
+  base: AdapterBaseSchema,
+  /** Lineage: the datanet version trained on (when the run recorded one), the run folder, the
+   * folder it was imported from, and for a merge every parent with its weight. */
+  datanet: z.string().nullable(),
+  run: z.string().nullable(),
+  importedFrom: z.string().nullable(),
+  parents: z.array(z.object({ name: z.string(), weight: z.number(), configSha256: Sha256Schema, weightsSha256: Sha256Schema })),
+  createdAt: z.string(),
+});
+export type AdapterRecord = z.infer<typeof AdapterRecordSchema>;
+
+export const AdaptersListParamsSchema = z
+  .object({ query: z.string().max(200).optional().describe('Words that must all appear in the name, source, targets, base folder, run or datanet') })
+  .strict()
+  .default({});
+
+export const AdaptersImportParamsSchema = z
+  .object({
+    dir: z.string().min(1).max(4096).describe('A PEFT adapter folder: adapter_config.json + adapter_model.safetensors'),
+    name: AdapterNameSchema.optional().describe('Default: the folder name (made unique)'),
+    base: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .describe("The base model folder the shapes are checked against; default: the adapter's base_model_name_or_path when it is a local folder"),
+  })
+  .strict();
+
+export const MergeCombinationSchema = z.enum(['cat', 'linear']);
+
+export const AdaptersMergeParamsSchema = z
+  .object({
+    out: AdapterNameSchema,
+    parents: z.array(z.object({ name: AdapterNameSchema, weight: z.number().finite() }).strict()).min(2).max(16),
+    /** cat: the exact weighted sum of the parents' updates (rank = sum of ranks, PEFT's 'cat');
+     * linear: PEFT's 'linear' (same rank required, factors mixed by sqrt(weight): an approximation). */
+    combination: MergeCombinationSchema.default('cat'),
+  })
+  .strict();
+
+export const AdapterExportTargetSchema = z.enum(['vllm', 'lorax']);
+export const AdaptersExportParamsSchema = z
+  .object({ name: AdapterNameSchema, for: AdapterExportTargetSchema, out: z.string().min(1).max(4096).describe('A folder that does not exist yet') })
+  .strict();
+export const AdapterExportResultSchema = z.object({ dir: z.string(), adapterDir: z.string(), command: z.string() });

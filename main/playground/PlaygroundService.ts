@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { findAdapter, listAdapters } from '../adapters/adaptersRepository';
+import { baseMismatchWarning } from '../adapters/baseMismatchWarning';
+import { modelFingerprint } from '../adapters/modelFingerprint';
+import { registeredAdapterFiles } from '../adapters/storeAdapterFolder';
+import type { Settings } from '../api/schemas';
+import type { ModelSpec } from '../engine/modelConfig';
+import { modelSpecWithFiles } from '../engine/modelSpecWithFiles';
+import { modelSpecialIds } from '../engine/modelSpecialIds';
+import { loadNativeEngine } from '../engine/native/index';
+import { loadPeftAdapter } from '../engine/peft/loadPeftAdapter';
+import { readTokenizerConfig, type TokenizerConfig } from '../engine/tokenizer/renderChatTemplate';
+import { Tokenizer } from '../engine/tokenizer/Tokenizer';
+import type { Db } from '../workspace/openDatabase';
+import { ServingCore } from './ServingCore';
+
+/** The served base: its folder, spec, tokenizer and what generation needs from its files. */
+export interface ServedBase {
+  dir: string;
+  /** What `model` names the base as: "base" always, and the folder's name. */
+  id: string;
+  spec: ModelSpec;
+  tokenizer: Tokenizer;
+  tokenizerConfig: TokenizerConfig | null;
+  eosIds: number[];
+  digest: string;
+  core: ServingCore;
+}
+
+export class PlaygroundError extends Error {
+  constructor(
+    readonly kind: 'no_model' | 'model_not_found' | 'model_invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The playground's serving side for one workspace: the base model from `studio serve --model` or
+ * the playground.model setting, loaded on first use into one ServingCore, whose adapters are the
+ * registry's (checked against this base when loaded; another base checkpoint serves with the
+ * warning). Both the /v1 endpoint and (later) the workbench's playground use it.
+ */
+export class PlaygroundService {
+  private served: Promise<ServedBase> | null = null;
+  private servedDir: string | null = null;
+
+  constructor(
+    private readonly deps: {
+      db: () => Db;
+      root: () => string;
+      settings: () => Settings['playground'];
+      /** `studio serve --model DIR`: wins over the setting. */
+      modelOverride?: string;
+    },
+  ) {}
+
+  modelDir(): string | null {
+    const dir = this.deps.modelOverride ?? this.deps.settings().model;
+    return dir ? path.resolve(dir) : null;
+  }
+
+  base(): Promise<ServedBase> {
+    const dir = this.modelDir();
+    if (!dir) return Promise.reject(new PlaygroundError('no_model', 'No base model is set: start `studio serve --model DIR` or set playground.model in the workspace settings.'));
+    if (this.served && this.servedDir === dir) return this.served;
+    // Another folder set since: the old core's rows are ended and a new one loads.
+    void this.served?.then((b) => b.core.close(), () => undefined);
+    this.servedDir = dir;
+    this.served = this.load(dir);
+    this.served.catch(() => {
+      if (this.servedDir === dir) this.served = null; // a fixed folder is retried on the next request
+    });
+    return this.served;
+  }
+
+  /** The adapter name a request's `model` means, or null for the base; unknown names throw. */
+  resolveModel(base: ServedBase, model: string): string | null {
+    if (model === 'base' || model === base.id) return null;
+    if (!findAdapter(this.deps.db(), model)) throw new PlaygroundError('model_not_found', `The model \`${model}\` does not exist: it is neither the base ("base" or "${base.id}") nor a registered adapter.`);
+    return model;
+  }
+
+  adapters() {
+    return listAdapters(this.deps.db());
+  }
+
+  close(): void {
+    void this.served?.then((b) => b.core.close(), () => undefined);
+    this.served = null;
+  }
+
+  private async load(dir: string): Promise<ServedBase> {
+    let spec, tokenizer;
+    try {
+      spec = modelSpecWithFiles(dir);
+      tokenizer = Tokenizer.fromModelDir(dir);
+    } catch (err) {
+      throw new PlaygroundError('model_invalid', `The base model ${dir} cannot be served: ${(err as Error).message}`);
+    }
+    const digest = (await modelFingerprint(dir)).digest;
+    const engine = loadNativeEngine();
+    const settings = this.deps.settings();
+    const core = new ServingCore(engine, new engine.Model(spec), spec, tokenizer, {
+      adapterBudgetBytes: settings.adapterMemoryMB * 1024 * 1024,
+      maxRank: settings.maxAdapterRank,
+      loadAdapter: (name) => {
+        const record = findAdapter(this.deps.db(), name);
+        if (!record) throw new PlaygroundError('model_not_found', `The model \`${name}\` does not exist.`);
+        try {
+          const adapter = loadPeftAdapter(registeredAdapterFiles(path.join(this.deps.root(), 'artifacts'), record), spec);
+          return { adapter, warning: baseMismatchWarning(name, record.base, digest, dir) };
+        } catch (err) {
+          throw new PlaygroundError('model_invalid', `Adapter "${name}" cannot be loaded: ${(err as Error).message}`);
+        }
+      },
+    });
+    return { dir, id: path.basename(dir), spec, tokenizer, tokenizerConfig: readTokenizerConfig(dir), eosIds: modelSpecialIds(dir).eos, digest, core };
+  }
+}

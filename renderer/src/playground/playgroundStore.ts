@@ -1,0 +1,97 @@
+import { createStore } from 'zustand/vanilla';
+import type { AdapterRecord } from '../../../main/api/adaptersSchemas';
+import { api } from '../api/client';
+import { reportError } from '../workbench/toastStore';
+import { type SamplingSettings, type StreamedToken, streamCompletion } from './playgroundApi';
+
+export const BASE_MODEL = 'base';
+export const MAX_COLUMNS = 4;
+
+export interface Column {
+  model: string;
+  tokens: StreamedToken[];
+  status: 'idle' | 'streaming' | 'done' | 'stopped' | 'error';
+  finish: string | null;
+  error: string | null;
+}
+
+export interface PlaygroundStore {
+  adapters: AdapterRecord[];
+  loaded: boolean;
+  query: string;
+  /** The models the prompt runs on, side by side: adapter names and/or the base. */
+  selected: string[];
+  prompt: string;
+  sampling: SamplingSettings;
+  colourByProbability: boolean;
+  columns: Column[];
+  load(): Promise<void>;
+  setQuery(q: string): void;
+  toggle(model: string): void;
+  setPrompt(p: string): void;
+  setSampling(s: Partial<SamplingSettings>): void;
+  setColour(on: boolean): void;
+  run(): void;
+  stop(): void;
+}
+
+let controller: AbortController | null = null;
+
+export const playgroundStore = createStore<PlaygroundStore>()((set, get) => ({
+  adapters: [],
+  loaded: false,
+  query: '',
+  selected: [BASE_MODEL],
+  prompt: 'The curators keep',
+  sampling: { temperature: 0, topP: 1, maxTokens: 24, seed: 0 },
+  colourByProbability: false,
+  columns: [],
+  async load() {
+    try {
+      set({ adapters: await api().call('adapters.list', {}), loaded: true });
+    } catch (err) {
+      set({ loaded: true });
+      reportError(err, 'Listing adapters');
+    }
+  },
+  setQuery: (query) => set({ query }),
+  toggle(model) {
+    const { selected } = get();
+    if (selected.includes(model)) set({ selected: selected.filter((m) => m !== model) });
+    else if (selected.length < MAX_COLUMNS) set({ selected: [...selected, model] });
+  },
+  setPrompt: (prompt) => set({ prompt }),
+  setSampling: (s) => set({ sampling: { ...get().sampling, ...s } }),
+  setColour: (colourByProbability) => set({ colourByProbability }),
+  run() {
+    get().stop();
+    const { selected, prompt, sampling } = get();
+    if (selected.length === 0 || prompt.trim() === '') return;
+    const ctl = new AbortController();
+    controller = ctl;
+    set({ columns: selected.map((model) => ({ model, tokens: [], status: 'streaming', finish: null, error: null })) });
+    const update = (i: number, f: (c: Column) => Partial<Column>) => set({ columns: get().columns.map((c, j) => (j === i ? { ...c, ...f(c) } : c)) });
+    // Every column streams at once: the server batches them into one cohort.
+    selected.forEach((model, i) => {
+      streamCompletion({ model, prompt, ...sampling }, ctl.signal, (t) => update(i, (c) => ({ tokens: [...c.tokens, t] })))
+        .then((finish) => update(i, () => ({ status: 'done', finish })))
+        .catch((err: unknown) => {
+          if (ctl.signal.aborted) update(i, () => ({ status: 'stopped' }));
+          else update(i, () => ({ status: 'error', error: err instanceof Error ? err.message : String(err) }));
+        });
+    });
+  },
+  stop() {
+    controller?.abort();
+    controller = null;
+  },
+}));
+
+/** Adapters whose name, targets or base match every word of the query. */
+export function filterAdapters(adapters: AdapterRecord[], query: string): AdapterRecord[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return adapters.filter((a) => {
+    const hay = `${a.name} ${a.source} ${a.targets.join(' ')} ${a.base.path ?? ''}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
