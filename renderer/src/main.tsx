@@ -7,6 +7,7 @@ import './styles/panel-and-status-bar.css';
 import './styles/palette-and-toasts.css';
 import './styles/chain-explorer.css';
 import './styles/dialogs.css';
+import './styles/datanets.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { checkLaunchToken, forgetLaunchToken, takeLaunchToken } from './api/launchToken';
