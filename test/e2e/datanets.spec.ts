@@ -120,7 +120,7 @@ test('a curator imports a file with a field mapping, reviews with the keyboard, 
   await expect(editor.getByTestId('records-total')).toHaveText('2 records');
   await editor.getByLabel('Bulk reason').fill('near duplicate of c-1');
   await editor.locator('[data-bulk="exclude"]').click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Exclude all' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Exclude all' }).click();
   await expect(stats.locator('[data-stat="excluded"]')).toContainText('2');
   await expect(table.locator('[data-status="excluded"]')).toHaveCount(2);
 
@@ -128,7 +128,7 @@ test('a curator imports a file with a field mapping, reviews with the keyboard, 
   await stats.locator('[data-stat="pending"]').click();
   await expect(editor.getByTestId('records-total')).toHaveText('3 records');
   await editor.locator('[data-bulk="accept"]').click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Accept all' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Accept all' }).click();
   await expect(stats.locator('[data-stat="accepted"]')).toContainText('4');
   await editor.getByRole('tab', { name: 'Versions' }).click();
   const versions = editor.getByTestId('datanet-versions');

@@ -8,6 +8,7 @@ import { datanetsStore } from './datanetsStore';
 
 type BulkAction = 'accept' | 'reject' | 'exclude' | 'undo';
 const LABEL: Record<BulkAction, string> = { accept: 'Accept all', reject: 'Reject all', exclude: 'Exclude all', undo: 'Undo all' };
+const DONE: Record<BulkAction, string> = { accept: 'accepted', reject: 'rejected', exclude: 'excluded', undo: 'put back as they were before their latest change' };
 
 /**
  * One review action over everything the current filter or search selects (datanets.review with
@@ -26,7 +27,7 @@ export function BulkActions({ name, filter, total, onDone }: { name: string; fil
     }
     const ok = await confirmStore.getState().ask({
       title: `${LABEL[action]} matching ${filter}?`,
-      message: `Up to ${total.toLocaleString('en-US')} records (${filter}) are ${action === 'undo' ? 'put back as they were before their latest change' : `${action}ed`}${why ? ` with the reason "${why}"` : ''}. It is one action in the history; it can be undone.`,
+      message: `Up to ${total.toLocaleString('en-US')} records (${filter}) are ${DONE[action]}${why ? ` with the reason "${why}"` : ''}. It is one action in the history; it can be undone.`,
       confirmLabel: LABEL[action],
       danger: action === 'reject' || action === 'exclude',
     });
