@@ -208,8 +208,6 @@ export const events = {
  * usually means a view or command re-derives what the core already answers.
  */
 export const internalMethods: { readonly [M in keyof typeof methods]?: string } = {
-  'datanets.submissions':
-    "The Datanets view does not show staked submissions yet (the review queue's submission column and the contributor view are still to come); the CLI's readers open the workspace directly.",
   'chain.deploy':
     "The CLI's `chain deploy` must first adopt a detached devnet (DevnetService.start adoptOnly), so it calls the service; the workbench redeploys through chain.reset. Kept for API clients and the integration tests.",
   'publications.publish':

@@ -82,6 +82,10 @@ test('a curator imports a file with a field mapping, reviews with the keyboard, 
   await expect(stats.locator('[data-stat="records"]')).toContainText('7');
   await expect(stats.locator('[data-stat="near duplicates"]')).toContainText('2');
   await expect(stats.locator('[data-stat="contributors"]')).toContainText('2');
+  await expect(page.getByRole('region', { name: 'Panel' })).toContainText('Import support.jsonl');
+  // The records get the whole height from here on (and the screenshots show them).
+  await page.keyboard.press('Control+j');
+  await expect(page.getByRole('region', { name: 'Panel' })).toHaveCount(0);
   await snap(page, 'datanets-import-report-dark');
 
   // Review the pending queue with the keyboard.

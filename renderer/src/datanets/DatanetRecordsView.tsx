@@ -145,16 +145,16 @@ export function DatanetRecordsView({ name, filter, onFilter }: { name: string; f
     virtualizer.scrollToIndex(next, { align: 'auto' });
   };
 
-  const review = async (action: 'accept' | 'reject' | 'exclude', why?: string) => {
+  const review = async (action: 'accept' | 'reject' | 'exclude' | 'undo', why?: string) => {
     if (!current) return;
     const index = selected;
     try {
       const res = await api().call('datanets.review', { datanet: name, recordIds: [current.id], action, reason: why });
       const fresh = await api().call('datanets.record', { datanet: name, id: current.id });
       pages.patch(fresh);
-      if (res.actionId !== null) setUndoStack((s) => [...s, { actionId: res.actionId!, index }]);
+      if (res.actionId !== null && action !== 'undo') setUndoStack((s) => [...s, { actionId: res.actionId!, index }]);
       void datanetsStore.getState().loadStats(name);
-      select(index + 1);
+      select(action === 'undo' ? index : index + 1);
       rerender();
     } catch (err) {
       reportError(err, `${action} record ${current.id}`);
@@ -163,7 +163,8 @@ export function DatanetRecordsView({ name, filter, onFilter }: { name: string; f
 
   const undo = async () => {
     const last = undoStack[undoStack.length - 1];
-    if (!last) return;
+    // Nothing reviewed here yet: undo the selected record's latest change, whoever made it.
+    if (!last) return review('undo');
     try {
       await api().call('datanets.undoAction', { datanet: name, actionId: last.actionId });
       setUndoStack((s) => s.slice(0, -1));
@@ -215,7 +216,8 @@ export function DatanetRecordsView({ name, filter, onFilter }: { name: string; f
               className="input"
               type="search"
               aria-label="Search records"
-              placeholder="Full-text search (replaces the filter)"
+              placeholder="Search text (full-text)"
+              title="Full-text search; while it has words it replaces the filter"
               value={searchText}
               onChange={(e) => setSearchText(e.target.value)}
             />

@@ -134,6 +134,7 @@ export function DatanetVersionsPanel({ name }: { name: string }) {
           </table>
         )}
       </section>
+      <Submissions name={name} />
       {versions.length >= 2 ? <VersionDiff name={name} versions={versions} /> : null}
       {versions.length >= 1 ? <ExportAndProof name={name} versions={versions} /> : null}
     </div>
@@ -251,6 +252,64 @@ function ExportAndProof({ name, versions }: { name: string; versions: DatanetVer
         </button>
       </form>
       {proof ? <pre className="record-text">{JSON.stringify(proof, null, 2)}</pre> : null}
+    </section>
+  );
+}
+
+const SUBMISSION_TONE: Record<MethodResult<'datanets.submissions'>[number]['status'], BadgeTone> = { pending: 'warning', accepted: 'ok', rejected: 'error', slashed: 'error' };
+
+/** Imports submitted on chain as staked batches (one per contributor) and their curator's decision. */
+function Submissions({ name }: { name: string }) {
+  const [list, setList] = useState<MethodResult<'datanets.submissions'> | null>(null);
+  useEffect(() => {
+    api()
+      .call('datanets.submissions', { datanet: name })
+      .then(setList)
+      .catch((err: unknown) => reportError(err, 'Listing submissions'));
+  }, [name]);
+  return (
+    <section className="datanet-panel" data-testid="datanet-submissions">
+      <h2 className="datanet-panel__title">Staked submissions</h2>
+      {list === null ? null : list.length === 0 ? (
+        <p className="muted">
+          None. An import submitted on chain (<code>studio datanet submit {name} --import ID</code>) becomes one staked batch per contributor, listed here.
+        </p>
+      ) : (
+        <table className="table table--dense">
+          <thead>
+            <tr>
+              <th className="num">#</th>
+              <th className="num">Import</th>
+              <th>Contributor</th>
+              <th className="num">Records</th>
+              <th>Batch root</th>
+              <th>Status</th>
+              <th>Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((s) => (
+              <tr key={s.id} data-status={s.status}>
+                <td className="num mono">{s.id}</td>
+                <td className="num mono">{s.importId}</td>
+                <td className="mono" title={s.contributor}>
+                  {s.contributor.slice(0, 8)}…{s.contributor.slice(-4)}
+                </td>
+                <td className="num">{s.records.toLocaleString('en-US')}</td>
+                <td className="mono" title={s.batchRoot}>
+                  {s.batchRoot.slice(0, 14)}…
+                </td>
+                <td>
+                  <Badge tone={SUBMISSION_TONE[s.status]} icon={s.status === 'accepted' ? 'pass-filled' : s.status === 'pending' ? 'clock' : 'error'}>
+                    {s.status}
+                  </Badge>
+                </td>
+                <td>{formatDateTime(s.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }
