@@ -108,8 +108,13 @@ export function DatanetRecordsView({ name, filter, onFilter }: { name: string; f
       .ensure(0, pages.pageSize - 1)
       .then(rerender)
       .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
-    setSelected((s) => (revision > 0 ? s : 0));
-  }, [pages, rerender, revision]);
+  }, [pages, rerender]);
+
+  // A new listing starts at its top; the same listing read again (after a bulk action) keeps its place.
+  useEffect(() => {
+    setSelected(0);
+    parentRef.current?.scrollTo({ top: 0 });
+  }, [name, expr, sort, descending]);
 
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 20 });
   const items = virtualizer.getVirtualItems();
