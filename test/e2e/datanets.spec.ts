@@ -119,6 +119,11 @@ test('a curator imports a file with a field mapping, reviews with the keyboard, 
   await expect(table.locator('mark.search-hit')).toHaveText(/warranty/i);
   await editor.getByLabel('Search records').fill('');
 
+  // The inspector's cluster link shows the near-duplicate cluster (its first record and copies).
+  await row('c-4').click();
+  await inspector.getByRole('button', { name: '#1' }).click();
+  await expect(editor.getByTestId('records-total')).toHaveText('3 records');
+
   // One bulk action excludes every near duplicate, with its reason.
   await stats.locator('[data-stat="near duplicates"]').click();
   await expect(editor.getByTestId('records-total')).toHaveText('2 records');

@@ -345,6 +345,11 @@ export function DatanetRecordsView({ name, filter, onFilter }: { name: string; f
           setRejecting(false);
           void review('reject', reason.trim() || 'rejected by the curator').then(() => parentRef.current?.focus());
         }}
+        onFilter={(f) => {
+          setSearchText('');
+          setSearch('');
+          onFilter(f);
+        }}
         onCancelReject={() => {
           setRejecting(false);
           parentRef.current?.focus();

@@ -44,6 +44,8 @@ export function RecordInspector(props: {
   onReason: (r: string) => void;
   onReject: () => void;
   onCancelReject: () => void;
+  /** Shows the records a filter selects in the table (the cluster, the contributor). */
+  onFilter: (filter: string) => void;
 }) {
   const { name, record } = props;
   const revision = useStore(datanetsStore, (s) => s.stats[name]);
@@ -106,7 +108,11 @@ export function RecordInspector(props: {
           ) : null}
           <dl className="facts facts--compact">
             <dt>Contributor</dt>
-            <dd className="mono">{record.contributor}</dd>
+            <dd className="mono">
+              <button type="button" className="link-button mono" title="Show this contributor's records" onClick={() => props.onFilter(record.contributor)}>
+                {record.contributor}
+              </button>
+            </dd>
             <dt>Import</dt>
             <dd>#{record.importId}</dd>
             <dt>Hash</dt>
@@ -125,9 +131,26 @@ export function RecordInspector(props: {
               <h3 className="record-inspector__h">Signals</h3>
               <dl className="facts facts--compact record-signals">
                 <dt>Exact duplicate</dt>
-                <dd>{s.exactDupOf !== null ? `of #${s.exactDupOf}` : 'no'}</dd>
+                <dd>
+                  {s.exactDupOf !== null ? (
+                    <button type="button" className="link-button" title="Show the first copy" onClick={() => props.onFilter(`record:${s.exactDupOf}`)}>
+                      of #{s.exactDupOf}
+                    </button>
+                  ) : (
+                    'no'
+                  )}
+                </dd>
                 <dt>Near-dup cluster</dt>
-                <dd>{s.nearDupCluster !== null ? `#${s.nearDupCluster}${s.nearDupCluster === record.id ? ' (first)' : ''}` : 'none'}</dd>
+                <dd>
+                  {s.nearDupCluster !== null ? (
+                    <button type="button" className="link-button" title="Show the cluster's records" onClick={() => props.onFilter(`cluster:${s.nearDupCluster}`)}>
+                      #{s.nearDupCluster}
+                      {s.nearDupCluster === record.id ? ' (first)' : ''}
+                    </button>
+                  ) : (
+                    'none'
+                  )}
+                </dd>
                 <dt>PII</dt>
                 <dd className={s.piiCount > 0 ? 'tone-error' : undefined}>{s.piiCount > 0 ? s.pii.map((p) => p.kind).join(', ') : 'none'}</dd>
                 <dt>Quality flags</dt>
