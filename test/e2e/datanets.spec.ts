@@ -121,6 +121,11 @@ test('a curator imports a file with a field mapping, reviews with the keyboard, 
 
   // The inspector's cluster link shows the near-duplicate cluster (its first record and copies).
   await row('c-4').click();
+  // Its near duplicate beside the cluster's first record: only the added word is marked.
+  const diff = inspector.getByTestId('near-duplicate-diff').locator('pre');
+  await expect(diff.locator('ins.diff-added')).toHaveText(/^\s*Thanks$/);
+  await expect(diff.locator('del.diff-removed')).toHaveCount(0);
+  await snap(page, 'datanets-near-duplicate-dark');
   await inspector.getByRole('button', { name: '#1' }).click();
   await expect(editor.getByTestId('records-total')).toHaveText('3 records');
 

@@ -9,6 +9,7 @@ import { Codicon } from '../components/Codicon';
 import { reportError } from '../workbench/toastStore';
 import { datanetsStore } from './datanetsStore';
 import { STATUS_BADGE, piiSegments } from './recordsFormat';
+import { wordDiff } from './wordDiff';
 
 const ratio = (n: number) => n.toFixed(3);
 
@@ -30,6 +31,45 @@ function ContentValue({ value, record, isText }: { value: unknown; record: Datan
     );
   }
   return <pre className="record-text">{typeof value === 'string' ? value : JSON.stringify(value, null, 2)}</pre>;
+}
+
+/** A near duplicate beside its cluster's first record: words only in the first struck out, words
+ * only in this one marked. */
+function NearDuplicateDiff({ name, record, first }: { name: string; record: DatanetRecord; first: number }) {
+  const [other, setOther] = useState<DatanetRecord | null>(null);
+  useEffect(() => {
+    let live = true;
+    api()
+      .call('datanets.record', { datanet: name, id: first })
+      .then((r) => live && setOther(r))
+      .catch((err: unknown) => reportError(err, `Reading record ${first}`));
+    return () => {
+      live = false;
+    };
+  }, [name, first]);
+  if (!other) return null;
+  return (
+    <div className="record-field" data-testid="near-duplicate-diff">
+      <div className="record-field__name">
+        against #{first} ({other.sourceId}, {other.status}): <del className="diff-removed">only there</del> <ins className="diff-added">only here</ins>
+      </div>
+      <pre className="record-text">
+        {wordDiff(other.text, record.text).map((p, i) =>
+          p.kind === 'same' ? (
+            <span key={i}>{p.text}</span>
+          ) : p.kind === 'removed' ? (
+            <del key={i} className="diff-removed">
+              {p.text}
+            </del>
+          ) : (
+            <ins key={i} className="diff-added">
+              {p.text}
+            </ins>
+          ),
+        )}
+      </pre>
+    </div>
+  );
 }
 
 /**
@@ -126,6 +166,12 @@ export function RecordInspector(props: {
               <ContentValue value={v} record={record} isText={fields.length === 1 || k === 'text'} />
             </div>
           ))}
+          {s && s.nearDupCluster !== null && s.nearDupCluster !== record.id ? (
+            <>
+              <h3 className="record-inspector__h">Near duplicate</h3>
+              <NearDuplicateDiff name={name} record={record} first={s.nearDupCluster} />
+            </>
+          ) : null}
           {s ? (
             <>
               <h3 className="record-inspector__h">Signals</h3>
