@@ -248,24 +248,7 @@ export const events = {
  * method must have a caller (test/architecture/contractCallers.test.ts): a method nobody calls
  * usually means a view or command re-derives what the core already answers.
  */
-/** The datanets CLI reads the workspace read-only (beside a running serve); the view calls these. */
-const DATANETS_VIEW = 'Called by the Datanets view (records table, review queue, inspector, versions), which lands after the core; the CLI reads the workspace directly.';
-
 export const internalMethods: { readonly [M in keyof typeof methods]?: string } = {
-  'datanets.list': DATANETS_VIEW,
-  'datanets.get': DATANETS_VIEW,
-  'datanets.stats': DATANETS_VIEW,
-  'datanets.preview': DATANETS_VIEW,
-  'datanets.imports': DATANETS_VIEW,
-  'datanets.records': DATANETS_VIEW,
-  'datanets.record': DATANETS_VIEW,
-  'datanets.reviewHistory': DATANETS_VIEW,
-  'datanets.undoAction': DATANETS_VIEW,
-  'datanets.versions': DATANETS_VIEW,
-  'datanets.diff': DATANETS_VIEW,
-  'datanets.proof': DATANETS_VIEW,
-  'datanets.export': DATANETS_VIEW,
-  'datanets.submissions': DATANETS_VIEW,
   'chain.deploy':
     "The CLI's `chain deploy` must first adopt a detached devnet (DevnetService.start adoptOnly), so it calls the service; the workbench redeploys through chain.reset. Kept for API clients and the integration tests.",
   'publications.publish':

@@ -7,6 +7,7 @@ import './styles/panel-and-status-bar.css';
 import './styles/palette-and-toasts.css';
 import './styles/chain-explorer.css';
 import './styles/dialogs.css';
+import './styles/datanets.css';
 import './styles/governance.css';
 import './styles/playground.css';
 import { StrictMode } from 'react';

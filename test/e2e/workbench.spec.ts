@@ -1,7 +1,7 @@
 import { expect, openStudio, snap, test } from './studioFixture';
 
 const ACTIVITIES = ['workspace', 'datanets', 'factory', 'playground', 'chain', 'governance', 'artifacts'] as const;
-const NOT_BUILT = ['datanets', 'factory'] as const;
+const NOT_BUILT = ['factory'] as const;
 
 test('opens with the token and walks every activity in both themes', async ({ page, studio, errors }) => {
   await openStudio(page, studio);
@@ -26,6 +26,7 @@ test('opens with the token and walks every activity in both themes', async ({ pa
         await side.getByRole('button', { name: 'What this view will do' }).click();
         await expect(page.getByTestId(`capability-${id}`)).toContainText('What this view will do');
       }
+      if (id === 'datanets') await expect(side.getByTestId('datanets-side-bar')).toBeVisible();
       if (id === 'chain') {
         // The devnet's real state from chain.status, whatever it is on this machine.
         await expect(side.locator('[data-state]')).toHaveAttribute('data-state', /running|starting|stopped|error/);
