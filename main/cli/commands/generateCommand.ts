@@ -10,6 +10,7 @@ import { nativeLogitsSource } from '../../engine/nativeLogitsSource';
 import { applyPeftAdapter } from '../../engine/peft/applyPeftAdapter';
 import { loadPeftAdapter } from '../../engine/peft/loadPeftAdapter';
 import { Tokenizer } from '../../engine/tokenizer/Tokenizer';
+import { resolveModelArgument } from '../../engine/defaultModel/resolveModelArgument';
 import type { Command } from '../command';
 import { workspaceDevice } from '../workspaceDevice';
 
@@ -35,8 +36,8 @@ const NUMBERS = ['max-tokens', 'temperature', 'top-k', 'top-p', 'repetition-pena
 
 export const generateCommand: Command = {
   path: ['generate'],
-  usage: 'studio generate --model DIR [--adapter DIR] --prompt TEXT [--max-tokens N] [--temperature T ...] [--device auto|cpu|cuda] [--json]',
-  summary: 'Generate text on the native engine; --json gives each token with its logprob and top alternatives',
+  usage: 'studio generate --model DIR|default [--adapter DIR] --prompt TEXT [--max-tokens N] [--temperature T ...] [--device auto|cpu|cuda] [--json]',
+  summary: 'Generate text on the native engine (--model default: the built-in model); --json gives each token with its logprob and top alternatives',
   options: Object.fromEntries(['model', 'adapter', 'prompt', 'device', ...NUMBERS].map((n) => [n, { type: 'string' as const }])),
   async run(ctx) {
     const raw: Record<string, unknown> = {};
@@ -49,10 +50,10 @@ export const generateCommand: Command = {
       throw new StudioError(ErrorCode.InvalidRequest, formatZodIssues(parsed.error).replace(/(^|; )([a-z-]+):/g, '$1--$2:'));
     }
     const f = parsed.data;
-    const dir = path.resolve(f.model);
     const backend = f.device ?? workspaceDevice(ctx);
-    let engine, model, tok, spec;
+    let engine, model, tok, spec, dir;
     try {
+      dir = resolveModelArgument(f.model);
       engine = loadNativeEngine();
       if (f.threads) engine.setThreads(f.threads);
       spec = modelSpecWithFiles(dir);
