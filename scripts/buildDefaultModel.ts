@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDefaultModel } from '../main/engine/defaultModel/buildDefaultModel';
 import { defaultModelDir } from '../main/engine/defaultModel/defaultModelRecipe';
+import { loadNativeEngine } from '../main/engine/native/index';
+import { nativeEngineInfo } from '../main/engine/native/nativeEngineInfo';
 
 function intArg(name: string): number | undefined {
   const i = process.argv.indexOf(name);
@@ -25,7 +27,9 @@ async function main(): Promise<void> {
     try {
       const r = await buildDefaultModel({ cacheDir, stopAfter: record, threads });
       const file = join(defaultModelDir(), 'first-steps.json');
-      writeFileSync(file, `${JSON.stringify({ recipeSha256: r.recipeSha256, steps: record, losses: r.losses, weightDigest: r.weightDigest }, null, 2)}\n`);
+      // The bits are those of this machine's GEMM kernel (the same for any thread count).
+      const kernel = nativeEngineInfo(loadNativeEngine()).kernel;
+      writeFileSync(file, `${JSON.stringify({ recipeSha256: r.recipeSha256, kernel, steps: record, losses: r.losses, weightDigest: r.weightDigest }, null, 2)}\n`);
       process.stderr.write(`recorded ${file}\n`);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
