@@ -51,6 +51,14 @@ describe('--model default through the studio CLI', () => {
     const train = studio(good, 'train', '--model', 'default', '--data', data, '--out', path.join(root, 'adapter'), '--steps', '2', '--batch', '1', '--seq', '16', '--json');
     expect(train.code, train.stderr).toBe(0);
     expect(train.json()).toMatchObject({ model: good, steps: 2 });
+
+    // In a --config file too ("default" is not a path relative to the file).
+    const config = path.join(root, 'configs', 'train.json');
+    fs.mkdirSync(path.dirname(config));
+    fs.writeFileSync(config, JSON.stringify({ model: 'default', data: '../texts.jsonl', out: '../adapter-2', steps: 1, batch: 1, seq: 16 }));
+    const fromConfig = studio(good, 'train', '--config', config, '--json');
+    expect(fromConfig.code, fromConfig.stderr).toBe(0);
+    expect(fromConfig.json()).toMatchObject({ model: good, steps: 1 });
   });
 
   it('names a missing model card, a missing file and a corrupt file', () => {
