@@ -1,12 +1,15 @@
-// `npm run build:default-model [-- --threads N] [--stop-after N] [--record-first-steps N]`:
+// `npm run build:default-model [-- --threads N] [--stop-after N] [--record-first-steps N] [--sample]`:
 // builds (or resumes building) the default model; see main/engine/defaultModel/buildDefaultModel.ts.
+// --sample prints what the latest checkpoint of the build writes after the card's prompts.
 // --record-first-steps N runs the recipe's first N steps in a fresh temporary cache folder and
 // writes their losses and weight digest to resources/default-model/first-steps.json, the values
 // CI compares bit for bit (test/defaultModel/firstSteps.test.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDefaultModel } from '../main/engine/defaultModel/buildDefaultModel';
+import { buildDefaultModel, defaultModelCacheDir } from '../main/engine/defaultModel/buildDefaultModel';
+import { loadDefaultModelRecipe } from '../main/engine/defaultModel/defaultModelRecipe';
+import { sampleCheckpoint } from '../main/engine/defaultModel/sampleCheckpoint';
 import { defaultModelDir } from '../main/engine/defaultModel/defaultModelRecipe';
 import { loadNativeEngine } from '../main/engine/native/index';
 import { nativeEngineInfo } from '../main/engine/native/nativeEngineInfo';
@@ -21,6 +24,12 @@ function intArg(name: string): number | undefined {
 
 async function main(): Promise<void> {
   const threads = intArg('--threads');
+  if (process.argv.includes('--sample')) {
+    if (threads) loadNativeEngine().setThreads(threads);
+    const r = sampleCheckpoint(defaultModelCacheDir(loadDefaultModelRecipe().sha256));
+    process.stdout.write(`step ${r.step}\n${r.samples.map((s) => `${s.prompt}|${s.text}`).join('\n')}\n`);
+    return;
+  }
   const record = intArg('--record-first-steps');
   if (record) {
     const cacheDir = mkdtempSync(join(tmpdir(), 'default-model-first-steps-'));

