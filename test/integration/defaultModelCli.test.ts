@@ -41,6 +41,9 @@ describe('--model default through the studio CLI', () => {
     const inspect = studio(good, 'model', 'inspect', 'default', '--json');
     expect(inspect.code, inspect.stderr).toBe(0);
     expect(inspect.json()).toMatchObject({ dir: good, modelType: 'llama' });
+    const inspectFlag = studio(good, 'model', 'inspect', '--model', 'default', '--json');
+    expect(inspectFlag.code, inspectFlag.stderr).toBe(0);
+    expect(inspectFlag.json()).toMatchObject({ dir: good });
 
     const gen = studio(good, 'generate', '--model', 'default', '--prompt', 'The ship', '--max-tokens', '4', '--json');
     expect(gen.code, gen.stderr).toBe(0);
@@ -93,7 +96,7 @@ describe('--model default through the studio CLI', () => {
   it('says so in the help', () => {
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout;
     expect(help).toContain('studio generate --model DIR|default');
-    expect(help).toContain('studio model inspect DIR|default');
+    expect(help).toContain('studio model inspect (DIR|default | --model DIR|default)');
     expect(help).toContain('--model DIR|default --data');
   });
 });

@@ -24,10 +24,12 @@ function asModelError<T>(fn: () => T): T {
 
 export const modelInspect: Command = {
   path: ['model', 'inspect'],
-  usage: 'studio model inspect DIR|default [--json]',
+  usage: 'studio model inspect (DIR|default | --model DIR|default) [--json]',
   summary: 'Architecture, sizes, dtype and tokenizer of a Hugging Face model folder (default: the built-in model, files checked)',
+  // --model as generate and train spell it, besides the positional folder.
+  options: { model: { type: 'string' } },
   async run(ctx) {
-    const [dir] = ctx.positionals;
+    const dir = ctx.positionals[0] ?? (typeof ctx.values.model === 'string' ? ctx.values.model : undefined);
     if (!dir) throw new UsageError('model inspect needs a model folder DIR (or default)');
     return asModelError(() => inspectModel(resolveModelArgument(dir)));
   },
