@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ErrorCode, StudioError } from '../api/apiError';
 import { EngineTrainParamsSchema, type EngineTrainParams } from '../api/engineSchemas';
 import { readRunConfig } from '../engine/training/runTraining';
+import { DEFAULT_MODEL_ARGUMENT, resolveModelArgument } from '../engine/defaultModel/resolveModelArgument';
 import { resolveResumeDir } from '../jobs/kinds/trainingPaths';
 import type { CommandContext, OptionSpec } from './command';
 
@@ -50,7 +51,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new StudioError(ErrorCode.InvalidRequest, `${file}: the config must be a JSON object`);
   const out: Record<string, unknown> = { ...(json as Record<string, unknown>) };
   // Paths in a config file are relative to the file, so a run's config can travel with its data.
-  for (const key of PATHS) if (typeof out[key] === 'string') out[key] = path.resolve(path.dirname(file), out[key] as string);
+  for (const key of PATHS) if (typeof out[key] === 'string') out[key] = key === 'model' && out[key] === DEFAULT_MODEL_ARGUMENT ? out[key] : path.resolve(path.dirname(file), out[key] as string);
   return out;
 }
 
@@ -83,10 +84,18 @@ export function trainParamsFromCli(ctx: CommandContext, runsDir: string): Engine
   if (configFile) base = { ...base, ...readConfigFile(configFile) };
   const flags: Record<string, unknown> = {};
   for (const name of NUMBERS) if (typeof v[name] === 'string') flags[camel(name)] = Number(v[name]);
-  for (const name of STRINGS) if (typeof v[name] === 'string') flags[camel(name)] = PATHS.includes(name) ? path.resolve(v[name] as string) : v[name];
+  for (const name of STRINGS) if (typeof v[name] === 'string') flags[camel(name)] = PATHS.includes(name) && !(name === 'model' && v[name] === DEFAULT_MODEL_ARGUMENT) ? path.resolve(v[name] as string) : v[name];
   if (v.rslora === true) flags.rslora = true;
   if (v['gradient-checkpointing'] === true) flags.gradientCheckpointing = true;
   const raw: Record<string, unknown> = { ...base, ...flags, ...(resume ? { resume } : {}) };
+  // `default`: the built-in model, its files checked against the model card before the job starts.
+  if (raw.model === DEFAULT_MODEL_ARGUMENT) {
+    try {
+      raw.model = resolveModelArgument(DEFAULT_MODEL_ARGUMENT);
+    } catch (err) {
+      throw new StudioError('MODEL_INVALID', `--model default: ${(err as Error).message}`);
+    }
+  }
   if (raw.targets !== undefined) raw.targets = normaliseTargets(raw.targets);
   const parsed = EngineTrainParamsSchema.safeParse(raw);
   if (!parsed.success) {

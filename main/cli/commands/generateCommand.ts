@@ -17,6 +17,7 @@ import { registeredAdapterFiles } from '../../adapters/storeAdapterFolder';
 import { existsSync, statSync } from 'node:fs';
 import { withExistingReadonlyWorkspace } from '../withReadonlyWorkspace';
 import { Tokenizer } from '../../engine/tokenizer/Tokenizer';
+import { resolveModelArgument } from '../../engine/defaultModel/resolveModelArgument';
 import type { Command, CommandContext } from '../command';
 import { workspaceDevice } from '../workspaceDevice';
 
@@ -42,8 +43,8 @@ const NUMBERS = ['max-tokens', 'temperature', 'top-k', 'top-p', 'repetition-pena
 
 export const generateCommand: Command = {
   path: ['generate'],
-  usage: 'studio generate --model DIR [--adapter NAME|DIR] [--workspace NAME] --prompt TEXT [--max-tokens N] [--temperature T ...] [--device auto|cpu|cuda] [--json]',
-  summary: 'Generate text on the native engine; --json gives each token with its logprob and top alternatives',
+  usage: 'studio generate --model DIR|default [--adapter NAME|DIR] [--workspace NAME] --prompt TEXT [--max-tokens N] [--temperature T ...] [--device auto|cpu|cuda] [--json]',
+  summary: 'Generate text on the native engine (--model default: the built-in model); --json gives each token with its logprob and top alternatives',
   options: Object.fromEntries(['model', 'adapter', 'prompt', 'device', ...NUMBERS].map((n) => [n, { type: 'string' as const }])),
   async run(ctx) {
     const raw: Record<string, unknown> = {};
@@ -56,8 +57,13 @@ export const generateCommand: Command = {
       throw new StudioError(ErrorCode.InvalidRequest, formatZodIssues(parsed.error).replace(/(^|; )([a-z-]+):/g, '$1--$2:'));
     }
     const f = parsed.data;
-    const dir = path.resolve(f.model);
     const backend = f.device ?? workspaceDevice(ctx);
+    let dir: string;
+    try {
+      dir = resolveModelArgument(f.model);
+    } catch (err) {
+      throw new StudioError('MODEL_INVALID', err instanceof Error ? err.message : String(err));
+    }
     const adapter = f.adapter ? resolveAdapterArg(ctx, f.adapter) : null;
     const warnings: string[] = [];
     if (adapter?.record) {

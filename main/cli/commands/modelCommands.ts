@@ -7,6 +7,7 @@ import { loadPeftAdapter } from '../../engine/peft/loadPeftAdapter';
 import { exportGguf } from '../../engine/gguf/exportGguf';
 import { exportOnnx, isOnnxFilePath } from '../../engine/onnx/exportOnnx';
 import { exportHfModel } from '../../engine/exportHfModel';
+import { resolveModelArgument } from '../../engine/defaultModel/resolveModelArgument';
 import { UsageError, type Command } from '../command';
 
 // Model commands read a folder and write files the user names: no workspace, so no lock.
@@ -23,12 +24,14 @@ function asModelError<T>(fn: () => T): T {
 
 export const modelInspect: Command = {
   path: ['model', 'inspect'],
-  usage: 'studio model inspect DIR [--json]',
-  summary: 'Architecture, sizes, dtype and tokenizer of a Hugging Face model folder',
+  usage: 'studio model inspect (DIR|default | --model DIR|default) [--json]',
+  summary: 'Architecture, sizes, dtype and tokenizer of a Hugging Face model folder (default: the built-in model, files checked)',
+  // --model as generate and train spell it, besides the positional folder.
+  options: { model: { type: 'string' } },
   async run(ctx) {
-    const [dir] = ctx.positionals;
-    if (!dir) throw new UsageError('model inspect needs a model folder DIR');
-    return asModelError(() => inspectModel(path.resolve(dir)));
+    const dir = ctx.positionals[0] ?? (typeof ctx.values.model === 'string' ? ctx.values.model : undefined);
+    if (!dir) throw new UsageError('model inspect needs a model folder DIR (or default)');
+    return asModelError(() => inspectModel(resolveModelArgument(dir)));
   },
   human: (m: ModelInspection) =>
     [
@@ -56,7 +59,7 @@ export interface ModelExportResult {
 
 export const modelExport: Command = {
   path: ['model', 'export'],
-  usage: 'studio model export DIR --format hf|gguf|onnx --out PATH [--adapter DIR] [--dtype f32|f16] [--kv-cache] [--force]',
+  usage: 'studio model export DIR|default --format hf|gguf|onnx --out PATH [--adapter DIR] [--dtype f32|f16] [--kv-cache] [--force]',
   summary: 'Export a model (an adapter merged in) as a Hugging Face folder, GGUF or ONNX',
   options: { format: { type: 'string' }, out: { type: 'string' }, adapter: { type: 'string' }, dtype: { type: 'string' }, 'kv-cache': { type: 'boolean' }, force: { type: 'boolean' } },
   async run(ctx) {
@@ -70,7 +73,7 @@ export const modelExport: Command = {
     // --kv-cache: the ONNX graph with attention_mask, position_ids and past / present tensors.
     const kvCache = ctx.values['kv-cache'] === true;
     if (kvCache && format !== 'onnx') throw new UsageError('--kv-cache applies to --format onnx only');
-    const dir = path.resolve(dirArg);
+    const dir = asModelError(() => resolveModelArgument(dirArg));
     const out = path.resolve(ctx.values.out);
     // The writers replace what is there; only on request, since a typo could name a real folder.
     if (existsSync(out) && ctx.values.force !== true) throw new StudioError(ErrorCode.Conflict, `--out: ${out} already exists (add --force to replace it)`);

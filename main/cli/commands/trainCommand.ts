@@ -23,7 +23,7 @@ function datanetTrainingData(ctx: CommandContext, core: StudioCore) {
 export const trainCommand: Command = {
   path: ['train'],
   // Every setting (rank, alpha, targets, steps, lr, batch, seq, seed, eval, ...) is in trainParamsFromCli.ts.
-  usage: 'studio train (--config FILE | --model DIR (--data FILE.jsonl | --datanet NAME[@V]) --out DIR [--rank R ...]) [--mode lora|full] [--gradient-checkpointing] [--device auto|cpu|cuda] [--resume RUN] [--json]',
+  usage: 'studio train (--config FILE | --model DIR|default (--data FILE.jsonl | --datanet NAME[@V]) --out DIR [--rank R ...]) [--mode lora|full] [--gradient-checkpointing] [--device auto|cpu|cuda] [--resume RUN] [--json]',
   summary: 'Train a LoRA adapter (or with --mode full every weight, CPU only, writing a whole model) on the native engine (a workspace job; checkpoints under runs/)',
   options: trainOptions,
   async run(ctx) {
