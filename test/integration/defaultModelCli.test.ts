@@ -97,6 +97,6 @@ describe('--model default through the studio CLI', () => {
     const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout;
     expect(help).toContain('studio generate --model DIR|default');
     expect(help).toContain('studio model inspect (DIR|default | --model DIR|default)');
-    expect(help).toContain('--model DIR|default --data');
+    expect(help).toContain('studio train (--config FILE | --model DIR|default (--data FILE.jsonl | --datanet NAME[@V])');
   });
 });
