@@ -4,10 +4,10 @@
 // schedule as trainLora. Weight decay reaches matrices only; the engine skips norms and biases.
 import type { Tokenizer } from '../tokenizer/Tokenizer';
 import type { Tensor } from '../tensor';
-import { learningRateAt, type LrSchedule } from './learningRateAt';
+import type { LrSchedule } from './learningRateAt';
 import type { TrainingRecord } from './readTrainingRecords';
 import { tokenizeRecord, type TokenizedRecord } from './tokenizeRecord';
-import { makeTrainBatch } from './makeTrainBatch';
+import { runTrainingSteps } from './runTrainingSteps';
 import { DataOrder, type DataPosition } from './DataOrder';
 import type { OptimizerStateLike } from './trainingCheckpoint';
 import type { FullTrainingCheckpoint } from './fullTrainingCheckpoint';
@@ -56,20 +56,7 @@ export function trainFull(model: FullTrainableModel, tok: Tokenizer, records: Tr
     model.setParameters(Object.fromEntries(Object.entries(o.resume.parameters).map(([k, t]) => [k, t.data])));
     model.setOptimizerState(o.resume.optimizer);
   }
-  const accumulation = o.accumulation ?? 1;
-  const losses: number[] = [];
-  const end = Math.min(o.steps, o.stopAt ?? o.steps);
-  let step = o.resume?.step ?? 0;
-  for (; step < end; step++) {
-    const micro = Array.from({ length: accumulation }, () => makeTrainBatch(Array.from({ length: o.batch }, () => tokenized[order.next()]!), o.seq, o.padId));
-    const total = micro.reduce((s, b) => s + b.mask.reduce((a, w, i) => a + (b.targets[i]! >= 0 ? w : 0), 0), 0);
-    let loss = 0;
-    for (const b of micro) loss += model.forwardBackward({ ...b, normalizer: total }).loss;
-    const lr = learningRateAt(step, { ...o.schedule, totalSteps: o.steps });
-    const { gradNorm } = model.optimizerStep({ lr, weightDecay: o.weightDecay ?? 0, maxGradNorm: o.maxGradNorm ?? 0 });
-    losses.push(loss);
-    o.onStep?.({ step, loss, lr, gradNorm, position: order.position() });
-  }
+  const { losses, step } = runTrainingSteps(model, tokenized, order, o.resume?.step ?? 0, o);
   const position = order.position();
   return { losses, position, checkpoint: { step, position, parameters: model.getParameters(), optimizer: model.getOptimizerState() } };
 }
