@@ -95,3 +95,17 @@ export const ResponseAttributionSchema = z.object({
   timings: z.object({ spansMs: z.number(), gradientMs: z.number().nullable() }),
 });
 export type ResponseAttribution = z.infer<typeof ResponseAttributionSchema>;
+
+/** Params of `attribution.attribute`: attribute a completion the caller already has (the
+ * playground streams from /v1, then asks). `model` is a /v1 model name (the base or an adapter).
+ * The datanet comes from the adapter's lineage unless named; `record: false` leaves the inference
+ * out of settlement (previews, evaluation). */
+export const AttributeParamsSchema = z
+  .object({
+    model: z.string().min(1).max(200),
+    prompt: z.string().max(100_000),
+    completion: z.string().max(100_000),
+    datanet: DatanetVersionRefSchema.optional(),
+    record: z.boolean().default(true),
+  })
+  .strict();
