@@ -9,6 +9,7 @@ import { demoContributors } from '../../chain/keys/demoContributorKeys';
 import { PublishingService } from '../../chain/publishing/publishingService';
 import { listPublications } from '../../chain/publishing/publicationsRepository';
 import { sendAsDevAccount } from '../../chain/writes/sendAsDevAccount';
+import { callCore } from '../../cli/callCore';
 import { StudioCore } from '../../core/studioCore';
 import { checkClaim, claimReward, listClaims } from '../claimRewards';
 import { recordInference } from '../inferenceLedger';
@@ -173,6 +174,23 @@ describe('settlement on the devnet', () => {
       expect(batch.total.toString()).toBe(resumed.models[0]!.poolWei);
     }
   }, 120_000);
+
+  it('prepares a claim through the API for chain.confirmWrite, checked before preparing', async () => {
+    const open = (await callCore(core, 'attribution.claims', { contributor: B! })).batches.filter((b) => !b.claimed);
+    expect(open.length).toBeGreaterThan(0);
+    const prepared = await callCore(core, 'attribution.prepareClaim', { contributor: B!, batchId: open[0]!.batchId, devAccount: 5 });
+    expect(prepared).toMatchObject({ contractName: 'AttributionLedger', call: { functionName: 'claim' }, publicationKind: 'rewards.claim' });
+    const client = core.chain.explorer().client;
+    const before = await client.getBalance({ address: B! });
+    const sent = await callCore(core, 'chain.confirmWrite', { preparedId: prepared.preparedId });
+    expect(sent.status).toBe('success');
+    expect((await client.getBalance({ address: B! })) - before).toBe(BigInt(open[0]!.amountWei));
+    const again = await refusal(callCore(core, 'attribution.prepareClaim', { contributor: B!, batchId: open[0]!.batchId, devAccount: 5 }));
+    expect(again.details).toMatchObject({ reason: 'AlreadyClaimed' });
+    const epochs = await callCore(core, 'attribution.epochs', {});
+    expect(epochs[0]!.status).toBe('open');
+    expect(epochs.filter((e) => e.status === 'closed').every((e) => e.models.every((m) => m.state === 'posted' && m.batchId !== null))).toBe(true);
+  }, 60_000);
 
   it('registers a model once per registry and reuses it', async () => {
     const bases = listPublications(deps.db).filter((p) => p.kind === 'model.base');
