@@ -8,11 +8,12 @@
 // is paid or posted twice (paying: see payEpochFees.ts; posting: the batch is looked for on chain
 // by its root before posting again, and the pool, drained by the first post, would refuse a
 // second one with BatchExceedsPool anyway).
-import { type Hash } from 'viem';
+import { decodeEventLog, type Hash } from 'viem';
 import { AttributionLedgerAbi, ProtocolParamsAbi } from '../../contracts/generated/index.js';
 import { ErrorCode, StudioError } from '../api/apiError';
 import type { DevnetService } from '../chain/devnet/devnetService';
 import { rpcError } from '../chain/explorer/chainExplorer';
+import { listPublications, updatePublication } from '../chain/publishing/publicationsRepository';
 import type { PublishingService } from '../chain/publishing/publishingService';
 import type { Db } from '../workspace/openDatabase';
 import { ensureSettlementModel } from './ensureSettlementModel';
@@ -96,6 +97,11 @@ async function readThreshold(devnet: DevnetService): Promise<number> {
   }
 }
 
+/** The batch's uri: names its epoch and model, so a post is recognised as this row's. */
+function batchUri(row: SettlementRow): string {
+  return `studio:attribution/epoch/${row.epoch}/${row.model_key}`;
+}
+
 /** The batch posted for this row's root, if one is on chain (a post whose recording was lost). */
 async function findPosted(devnet: DevnetService, row: SettlementRow): Promise<{ batchId: string; hash: Hash } | null> {
   const explorer = devnet.explorer();
@@ -110,8 +116,36 @@ async function findPosted(devnet: DevnetService, row: SettlementRow): Promise<{ 
     .catch((err: unknown) => {
       throw rpcError(err, 'reading AttributionBatchPosted events');
     });
-  const hit = logs.find((l) => l.args.merkleRoot?.toLowerCase() === row.root!.toLowerCase() && l.args.total === BigInt(row.pool_wei!));
+  // The uri names the epoch and model: two epochs with the same leaves have the same root.
+  const hit = logs.find((l) => l.args.uri === batchUri(row) && l.args.merkleRoot?.toLowerCase() === row.root!.toLowerCase() && l.args.total === BigInt(row.pool_wei!));
   return hit ? { batchId: hit.args.batchId!.toString(), hash: hit.transactionHash } : null;
+}
+
+/** A postBatch for this root that a killed process sent and recorded (a publication with a hash)
+ * but never saw mined: wait for it rather than posting a second one. */
+async function awaitSentPost(deps: SettlementDeps, row: SettlementRow): Promise<{ batchId: string; hash: Hash } | null> {
+  const sent = listPublications(deps.db, { chainId: deps.devnet.devnetChainId }).filter(
+    (p) => p.kind === 'attribution.batch' && p.txHash !== null && (p.status === 'pending' || p.status === 'confirmed') && (p.params as { uri?: string }).uri === batchUri(row),
+  );
+  for (const p of sent) {
+    const receipt = await deps.devnet
+      .explorer()
+      .client.waitForTransactionReceipt({ hash: p.txHash as Hash, pollingInterval: 100, timeout: 120_000 })
+      .catch(() => null);
+    if (receipt?.status !== 'success') continue;
+    for (const log of receipt.logs) {
+      try {
+        const ev = decodeEventLog({ abi: AttributionLedgerAbi, data: log.data, topics: log.topics });
+        if (ev.eventName === 'AttributionBatchPosted') {
+          updatePublication(deps.db, p.id, { status: 'confirmed', blockNumber: Number(receipt.blockNumber), blockHash: receipt.blockHash, result: ev.args.batchId.toString() });
+          return { batchId: ev.args.batchId.toString(), hash: p.txHash as Hash };
+        }
+      } catch {
+        // Another contract's or event's log.
+      }
+    }
+  }
+  return null;
 }
 
 async function postEpochBatch(deps: SettlementDeps, start: SettlementRow, hooks: SettleHooks): Promise<SettlementRow> {
@@ -135,12 +169,14 @@ async function postEpochBatch(deps: SettlementDeps, start: SettlementRow, hooks:
     hooks.afterTreeStored?.();
   }
   if (row.state !== 'posting') return row;
-  const found = await findPosted(devnet, row);
+  const found = (await findPosted(devnet, row)) ?? (await awaitSentPost(deps, row));
   let batchId: string;
   let hash: Hash;
   let publicationId: string | null = row.publication_id;
   if (found) {
     ({ batchId, hash } = found);
+    // The publication a killed process recorded for it, if any (it shows in the explorer's list).
+    publicationId = listPublications(db, { chainId: devnet.devnetChainId }).find((p) => p.txHash?.toLowerCase() === hash.toLowerCase())?.id ?? publicationId;
   } else {
     const publication = await deps.publishing.publish({
       kind: 'attribution.batch',
@@ -148,7 +184,7 @@ async function postEpochBatch(deps: SettlementDeps, start: SettlementRow, hooks:
       modelId: row.onchain_model_id!,
       total: row.pool_wei!,
       inferenceCount: row.inference_count,
-      uri: `studio:attribution/epoch/${row.epoch}/${row.model_key}`,
+      uri: batchUri(row),
     });
     batchId = String(publication.result);
     hash = publication.txHash as Hash;
