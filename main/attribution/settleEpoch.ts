@@ -176,7 +176,11 @@ async function postEpochBatch(deps: SettlementDeps, start: SettlementRow, hooks:
   if (found) {
     ({ batchId, hash } = found);
     // The publication a killed process recorded for it, if any (it shows in the explorer's list).
-    publicationId = listPublications(db, { chainId: devnet.devnetChainId }).find((p) => p.txHash?.toLowerCase() === hash.toLowerCase())?.id ?? publicationId;
+    const recorded = listPublications(db, { chainId: devnet.devnetChainId }).find((p) => p.txHash?.toLowerCase() === hash.toLowerCase());
+    if (recorded) {
+      publicationId = recorded.id;
+      if (recorded.status === 'pending') updatePublication(db, recorded.id, { status: 'confirmed', result: batchId });
+    }
   } else {
     const publication = await deps.publishing.publish({
       kind: 'attribution.batch',

@@ -128,6 +128,12 @@ describe('settle killed mid-flight', () => {
     expect(m).toMatchObject({ state: 'posted', inferenceCount: 2, batchId: '2' });
     const address = (await client().getContractEvents({ abi: AttributionLedgerAbi, eventName: 'AttributionBatchPosted', fromBlock: 0n }))[0]!.address;
     expect(await ledgerState(address, BigInt(m.onchainModelId))).toEqual({ payments: 2, batches: 2n, pool: 0n });
+    // The publication the killed process recorded for the batch is the one confirmed; none failed.
+    const db = new Database(path.join(home, 'workspaces', 'demo', 'studio.db'), { readonly: true });
+    const rows = db.prepare("SELECT status, tx_hash FROM publications WHERE kind = 'attribution.batch' ORDER BY created_at").all() as { status: string; tx_hash: string }[];
+    db.close();
+    expect(rows.map((r) => r.status)).toEqual(['confirmed', 'confirmed']);
+    expect(rows[1]!.tx_hash).toBe(m.postTx);
     const claims = (await studio('attribution', 'claims', '--contributor', A!, '--json')).json();
     expect(claims.batches.map((b: { batchId: string }) => b.batchId)).toEqual(['1', '2']);
   }, 120_000);
