@@ -5,6 +5,10 @@ import { defineConfig } from '@playwright/test';
  * test/e2e/studioFixture.ts). Chromium is Debian's (`apt-get install chromium`): Playwright's
  * own browsers cannot be downloaded here. One worker: the machine has two cores.
  */
+// Each fixture's `studio serve` starts on a fresh home; building the demo datanet there would add a
+// job and artifacts the specs count. Specs that want it start serve with STUDIO_DEMO_CONTENT unset.
+process.env.STUDIO_DEMO_CONTENT ??= 'off';
+
 export default defineConfig({
   testDir: 'test/e2e',
   outputDir: 'test-results/playwright',

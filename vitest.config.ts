@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Fresh homes would build the demo datanet on every `studio serve` first start (a job, and
+    // artifacts, that tests counting them do not expect); its own tests turn it back on.
+    env: { STUDIO_DEMO_CONTENT: 'off' },
   },
 });

@@ -37,7 +37,9 @@
         "src/device_loader.cpp",
         "src/device_self_test.cpp",
         "src/cancel.cpp",
-        "src/cancel_binding.cpp"
+        "src/cancel_binding.cpp",
+        "src/datanet_hash.cpp",
+        "src/datanet_binding.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: when a worker thread is terminated during a call,

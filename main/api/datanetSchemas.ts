@@ -103,6 +103,20 @@ export const DatanetSignalsParamsSchema = z
 /** How many records were rescored, and the threshold now in force. */
 export const DatanetSignalsResultSchema = z.object({ records: z.number().int(), nearDuplicateThreshold: z.number() });
 
+/** Builds the demo datanet (State of the Union addresses) if the workspace lacks it; no params. */
+export const DatanetDemoParamsSchema = z.object({}).strict().default({});
+
+/** The demo datanet as it now stands; `created` is false when it was already there. */
+export const DatanetDemoResultSchema = z.object({
+  datanet: z.string(),
+  created: z.boolean(),
+  records: z.number().int(),
+  contributors: z.number().int(),
+  version: z.number().int(),
+  merkleRoot: z.string(),
+});
+export type DatanetDemoResult = z.infer<typeof DatanetDemoResultSchema>;
+
 export const DatanetStatsSchema = z.object({
   records: z.number().int(),
   accepted: z.number().int(),

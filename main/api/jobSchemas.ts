@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ArtifactSchema, ArtifactsImportParamsSchema } from './schemas';
-import { DatanetImportParamsSchema, DatanetImportResultSchema, DatanetSignalsParamsSchema, DatanetSignalsResultSchema } from './datanetSchemas';
+import { DatanetDemoParamsSchema, DatanetDemoResultSchema, DatanetImportParamsSchema, DatanetImportResultSchema, DatanetSignalsParamsSchema, DatanetSignalsResultSchema } from './datanetSchemas';
 import { EngineTrainParamsSchema, TrainingRunSummarySchema } from './engineSchemas';
 import { AdapterRecordSchema, AdaptersImportParamsSchema, AdaptersMergeParamsSchema } from './adaptersSchemas';
 
@@ -21,6 +21,8 @@ export const jobParams = {
   'datanet.import': { params: DatanetImportParamsSchema, result: DatanetImportResultSchema },
   /** Every record's quality signals again (a new near-duplicate threshold becomes the datanet's). */
   'datanet.signals': { params: DatanetSignalsParamsSchema, result: DatanetSignalsResultSchema },
+  /** The first-start demo datanet (State of the Union addresses), built once (main/jobs/kinds/datanetDemo.ts). */
+  'datanet.demo': { params: DatanetDemoParamsSchema, result: DatanetDemoResultSchema },
   /** A PEFT folder into the adapter registry, checked against its base (main/jobs/kinds/adaptersImport.ts). */
   'adapters.import': { params: AdaptersImportParamsSchema, result: AdapterRecordSchema },
   /** Weighted merge of registered adapters into a new registered one (main/jobs/kinds/adaptersMerge.ts). */

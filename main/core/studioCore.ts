@@ -39,6 +39,13 @@ export interface StudioCoreOptions {
   devnet?: 'auto' | 'off';
   /** How stored keys are sealed; a passphrase keystore (Web3 Secret Storage v3) by default. */
   keyBackend?: KeyEncryptionBackend;
+  /**
+   * 'auto' builds the demo content (the demo datanet, a 'datanet.demo' job with its progress in
+   * the jobs panel) when this start made the demo workspace: the default in serve and electron
+   * modes unless STUDIO_DEMO_CONTENT=off (the test configs set it: their fresh homes count jobs
+   * and artifacts). 'off' leaves it to `studio datanet demo`; the default for embedded use.
+   */
+  demoContent?: 'auto' | 'off';
 }
 
 type Listener = (event: EventName, data: unknown) => void;
@@ -70,9 +77,19 @@ export class StudioCore {
 
   static open(opts: StudioCoreOptions): StudioCore {
     const core = new StudioCore(opts);
-    core.manager.ensureDemo();
+    const firstStart = core.manager.ensureDemo();
     core.openWorkspace(opts.workspace ?? DEMO_WORKSPACE);
+    const demoDefault = opts.mode === 'embedded' || process.env.STUDIO_DEMO_CONTENT === 'off' ? 'off' : 'auto';
+    if (firstStart && core.ws.isDemo && (opts.demoContent ?? demoDefault) === 'auto') core.buildDemoContent();
     return core;
+  }
+
+  /** Starts the demo datanet's build as a job; a failure is the job's, shown and logged like any. */
+  private buildDemoContent(): void {
+    this.log.write('info', 'core', 'First start: building the demo datanet (State of the Union addresses) in the background.');
+    void this.request('jobs.start', { kind: 'datanet.demo', params: {} }).then((r) => {
+      if (!r.ok) this.log.write('error', 'core', `Could not start the demo datanet build: ${r.error.message}`);
+    });
   }
 
   get workspace(): Workspace {

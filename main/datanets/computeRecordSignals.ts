@@ -13,11 +13,15 @@ export interface RecordTextSignals extends QualitySignals {
   length: number;
 }
 
-export function computeRecordSignals(text: string): RecordTextSignals {
-  const normalized = normalizeText(text);
+/**
+ * `hashed` gives what a batch computed natively (recordHashes.ts): the normalised text and its
+ * MinHash; without it both are computed here in JS (the reference).
+ */
+export function computeRecordSignals(text: string, hashed?: { normalized: string; minhash: Uint32Array }): RecordTextSignals {
+  const normalized = hashed?.normalized ?? normalizeText(text);
   return {
     normHash: crypto.createHash('sha256').update(normalized).digest('hex').slice(0, 32),
-    minhash: minhashSignature(normalized),
+    minhash: hashed?.minhash ?? minhashSignature(normalized),
     pii: detectPii(text),
     length: text.length,
     ...qualitySignals(text),

@@ -18,8 +18,42 @@ export function bandingFor(threshold: number): { bands: number; rows: number } {
   return { bands: best.bands, rows: best.rows };
 }
 
-/** One bucket key per band: two 32-bit hashes of the band's slots packed into a safe integer. */
+/**
+ * One bucket key per band: two 32-bit hashes of the band's slots packed into a safe integer. The
+ * hashes are FNV-1a of the slots written as decimal numbers joined by commas; the digits are fed
+ * to both hashes as they are produced, without building the string (lshBucketsReference does,
+ * and the tests hold the two equal).
+ */
 export function lshBuckets(sig: Uint32Array, banding: { bands: number; rows: number }): number[] {
+  const out: number[] = [];
+  const digits = new Uint8Array(10);
+  for (let b = 0; b < banding.bands; b++) {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x1234567;
+    for (let r = 0; r < banding.rows; r++) {
+      if (r > 0) {
+        h1 = Math.imul(h1 ^ 0x2c, 0x01000193);
+        h2 = Math.imul(h2 ^ 0x2c, 0x01000193);
+      }
+      let v = sig[b * banding.rows + r]!;
+      let n = 0;
+      do {
+        digits[n++] = 0x30 + (v % 10);
+        v = Math.floor(v / 10);
+      } while (v > 0);
+      while (n > 0) {
+        const c = digits[--n]!;
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x01000193);
+      }
+    }
+    out.push((h1 >>> 0) * 0x100000 + ((h2 >>> 0) & 0xfffff));
+  }
+  return out;
+}
+
+/** lshBuckets as first written (string keys): the reference the fast version must equal. */
+export function lshBucketsReference(sig: Uint32Array, banding: { bands: number; rows: number }): number[] {
   const out: number[] = [];
   for (let b = 0; b < banding.bands; b++) {
     const key = Array.from(sig.subarray(b * banding.rows, (b + 1) * banding.rows)).join(',');

@@ -30,9 +30,28 @@ export function mappedFields(schema: RecordSchemaKind, m: FieldMapping): Record<
 
 /**
  * One source row as a record of the datanet's schema, or the reason it cannot be one (naming
- * the field). Fields the mapping does not read are kept as metadata.
+ * the field). Fields the mapping does not read are kept as metadata. The content hash is keccak256
+ * in JS here (the reference); imports hash whole batches natively (mapRowUnhashed, recordHashes.ts).
  */
 export function mapRow(fields: Record<string, unknown>, schema: RecordSchemaKind, m: FieldMapping, fallbackId: string): MappedRecord | { error: string } {
+  const r = mapRowUnhashed(fields, schema, m, fallbackId);
+  if ('error' in r) return r;
+  const { canonical, ...rest } = r;
+  return { ...rest, contentHash: contentHashOf(canonical) };
+}
+
+/** keccak256 of the UTF-8 of the canonical content JSON: the on-chain recordHash (reference). */
+export function contentHashOf(canonical: string): string {
+  return keccak256(stringToBytes(canonical));
+}
+
+/** mapRow without the hash: the canonical content JSON that it hashes instead. */
+export function mapRowUnhashed(
+  fields: Record<string, unknown>,
+  schema: RecordSchemaKind,
+  m: FieldMapping,
+  fallbackId: string,
+): (Omit<MappedRecord, 'contentHash'> & { canonical: string }) | { error: string } {
   const wanted = mappedFields(schema, m);
   const content: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(wanted)) {
@@ -70,7 +89,7 @@ export function mapRow(fields: Record<string, unknown>, schema: RecordSchemaKind
   const used = new Set([...Object.values(wanted), ...(idField ? [idField] : []), ...(m.contributorField ? [m.contributorField] : [])]);
   const metadata: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) if (!used.has(k)) metadata[k] = v;
-  return { sourceId, contributor: who.address, content, metadata, text: recordText(schema, content), contentHash: keccak256(stringToBytes(canonicalJson(content))) };
+  return { sourceId, contributor: who.address, content, metadata, text: recordText(schema, content), canonical: canonicalJson(content) };
 }
 
 /** The text a record is searched, checked and (for text schemas) trained by. */

@@ -11,9 +11,11 @@ export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, 
   const banding = bandingFor(threshold);
   // Indexed lookups by (band, bucket). A bucket shared by very many records (copies of one text)
   // needs only a few of them: they are already clustered together, so joining any one joins all.
-  const inBucket = db
-    .prepare('SELECT record_id FROM datanet_lsh WHERE datanet_id = ? AND band = ? AND bucket = ? AND record_id < ? ORDER BY record_id LIMIT 64')
-    .pluck();
+  // One statement for all of a record's bands (each band's lookup keeps its own LIMIT); the
+  // clusters do not depend on the order candidates come in (each is named by its min id).
+  const perBand = 'SELECT record_id FROM (SELECT record_id FROM datanet_lsh WHERE datanet_id = ? AND band = ? AND bucket = ? AND record_id < ? ORDER BY record_id LIMIT 64)';
+  const inBuckets = db.prepare(Array(banding.bands).fill(perBand).join(' UNION ALL ')).pluck();
+  const params: number[] = new Array(banding.bands * 4);
   const sigOf = db.prepare('SELECT minhash, near_dup_cluster FROM datanet_signals WHERE record_id = ?');
   const news = db.prepare('SELECT record_id FROM datanet_signals WHERE datanet_id = ? AND record_id >= ? ORDER BY record_id').pluck().all(datanetId, fromId) as number[];
   const parent = new Map<number, number>();
@@ -43,8 +45,12 @@ export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, 
     const mine = load(id).sig;
     const candidates = new Set<number>();
     lshBuckets(mine, banding).forEach((bucket, band) => {
-      for (const other of inBucket.all(datanetId, band, bucket, id) as number[]) candidates.add(other);
+      params[4 * band] = datanetId;
+      params[4 * band + 1] = band;
+      params[4 * band + 2] = bucket;
+      params[4 * band + 3] = id;
     });
+    for (const other of inBuckets.all(params) as number[]) candidates.add(other);
     for (const other of candidates) {
       const o = load(other);
       if (estimateJaccard(mine, o.sig) < threshold) continue;

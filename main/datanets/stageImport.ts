@@ -5,13 +5,17 @@ import { once } from 'node:events';
 import { ErrorCode, StudioError } from '../api/apiError';
 import type { FieldMapping, RecordSchemaKind, RejectedRow } from '../api/datanetSchemas';
 import { computeRecordSignals } from './computeRecordSignals';
-import { mapRow } from './mapRow';
+import { mapRowUnhashed } from './mapRow';
+import { normalizeText } from './normalizeText';
+import { recordHashes } from './recordHashes';
 import { readSourceRows, type ImportSource } from './readSourceRows';
 import type { ReadOptions } from './sourceRow';
 import type { StagedRecord } from './stagedRecord';
 
 /** Rejections kept in full; beyond this only the count grows (the report says so). */
 export const MAX_REPORTED_REJECTIONS = 1000;
+/** Records hashed per native call: enough to amortise the call, few enough to keep memory flat. */
+const HASH_BATCH = 512;
 
 export interface StagingResult {
   stagingPath: string;
@@ -24,7 +28,9 @@ export interface StagingResult {
 /**
  * The worker's half of an import: reads the source row by row, maps and checks each row,
  * computes its own-text signals, and appends it to a staging file, so memory stays bounded by
- * one row and the file is never held. Nothing here touches the database.
+ * one batch of rows and the file is never held. Record hashes and MinHash signatures are computed
+ * per batch of HASH_BATCH records in one native call (recordHashes.ts). Nothing here touches the
+ * database.
  */
 export async function stageImport(
   src: ImportSource,
@@ -44,6 +50,28 @@ export async function stageImport(
     rejectedCount++;
     if (rejected.length < MAX_REPORTED_REJECTIONS) rejected.push(r);
   };
+  let pending: { mapped: Exclude<ReturnType<typeof mapRowUnhashed>, { error: string }>; normalized: string; line: number; file: string | undefined }[] = [];
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    const hashes = recordHashes(batch.map((p) => ({ normalized: p.normalized, canonical: p.mapped.canonical })));
+    const lines: string[] = [];
+    batch.forEach(({ mapped: { canonical: _canonical, ...mapped }, normalized, line, file }, i) => {
+      const { contentHash, minhash } = hashes[i]!;
+      const signals = computeRecordSignals(mapped.text, { normalized, minhash });
+      const record: StagedRecord = {
+        ...mapped,
+        contentHash,
+        line,
+        ...(file ? { file } : {}),
+        signals: { ...signals, minhash: Buffer.from(minhash.buffer, minhash.byteOffset, minhash.byteLength).toString('base64') },
+      };
+      lines.push(JSON.stringify(record) + '\n');
+    });
+    staged += batch.length;
+    if (!out.write(lines.join(''))) await once(out, 'drain');
+  };
   // A file that changes while it is read would give a mix of two versions: refuse it.
   const before = src.files.map((f) => fingerprint(f));
   try {
@@ -55,21 +83,15 @@ export async function stageImport(
         continue;
       }
       const fallbackId = src.isFolder && row.file ? `${row.file}:${row.line}` : `line-${row.line}`;
-      const mapped = mapRow(row.fields, opts.schema, opts.mapping, fallbackId);
+      const mapped = mapRowUnhashed(row.fields, opts.schema, opts.mapping, fallbackId);
       if ('error' in mapped) {
         reject({ ...where, reason: mapped.error });
         continue;
       }
-      const signals = computeRecordSignals(mapped.text);
-      const record: StagedRecord = {
-        ...mapped,
-        line: row.line,
-        ...(where.file ? { file: where.file } : {}),
-        signals: { ...signals, minhash: Buffer.from(signals.minhash.buffer, signals.minhash.byteOffset, signals.minhash.byteLength).toString('base64') },
-      };
-      if (!out.write(JSON.stringify(record) + '\n')) await once(out, 'drain');
-      staged++;
+      pending.push({ mapped, normalized: normalizeText(mapped.text), line: row.line, file: where.file });
+      if (pending.length >= HASH_BATCH) await flush();
     }
+    await flush();
     // Readers that stop between files or row groups return quietly: a cancel must still fail.
     if (read.signal.aborted) throw new StudioError(ErrorCode.Cancelled, 'Import cancelled; nothing was stored.');
     src.files.forEach((f, i) => {

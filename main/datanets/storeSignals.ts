@@ -13,7 +13,9 @@ export function signalWriter(db: Db, datanetId: number, threshold: number) {
   const insert = db.prepare(`INSERT INTO datanet_signals (record_id, datanet_id, norm_hash, exact_dup_of, near_dup_cluster, minhash, pii_count, pii_json,
     length, words, mean_word_length, symbol_ratio, alpha_ratio, dup_line_ratio, top_ngram_ratio, stop_words, language, quality_flags)
     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const bucket = db.prepare('INSERT INTO datanet_lsh (datanet_id, band, bucket, record_id) VALUES (?, ?, ?, ?)');
+  // All of a record's bands in one statement (one call into SQLite instead of one per band).
+  const buckets = db.prepare(`INSERT INTO datanet_lsh (datanet_id, band, bucket, record_id) VALUES ${Array(banding.bands).fill('(?, ?, ?, ?)').join(', ')}`);
+  const params: number[] = new Array(banding.bands * 4);
   return (recordId: number, s: StagedRecord['signals']) => {
     const first = (firstCopy.get(datanetId, s.normHash) as { id: number | null }).id;
     const minhash = Buffer.from(s.minhash, 'base64');
@@ -37,6 +39,12 @@ export function signalWriter(db: Db, datanetId: number, threshold: number) {
       s.flags.join(','),
     );
     const sig = new Uint32Array(minhash.buffer.slice(minhash.byteOffset, minhash.byteOffset + minhash.byteLength));
-    lshBuckets(sig, banding).forEach((b, band) => bucket.run(datanetId, band, b, recordId));
+    lshBuckets(sig, banding).forEach((b, band) => {
+      params[4 * band] = datanetId;
+      params[4 * band + 1] = band;
+      params[4 * band + 2] = b;
+      params[4 * band + 3] = recordId;
+    });
+    buckets.run(params);
   };
 }

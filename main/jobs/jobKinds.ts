@@ -2,6 +2,7 @@ import type { JobKind } from '../api/jobSchemas';
 import type { JobKindDefinition } from './jobKind';
 import { artifactsImport } from './kinds/artifactsImport';
 import { artifactsVerify } from './kinds/artifactsVerify';
+import { datanetDemo } from './kinds/datanetDemo';
 import { datanetImport } from './kinds/datanetImport';
 import { datanetSignals } from './kinds/datanetSignals';
 import { adaptersImport } from './kinds/adaptersImport';
@@ -20,6 +21,7 @@ export const jobKinds: { [K in JobKind]: JobKindDefinition<K, unknown, unknown> 
   'engine.train': engineTrain,
   'datanet.import': datanetImport,
   'datanet.signals': datanetSignals,
+  'datanet.demo': datanetDemo,
   'adapters.import': adaptersImport,
   'adapters.merge': adaptersMerge,
 };

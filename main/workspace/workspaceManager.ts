@@ -87,9 +87,11 @@ export class WorkspaceManager {
     return this.summary(name);
   }
 
-  /** On a first start (no workspace at all) the demo workspace is made. */
-  ensureDemo(): void {
-    if (this.list().length === 0) this.create(DEMO_WORKSPACE, { isDemo: true });
+  /** On a first start (no workspace at all) the demo workspace is made; true when it was. */
+  ensureDemo(): boolean {
+    if (this.list().length > 0) return false;
+    this.create(DEMO_WORKSPACE, { isDemo: true });
+    return true;
   }
 
   /** Opens for writing: takes the lock, migrates, and refuses corrupt or newer databases. */

@@ -6,6 +6,7 @@
 
 #include "addon_data.h"
 #include "cancel_binding.h"
+#include "datanet_binding.h"
 #include "gemm_binding.h"
 #include "gradstore_binding.h"
 #include "model_binding.h"
@@ -27,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->modelCtor = Napi::Persistent(modelCtor);
   env.SetInstanceData<AddonData>(data);  // freed by node-addon-api when the environment ends
   registerCancelBindings(env, exports);
+  registerDatanetBindings(env, exports);
   exports.Set("Model", modelCtor);
   exports.Set("Session", SessionWrap::Init(env));
   exports.Set("deviceStatus", Napi::Function::New(env, DeviceStatus, "deviceStatus"));

@@ -80,9 +80,9 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServeProcess(home: string): Promise<ServeProcess> {
+export async function startServeProcess(home: string, env: NodeJS.ProcessEnv = { ...process.env, STUDIO_HOME: home }): Promise<ServeProcess> {
   const child = spawn(process.execPath, [path.resolve('bin/studio.mjs'), 'serve', '--port', '0', '--json'], {
-    env: { ...process.env, STUDIO_HOME: home },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Datanet, DatanetImportResult, DatanetStats, DatanetVersion } from '../../api/datanetSchemas';
+import type { Datanet, DatanetDemoResult, DatanetImportResult, DatanetStats, DatanetVersion } from '../../api/datanetSchemas';
 import type { JobParamsInput } from '../../api/jobSchemas';
 import { datanetStats, getDatanet, listDatanets } from '../../datanets/datanetsRepository';
 import { diffVersions } from '../../datanets/diffVersions';
@@ -267,4 +267,13 @@ export const datanetDecide: Command = {
   },
 };
 
-export const datanetCommands: Command[] = [datanetCreate, datanetList, datanetShow, datanetImport, datanetStatsCommand, datanetReview, datanetVersion, datanetDiff, datanetExport, datanetPublish, datanetProof, datanetSubmit, datanetDecide];
+export const datanetDemo: Command = {
+  path: ['datanet', 'demo'],
+  usage: 'studio datanet demo [--json]',
+  summary: 'Build the demo datanet (State of the Union addresses, one contributor per president) unless the workspace has it',
+  run: async (ctx) => withCore(ctx, async (core) => (await runJobToEnd(core, 'datanet.demo', {}, ctx.info)).result as DatanetDemoResult),
+  human: (r: DatanetDemoResult) =>
+    `${r.created ? 'Built' : 'Already there:'} datanet ${r.datanet}: ${r.records} records from ${r.contributors} contributors, v${r.version} root ${r.merkleRoot}`,
+};
+
+export const datanetCommands: Command[] = [datanetCreate, datanetList, datanetShow, datanetImport, datanetStatsCommand, datanetReview, datanetVersion, datanetDiff, datanetExport, datanetPublish, datanetProof, datanetSubmit, datanetDecide, datanetDemo];

@@ -265,6 +265,12 @@ export interface NativeEngine {
    * runner on cancel). flag must be an Int32Array over a SharedArrayBuffer; null stops watching.
    */
   setCancelSignal(flag: Int32Array | null): void;
+  /**
+   * A batch of datanet records' MinHash signatures (128 slots each, of the normalised texts, as
+   * main/datanets/minhashSignature.ts) and keccak256 hashes (32 bytes each, of the UTF-8 of the
+   * canonical content JSON), computed on the engine's thread pool. main/datanets/recordHashes.ts.
+   */
+  datanetHashes(normalized: string[], canonical: string[]): { minhash: Uint32Array; keccak: Uint8Array };
   Model: new (spec: NativeModelSpec) => NativeModel;
   Session: new (model: NativeModel, options: { batch: number; capacity?: number }) => NativeSession;
 }
