@@ -1,3 +1,4 @@
+import { attributionGradients } from './attributionGradients';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
 import { engineGenerate } from './engineGenerate';
@@ -32,4 +33,7 @@ export const benches: Record<string, Bench> = {
   datanetImport: { run: datanetImport, default: false },
   // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
   openlora: { run: () => openlora(), default: false },
+  // Attribution by gradients: store build, query gradients and DataInf/TracIn scoring of a 256-token
+  // response against 100,000 records at the default model's shape; span vs exact quality (tiny model).
+  'attribution-gradients': { run: attributionGradients, default: false },
 };
