@@ -22,6 +22,8 @@ export interface GradientEvidenceInput {
   top?: number;
   /** query gradients: 'exact' (default) or one backward per span of this many tokens */
   span?: number;
+  /** tokens of context each backward sees (cut on the left); default the model's positions */
+  context?: number;
 }
 
 export function computeGradientEvidence(i: GradientEvidenceInput): GradientEvidence {
@@ -32,7 +34,7 @@ export function computeGradientEvidence(i: GradientEvidenceInput): GradientEvide
     throw new Error(`${store.dir}: the store's LoRA layout (${store.meta.layers} layers) is not this adapter's (${i.layout.layers})`);
   }
   const ids = [...i.promptIds, ...i.responseIds];
-  const o = { layout: i.layout, kPerLayer: store.meta.kPerLayer, seed: store.meta.seed, maxPositions: i.maxPositions };
+  const o = { layout: i.layout, kPerLayer: store.meta.kPerLayer, seed: store.meta.seed, maxPositions: Math.min(i.maxPositions, i.context ?? i.maxPositions) };
   const span = i.span ?? 1;
   const queries = span === 1 ? exactTokenGradients(i.model, ids, i.promptIds.length, o) : spanTokenGradients(i.model, ids, i.promptIds.length, span, o);
   const scored =

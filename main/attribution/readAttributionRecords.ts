@@ -6,6 +6,15 @@
 import { INPUT_LIMITS, readInputText } from '../files/readInputFile';
 import { parseTrainingRecords, type TrainingRecord } from '../engine/training/readTrainingRecords';
 
+/** One record's JSON through the training parser, its errors naming `where` (file:line). */
+function oneRecord(json: string, where: string): TrainingRecord {
+  try {
+    return parseTrainingRecords(json, where)[0]!;
+  } catch (e) {
+    throw new Error((e as Error).message.replace(`${where}:1`, where));
+  }
+}
+
 export function parseAttributionRecords(jsonl: string, file: string): { id: string; record: TrainingRecord }[] {
   const out: { id: string; record: TrainingRecord }[] = [];
   const seen = new Set<string>();
@@ -17,7 +26,7 @@ export function parseAttributionRecords(jsonl: string, file: string): { id: stri
       v = JSON.parse(line);
     } catch {
       // parseTrainingRecords words the syntax error (never the line's content)
-      parseTrainingRecords(line, file.concat(':', String(i + 1)));
+      oneRecord(line, where);
       throw new Error(`${where}: not JSON`);
     }
     const o = v as Record<string, unknown> | null;
@@ -26,13 +35,7 @@ export function parseAttributionRecords(jsonl: string, file: string): { id: stri
     const id = snapshot ? (o['id'] as string) : String(i + 1);
     if (seen.has(id)) throw new Error(`${where}: record id ${JSON.stringify(id)} appears twice`);
     seen.add(id);
-    let record: TrainingRecord;
-    try {
-      record = parseTrainingRecords(JSON.stringify(snapshot ? o['content'] : o), where)[0]!;
-    } catch (e) {
-      throw new Error((e as Error).message.replace(`${where}:1:`, `${where}:`));
-    }
-    out.push({ id, record });
+    out.push({ id, record: oneRecord(JSON.stringify(snapshot ? o['content'] : o), where) });
   });
   if (out.length === 0) throw new Error(`${file}: no records`);
   return out;
