@@ -2,11 +2,13 @@
 //  1. Speed at the default model's shape (Llama 6 x 256, 8 heads / 4 KV, MLP 768, 8192-token tied
 //     vocabulary: ~6.8M parameters, seeded random f32 weights; LoRA r8 on q,v as training's
 //     default): the per-record cost of building the store, the query gradients of a 256-token
-//     response (exact: one backward per token; spans of 8/16/32), and DataInf / TracIn scoring of
+//     response (exact: one backward per token, or with the context cut to 32 tokens; spans of
+//     8/16/32), and DataInf / TracIn scoring of
 //     its 256 tokens against N store rows (ATTR_BENCH_RECORDS, default 100,000; random rows, since
 //     scoring time does not depend on their values), and the store's bytes per record.
 //  2. What the span shortcut costs in quality against exact per-token gradients, on a tiny Llama
-//     (2 x 64) with an adapter trained on 48 synthetic records: per token, Spearman correlation of
+//     (2 x 64) with an adapter trained on 48 synthetic records (spans of 2..16 tokens; exact
+//     per-token gradients with the context cut to 8 or 16 tokens): per token, Spearman correlation of
 //     all records' DataInf scores, overlap of the top 5, agreement of the top record, and how often
 //     the reproduced record is the token's top record.
 // Wall and CPU seconds both, since the box is shared. Prints JSON.
@@ -70,8 +72,12 @@ function speed(dir: string) {
 
   // A 256-token response after a 1-token prompt (the model's whole context).
   const ids = Array.from({ length: 257 }, () => 3 + Math.floor((r() + 0.5) * (spec.vocabSize - 3)));
-  const exactSample = 16;
-  const exact = timed(() => exactTokenGradients(model, ids.slice(0, 1 + exactSample), 1, o));
+  // Exact: one pass per token; timed on every 16th token (contexts 16..256, the mean cost) and
+  // scaled to 256; also with the context cut to the last 32 tokens.
+  const sample = Array.from({ length: 16 }, (_, i) => 16 * (i + 1));
+  const exactSample = sample.length;
+  const exact = timed(() => sample.forEach((t) => exactTokenGradients(model, ids.slice(0, t + 1), t, o)));
+  const window32 = timed(() => sample.forEach((t) => exactTokenGradients(model, ids.slice(0, t + 1), t, { ...o, maxPositions: 32 })));
   const spans = [8, 16, 32].map((w) => ({ span: w, ...timed(() => spanTokenGradients(model, ids, 1, w, o)) }));
   const queries = spanTokenGradients(model, ids, 1, 32, o);
 
@@ -98,7 +104,8 @@ function speed(dir: string) {
     model: { parameters: `${DEFAULT_SHAPE.numLayers} x ${DEFAULT_SHAPE.hiddenSize}, vocab ${DEFAULT_SHAPE.vocabSize} tied`, loraParameters: params, layers: layout.layers, kPerLayer: K_PER_LAYER, k: K },
     storeBuild: { secondsPerRecord128Tokens: +(perRecord.wall / texts.length).toFixed(4), cpuSecondsPerRecord: +(perRecord.cpu / texts.length).toFixed(4), extrapolatedHoursFor100k: +(((perRecord.wall / texts.length) * 100_000) / 3600).toFixed(2) },
     queryGradients256Tokens: {
-      exact: { measuredTokens: exactSample, wall: exact.wall, cpu: exact.cpu, extrapolatedWallFor256: +((exact.wall / exactSample) * 256).toFixed(2) },
+      exact: { measuredTokens: exactSample, wall: exact.wall, cpu: exact.cpu, extrapolatedWallFor256: +((exact.wall / exactSample) * 256).toFixed(2), extrapolatedCpuFor256: +((exact.cpu / exactSample) * 256).toFixed(2) },
+      exactContext32: { measuredTokens: exactSample, wall: window32.wall, cpu: window32.cpu, extrapolatedWallFor256: +((window32.wall / exactSample) * 256).toFixed(2), extrapolatedCpuFor256: +((window32.cpu / exactSample) * 256).toFixed(2) },
       spans: spans.map(({ span, wall, cpu }) => ({ span, passes: Math.ceil(256 / span), wall, cpu })),
       secondsPerBackwardPass: +perPass.toFixed(4),
     },
@@ -144,7 +151,6 @@ function quality(dir: string) {
   computeRecordGradientStore(gm.model, tok, records, { kPerLayer: K_PER_LAYER, seed: 5, seq: 48, outDir: path.join(dir, 'qstore'), layout: gm.layout, fingerprint: 'cd'.repeat(32), eosId: 2, padId: 2 });
   const store = openRecordGradientStore(path.join(dir, 'qstore'), 'cd'.repeat(32));
   const o = { layout: gm.layout, kPerLayer: K_PER_LAYER, seed: 5, maxPositions: spec.maxPositions };
-  const K = store.k;
   const responses = [0, 7, 15, 23, 31, 39, 47];
   const variants = [2, 4, 8, 16];
   const acc = new Map<string, { rho: number; top5: number; top1: number; hit: number; n: number }>();
@@ -158,7 +164,12 @@ function quality(dir: string) {
     const exact = exactTokenGradients(gm.model, ids, 3, o);
     const T = ids.length - 3;
     const E = allScores(store, precondition(store.preconditioner, K_PER_LAYER, exact));
-    for (const [name, q] of [['exact', exact], ...variants.map((w) => [`span${w}`, spanTokenGradients(gm.model, ids, 3, w, o)] as const)] as const) {
+    const approx: [string, Float32Array][] = [
+      ['exact', exact],
+      ...variants.map((w): [string, Float32Array] => [`span${w}`, spanTokenGradients(gm.model, ids, 3, w, o)]),
+      ...[8, 16].map((c): [string, Float32Array] => [`context${c}`, exactTokenGradients(gm.model, ids, 3, { ...o, maxPositions: c })]),
+    ];
+    for (const [name, q] of approx) {
       const S = name === 'exact' ? E : allScores(store, precondition(store.preconditioner, K_PER_LAYER, q));
       for (let t = 0; t < T; t++) {
         const e = Float32Array.from({ length: store.rows }, (_, i) => E[i * T + t]!);
@@ -168,7 +179,6 @@ function quality(dir: string) {
         add(name, { rho: spearman(e, a), top5, top1: oa[0] === oe[0] ? 1 : 0, hit: oa[0] === target ? 1 : 0 });
       }
     }
-    void K;
   }
   return {
     setup: { model: 'tiny Llama 2 x 64 (test preset), LoRA r4 on q,v,o,down, 80 steps on 48 synthetic records', kPerLayer: K_PER_LAYER, responses: responses.length, tokens: acc.get('exact')?.n ?? 0 },

@@ -29,6 +29,7 @@ export interface EnsureRecordGradientStoreOptions extends ProjectionSettings {
   progress?: (done: number, total: number) => void;
   /** checked between records: true stops with an error */
   cancelled?: () => boolean;
+  warn?: (message: string) => void;
 }
 
 export interface EnsuredRecordGradientStore {
@@ -51,7 +52,14 @@ export async function ensureRecordGradientStore(o: EnsureRecordGradientStoreOpti
   const t0 = performance.now();
   const fingerprint = await recordGradientStoreFingerprint(o);
   const dir = join(o.storesDir, fingerprint);
-  if (existsSync(join(dir, 'store.json'))) return { store: openRecordGradientStore(dir, fingerprint), fingerprint, reused: true, seconds: (performance.now() - t0) / 1000 };
+  if (existsSync(join(dir, 'store.json'))) {
+    try {
+      return { store: openRecordGradientStore(dir, fingerprint), fingerprint, reused: true, seconds: (performance.now() - t0) / 1000 };
+    } catch (err) {
+      // A damaged store (truncated file, edited header) is computed again, never trusted.
+      o.warn?.(`${dir}: ${(err as Error).message}; computing it again`);
+    }
+  }
   const spec = modelSpecWithFiles(o.model);
   const adapter = loadPeftAdapter(o.adapter, spec);
   const records = readAttributionRecords(o.data);

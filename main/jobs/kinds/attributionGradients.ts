@@ -24,6 +24,7 @@ export const attributionGradients = defineJobKind({
       ...input,
       progress: (done, total) => ctx.progress(done / total, `${done} of ${total} records`),
       cancelled: () => (cancelled = Atomics.load(ctx.cancelFlag, 0) !== 0),
+      warn: (message) => ctx.log('warn', message),
     }).catch((err: unknown) => {
       if (cancelled) throw new StudioError(ErrorCode.Cancelled, 'Record gradients stopped by a cancel request; nothing was written.');
       throw err;

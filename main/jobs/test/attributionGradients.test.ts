@@ -55,6 +55,11 @@ describe('attribution.gradients job', () => {
     expect(openRecordGradientStore(r1.dir, r1.fingerprint).ids).toEqual(['imp-1:0', 'imp-1:1', 'imp-1:2']);
     const again = await until(runner, runner.start('attribution.gradients', params).id);
     expect((again.result as { reused: boolean; dir: string }).reused).toBe(true);
+    // A damaged store is computed again, not trusted.
+    fs.truncateSync(path.join(r1.dir, 'records.sgrd'), 200);
+    const repaired = await until(runner, runner.start('attribution.gradients', params).id);
+    expect(repaired.result).toMatchObject({ reused: false, records: 3, fingerprint: r1.fingerprint });
+    expect(openRecordGradientStore(r1.dir, r1.fingerprint).rows).toBe(3);
 
     // Another adapter (one weight changed): another fingerprint, and the first store is refused for it.
     const dirB = path.join(home, 'adapter-b');
