@@ -13,6 +13,11 @@ import { loadGradientModel, type GradientModelWithLayout } from '../loadGradient
 import { computeRecordGradientStore, gradientStoreFingerprint, openRecordGradientStore, type RecordGradientStore } from '../recordGradientStore';
 import { computeGradientEvidence } from '../gradientEvidence';
 import { exactTokenGradients, spanTokenGradients } from '../tokenGradients';
+import { flattenByLayer } from '../loraLayerLayout';
+import { dataInfReference } from '../influenceReference';
+import { tokenizeRecord } from '../../engine/training/tokenizeRecord';
+import { makeTrainBatch } from '../../engine/training/makeTrainBatch';
+import { precondition } from '../influenceScores';
 
 const tmp = makeTmpDir('attr-evidence');
 afterAll(tmp.cleanup);
@@ -112,5 +117,42 @@ describe('gradient evidence on a tiny model', () => {
     const g = exactTokenGradients(gm.model, ids, ids.length - 3, o);
     expect(g.length).toBe(3 * 2 * 8);
     expect(g.some((x) => x !== 0)).toBe(true);
+  });
+
+  it('DataInf on per-layer projections tracks DataInf on the full, unprojected gradients', () => {
+    // Full per-layer gradients of every record and of each response token, straight from the engine.
+    const full = (b: { tokens: Int32Array; targets: Int32Array; mask: Float32Array; batch: number; seq: number }, normalizer?: number) => {
+      gm.model.zeroGrad();
+      gm.model.forwardBackward({ ...b, normalizer, dropout: false });
+      return flattenByLayer(gm.layout, gm.model.getLoraGrads()).map((v) => Float64Array.from(v));
+    };
+    const train = records.map((r) => full(makeTrainBatch([tokenizeRecord(tok, r.record, EOS)], 48, EOS)));
+    const ids = tok.encode(TEXTS[3]!);
+    const o = { layout: gm.layout, kPerLayer: store.meta.kPerLayer, seed: store.meta.seed, maxPositions: gm.maxPositions };
+    const H = precondition(store.preconditioner, store.meta.kPerLayer, exactTokenGradients(gm.model, ids, 3, o));
+    let agree = 0, corr = 0;
+    const n = ids.length - 3;
+    for (let j = 0; j < n; j++) {
+      const seq = 3 + j;
+      const b = { tokens: Int32Array.from(ids.slice(0, seq)), targets: Int32Array.from(ids.slice(1, seq + 1)), mask: Float32Array.from({ length: seq }, (_, i) => (i === seq - 1 ? 1 : 0)), batch: 1, seq };
+      const ref = dataInfReference(train, full(b, 1), gm.layout.paramsPerLayer);
+      const fast = Array.from({ length: store.rows }, (_, r) => {
+        let s = 0;
+        const row = store.rowsView(r, r + 1);
+        for (let x = 0; x < store.k; x++) s += row[x]! * H[j * store.k + x]!;
+        return s;
+      });
+      const top = (v: number[]) => v.indexOf(Math.max(...v));
+      if (top(ref) === top(fast)) agree++;
+      const mean = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
+      const [ma, mb] = [mean(ref), mean(fast)];
+      const cov = ref.reduce((a, x, i) => a + (x - ma) * (fast[i]! - mb), 0);
+      corr += cov / Math.sqrt(ref.reduce((a, x) => a + (x - ma) ** 2, 0) * fast.reduce((a, x) => a + (x - mb) ** 2, 0));
+    }
+    // Measured: the top record agrees for 0.77 of tokens, mean Pearson 0.82 (256 values per layer
+    // for ~2,000 parameters: the projection's noise). A projection that mixed layers or seeds up
+    // would score ~0 here.
+    expect(agree / n).toBeGreaterThanOrEqual(0.6);
+    expect(corr / n).toBeGreaterThan(0.7);
   });
 });
