@@ -12,6 +12,8 @@ import { savePeftAdapter } from '../../engine/peft/savePeftAdapter';
 import { WorkspaceManager } from '../../workspace/workspaceManager';
 import { GradientStoreMismatchError, openRecordGradientStore } from '../../attribution/recordGradientStore';
 import { recordGradientStoreFingerprint } from '../../attribution/ensureRecordGradientStore';
+import { DEFAULT_PROJECTION, gradientEvidenceForAdapter } from '../../attribution/gradientEvidenceForAdapter';
+import { AttributionGradientsParamsSchema } from '../../api/attributionGradientSchemas';
 import { JobRunner } from '../jobRunner';
 
 // The 'attribution.gradients' kind through the real runner and worker thread.
@@ -26,6 +28,11 @@ const until = (runner: JobRunner, id: string) =>
   });
 
 describe('attribution.gradients job', () => {
+  it('defaults to the projection the query side looks its store up with', () => {
+    const p = AttributionGradientsParamsSchema.parse({ model: 'm', adapter: 'a', data: 'd' });
+    expect({ kPerLayer: p.kPerLayer, seed: p.seed, seq: p.seq }).toEqual(DEFAULT_PROJECTION);
+  });
+
   it('computes a store keyed by source ids once per adapter, reuses it, and another adapter gets its own', async () => {
     const home = tempDir();
     const m = new WorkspaceManager(home);
@@ -70,6 +77,14 @@ describe('attribution.gradients job', () => {
     const fpB = await recordGradientStoreFingerprint({ ...params, adapter: dirB, seed: 0 });
     expect(fpB).not.toBe(r1.fingerprint);
     expect(() => openRecordGradientStore(r1.dir, fpB)).toThrow(GradientStoreMismatchError);
+    // Found by fingerprint for adapter A; none yet for adapter B (the caller falls back to spans).
+    const storesDir = path.join(ws.layout.root, 'attribution', 'gradients');
+    const projection = { kPerLayer: 16, seed: 0, seq: 24 };
+    const ids = tok.encode(texts[1]!);
+    const ev = await gradientEvidenceForAdapter({ model: model.dir, adapter: dirA, storesDir, promptIds: ids.slice(0, 2), responseIds: ids.slice(2), projection });
+    expect(ev?.perToken).toHaveLength(ids.length - 2);
+    expect(ev!.perToken.flat().every((x) => ['imp-1:0', 'imp-1:1', 'imp-1:2'].includes(x.record))).toBe(true);
+    expect(await gradientEvidenceForAdapter({ model: model.dir, adapter: dirB, storesDir, promptIds: ids.slice(0, 2), responseIds: ids.slice(2), projection })).toBeNull();
     const other = await until(runner, runner.start('attribution.gradients', { ...params, adapter: dirB }).id);
     expect((other.result as { fingerprint: string; reused: boolean })).toMatchObject({ fingerprint: fpB, reused: false });
 
