@@ -1,4 +1,5 @@
 import { attributionSettlement } from './attributionSettlement';
+import { attributionGradients } from './attributionGradients';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
 import { engineGenerate } from './engineGenerate';
@@ -35,4 +36,7 @@ export const benches: Record<string, Bench> = {
   openlora: { run: () => openlora(), default: false },
   // Settlement gas per attributed inference (pay, post, claim) at 1, 100 and 10,000 inferences an epoch.
   'attribution-settlement': { run: attributionSettlement, default: false },
+  // Attribution by gradients: store build, query gradients and DataInf/TracIn scoring of a 256-token
+  // response against 100,000 records at the default model's shape; span vs exact quality (tiny model).
+  'attribution-gradients': { run: attributionGradients, default: false },
 };

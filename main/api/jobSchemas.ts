@@ -3,6 +3,7 @@ import { ArtifactSchema, ArtifactsImportParamsSchema } from './schemas';
 import { DatanetDemoParamsSchema, DatanetDemoResultSchema, DatanetImportParamsSchema, DatanetImportResultSchema, DatanetSignalsParamsSchema, DatanetSignalsResultSchema } from './datanetSchemas';
 import { EngineTrainParamsSchema, TrainingRunSummarySchema } from './engineSchemas';
 import { AdapterRecordSchema, AdaptersImportParamsSchema, AdaptersMergeParamsSchema } from './adaptersSchemas';
+import { AttributionGradientsParamsSchema, AttributionGradientsResultSchema } from './attributionGradientSchemas';
 
 /**
  * Every job kind, listed once: kind -> the params `jobs.start` takes -> the result a finished job
@@ -27,6 +28,8 @@ export const jobParams = {
   'adapters.import': { params: AdaptersImportParamsSchema, result: AdapterRecordSchema },
   /** Weighted merge of registered adapters into a new registered one (main/jobs/kinds/adaptersMerge.ts). */
   'adapters.merge': { params: AdaptersMergeParamsSchema, result: AdapterRecordSchema },
+  /** An adapter's training-record gradient store for attribution, once per adapter (main/jobs/kinds/attributionGradients.ts). */
+  'attribution.gradients': { params: AttributionGradientsParamsSchema, result: AttributionGradientsResultSchema },
 } as const;
 
 export type JobParamsMap = typeof jobParams;

@@ -8,6 +8,7 @@ import { datanetSignals } from './kinds/datanetSignals';
 import { adaptersImport } from './kinds/adaptersImport';
 import { adaptersMerge } from './kinds/adaptersMerge';
 import { engineTrain } from './kinds/engineTrain';
+import { attributionGradients } from './kinds/attributionGradients';
 
 /**
  * The implementation of every job kind the contract lists (`jobParams`), by name: a kind missing
@@ -24,4 +25,5 @@ export const jobKinds: { [K in JobKind]: JobKindDefinition<K, unknown, unknown> 
   'datanet.demo': datanetDemo,
   'adapters.import': adaptersImport,
   'adapters.merge': adaptersMerge,
+  'attribution.gradients': attributionGradients,
 };
