@@ -22,6 +22,7 @@ import { datanetHandlers } from './datanetHandlers';
 import { engineHandlers } from './engineHandlers';
 import { governanceHandlers } from './governanceHandlers';
 import { adaptersHandlers } from './adaptersHandlers';
+import { attributionHandlers } from './attributionHandlers';
 import { PlaygroundService } from '../playground/PlaygroundService';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { LogBus } from './logBus';
@@ -234,6 +235,13 @@ export class StudioCore {
         announce: (p) => this.emit('publication.updated', p),
       }),
       ...governanceHandlers({ db: () => this.ws.db, devnet: () => this.devnet, keys: () => this.keys, writes: () => this.writes }),
+      ...attributionHandlers({
+        db: () => this.ws.db,
+        root: () => this.ws.layout.root,
+        playground: () => this.playground,
+        // The threshold comes from the devnet's ProtocolParams when it runs, else the default.
+        explorer: () => (this.devnet.running ? this.devnet.explorer() : null),
+      }),
     };
   }
 }
