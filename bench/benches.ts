@@ -1,3 +1,4 @@
+import { attributionSpans } from './attributionSpans';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
 import { engineGenerate } from './engineGenerate';
@@ -32,4 +33,7 @@ export const benches: Record<string, Bench> = {
   datanetImport: { run: datanetImport, default: false },
   // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
   openlora: { run: () => openlora(), default: false },
+  // Exact-span attribution: suffix-table build tokens/s on 2 threads, bytes per token, and a
+  // 256-token response against the index (ATTRIBUTION_BENCH_TOKENS, default 10,000,000).
+  'attribution-spans': { run: attributionSpans, default: false },
 };
