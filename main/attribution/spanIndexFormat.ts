@@ -37,7 +37,7 @@ export const SpanIndexHeaderSchema = z
     records: z.array(z.string()),
     recordContributor: z.array(z.number().int().nonnegative()),
     contributors: z.array(z.string()),
-    build: z.object({ ms: z.number(), suffixArrayMs: z.number(), createdAt: z.string() }),
+    build: z.object({ ms: z.number(), suffixArrayMs: z.number(), suffixArrayCpuMs: z.number(), createdAt: z.string() }),
   })
   .strict();
 export type SpanIndexHeader = z.infer<typeof SpanIndexHeaderSchema>;
