@@ -8,6 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readModelConfig } from '../../main/engine/modelConfig';
+import { createLoraAdapter } from '../../main/engine/peft/createLoraAdapter';
+import { savePeftAdapter } from '../../main/engine/peft/savePeftAdapter';
 import { buildTestModel } from '../../main/engine/testModels/buildTestModel';
 
 const bin = path.resolve('bin/studio.mjs');
@@ -92,5 +95,20 @@ describe('studio attribution index and generate --attribute', { timeout: 300_000
     const none = studio('generate', '--model', model, '--prompt', PROMPT, '--max-tokens', '4', '--attribute', '--json');
     expect(none.code).toBe(1);
     expect(none.json().error.message).toMatch(/no datanet lineage: name one to attribute against \(--datanet NAME\[@VERSION\]/);
+  });
+
+  it('recognises a registered adapter copied to another folder by its weights, and says its training data is unknown', () => {
+    const adapterDir = path.join(root, 'sailor');
+    savePeftAdapter(adapterDir, createLoraAdapter(readModelConfig(model), { r: 2, alpha: 4, targets: ['c_attn'], seed: 1, randomB: true, baseModelNameOrPath: model }));
+    ok('adapters', 'import', adapterDir);
+    const copy = path.join(root, 'elsewhere', 'sailor-copy');
+    fs.cpSync(adapterDir, copy, { recursive: true });
+    const noLineage = studio('generate', '--model', model, '--adapter', copy, '--prompt', PROMPT, '--max-tokens', '4', '--attribute', '--json');
+    expect(noLineage.code).toBe(1);
+    expect(noLineage.json().error.message).toMatch(/Adapter sailor records no datanet it was trained on/);
+    const r = ok('generate', '--model', model, '--adapter', copy, '--prompt', PROMPT, '--max-tokens', '8', '--attribute', '--datanet', 'tales@1');
+    expect(r.attribution).toMatchObject({ model: 'sailor', adapter: 'sailor', datanetFrom: 'argument', evidence: { spans: true, gradient: null } });
+    expect(r.attribution.evidence.note).toMatch(/Adapter sailor's training data is unknown \(no datanet lineage\): exact spans only/);
+    expect(r.tokens).toHaveLength(8);
   });
 });
