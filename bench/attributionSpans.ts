@@ -71,7 +71,6 @@ export async function attributionSpans(): Promise<unknown> {
     const t1 = performance.now();
     const index = openSpanIndex(engine, dir, { datanetRoot: meta.datanet.root, tokenizerFingerprint: meta.tokenizer.fingerprint });
     const openMs = performance.now() - t1;
-    const searcher = new SuffixSearcher(index);
     const text = (id: number) => (id % 5 === 0 ? `w${id}` : ` w${id}`);
     const times: number[] = [];
     let spans = 0, longest = 0;
@@ -83,6 +82,8 @@ export async function attributionSpans(): Promise<unknown> {
       while (ids.length < 256) ids.push(draw());
       const tokens = ids.slice(0, 256).map((id) => ({ id, text: text(id) }));
       const s = performance.now();
+      // A fresh searcher per response, as attributeCompletion makes one: no cache carries over.
+      const searcher = new SuffixSearcher(index);
       const r = attributeResponse({ model: 'bench', adapter: null, datanet: meta.datanet, datanetFrom: 'argument', tokens, searcher, gradient: null, note: null, threshold: { bps: 1, source: 'default' } });
       if (q > 0) times.push(performance.now() - s); // the first one pages the index in
       spans += r.spans.length;

@@ -42,7 +42,9 @@ function swapper(width: 2 | 4): (t: number) => number {
 /** Binary searches over one index's suffix table. */
 export class SuffixSearcher {
   private readonly swap: (t: number) => number;
-  private readonly unigrams = new Map<number, number>();
+  // Each token's range at depth 0: the widest binary search, repeated for every response position
+  // that starts with a common token.
+  private readonly firstRanges = new Map<number, [number, number]>();
 
   constructor(readonly index: SpanIndex) {
     this.swap = swapper(index.header.tokenWidth);
@@ -72,17 +74,31 @@ export class SuffixSearcher {
     return [first, a];
   }
 
+  /** The range of suffixes starting with token `id`. */
+  firstRange(id: number): [number, number] {
+    let r = this.firstRanges.get(id);
+    if (!r) {
+      r = this.narrow(0, this.index.size, 0, this.swap(id));
+      this.firstRanges.set(id, r);
+    }
+    return r;
+  }
+
   /** The suffix-table range of suffixes starting with ids (empty range: lo === hi). */
   range(ids: ArrayLike<number>, start = 0, end = ids.length): [number, number] {
-    let lo = 0, hi = this.index.size;
-    for (let d = 0; d < end - start && lo < hi; d++) [lo, hi] = this.narrow(lo, hi, d, this.swap(ids[start + d]!));
+    if (end <= start) return [0, this.index.size];
+    let [lo, hi] = this.firstRange(ids[start]!);
+    for (let d = 1; d < end - start && lo < hi; d++) [lo, hi] = this.narrow(lo, hi, d, this.swap(ids[start + d]!));
     return [lo, hi];
   }
 
   /** Length of the longest prefix of ids[start..] that occurs in the index. */
   longestPrefix(ids: ArrayLike<number>, start: number): number {
-    let lo = 0, hi = this.index.size, d = 0;
     const n = ids.length - start;
+    if (n <= 0) return 0;
+    let [lo, hi] = this.firstRange(ids[start]!);
+    if (lo === hi) return 0;
+    let d = 1;
     while (d < n && lo < hi) {
       if (hi - lo === 1) {
         // One suffix left: compare it directly (a verbatim response would otherwise cost a
@@ -102,13 +118,8 @@ export class SuffixSearcher {
 
   /** Occurrences of one token id in the index. */
   unigramCount(id: number): number {
-    let c = this.unigrams.get(id);
-    if (c === undefined) {
-      const [lo, hi] = this.narrow(0, this.index.size, 0, this.swap(id));
-      c = hi - lo;
-      this.unigrams.set(id, c);
-    }
-    return c;
+    const [lo, hi] = this.firstRange(id);
+    return hi - lo;
   }
 
   /** The document holding token position `pos` (the last document starting at or before it). */
