@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ArtifactSchema, ArtifactsImportParamsSchema } from './schemas';
 import { DatanetDemoParamsSchema, DatanetDemoResultSchema, DatanetImportParamsSchema, DatanetImportResultSchema, DatanetSignalsParamsSchema, DatanetSignalsResultSchema } from './datanetSchemas';
 import { EngineTrainParamsSchema, TrainingRunSummarySchema } from './engineSchemas';
+import { AttributionIndexParamsSchema, AttributionIndexResultSchema } from './attributionSchemas';
 import { AdapterRecordSchema, AdaptersImportParamsSchema, AdaptersMergeParamsSchema } from './adaptersSchemas';
 import { AttributionGradientsParamsSchema, AttributionGradientsResultSchema } from './attributionGradientSchemas';
 
@@ -30,6 +31,8 @@ export const jobParams = {
   'adapters.merge': { params: AdaptersMergeParamsSchema, result: AdapterRecordSchema },
   /** An adapter's training-record gradient store for attribution, once per adapter (main/jobs/kinds/attributionGradients.ts). */
   'attribution.gradients': { params: AttributionGradientsParamsSchema, result: AttributionGradientsResultSchema },
+  /** A datanet version's exact-span index (suffix array) under a model's tokenizer, built or checked (main/jobs/kinds/attributionIndex.ts). */
+  'attribution.index': { params: AttributionIndexParamsSchema, result: AttributionIndexResultSchema },
 } as const;
 
 export type JobParamsMap = typeof jobParams;

@@ -7,6 +7,7 @@ import { datanetImport } from './kinds/datanetImport';
 import { datanetSignals } from './kinds/datanetSignals';
 import { adaptersImport } from './kinds/adaptersImport';
 import { adaptersMerge } from './kinds/adaptersMerge';
+import { attributionIndex } from './kinds/attributionIndex';
 import { engineTrain } from './kinds/engineTrain';
 import { attributionGradients } from './kinds/attributionGradients';
 
@@ -26,4 +27,5 @@ export const jobKinds: { [K in JobKind]: JobKindDefinition<K, unknown, unknown> 
   'adapters.import': adaptersImport,
   'adapters.merge': adaptersMerge,
   'attribution.gradients': attributionGradients,
+  'attribution.index': attributionIndex,
 };

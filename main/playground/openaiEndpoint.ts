@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import type { z } from 'zod';
+import { ErrorCode, StudioError } from '../api/apiError';
+import type { ResponseAttribution } from '../api/attributionSchemas';
 import type { GeneratedToken } from '../engine/generate';
 import { renderChatTemplate } from '../engine/tokenizer/renderChatTemplate';
 import { ChatRequestSchema, CompletionRequestSchema } from './openaiSchemas';
@@ -33,7 +35,17 @@ export function sendOpenAiError(res: http.ServerResponse, err: OpenAiError, head
  * events. A client that goes away mid-request has its rows cancelled, freeing them at the next
  * decode step.
  */
-export async function handleOpenAi(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, playground: PlaygroundService, headers: Record<string, string>): Promise<void> {
+/** Attributes one completion (the core's `attribution.attribute`); absent where the host has no attribution. */
+export type AttributeCompletion = (p: { model: string; prompt: string; completion: string; datanet?: string }) => Promise<ResponseAttribution>;
+
+export async function handleOpenAi(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  pathname: string,
+  playground: PlaygroundService,
+  headers: Record<string, string>,
+  attribute?: AttributeCompletion,
+): Promise<void> {
   try {
     if (pathname === '/v1/models') {
       if (req.method !== 'GET') throw new OpenAiError(405, 'Use GET for /v1/models.');
@@ -55,7 +67,7 @@ export async function handleOpenAi(req: http.IncomingMessage, res: http.ServerRe
     if (!kind) throw new OpenAiError(404, `Unknown endpoint ${pathname}; Studio serves /v1/models, /v1/completions and /v1/chat/completions.`, 'invalid_request_error', 'unknown_url');
     if (req.method !== 'POST') throw new OpenAiError(405, `Use POST for ${pathname}.`);
     const body = await readJson(req);
-    await complete(kind, body, req, res, playground, headers);
+    await complete(kind, body, req, res, playground, headers, attribute);
   } catch (err) {
     sendOpenAiError(res, toOpenAiError(err), headers);
   }
@@ -98,12 +110,24 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   throw new OpenAiError(400, `${param || 'body'}: ${issue.message}`, 'invalid_request_error', 'invalid_value', param || null);
 }
 
-async function complete(kind: 'completion' | 'chat', body: unknown, req: http.IncomingMessage, res: http.ServerResponse, playground: PlaygroundService, headers: Record<string, string>) {
+async function complete(
+  kind: 'completion' | 'chat',
+  body: unknown,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  playground: PlaygroundService,
+  headers: Record<string, string>,
+  attribute: AttributeCompletion | undefined,
+) {
   const p = kind === 'chat' ? parse(ChatRequestSchema, body) : parse(CompletionRequestSchema, body);
   const base = await served(playground);
   const adapter = playground.resolveModel(base, p.model);
   const tok = base.tokenizer;
 
+  const wantsAttribution = p.attribution != null && p.attribution !== false;
+  if (wantsAttribution && !attribute) throw new OpenAiError(400, 'Attribution is not available on this server.', 'invalid_request_error', 'attribution_unavailable', 'attribution');
+  if (wantsAttribution && (p.n ?? 1) > 1) throw new OpenAiError(400, 'attribution: attributes one choice; send n = 1.', 'invalid_request_error', 'invalid_value', 'n');
+  let promptText: string;
   let promptIds: number[];
   if (kind === 'chat') {
     const c = p as z.output<typeof ChatRequestSchema>;
@@ -117,9 +141,11 @@ async function complete(kind: 'completion' | 'chat', body: unknown, req: http.In
     }
     // The template writes the special tokens itself, as transformers' apply_chat_template does.
     promptIds = tok.encode(text, { addSpecialTokens: false });
+    promptText = text;
   } else {
     const prompt = (p as z.output<typeof CompletionRequestSchema>).prompt;
-    promptIds = tok.encode(typeof prompt === 'string' ? prompt : prompt[0]!);
+    promptText = typeof prompt === 'string' ? prompt : prompt[0]!;
+    promptIds = tok.encode(promptText);
   }
   const ctx = base.spec.maxPositions;
   const requested = (kind === 'chat' ? ((p as z.output<typeof ChatRequestSchema>).max_completion_tokens ?? p.max_tokens) : p.max_tokens) ?? (kind === 'chat' ? null : 16);
@@ -193,11 +219,26 @@ async function complete(kind: 'completion' | 'chat', body: unknown, req: http.In
     send({ error: { message: e.message, type: e.type, param: e.param, code: e.code } });
     return void res.end();
   }
+  // Attribution of the (single) choice, after generation: its errors (no datanet known, say) come
+  // in OpenAI's shape, as an event when streaming.
+  let attribution: ResponseAttribution | undefined;
+  if (wantsAttribution) {
+    try {
+      const datanet = typeof p.attribution === 'object' ? p.attribution?.datanet : undefined;
+      attribution = await attribute!({ model: p.model, prompt: promptText, completion: results[0]!.text, ...(datanet ? { datanet } : {}) });
+    } catch (err) {
+      const e = err instanceof StudioError && err.code !== ErrorCode.Internal ? new OpenAiError(400, err.message, 'invalid_request_error', 'attribution_unavailable', 'attribution') : toOpenAiError(err);
+      if (!stream) throw e;
+      send({ error: { message: e.message, type: e.type, param: e.param, code: e.code } });
+      return void res.end();
+    }
+  }
   const completionTokens = results.reduce((s, r) => s + r.tokens.length, 0);
   const usage = { prompt_tokens: promptIds.length, completion_tokens: completionTokens, total_tokens: promptIds.length + completionTokens };
   const warning = results.find((r) => r.warning)?.warning;
   if (stream) {
     if (p.stream_options?.include_usage) send({ id, object: chunkObject, created, model: p.model, choices: [], usage });
+    if (attribution) send({ id, object: chunkObject, created, model: p.model, choices: [], attribution });
     res.end('data: [DONE]\n\n');
     return;
   }
@@ -206,7 +247,7 @@ async function complete(kind: 'completion' | 'chat', body: unknown, req: http.In
       ? { index, message: { role: 'assistant', content: r.text, refusal: null }, logprobs: top === null ? null : chatLogprobs(r.tokens, tok), finish_reason: r.finishReason }
       : { index, text: r.text, logprobs: top === null ? null : completionLogprobs(r.tokens, tok, 0), finish_reason: r.finishReason },
   );
-  json(res, 200, { id, object, created, model: p.model, choices, usage, ...(warning ? { warning } : {}) }, headers);
+  json(res, 200, { id, object, created, model: p.model, choices, usage, ...(warning ? { warning } : {}), ...(attribution ? { attribution } : {}) }, headers);
 }
 
 const bytesOf = (s: string) => [...Buffer.from(s, 'utf8')];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DatanetVersionRefSchema } from '../api/attributionSchemas';
 
 // The request bodies of OpenAI's completions and chat completions, the fields Studio serves.
 // Unknown fields are ignored (clients send `user`, `presence_penalty`, ... by default), but a
@@ -13,6 +14,12 @@ const common = {
   max_tokens: z.number().int().min(1).nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
+  /** Studio's extension (not OpenAI's): `true`, or `{ "datanet": "name@v" }` to name the datanet,
+   * (as attribution.attribute takes it) adds the ResponseAttribution (main/api/attributionSchemas.ts) to the response, or as a last
+   * chunk before [DONE] when streaming. Clients that do not send it see nothing new. */
+  attribution: z
+    .union([z.boolean(), z.object({ datanet: DatanetVersionRefSchema.optional() }).strict()])
+    .nullish(),
 };
 
 export const CompletionRequestSchema = z.object({

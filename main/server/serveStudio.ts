@@ -10,7 +10,9 @@ import type { StudioCore } from '../core/studioCore';
 import { API_PROTOCOL, MISSING_TOKEN, checkApiRequest, checkOrigin, newLaunchToken, tokenMatches } from './authGuard';
 import { bridgeSocket } from './socketBridge';
 import { serveStatic } from './staticFiles';
-import { OpenAiError, handleOpenAi, sendOpenAiError } from '../playground/openaiEndpoint';
+import { OpenAiError, handleOpenAi, sendOpenAiError, type AttributeCompletion } from '../playground/openaiEndpoint';
+import { StudioError } from '../api/apiError';
+import type { ResponseAttribution } from '../api/attributionSchemas';
 
 export interface ServeOptions {
   /** 0 picks a free port. */
@@ -92,7 +94,13 @@ export async function serveStudio(core: StudioCore, opts: ServeOptions): Promise
     if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) {
       const verdict = checkApiRequest(req, port, token);
       if (!verdict.ok) return sendOpenAiError(res, new OpenAiError(verdict.status, verdict.reason, 'invalid_request_error', verdict.status === 401 ? 'invalid_api_key' : 'forbidden'), securityHeaders);
-      return void handleOpenAi(req, res, url.pathname, core.playground, securityHeaders).catch((err) => internal('/v1 request', err));
+      // The `attribution` extension goes through the same method the playground's heatmap calls.
+      const attribute: AttributeCompletion = async (p) => {
+        const out = await core.request('attribution.attribute', { ...p, record: false });
+        if (!out.ok) throw new StudioError(out.error.code, out.error.message, out.error.details);
+        return out.result as ResponseAttribution;
+      };
+      return void handleOpenAi(req, res, url.pathname, core.playground, securityHeaders, attribute).catch((err) => internal('/v1 request', err));
     }
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
       const verdict = checkApiRequest(req, port, token);
