@@ -1,0 +1,36 @@
+import { useStore } from 'zustand';
+import { IconButton } from '../components/IconButton';
+import { ViewHeader } from '../components/ViewHeader';
+import { workbenchStore } from '../workbench/workbenchStore';
+import { pipelineStore } from './pipelineStore';
+import { openNewPipeline } from './pipelineTabs';
+
+/** Pipelines open in this window, and the way to a new one. */
+export function FactorySideBar() {
+  const drafts = useStore(pipelineStore, (s) => s.drafts);
+  const tabs = useStore(workbenchStore, (s) => s.tabs);
+  return (
+    <div className="view">
+      <ViewHeader title="Factory">
+        <IconButton icon="add" label="New Pipeline" onClick={() => openNewPipeline()} />
+      </ViewHeader>
+      <div className="view__body">
+        <button type="button" className="button button--primary" onClick={() => openNewPipeline()} data-testid="factory-new-pipeline">
+          New Pipeline
+        </button>
+        <h3 className="pl-side__heading">Pipelines</h3>
+        <ul className="list" aria-label="Pipelines">
+          {Object.entries(drafts).map(([id, d]) => {
+            const tab = tabs.tabs.find((t) => t.id === `pipeline:${id}`);
+            return (
+              <li key={id} className="list__item" onClick={() => tab && workbenchStore.getState().activateTab(tab.id)}>
+                {typeof d.value?.name === 'string' ? d.value.name : (tab?.title ?? id)}
+                {d.errors.length ? <span className="pl-muted"> · {d.errors.length} problems</span> : null}
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+import { lazy, Suspense } from 'react';
+import { useStore } from 'zustand';
+import { Codicon } from '../components/Codicon';
+import { errorsOf, pipelineStore } from './pipelineStore';
+import { PipelineGraph } from './PipelineGraph';
+import { NodeInspector } from './NodeInspector';
+import type { PipelineNode } from './factoryTypes';
+
+// Monaco is large: it loads after the graph has painted.
+const PipelineYamlEditor = lazy(() => import('./PipelineYamlEditor').then((m) => ({ default: m.PipelineYamlEditor })));
+
+/**
+ * One pipeline: the graph and the node inspector on the left, the YAML on the right. Both are
+ * views of the draft's text in pipelineStore, so an edit in either shows in the other at once.
+ */
+export function PipelineEditor({ input }: { input: { id: string } }) {
+  const draft = useStore(pipelineStore, (s) => s.drafts[input.id]);
+  if (!draft) return <div className="pl-empty">This pipeline was closed; open it again from the Factory side bar.</div>;
+  const s = pipelineStore.getState();
+  const section = draft.value?.[draft.selected];
+  const fileErrors = errorsOf(draft.errors, 'pipeline');
+  const stale = draft.validatedText !== draft.text;
+  return (
+    <div className="pl-editor" data-testid="pipeline-editor">
+      <div className="pl-editor__toolbar">
+        <span className="pl-editor__name">{typeof draft.value?.name === 'string' ? draft.value.name : 'Unnamed pipeline'}</span>
+        <span className={`pl-status${draft.errors.length ? ' pl-status--error' : ''}`} data-testid="pipeline-status" data-state={stale || draft.validating ? 'checking' : draft.errors.length ? 'invalid' : 'valid'}>
+          {stale || draft.validating ? (
+            <>
+              <Codicon name="loading" /> Checking…
+            </>
+          ) : draft.errors.length ? (
+            <>
+              <Codicon name="error" /> {draft.errors.length} problem{draft.errors.length === 1 ? '' : 's'}
+            </>
+          ) : (
+            <>
+              <Codicon name="pass" /> Valid
+            </>
+          )}
+        </span>
+      </div>
+      {fileErrors.length ? (
+        <div className="pl-file-errors" data-testid="pipeline-file-errors">
+          {fileErrors.map((e, i) => (
+            <div key={i}>
+              {e.line !== undefined ? `Line ${e.line}: ` : ''}
+              {e.field ? <code>{e.field}</code> : null} {e.message}
+            </div>
+          ))}
+        </div>
+      ) : null}
+      <div className="pl-editor__body">
+        <div className="pl-editor__left">
+          <div className="pl-graph" data-testid="pipeline-graph">
+            <PipelineGraph
+              value={draft.value}
+              errors={draft.errors}
+              selected={draft.selected}
+              onSelect={(n: PipelineNode) => s.select(input.id, n)}
+              onMove={(n, x, y) => s.setField(input.id, ['layout', n], { x, y })}
+            />
+          </div>
+          <NodeInspector
+            node={draft.selected}
+            section={section !== null && typeof section === 'object' ? (section as Record<string, unknown>) : undefined}
+            errors={errorsOf(draft.errors, draft.selected)}
+            editable={draft.value !== null}
+            onChange={(path, v) => s.setField(input.id, path, v)}
+          />
+        </div>
+        <Suspense fallback={<div className="pl-yaml" />}>
+          <PipelineYamlEditor text={draft.text} errors={draft.errors} onChange={(t) => s.setText(input.id, t)} path={`studio://factory/${input.id}.pipeline.yaml`} />
+        </Suspense>
+      </div>
+    </div>
+  );
+}

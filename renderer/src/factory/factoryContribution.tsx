@@ -1,0 +1,33 @@
+import { lazy, Suspense } from 'react';
+import { type Contribution, editor } from '../workbench/contributions';
+import { workbenchStore } from '../workbench/workbenchStore';
+import { FactorySideBar } from './FactorySideBar';
+import { openNewPipeline } from './pipelineTabs';
+
+// The graph library and Monaco load with the first pipeline tab.
+const PipelineEditor = lazy(() => import('./PipelineEditor').then((m) => ({ default: m.PipelineEditor })));
+
+/** The Factory: pipelines (graph + YAML), runs with live charts, comparison and adapter lineage. See README.md. */
+export const factoryContribution: Contribution = {
+  id: 'factory',
+  activity: { title: 'Factory', icon: 'beaker', keybinding: 'Mod+Shift+3', SideBar: FactorySideBar },
+  editors: [
+    editor('pipeline', ({ input }) => (
+      <Suspense fallback={null}>
+        <PipelineEditor input={input} />
+      </Suspense>
+    )),
+  ],
+  commands: [
+    {
+      id: 'factory.newPipeline',
+      title: 'New Pipeline',
+      category: 'Factory',
+      icon: 'add',
+      run: () => {
+        workbenchStore.getState().showActivity('factory');
+        openNewPipeline();
+      },
+    },
+  ],
+};
