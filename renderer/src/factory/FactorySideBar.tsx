@@ -1,18 +1,26 @@
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { IconButton } from '../components/IconButton';
 import { ViewHeader } from '../components/ViewHeader';
 import { workbenchStore } from '../workbench/workbenchStore';
 import { pipelineStore } from './pipelineStore';
-import { openNewPipeline } from './pipelineTabs';
+import { openNewPipeline } from './factoryTabs';
+import { RunsList } from './RunsList';
+import { runsStore } from './runsStore';
 
 /** Pipelines open in this window, and the way to a new one. */
 export function FactorySideBar() {
   const drafts = useStore(pipelineStore, (s) => s.drafts);
   const tabs = useStore(workbenchStore, (s) => s.tabs);
+  const loaded = useStore(runsStore, (s) => s.loaded);
+  useEffect(() => {
+    if (!loaded) void runsStore.getState().load();
+  }, [loaded]);
   return (
     <div className="view">
       <ViewHeader title="Factory">
         <IconButton icon="add" label="New Pipeline" onClick={() => openNewPipeline()} />
+        <IconButton icon="refresh" label="Refresh Runs" onClick={() => void runsStore.getState().load()} />
       </ViewHeader>
       <div className="view__body">
         <button type="button" className="button button--primary" onClick={() => openNewPipeline()} data-testid="factory-new-pipeline">
@@ -30,6 +38,7 @@ export function FactorySideBar() {
             );
           })}
         </ul>
+        <RunsList />
       </div>
     </div>
   );

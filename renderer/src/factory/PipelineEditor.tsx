@@ -5,6 +5,8 @@ import { errorsOf, pipelineStore } from './pipelineStore';
 import { PipelineGraph } from './PipelineGraph';
 import { NodeInspector } from './NodeInspector';
 import type { PipelineNode } from './factoryTypes';
+import { openRun } from './factoryTabs';
+import { runsStore } from './runsStore';
 
 // Monaco is large: it loads after the graph has painted.
 const PipelineYamlEditor = lazy(() => import('./PipelineYamlEditor').then((m) => ({ default: m.PipelineYamlEditor })));
@@ -39,6 +41,15 @@ export function PipelineEditor({ input }: { input: { id: string } }) {
             </>
           )}
         </span>
+        <span className="spacer" />
+        <button
+          className="button button--primary"
+          disabled={stale || draft.validating || draft.errors.length > 0}
+          onClick={() => void runsStore.getState().start(draft.text).then((r) => r && openRun(r.id, r.name))}
+          data-testid="pipeline-start"
+        >
+          <Codicon name="play" /> Start run
+        </button>
       </div>
       {fileErrors.length ? (
         <div className="pl-file-errors" data-testid="pipeline-file-errors">

@@ -2,10 +2,13 @@ import { lazy, Suspense } from 'react';
 import { type Contribution, editor } from '../workbench/contributions';
 import { workbenchStore } from '../workbench/workbenchStore';
 import { FactorySideBar } from './FactorySideBar';
-import { openNewPipeline } from './pipelineTabs';
+import { openNewPipeline } from './factoryTabs';
 
 // The graph library and Monaco load with the first pipeline tab.
 const PipelineEditor = lazy(() => import('./PipelineEditor').then((m) => ({ default: m.PipelineEditor })));
+// uPlot loads with the first run or comparison tab.
+const RunEditor = lazy(() => import('./RunEditor').then((m) => ({ default: m.RunEditor })));
+const CompareEditor = lazy(() => import('./CompareEditor').then((m) => ({ default: m.CompareEditor })));
 
 /** The Factory: pipelines (graph + YAML), runs with live charts, comparison and adapter lineage. See README.md. */
 export const factoryContribution: Contribution = {
@@ -15,6 +18,16 @@ export const factoryContribution: Contribution = {
     editor('pipeline', ({ input }) => (
       <Suspense fallback={null}>
         <PipelineEditor input={input} />
+      </Suspense>
+    )),
+    editor('run', ({ input }) => (
+      <Suspense fallback={null}>
+        <RunEditor input={input} />
+      </Suspense>
+    )),
+    editor('runsCompare', ({ input }) => (
+      <Suspense fallback={null}>
+        <CompareEditor input={input} />
       </Suspense>
     )),
   ],

@@ -14,7 +14,8 @@ export function errorPath(e: PipelineError): PipelinePath {
 export function pipelineIssues(text: string, errors: readonly PipelineError[]): PipelineIssue[] {
   const { syntaxErrors } = parsePipeline(text);
   if (syntaxErrors.length > 0) return syntaxErrors;
-  return errors.map((e) => {
+  // A file-wide error with no place (the core could not be reached) is shown above the editor only.
+  return errors.filter((e) => e.node !== 'pipeline' || e.field !== '' || e.line !== undefined).map((e) => {
     const path = errorPath(e);
     const message = e.node === 'pipeline' ? e.message : `${e.node}${e.field ? `.${e.field}` : ''}: ${e.message}`;
     if (path.length === 0 && e.line !== undefined) {

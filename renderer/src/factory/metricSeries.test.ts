@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { appendPoints, emptyColumns, MetricsHub } from './metricSeries';
+
+describe('metric columns', () => {
+  it('appends steps in order and fills a step reported twice (eval after train)', () => {
+    const c = emptyColumns();
+    appendPoints(c, [
+      { step: 1, loss: 3, lr: 1e-4 },
+      { step: 2, loss: 2.5, lr: 2e-4 },
+    ]);
+    appendPoints(c, [{ step: 2, evalLoss: 2.7 }]);
+    expect(c.step).toEqual([1, 2]);
+    expect(c.values.loss).toEqual([3, 2.5]);
+    expect(c.values.evalLoss).toEqual([null, 2.7]);
+    expect(c.values.lr).toEqual([1e-4, 2e-4]);
+  });
+
+  it('keeps x sorted when a point arrives out of order, and drops NaN as a gap', () => {
+    const c = emptyColumns();
+    appendPoints(c, [{ step: 1, loss: 1 }, { step: 3, loss: 3 }, { step: 2, loss: Number.NaN, lr: 5 }]);
+    expect(c.step).toEqual([1, 2, 3]);
+    expect(c.values.loss).toEqual([1, null, 3]);
+    expect(c.values.lr).toEqual([null, 5, null]);
+  });
+
+  it('tells the run listeners, and only those', () => {
+    const hub = new MetricsHub();
+    let a = 0;
+    let b = 0;
+    hub.subscribe('a', () => a++);
+    const off = hub.subscribe('b', () => b++);
+    hub.append('a', [{ step: 1, loss: 1 }]);
+    off();
+    hub.append('b', [{ step: 1, loss: 1 }]);
+    expect([a, b]).toEqual([1, 0]);
+    expect(hub.columns('b').step).toEqual([1]);
+  });
+});
