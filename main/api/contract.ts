@@ -30,6 +30,7 @@ import {
   WriteResultSchema,
 } from './chainSchemas';
 import { datanetMethods } from './datanetSchemas';
+import { factoryMethods } from './pipelineSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
 import {
   BuildProposalParamsSchema,
@@ -224,6 +225,9 @@ export const methods = {
   'adapters.remove': method(z.object({ name: AdapterNameSchema }).strict(), AdapterRecordSchema),
   /** A PEFT folder and launch command for vLLM or LoRAX (main/adapters/exportAdapter.ts). */
   'adapters.export': method(AdaptersExportParamsSchema, AdapterExportResultSchema),
+
+  // The Factory (main/factory): pipelines and their runs; the methods are in pipelineSchemas.ts.
+  ...factoryMethods,
 } as const;
 
 export const events = {
@@ -255,6 +259,7 @@ export const internalMethods: { readonly [M in keyof typeof methods]?: string } 
     'Publishing datanets, models and rewards from the workbench lands with those capabilities (datanets, factory, attribution); until then tests and the e2e fixtures publish through it.',
   'adapters.get':
     "The CLI's `adapters show` reads the workspace without its lock, so it works beside a running `studio serve`; the playground lists with adapters.list. Kept for API clients.",
+  'factory.schema': "The workbench's pipeline editor (built on this branch by the factory UI) feeds it to Monaco's YAML diagnostics; the CLI validates through factory.validate.",
   'engine.inspect':
     "The factory's model picker will call it; the CLI's `model inspect` reads a folder without opening a workspace, so it calls the engine directly.",
 };

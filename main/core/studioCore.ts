@@ -22,6 +22,7 @@ import { datanetHandlers } from './datanetHandlers';
 import { engineHandlers } from './engineHandlers';
 import { governanceHandlers } from './governanceHandlers';
 import { adaptersHandlers } from './adaptersHandlers';
+import { factoryHandlers } from './factoryHandlers';
 import { PlaygroundService } from '../playground/PlaygroundService';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { LogBus } from './logBus';
@@ -226,6 +227,7 @@ export class StudioCore {
       ...engineHandlers(),
       ...datanetHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root }),
+      ...factoryHandlers({ db: () => this.ws.db }),
       ...networkHandlers({
         db: () => this.ws.db,
         devnet: () => this.devnet,

@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { adaptersExport, adaptersImport, adaptersList, adaptersMerge, adaptersRemove, adaptersShow } from './adaptersCommands';
 import { artifactsAdd, artifactsList, artifactsVerify } from './artifactsCommands';
 import { datanetCommands } from './datanetCommands';
+import { factoryCommands } from './factoryCommands';
 import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
 import { engineInfo } from './engineCommands';
 import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
@@ -66,4 +67,5 @@ export const commands: Command[] = [
   adaptersRemove,
   adaptersMerge,
   adaptersExport,
+  ...factoryCommands,
 ];
