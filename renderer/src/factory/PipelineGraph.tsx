@@ -1,6 +1,6 @@
-import { Background, Controls, Handle, type Edge, type Node, type NodeProps, type NodeTypes, Position, ReactFlow, ReactFlowProvider, useNodesState } from '@xyflow/react';
+import { Background, Controls, Handle, type Edge, type Node, type NodeProps, type NodeTypes, Position, ReactFlow, ReactFlowProvider, useNodesState, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useStore } from 'zustand';
 import { themeStore } from '../workbench/theming/themeStore';
 import { Codicon } from '../components/Codicon';
@@ -96,29 +96,48 @@ function Graph({ value, errors, selected, onSelect, onMove }: PipelineGraphProps
     });
     return { nodes, edges };
   }, [value, layout, errors, selected]);
+  // The panel is resized with the editor (sash, side bar, bottom panel): keep all nine in view.
+  const flow = useReactFlow();
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    let frame = 0;
+    const ro = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.12 }));
+    });
+    ro.observe(el);
+    return () => {
+      cancelAnimationFrame(frame);
+      ro.disconnect();
+    };
+  }, [flow]);
   // Nodes move under the pointer while dragged (local state); the file is written on drop.
   const [nodes, setNodes, onNodesChange] = useNodesState(computed.nodes);
   useEffect(() => setNodes(computed.nodes), [computed.nodes, setNodes]);
 
   return (
-    <ReactFlow
-      nodes={nodes}
-      edges={computed.edges}
-      onNodesChange={onNodesChange}
-      nodeTypes={nodeTypes}
-      fitView
-      fitViewOptions={{ padding: 0.15 }}
-      minZoom={0.3}
-      maxZoom={1.5}
-      nodesConnectable={false}
-      elementsSelectable
-      proOptions={{ hideAttribution: true }}
-      onNodeClick={(_e, n) => onSelect(n.id as PipelineNode)}
-      onNodeDragStop={(_e, n) => onMove(n.id as PipelineNode, Math.round(n.position.x), Math.round(n.position.y))}
-      colorMode={theme}
-    >
-      <Background gap={16} size={1} />
-      <Controls showInteractive={false} />
-    </ReactFlow>
+    <div ref={box} className="pl-graph__box">
+      <ReactFlow
+        nodes={nodes}
+        edges={computed.edges}
+        onNodesChange={onNodesChange}
+        nodeTypes={nodeTypes}
+        fitView
+        fitViewOptions={{ padding: 0.12 }}
+        minZoom={0.3}
+        maxZoom={1.5}
+        nodesConnectable={false}
+        elementsSelectable
+        proOptions={{ hideAttribution: true }}
+        onNodeClick={(_e, n) => onSelect(n.id as PipelineNode)}
+        onNodeDragStop={(_e, n) => onMove(n.id as PipelineNode, Math.round(n.position.x), Math.round(n.position.y))}
+        colorMode={theme}
+      >
+        <Background gap={16} size={1} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
   );
 }

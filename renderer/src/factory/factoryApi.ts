@@ -2,7 +2,7 @@
 // runs.*) are built in parallel on the factory-core branch; until they are in the contract the
 // calls go through this loosely typed door, and the types in factoryTypes.ts say what comes back.
 import { api } from '../api/client';
-import type { PipelineError } from './factoryTypes';
+import type { FactoryValidateResult } from './factoryTypes';
 
 interface LooseClient {
   call(method: string, params: unknown): Promise<unknown>;
@@ -10,13 +10,8 @@ interface LooseClient {
 }
 const loose = (): LooseClient => api() as unknown as LooseClient;
 
-export interface ValidateResult {
-  pipeline: Record<string, unknown> | null;
-  errors: PipelineError[];
-}
-
-export async function validatePipeline(yaml: string): Promise<ValidateResult> {
-  return (await loose().call('factory.validate', { yaml })) as ValidateResult;
+export function validatePipeline(yaml: string): Promise<FactoryValidateResult> {
+  return api().call('factory.validate', { yaml });
 }
 
 export function callFactory<T>(method: string, params: unknown): Promise<T> {

@@ -1,0 +1,112 @@
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { buildTestModel } from '../../main/engine/testModels/buildTestModel';
+import { expect, openStudio, snap, startStudio, stopStudio, test, type StudioServer } from './studioFixture';
+
+/**
+ * The Factory in Chromium against a real `studio serve`: a pipeline built in the graph on a tiny
+ * Llama-family model and a small datanet (made here through the CLI), its errors shown on the
+ * nodes they belong to and fixed in the inspector and in Monaco.
+ */
+let home: string;
+let model: string;
+let child: ChildProcess;
+let server: StudioServer;
+
+function studio(...args: string[]): void {
+  const r = spawnSync(process.execPath, ['bin/studio.mjs', ...args, '--json'], {
+    env: { ...process.env, STUDIO_HOME: home },
+    encoding: 'utf8',
+  });
+  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-factory-'));
+  model = path.join(home, 'models', 'tiny-llama');
+  buildTestModel(model, { family: 'llama', seed: 3 });
+  // A datanet of 24 short stories by three contributors, accepted and frozen as version 1.
+  const rows = Array.from({ length: 24 }, (_, i) => ({
+    text: `The keeper lit the lamp ${i + 1} times and the ships came home before the storm.`,
+    who: `0x${String((i % 3) + 1).padStart(40, '0')}`,
+  }));
+  const file = path.join(home, 'tales.jsonl');
+  fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  studio('datanet', 'create', 'tales');
+  studio('datanet', 'import', 'tales', '--file', file, '--contributor-field', 'who');
+  studio('datanet', 'review', 'tales', '--filter', 'status:pending', '--action', 'accept');
+  studio('datanet', 'version', 'tales');
+  ({ child, server } = await startStudio({ home }));
+});
+
+test.afterAll(async () => {
+  if (child) await stopStudio(child, home);
+});
+
+const node = (page: Page, id: string) => page.getByTestId(`pipeline-node-${id}`);
+
+/** Replaces the end of one line of the YAML in Monaco by typing, as a user would. */
+async function editYamlLine(page: Page, find: string, erase: number, typed: string): Promise<void> {
+  const line = page.getByTestId('pipeline-yaml').locator('.view-line', { hasText: find });
+  await line.click();
+  await page.keyboard.press('End');
+  for (let i = 0; i < erase; i++) await page.keyboard.press('Backspace');
+  await page.keyboard.type(typed);
+}
+
+test('builds a pipeline in the graph, sees errors on their nodes, fixes them in the inspector and in the YAML', async ({ page, errors }) => {
+  await openStudio(page, server);
+  await page.keyboard.press('Control+Shift+3');
+  await page.getByTestId('factory-new-pipeline').click();
+  await expect(page.getByTestId('pipeline-editor')).toBeVisible();
+  const yaml = page.getByTestId('pipeline-yaml');
+  await expect(yaml.locator('.view-lines')).toContainText('pipeline: 1');
+
+  // The template names a datanet this workspace lacks: the core says so, on the datanet node.
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'invalid');
+  await expect(node(page, 'datanet')).toHaveAttribute('data-invalid', 'true');
+  await expect(node(page, 'datanet').getByTestId('pipeline-node-error-datanet')).toContainText('my-datanet');
+  await expect(node(page, 'lora')).toHaveAttribute('data-invalid', 'false');
+
+  // Fixed in the inspector: the YAML and the node follow.
+  await node(page, 'datanet').click();
+  await page.getByTestId('pipeline-field-datanet-name').fill('tales');
+  await expect(yaml.locator('.view-lines')).toContainText('name: tales');
+  await expect(node(page, 'datanet')).toHaveAttribute('data-invalid', 'false');
+  await expect(node(page, 'datanet')).toContainText('tales @ latest');
+
+  await node(page, 'model').click();
+  await page.getByTestId('pipeline-field-model-base').fill(model);
+  await node(page, 'train').click();
+  await page.getByTestId('pipeline-field-train-steps').fill('24');
+  await page.getByTestId('pipeline-field-train-seq').fill('32');
+  await page.getByTestId('pipeline-field-train-batch').fill('2');
+  await page.getByTestId('pipeline-field-train-lr').fill('0.01');
+  await page.getByTestId('pipeline-field-train-evalEvery').fill('8');
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
+
+  // An error typed in Monaco: marked there and on the LoRA node, with the field's message.
+  await editYamlLine(page, 'rank: 8', 1, '0');
+  await expect(node(page, 'lora')).toHaveAttribute('data-invalid', 'true');
+  await expect(node(page, 'lora').getByTestId('pipeline-node-error-lora')).toContainText('rank');
+  await expect(yaml).toHaveAttribute('data-markers', '1');
+  await expect(yaml.locator('.squiggly-error')).toHaveCount(1);
+  await expect(page.getByTestId('pipeline-start')).toBeDisabled();
+  await snap(page, 'factory-editor-error');
+
+  // ... and fixed in the inspector.
+  await node(page, 'lora').click();
+  await page.getByTestId('pipeline-field-lora-rank').fill('4');
+  await expect(yaml.locator('.view-lines')).toContainText('rank: 4');
+  await expect(node(page, 'lora')).toHaveAttribute('data-invalid', 'false');
+  await expect(node(page, 'lora')).toContainText('r4');
+  await expect(yaml).toHaveAttribute('data-markers', '0');
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
+  await expect(page.getByTestId('pipeline-start')).toBeEnabled();
+  await snap(page, 'factory-editor');
+  expect(errors).toEqual([]);
+});
