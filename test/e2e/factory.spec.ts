@@ -107,6 +107,10 @@ test('builds a pipeline in the graph, sees errors on their nodes, fixes them in 
   await expect(yaml).toHaveAttribute('data-markers', '0');
   await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
   await expect(page.getByTestId('pipeline-start')).toBeEnabled();
+
+  // The format node previews the datanet's records as trained (kind text: all of it in the loss).
+  await node(page, 'format').click();
+  await expect(page.getByTestId('format-preview').locator('.fx-format-preview__record').first()).toContainText('The keeper lit the lamp');
   await snap(page, 'factory-editor');
   expect(errors).toEqual([]);
 });

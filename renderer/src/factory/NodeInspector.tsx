@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Codicon } from '../components/Codicon';
+import { FormatPreview } from './FormatPreview';
 import type { PipelineError, PipelineNode } from './factoryTypes';
 import { type FieldSpec, nodeSpec } from './pipelineNodes';
 import type { PipelinePath } from './pipelineYaml';
@@ -10,11 +11,13 @@ export interface NodeInspectorProps {
   errors: readonly PipelineError[];
   /** False while the YAML does not parse: the form waits for Monaco's errors to be fixed. */
   editable: boolean;
+  /** The datanet the pipeline names (the format node previews its records). */
+  datanet: string | null;
   onChange(path: PipelinePath, value: unknown): void;
 }
 
 /** The selected node's settings as a form; every change is written into the pipeline's YAML. */
-export function NodeInspector({ node, section, errors, editable, onChange }: NodeInspectorProps) {
+export function NodeInspector({ node, section, errors, editable, datanet, onChange }: NodeInspectorProps) {
   const spec = nodeSpec(node);
   return (
     <section className="pl-inspector" data-testid="pipeline-inspector" aria-label={`${spec.title} settings`}>
@@ -45,6 +48,7 @@ export function NodeInspector({ node, section, errors, editable, onChange }: Nod
             </div>
           ))}
       </div>
+      {node === 'format' ? <FormatPreview datanet={datanet} format={section ?? {}} /> : null}
     </section>
   );
 }
@@ -52,7 +56,7 @@ export function NodeInspector({ node, section, errors, editable, onChange }: Nod
 function FieldInput({ field, value, disabled, onChange, testId }: { field: FieldSpec; value: unknown; disabled: boolean; onChange(v: unknown): void; testId: string }) {
   switch (field.kind) {
     case 'bool':
-      return <input type="checkbox" checked={value === true} disabled={disabled} onChange={(e) => onChange(e.target.checked)} data-testid={testId} />;
+      return <input type="checkbox" checked={typeof value === 'boolean' ? value : field.fallback} disabled={disabled} onChange={(e) => onChange(e.target.checked)} data-testid={testId} />;
     case 'select':
       return (
         <select className="input" value={value === undefined ? '' : String(value)} disabled={disabled} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} data-testid={testId}>

@@ -77,6 +77,7 @@ export function PipelineEditor({ input }: { input: { id: string } }) {
             section={section !== null && typeof section === 'object' ? (section as Record<string, unknown>) : undefined}
             errors={errorsOf(draft.errors, draft.selected)}
             editable={draft.value !== null}
+            datanet={datanetName(draft.value)}
             onChange={(path, v) => s.setField(input.id, path, v)}
           />
         </div>
@@ -86,4 +87,10 @@ export function PipelineEditor({ input }: { input: { id: string } }) {
       </div>
     </div>
   );
+}
+
+function datanetName(value: Record<string, unknown> | null): string | null {
+  const d = value?.datanet;
+  const name = d !== null && typeof d === 'object' ? (d as Record<string, unknown>).name : undefined;
+  return typeof name === 'string' && name !== '' ? name : null;
 }

@@ -5,7 +5,7 @@ export type FieldSpec =
   | { key: string; label: string; kind: 'number'; step?: number; min?: number; placeholder?: string; hint?: string }
   | { key: string; label: string; kind: 'text'; placeholder?: string; hint?: string; multiline?: boolean }
   | { key: string; label: string; kind: 'select'; options: readonly string[]; hint?: string }
-  | { key: string; label: string; kind: 'bool'; hint?: string }
+  | { key: string; label: string; kind: 'bool'; hint?: string; /** The schema's default, shown while the field is absent. */ fallback: boolean }
   /** A list of short strings, written comma-separated (targets) or one per line (prompts). */
   | { key: string; label: string; kind: 'list'; separator: ',' | '\n'; placeholder?: string; hint?: string };
 
@@ -53,7 +53,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     fields: [
       { key: 'kind', label: 'Kind', kind: 'select', options: ['text', 'instruction', 'chat'] },
       { key: 'template', label: 'Template', kind: 'text', multiline: true, placeholder: '### Instruction:\\n{prompt}\\n\\n### Response:\\n' },
-      { key: 'responseOnlyLoss', label: 'Loss on response only', kind: 'bool' },
+      { key: 'responseOnlyLoss', label: 'Loss on response only', kind: 'bool', fallback: true },
     ],
     summary: (s) => `${str(s.kind, 'text')}${s.responseOnlyLoss === false ? '' : str(s.kind, 'text') === 'text' ? '' : ' · response-only loss'}`,
   },
@@ -73,7 +73,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
       { key: 'rank', label: 'Rank', kind: 'number', min: 1, placeholder: '8' },
       { key: 'alpha', label: 'Alpha', kind: 'number', min: 0, placeholder: '16' },
       { key: 'dropout', label: 'Dropout', kind: 'number', step: 0.05, min: 0, placeholder: '0' },
-      { key: 'rslora', label: 'rsLoRA', kind: 'bool' },
+      { key: 'rslora', label: 'rsLoRA', kind: 'bool', fallback: false },
     ],
     summary: (s) => `r${str(s.rank, '8')} α${str(s.alpha, '16')} · ${Array.isArray(s.targets) ? s.targets.join(',') : 'default targets'}`,
   },
@@ -104,7 +104,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     title: 'Evaluate',
     icon: 'graph-line',
     fields: [
-      { key: 'evalLoss', label: 'Eval loss', kind: 'bool' },
+      { key: 'evalLoss', label: 'Eval loss', kind: 'bool', fallback: true },
       { key: 'prompts', label: 'Prompts', kind: 'list', separator: '\n', placeholder: 'one prompt per line' },
       { key: 'maxTokens', label: 'Max tokens', kind: 'number', min: 1, placeholder: '32' },
     ],
@@ -121,7 +121,7 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     id: 'publish',
     title: 'Publish',
     icon: 'cloud-upload',
-    fields: [{ key: 'enabled', label: 'Register on chain when done', kind: 'bool' }],
+    fields: [{ key: 'enabled', label: 'Register on chain when done', kind: 'bool', fallback: false }],
     summary: (s) => (s.enabled === true ? 'on completion' : 'manual'),
   },
 ];
