@@ -1,47 +1,45 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import uPlot from 'uplot';
-import { useStore } from 'zustand';
 import { api } from '../api/client';
 import { Codicon } from '../components/Codicon';
 import { confirmStore } from '../workbench/confirmStore';
 import { reportError } from '../workbench/toastStore';
-import { bestRun, settingsTable } from './compareRuns';
+import { bestRun, settingText } from './compareRuns';
+import { callFactory } from './factoryApi';
 import { openAdapter } from './factoryTabs';
-import type { RunDetail } from './factoryTypes';
-import { type MetricName, metricsHub } from './metricSeries';
+import type { RunsCompare, RunSummary } from './factoryTypes';
 import { fixed } from './runFormat';
-import { runsStore } from './runsStore';
 import { UPlotChart } from './UPlotChart';
 
 const RUN_COLOURS = ['#3794ff', '#f0a030', '#4ec9b0', '#d16969'];
+const noChanges = () => () => undefined;
 
 /**
- * 2 to 4 runs side by side: their curves overlaid, the settings that differ, eval figures, the
- * samples from each run's last evaluation per prompt; keep the best run's adapter.
+ * 2 to 4 runs side by side (runs.compare): their loss curves overlaid, eval figures, the settings
+ * that differ, the samples of each run's last evaluation per prompt; keep the best run's adapter.
  */
 export function CompareEditor({ input }: { input: { ids: string[] } }) {
-  const details = useStore(runsStore, (s) => s.details);
-  useEffect(() => {
-    for (const id of input.ids) void runsStore.getState().open(id);
-  }, [input.ids]);
-  const runs = input.ids.map((id) => details[id]).filter((r): r is RunDetail => r !== undefined);
-  const [showSame, setShowSame] = useState(false);
-  const best = bestRun(runs);
+  const [data, setData] = useState<RunsCompare | null>(null);
   const [kept, setKept] = useState<string | null>(null);
-  const table = useMemo(() => settingsTable(runs), [runs]);
-  if (runs.length < input.ids.length) return <div className="pl-empty">Loading {input.ids.length} runs…</div>;
+  const key = input.ids.join(',');
+  useEffect(() => {
+    let live = true;
+    callFactory<RunsCompare>('runs.compare', { ids: key.split(',') })
+      .then((d) => live && setData(d))
+      .catch((err: unknown) => reportError(err, 'Comparing runs'));
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  if (!data) return <div className="pl-empty">Comparing {input.ids.length} runs…</div>;
+  const { runs } = data;
+  const best = bestRun(runs);
 
-  const prompts = [...new Set(runs.flatMap((r) => r.samples.map((s) => s.prompt)))];
-  const lastSample = (r: RunDetail, prompt: string) => {
-    const at = r.samples.filter((s) => s.prompt === prompt);
-    return at.length ? at.reduce((a, b) => (b.step > a.step ? b : a)) : undefined;
-  };
-
-  const keep = async (winner: RunDetail) => {
+  const keep = async (winner: RunSummary) => {
     const others = runs.filter((r) => r.id !== winner.id && r.adapter).map((r) => r.adapter!);
     const ok = await confirmStore.getState().ask({
       title: `Keep ${winner.adapter ?? winner.name}`,
-      message: others.length ? `Remove the other adapters from the registry (${others.join(', ')})? Their files stay in the artifact store.` : 'No other adapter to remove.',
+      message: others.length ? `Remove the other adapters from the registry (${others.join(', ')})? Their files stay in the artifact store and their runs keep their records.` : 'No other adapter to remove.',
       confirmLabel: others.length ? `Keep and remove ${others.length}` : 'Keep',
       danger: others.length > 0,
     });
@@ -55,20 +53,25 @@ export function CompareEditor({ input }: { input: { ids: string[] } }) {
     }
   };
 
+  const curves = (which: 'loss' | 'evalLoss') => {
+    const tables = data.curves.map((c) => (which === 'loss' ? [c.steps, c.loss] : [c.evalSteps, c.evalLoss]) as uPlot.AlignedData);
+    const joined = uPlot.join(tables);
+    return () => joined;
+  };
+
   return (
     <div className="fx-run fx-compare" data-testid="compare-page">
       <header className="fx-run__header">
         <span className="fx-run__name">Comparing {runs.length} runs</span>
         {runs.map((r, i) => (
           <span key={r.id} className="fx-compare__key">
-            <span className="fx-compare__swatch" style={{ background: RUN_COLOURS[i] }} /> {r.name}
+            <span className="fx-compare__swatch" style={{ background: RUN_COLOURS[i] }} /> {r.name} <code className="pl-muted">{r.id}</code>
           </span>
         ))}
       </header>
       <div className="fx-charts">
-        <OverlayChart runs={runs} metric="loss" title="Train loss" />
-        <OverlayChart runs={runs} metric="evalLoss" title="Eval loss" points />
-        <OverlayChart runs={runs} metric="lr" title="Learning rate" />
+        <UPlotChart title="Train loss" testId="compare-chart-loss" series={runs.map((r, i) => ({ label: r.name, color: RUN_COLOURS[i]! }))} data={curves('loss')} subscribe={noChanges} />
+        <UPlotChart title="Eval loss" testId="compare-chart-evalLoss" series={runs.map((r, i) => ({ label: r.name, color: RUN_COLOURS[i]!, points: true }))} data={curves('evalLoss')} subscribe={noChanges} />
       </div>
       <div className="fx-compare__grid">
         <section className="fx-pane">
@@ -78,45 +81,39 @@ export function CompareEditor({ input }: { input: { ids: string[] } }) {
               <tr>
                 <th>Run</th>
                 <th>Status</th>
+                <th>Steps</th>
                 <th>Final loss</th>
                 <th>Eval loss</th>
-                <th>Perplexity</th>
+                <th>Tok/s</th>
                 <th>Adapter</th>
                 <th />
               </tr>
             </thead>
             <tbody>
-              {runs.map((r) => {
-                const ppl = r.checkpoints.length ? r.checkpoints[r.checkpoints.length - 1]!.evalPerplexity : null;
-                return (
-                  <tr key={r.id} data-testid={`compare-row-${r.id}`}>
-                    <td className={best?.id === r.id ? 'fx-best' : undefined}>
-                      {r.name}
-                      {best?.id === r.id ? ' ★' : ''}
-                    </td>
-                    <td>{r.status}</td>
-                    <td>{fixed(r.finalLoss)}</td>
-                    <td className={best?.id === r.id ? 'fx-best' : undefined}>{fixed(r.evalLoss)}</td>
-                    <td>{fixed(ppl, 2)}</td>
-                    <td>{r.adapter ?? '—'}</td>
-                    <td>
-                      <button className="button" disabled={!r.adapter || kept !== null} onClick={() => void keep(r)} data-testid={`compare-keep-${r.id}`}>
-                        <Codicon name={kept === r.id ? 'pass-filled' : 'check'} /> {kept === r.id ? 'Kept' : 'Keep'}
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
+              {runs.map((r) => (
+                <tr key={r.id} data-testid={`compare-row-${r.id}`} data-best={best?.id === r.id ? 'true' : 'false'}>
+                  <td className={best?.id === r.id ? 'fx-best' : undefined}>
+                    {r.name}
+                    {best?.id === r.id ? ' ★' : ''}
+                  </td>
+                  <td>{r.status}</td>
+                  <td>{r.steps}</td>
+                  <td>{fixed(r.finalLoss)}</td>
+                  <td className={best?.id === r.id ? 'fx-best' : undefined}>{fixed(r.evalLoss)}</td>
+                  <td>{r.tokensPerSecond === null ? '—' : Math.round(r.tokensPerSecond)}</td>
+                  <td>{r.adapter ?? '—'}</td>
+                  <td>
+                    <button className="button" disabled={!r.adapter || kept !== null} onClick={() => void keep(r)} data-testid={`compare-keep-${r.id}`}>
+                      <Codicon name={kept === r.id ? 'pass-filled' : 'check'} /> {kept === r.id ? 'Kept' : 'Keep'}
+                    </button>
+                  </td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </section>
         <section className="fx-pane">
-          <h3 className="fx-pane__title">
-            Settings{' '}
-            <label className="pl-muted">
-              <input type="checkbox" checked={showSame} onChange={(e) => setShowSame(e.target.checked)} /> show equal
-            </label>
-          </h3>
+          <h3 className="fx-pane__title">Settings that differ</h3>
           <table className="fx-table" data-testid="compare-settings">
             <thead>
               <tr>
@@ -127,16 +124,21 @@ export function CompareEditor({ input }: { input: { ids: string[] } }) {
               </tr>
             </thead>
             <tbody>
-              {table
-                .filter((row) => showSame || !row.same)
-                .map((row) => (
-                  <tr key={row.key} className={row.same ? undefined : 'fx-diff'}>
-                    <td>{row.key}</td>
-                    {row.values.map((v, i) => (
-                      <td key={i}>{v ?? '—'}</td>
-                    ))}
-                  </tr>
-                ))}
+              {data.differences.map((d) => (
+                <tr key={d.path} className="fx-diff">
+                  <td>{d.path}</td>
+                  {d.values.map((v, i) => (
+                    <td key={i}>{settingText(v)}</td>
+                  ))}
+                </tr>
+              ))}
+              {data.differences.length === 0 ? (
+                <tr>
+                  <td colSpan={runs.length + 1} className="pl-muted">
+                    The same settings
+                  </td>
+                </tr>
+              ) : null}
             </tbody>
           </table>
         </section>
@@ -153,46 +155,19 @@ export function CompareEditor({ input }: { input: { ids: string[] } }) {
             </tr>
           </thead>
           <tbody>
-            {prompts.map((p) => (
-              <tr key={p}>
-                <td className="fx-sample__prompt">{p}</td>
-                {runs.map((r) => {
-                  const s = lastSample(r, p);
-                  return (
-                    <td key={r.id} className="fx-sample__text" title={s ? `step ${s.step}` : undefined}>
-                      {s?.text ?? '—'}
-                    </td>
-                  );
-                })}
+            {data.samples.map((s) => (
+              <tr key={s.prompt}>
+                <td className="fx-sample__prompt">{s.prompt}</td>
+                {s.texts.map((t, i) => (
+                  <td key={i} className="fx-sample__text">
+                    {t ?? '—'}
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>
         </table>
       </section>
     </div>
-  );
-}
-
-/** One metric of every run on shared steps (uPlot.join aligns runs logged at different steps). */
-function OverlayChart({ runs, metric, title, points }: { runs: RunDetail[]; metric: MetricName; title: string; points?: boolean }) {
-  const ids = runs.map((r) => r.id);
-  return (
-    <UPlotChart
-      title={title}
-      testId={`compare-chart-${metric}`}
-      series={runs.map((r, i) => ({ label: r.name, color: RUN_COLOURS[i % RUN_COLOURS.length]!, points }))}
-      subscribe={(l) => {
-        const offs = ids.map((id) => metricsHub.subscribe(id, l));
-        return () => offs.forEach((off) => off());
-      }}
-      data={() =>
-        uPlot.join(
-          ids.map((id) => {
-            const c = metricsHub.columns(id);
-            return [c.step, c.values[metric]] as uPlot.AlignedData;
-          }),
-        )
-      }
-    />
   );
 }

@@ -23,7 +23,7 @@ const CHARTS: readonly ChartDef[] = [
   { title: 'Learning rate', metrics: ['lr'], series: [{ label: 'lr', color: '#b180d7' }] },
   { title: 'Gradient norm', metrics: ['gradNorm'], series: [{ label: 'norm', color: '#4ec9b0' }] },
   { title: 'Tokens/s', metrics: ['tokensPerSecond'], series: [{ label: 'tok/s', color: '#89d185' }] },
-  { title: 'Memory', metrics: ['memoryBytes'], series: [{ label: 'bytes', color: '#d16969' }], format: bytes },
+  { title: 'Memory', metrics: ['memoryMB'], series: [{ label: 'resident', color: '#d16969' }], format: (mb) => bytes(mb * 1024 * 1024) },
 ];
 
 /** The run's live charts, each fed from metricsHub (the `factory.metrics` event stream). */

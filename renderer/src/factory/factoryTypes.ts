@@ -2,46 +2,79 @@
 // no schema code. Run shapes below are the ones the run views expect until runs.* land.
 export type { FactoryValidateResult, PipelineError, PipelineNode } from '../../../main/api/pipelineSchemas';
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+// Until runs.* are merged from factory-core: their shapes in main/api/pipelineSchemas.ts, mirrored
+// field for field (replaced by `export type` re-exports on merge).
+export type RunStatus = 'queued' | 'running' | 'failed' | 'cancelled' | 'interrupted' | 'completed';
 
-/** A run as the runs list shows it. */
+export interface MetricPoint {
+  step: number;
+  loss: number | null;
+  lr: number;
+  gradNorm: number | null;
+  tokensPerSecond: number;
+  /** Resident memory of the training process, MiB. */
+  memoryMB: number;
+  time: string;
+}
+
+export interface RunEvaluation {
+  step: number;
+  evalLoss: number | null;
+  perplexity: number | null;
+  samples: { prompt: string; text: string }[];
+  checkpoint: boolean;
+  time: string;
+}
+
 export interface RunSummary {
   id: string;
   name: string;
   status: RunStatus;
-  step: number;
+  reason: string | null;
+  configHash: string;
+  datanet: { name: string; version: number; merkleRoot: string };
+  model: { dir: string; digest: string };
   steps: number;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Seconds left, from the recent step rate; null before the first steps. */
-  etaSeconds: number | null;
-  error: string | null;
-  adapter: string | null;
+  step: number;
+  progress: number | null;
   finalLoss: number | null;
   evalLoss: number | null;
-}
-
-export interface RunCheckpoint {
-  step: number;
-  evalLoss: number | null;
-  evalPerplexity: number | null;
-}
-
-/** Greedy generations from the evaluate node's prompts at one evaluation. */
-export interface RunSample {
-  step: number;
-  prompt: string;
-  text: string;
+  tokensPerSecond: number | null;
+  adapter: string | null;
+  runDir: string;
+  jobId: string | null;
+  createdAt: string;
 }
 
 export interface RunDetail extends RunSummary {
-  yaml: string;
-  /** The resolved pipeline (defaults filled in). */
+  pipelineYaml: string;
   pipeline: Record<string, unknown>;
-  configHash: string | null;
-  metrics: { step: number; loss?: number | null; evalLoss?: number | null; lr?: number | null; gradNorm?: number | null; tokensPerSecond?: number | null; memoryBytes?: number | null }[];
-  logs: string[];
-  checkpoints: RunCheckpoint[];
-  samples: RunSample[];
+  metrics: MetricPoint[];
+  evaluations: RunEvaluation[];
+  adapterPath: string | null;
+}
+
+export interface RunsCompare {
+  runs: RunSummary[];
+  differences: { path: string; values: unknown[] }[];
+  samples: { prompt: string; texts: (string | null)[] }[];
+  curves: { id: string; steps: number[]; loss: (number | null)[]; evalSteps: number[]; evalLoss: (number | null)[] }[];
+}
+
+export interface FactoryMetricsEvent {
+  runId: string;
+  status: RunStatus;
+  points: MetricPoint[];
+  evaluations: RunEvaluation[];
+}
+
+export interface FactoryEstimate {
+  backend: { kind: 'cpu' | 'cuda'; name: string; threads: number | null; memoryBytes: number | null };
+  parameters: number;
+  trainableParameters: number;
+  bytes: { weights: number; activations: number; optimizer: number; gradients: number; total: number };
+  available: number;
+  fits: boolean;
+  warning: string | null;
+  suggestedBatch: number | null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendPoints, emptyColumns, MetricsHub } from './metricSeries';
+import { appendPoints, emptyColumns, etaSeconds, MetricsHub, rowsOf } from './metricSeries';
 
 describe('metric columns', () => {
   it('appends steps in order and fills a step reported twice (eval after train)', () => {
@@ -34,5 +34,20 @@ describe('metric columns', () => {
     hub.append('b', [{ step: 1, loss: 1 }]);
     expect([a, b]).toEqual([1, 0]);
     expect(hub.columns('b').step).toEqual([1]);
+  });
+});
+
+describe('rows from the core and the ETA', () => {
+  it('turns points and evaluations into rows, and estimates the time left from the recent pace', () => {
+    const t0 = Date.parse('2026-12-05T14:00:00Z');
+    const points = [1, 2, 3, 4].map((step) => ({ step, loss: 4 - step / 2, lr: 1e-3, gradNorm: 1, tokensPerSecond: 100, memoryMB: 50, time: new Date(t0 + step * 2000).toISOString() }));
+    const c = emptyColumns();
+    appendPoints(c, rowsOf(points, [{ step: 4, evalLoss: 2.5, perplexity: 12, samples: [], checkpoint: true, time: '' }]));
+    expect(c.step).toEqual([1, 2, 3, 4]);
+    expect(c.values.evalLoss).toEqual([null, null, null, 2.5]);
+    expect(c.values.memoryMB).toEqual([50, 50, 50, 50]);
+    // 2 s a step, 6 steps left.
+    expect(etaSeconds(c, 10)).toBeCloseTo(12);
+    expect(etaSeconds(emptyColumns(), 10)).toBeNull();
   });
 });

@@ -1,45 +1,69 @@
 // A run's metrics as columns (one array per metric, aligned on step), the shape uPlot draws
 // without copying. Points arrive from the `factory.metrics` event many times a second; they are
-// appended here in place and listeners are told once per animation frame (see LiveChart), so a
-// burst of points costs one redraw.
+// appended here in place and listeners are told at once; charts redraw once per animation frame
+// (UPlotChart), so a burst of points costs one redraw.
+import type { MetricPoint, RunEvaluation } from './factoryTypes';
 
-export const METRICS = ['loss', 'evalLoss', 'lr', 'gradNorm', 'tokensPerSecond', 'memoryBytes'] as const;
+export const METRICS = ['loss', 'evalLoss', 'lr', 'gradNorm', 'tokensPerSecond', 'memoryMB'] as const;
 export type MetricName = (typeof METRICS)[number];
 
-/** One point: the step, and whichever metrics that step reported (eval loss only at evaluations). */
-export type MetricPoint = { step: number } & Partial<Record<MetricName, number | null>>;
+/** One row: the step, and whichever metrics that step reported (eval loss only at evaluations). */
+export type MetricRow = { step: number; time?: number } & Partial<Record<MetricName, number | null>>;
 
 export interface MetricColumns {
   step: number[];
+  /** Wall-clock ms of each step (for the ETA); NaN where unknown. */
+  time: number[];
   values: Record<MetricName, (number | null)[]>;
 }
 
 export function emptyColumns(): MetricColumns {
-  return { step: [], values: { loss: [], evalLoss: [], lr: [], gradNorm: [], tokensPerSecond: [], memoryBytes: [] } };
+  return { step: [], time: [], values: { loss: [], evalLoss: [], lr: [], gradNorm: [], tokensPerSecond: [], memoryMB: [] } };
+}
+
+/** The core's points and evaluations as rows (an evaluation fills the eval loss of its step). */
+export function rowsOf(points: readonly MetricPoint[], evaluations: readonly RunEvaluation[] = []): MetricRow[] {
+  return [
+    ...points.map((p) => ({ step: p.step, time: Date.parse(p.time), loss: p.loss, lr: p.lr, gradNorm: p.gradNorm, tokensPerSecond: p.tokensPerSecond, memoryMB: p.memoryMB })),
+    ...evaluations.map((e) => ({ step: e.step, evalLoss: e.evalLoss })),
+  ];
 }
 
 /**
- * Appends points in step order. A point for a step already present (an evaluation reported after
- * the step's training metrics, or a resumed run replaying its last step) fills in that step's row.
+ * Appends rows. A row for a step already present (an evaluation reported after the step's
+ * training metrics, or a resumed run replaying its last step) fills in that step's row; a step
+ * out of order is inserted where it belongs, so uPlot's x stays sorted.
  */
-export function appendPoints(cols: MetricColumns, points: readonly MetricPoint[]): void {
-  for (const p of points) {
+export function appendPoints(cols: MetricColumns, rows: readonly MetricRow[]): void {
+  for (const p of rows) {
     const last = cols.step.length - 1;
     let row = last >= 0 && cols.step[last] === p.step ? last : -1;
     if (row < 0 && last >= 0 && p.step < cols.step[last]!) row = cols.step.lastIndexOf(p.step);
     if (row < 0) {
-      // Out of order (never expected): insert where it belongs so uPlot's x stays sorted.
       let at = cols.step.length;
       while (at > 0 && cols.step[at - 1]! > p.step) at--;
       cols.step.splice(at, 0, p.step);
+      cols.time.splice(at, 0, Number.NaN);
       for (const m of METRICS) cols.values[m].splice(at, 0, null);
       row = at;
     }
+    if (p.time !== undefined && Number.isFinite(p.time)) cols.time[row] = p.time;
     for (const m of METRICS) {
       const v = p[m];
       if (v !== undefined && v !== null && Number.isFinite(v)) cols.values[m][row] = v;
     }
   }
+}
+
+/** Seconds left at the recent pace (the last `window` timed steps); null before two timed steps. */
+export function etaSeconds(cols: MetricColumns, steps: number, window = 20): number | null {
+  const timed: number[] = [];
+  for (let i = cols.step.length - 1; i >= 0 && timed.length < window; i--) if (Number.isFinite(cols.time[i])) timed.push(i);
+  if (timed.length < 2) return null;
+  const a = timed[timed.length - 1]!;
+  const b = timed[0]!;
+  const perStep = (cols.time[b]! - cols.time[a]!) / 1000 / Math.max(1, cols.step[b]! - cols.step[a]!);
+  return Math.max(0, (steps - cols.step[b]!) * perStep);
 }
 
 type Listener = () => void;
@@ -59,15 +83,15 @@ export class MetricsHub {
   }
 
   /** Replaces a run's history (what runs.get returned), then tells listeners. */
-  reset(run: string, points: readonly MetricPoint[]): void {
+  reset(run: string, rows: readonly MetricRow[]): void {
     const c = emptyColumns();
-    appendPoints(c, points);
+    appendPoints(c, rows);
     this.runs.set(run, c);
     this.notify(run);
   }
 
-  append(run: string, points: readonly MetricPoint[]): void {
-    appendPoints(this.columns(run), points);
+  append(run: string, rows: readonly MetricRow[]): void {
+    appendPoints(this.columns(run), rows);
     this.notify(run);
   }
 

@@ -1,11 +1,3 @@
-import type { RunSummary } from './factoryTypes';
-
-/** 0..1 of the run's steps done. */
-export function runProgress(r: Pick<RunSummary, 'step' | 'steps' | 'status'>): number {
-  if (r.status === 'succeeded') return 1;
-  return r.steps > 0 ? Math.min(1, r.step / r.steps) : 0;
-}
-
 /** 95 -> "1m 35s", 4000 -> "1h 06m". */
 export function duration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

@@ -1,8 +1,8 @@
 import { createStore } from 'zustand/vanilla';
 import { reportError } from '../workbench/toastStore';
 import { callFactory, onFactoryEvent } from './factoryApi';
-import type { RunDetail, RunSummary } from './factoryTypes';
-import { type MetricPoint, metricsHub } from './metricSeries';
+import type { FactoryMetricsEvent, RunDetail, RunSummary } from './factoryTypes';
+import { metricsHub, rowsOf } from './metricSeries';
 
 export interface RunsStore {
   runs: RunSummary[];
@@ -34,7 +34,7 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
     subscribeRunEvents();
     try {
       const detail = await callFactory<RunDetail>('runs.get', { id });
-      metricsHub.reset(id, detail.metrics);
+      metricsHub.reset(id, rowsOf(detail.metrics, detail.evaluations));
       set({ details: { ...get().details, [id]: detail } });
       get().apply(detail);
     } catch (err) {
@@ -42,6 +42,7 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
     }
   },
   async start(yaml) {
+    subscribeRunEvents();
     try {
       const run = await callFactory<RunSummary>('factory.start', { yaml });
       get().apply(run);
@@ -66,26 +67,43 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
     }
   },
   apply(run) {
-    const runs = get().runs.some((r) => r.id === run.id) ? get().runs.map((r) => (r.id === run.id ? { ...r, ...run } : r)) : [run, ...get().runs];
+    // A summary never replaces a detail's own fields (metrics, evaluations): merge.
+    const runs = get().runs.some((r) => r.id === run.id) ? get().runs.map((r) => (r.id === run.id ? { ...r, ...pickSummary(run) } : r)) : [pickSummary(run), ...get().runs];
     const d = get().details[run.id];
-    set({ runs, details: d ? { ...get().details, [run.id]: { ...d, ...run } } : get().details });
+    set({ runs, details: d ? { ...get().details, [run.id]: { ...d, ...pickSummary(run) } } : get().details });
   },
 }));
 
+function pickSummary(run: RunSummary): RunSummary {
+  const { id, name, status, reason, configHash, datanet, model, steps, step, progress, finalLoss, evalLoss, tokensPerSecond, adapter, runDir, jobId, createdAt } = run;
+  return { id, name, status, reason, configHash, datanet, model, steps, step, progress, finalLoss, evalLoss, tokensPerSecond, adapter, runDir, jobId, createdAt };
+}
+
+let subscribed = false;
+const reading = new Set<string>();
+
 /**
  * The core's run events, subscribed once: metric points go to metricsHub (charts redraw per
- * frame); a run's new state updates the list; an open run whose state changed is read again
- * (checkpoints, samples and logs come with it).
+ * frame) and move the run's step in the list; a new status or an evaluation reads the run again
+ * (its summary, adapter, evaluations) — a few times per run, never per point.
  */
-let subscribed = false;
 export function subscribeRunEvents(): void {
   if (subscribed) return;
   subscribed = true;
-  onFactoryEvent<{ run: string; points: MetricPoint[] }>('factory.metrics', ({ run, points }) => metricsHub.append(run, points));
-  onFactoryEvent<RunSummary>('run.updated', (run) => {
-    const before = runsStore.getState().runs.find((r) => r.id === run.id);
-    runsStore.getState().apply(run);
-    const open = runsStore.getState().details[run.id];
-    if (open && (before?.status !== run.status || run.step % 10 === 0)) void runsStore.getState().open(run.id);
+  onFactoryEvent<FactoryMetricsEvent>('factory.metrics', (e) => {
+    metricsHub.append(e.runId, rowsOf(e.points, e.evaluations));
+    const s = runsStore.getState();
+    const known = s.runs.find((r) => r.id === e.runId);
+    const last = e.points.at(-1);
+    if (known && last) s.apply({ ...known, status: e.status, step: Math.max(known.step, last.step), progress: known.steps ? Math.max(known.step, last.step) / known.steps : known.progress });
+    if ((!known || known.status !== e.status || e.evaluations.length > 0) && !reading.has(e.runId)) {
+      reading.add(e.runId);
+      const refresh = s.details[e.runId]
+        ? s.open(e.runId)
+        : callFactory<RunSummary>('runs.get', { id: e.runId })
+            .then((r) => s.apply(r))
+            .catch(() => undefined);
+      void refresh.finally(() => reading.delete(e.runId));
+    }
   });
 }
