@@ -4,6 +4,7 @@ import { Codicon } from '../components/Codicon';
 import { errorsOf, pipelineStore } from './pipelineStore';
 import { PipelineGraph } from './PipelineGraph';
 import { NodeInspector } from './NodeInspector';
+import { DevicePanel } from './DevicePanel';
 import type { PipelineNode } from './factoryTypes';
 import { openRun } from './factoryTabs';
 import { runsStore } from './runsStore';
@@ -61,6 +62,7 @@ export function PipelineEditor({ input }: { input: { id: string } }) {
           ))}
         </div>
       ) : null}
+      <DevicePanel yaml={draft.text} valid={!stale && !draft.validating && draft.errors.length === 0} onBatch={(b) => s.setField(input.id, ['train', 'batch'], b)} />
       <div className="pl-editor__body">
         <div className="pl-editor__left">
           <div className="pl-graph" data-testid="pipeline-graph">

@@ -8,6 +8,7 @@ import { openNewPipeline } from './factoryTabs';
 const PipelineEditor = lazy(() => import('./PipelineEditor').then((m) => ({ default: m.PipelineEditor })));
 // uPlot loads with the first run or comparison tab.
 const RunEditor = lazy(() => import('./RunEditor').then((m) => ({ default: m.RunEditor })));
+const AdapterPage = lazy(() => import('./AdapterPage').then((m) => ({ default: m.AdapterPage })));
 const CompareEditor = lazy(() => import('./CompareEditor').then((m) => ({ default: m.CompareEditor })));
 
 /** The Factory: pipelines (graph + YAML), runs with live charts, comparison and adapter lineage. See README.md. */
@@ -28,6 +29,11 @@ export const factoryContribution: Contribution = {
     editor('runsCompare', ({ input }) => (
       <Suspense fallback={null}>
         <CompareEditor input={input} />
+      </Suspense>
+    )),
+    editor('factoryAdapter', ({ input }) => (
+      <Suspense fallback={null}>
+        <AdapterPage input={input} />
       </Suspense>
     )),
   ],
