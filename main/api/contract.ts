@@ -30,7 +30,7 @@ import {
   WriteResultSchema,
 } from './chainSchemas';
 import { datanetMethods } from './datanetSchemas';
-import { factoryMethods } from './pipelineSchemas';
+import { FactoryMetricsEventSchema, factoryMethods } from './pipelineSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
 import {
   BuildProposalParamsSchema,
@@ -245,6 +245,9 @@ export const events = {
   /** A decoded protocol event from a new block. */
   'chain.log': DecodedLogSchema,
   'publication.updated': PublicationSchema,
+  /** New metric points and evaluations of a Factory run, batched per job update (a few a second at
+   * most, whatever the step rate), with the run's status. */
+  'factory.metrics': FactoryMetricsEventSchema,
 } as const;
 
 /**

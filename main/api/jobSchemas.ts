@@ -3,6 +3,7 @@ import { ArtifactSchema, ArtifactsImportParamsSchema } from './schemas';
 import { DatanetImportParamsSchema, DatanetImportResultSchema, DatanetSignalsParamsSchema, DatanetSignalsResultSchema } from './datanetSchemas';
 import { EngineTrainParamsSchema, TrainingRunSummarySchema } from './engineSchemas';
 import { AdapterRecordSchema, AdaptersImportParamsSchema, AdaptersMergeParamsSchema } from './adaptersSchemas';
+import { FactoryRunParamsSchema, FactoryRunResultSchema } from './pipelineSchemas';
 
 /**
  * Every job kind, listed once: kind -> the params `jobs.start` takes -> the result a finished job
@@ -25,6 +26,8 @@ export const jobParams = {
   'adapters.import': { params: AdaptersImportParamsSchema, result: AdapterRecordSchema },
   /** Weighted merge of registered adapters into a new registered one (main/jobs/kinds/adaptersMerge.ts). */
   'adapters.merge': { params: AdaptersMergeParamsSchema, result: AdapterRecordSchema },
+  /** A Factory run: a pipeline's training, evaluations and adapter (main/jobs/kinds/factoryRun.ts). */
+  'factory.run': { params: FactoryRunParamsSchema, result: FactoryRunResultSchema },
 } as const;
 
 export type JobParamsMap = typeof jobParams;

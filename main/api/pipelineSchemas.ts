@@ -173,6 +173,124 @@ export const FactoryValidateResultSchema = z.object({
 });
 export type FactoryValidateResult = z.output<typeof FactoryValidateResultSchema>;
 
+// Runs: a pipeline started as 'factory.run' jobs (main/factory/runsRepository.ts).
+
+/** 'interrupted': the process ended mid-run (app closed, killed); resume continues from the last checkpoint. */
+export const RunStatusSchema = z.enum(['queued', 'running', 'failed', 'cancelled', 'interrupted', 'completed']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export const RunIdSchema = z.string().regex(/^[a-z0-9-]{6,64}$/, 'a run id (as runs.list shows it)');
+
+/** One optimizer step. */
+export const MetricPointSchema = z.object({
+  step: z.number().int(),
+  loss: z.number().nullable(),
+  lr: z.number(),
+  gradNorm: z.number().nullable(),
+  tokensPerSecond: z.number(),
+  /** Resident memory of the training process, MiB. */
+  memoryMB: z.number(),
+  time: z.string(),
+});
+export type MetricPoint = z.infer<typeof MetricPointSchema>;
+
+/** An evaluation (every train.evalEvery steps and at the end), and whether a checkpoint was written there. */
+export const RunEvaluationSchema = z.object({
+  step: z.number().int(),
+  evalLoss: z.number().nullable(),
+  perplexity: z.number().nullable(),
+  samples: z.array(z.object({ prompt: z.string(), text: z.string() })),
+  checkpoint: z.boolean(),
+  time: z.string(),
+});
+export type RunEvaluation = z.infer<typeof RunEvaluationSchema>;
+
+export const RunSummarySchema = z.object({
+  id: RunIdSchema,
+  name: z.string(),
+  status: RunStatusSchema,
+  /** Why a run failed, was cancelled or interrupted (the job's error), with what to do next. */
+  reason: z.string().nullable(),
+  configHash: z.string(),
+  datanet: z.object({ name: z.string(), version: z.number().int(), merkleRoot: z.string() }),
+  model: z.object({ dir: z.string(), digest: z.string() }),
+  steps: z.number().int(),
+  /** The last step stored in metrics (0 before the first). */
+  step: z.number().int(),
+  progress: z.number().nullable(),
+  finalLoss: z.number().nullable(),
+  evalLoss: z.number().nullable(),
+  tokensPerSecond: z.number().nullable(),
+  /** The registered adapter, once completed. */
+  adapter: z.string().nullable(),
+  runDir: z.string(),
+  jobId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const RunDetailSchema = RunSummarySchema.extend({
+  pipelineYaml: z.string(),
+  pipeline: PipelineSchema,
+  metrics: z.array(MetricPointSchema),
+  evaluations: z.array(RunEvaluationSchema),
+  /** The adapter folder (PEFT layout) in the run folder, once completed. */
+  adapterPath: z.string().nullable(),
+});
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const RunsCompareSchema = z.object({
+  runs: z.array(RunSummarySchema),
+  /** Settings that differ between the runs: the path in the pipeline and each run's value. */
+  differences: z.array(z.object({ path: z.string(), values: z.array(z.unknown()) })),
+  /** Each run's last evaluation's samples, by prompt (prompts in the first run's order). */
+  samples: z.array(z.object({ prompt: z.string(), texts: z.array(z.string().nullable()) })),
+  /** Each run's loss curve, for the overlaid chart. */
+  curves: z.array(z.object({ id: z.string(), steps: z.array(z.number()), loss: z.array(z.number().nullable()), evalSteps: z.array(z.number()), evalLoss: z.array(z.number().nullable()) })),
+});
+export type RunsCompare = z.infer<typeof RunsCompareSchema>;
+
+/** The 'factory.metrics' event: new points of one run, batched (at most a few events a second). */
+export const FactoryMetricsEventSchema = z.object({
+  runId: z.string(),
+  status: RunStatusSchema,
+  points: z.array(MetricPointSchema),
+  evaluations: z.array(RunEvaluationSchema),
+});
+export type FactoryMetricsEvent = z.infer<typeof FactoryMetricsEventSchema>;
+
+/** What the device panel shows before a start. */
+export const FactoryEstimateSchema = z.object({
+  backend: z.object({ kind: z.enum(['cpu', 'cuda']), name: z.string(), threads: z.number().int().nullable(), memoryBytes: z.number().nullable() }),
+  parameters: z.number().int(),
+  trainableParameters: z.number().int(),
+  bytes: z.object({ weights: z.number(), activations: z.number(), optimizer: z.number(), gradients: z.number(), total: z.number() }),
+  available: z.number(),
+  fits: z.boolean(),
+  warning: z.string().nullable(),
+  /** The largest batch that fits, when the asked one does not. */
+  suggestedBatch: z.number().int().nullable(),
+});
+export type FactoryEstimate = z.infer<typeof FactoryEstimateSchema>;
+
+export const FactoryStartParamsSchema = FactoryValidateParamsSchema;
+
+/** The 'factory.run' job (main/jobs/kinds/factoryRun.ts): train, evaluate, register the adapter. */
+export const FactoryRunParamsSchema = z.object({ runId: RunIdSchema, resume: z.boolean().default(false) }).strict();
+export const FactoryRunResultSchema = z.object({
+  runId: z.string(),
+  /** The adapter's name in the registry. */
+  adapter: z.string(),
+  adapterPath: z.string(),
+  steps: z.number().int(),
+  resumedFromStep: z.number().int(),
+  finalLoss: z.number().nullable(),
+  evalLoss: z.number().nullable(),
+  evalPerplexity: z.number().nullable(),
+  tokensPerSecond: z.number(),
+  trainSeconds: z.number(),
+});
+export type FactoryRunResult = z.infer<typeof FactoryRunResultSchema>;
+
 const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
 
 /** The Factory's methods (handlers in main/core/factoryHandlers.ts), spread into contract.ts. */
@@ -182,4 +300,16 @@ export const factoryMethods = {
   'factory.validate': m(FactoryValidateParamsSchema, FactoryValidateResultSchema),
   /** The pipeline's JSON Schema, for the YAML editor's diagnostics and completion. */
   'factory.schema': m(z.object({}).strict(), z.object({ jsonSchema: z.record(z.string(), z.unknown()) })),
+  /** Validates, records the run and queues its 'factory.run' job; a bad pipeline fails with
+   * PIPELINE_INVALID and details {errors} (the factory.validate shape). */
+  'factory.start': m(FactoryStartParamsSchema, RunSummarySchema),
+  /** The device panel: backend and a memory estimate for the pipeline (no run started). */
+  'factory.estimate': m(FactoryValidateParamsSchema, FactoryEstimateSchema),
+  'runs.list': m(z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(), z.array(RunSummarySchema)),
+  /** One run with its metrics (every step), evaluations and samples. */
+  'runs.get': m(z.object({ id: RunIdSchema }).strict(), RunDetailSchema),
+  'runs.compare': m(z.object({ ids: z.array(RunIdSchema).min(2).max(4) }).strict(), RunsCompareSchema),
+  'runs.cancel': m(z.object({ id: RunIdSchema }).strict(), RunSummarySchema),
+  /** A new 'factory.run' job continuing from the run's last checkpoint (failed, cancelled or interrupted runs). */
+  'runs.resume': m(z.object({ id: RunIdSchema }).strict(), RunSummarySchema),
 } as const;

@@ -7,6 +7,7 @@ import { datanetSignals } from './kinds/datanetSignals';
 import { adaptersImport } from './kinds/adaptersImport';
 import { adaptersMerge } from './kinds/adaptersMerge';
 import { engineTrain } from './kinds/engineTrain';
+import { factoryRun } from './kinds/factoryRun';
 
 /**
  * The implementation of every job kind the contract lists (`jobParams`), by name: a kind missing
@@ -22,4 +23,5 @@ export const jobKinds: { [K in JobKind]: JobKindDefinition<K, unknown, unknown> 
   'datanet.signals': datanetSignals,
   'adapters.import': adaptersImport,
   'adapters.merge': adaptersMerge,
+  'factory.run': factoryRun,
 };

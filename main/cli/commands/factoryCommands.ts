@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { StudioError, ErrorCode } from '../../api/apiError';
-import type { FactoryValidateResult, PipelineError } from '../../api/pipelineSchemas';
+import type { FactoryEstimate, FactoryValidateResult, PipelineError } from '../../api/pipelineSchemas';
+import { runsCommands } from './runsCommands';
 import { INPUT_LIMITS, readInputText } from '../../files/readInputFile';
 import { callCore } from '../callCore';
 import { UsageError, type Command } from '../command';
@@ -44,4 +45,24 @@ export const pipelineValidate: Command = {
   human: (r: FactoryValidateResult) => `Valid pipeline${r.pipeline?.name ? ` "${r.pipeline.name}"` : ''}: datanet ${r.pipeline?.datanet.name}, base ${r.pipeline?.model.base}, adapter ${r.pipeline?.adapter.name}`,
 };
 
-export const factoryCommands: Command[] = [pipelineValidate];
+export const pipelineEstimate: Command = {
+  path: ['pipeline', 'estimate'],
+  usage: `studio pipeline estimate FILE.pipeline.yaml ${WS}`,
+  summary: 'Where the pipeline would train and the memory it needs (weights, activations, optimizer), with a batch that fits when it does not',
+  async run(ctx) {
+    const file = ctx.positionals[0];
+    if (!file) throw new UsageError('usage: studio pipeline estimate FILE.pipeline.yaml');
+    const { text, baseDir } = readPipelineFile(file);
+    return withCore(ctx, (core) => callCore(core, 'factory.estimate', { yaml: text, baseDir }));
+  },
+  human: (e: FactoryEstimate) => {
+    const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+    return [
+      `${e.backend.name}${e.backend.threads ? `, ${e.backend.threads} threads` : ''}: ${e.parameters} parameters, ${e.trainableParameters} trained`,
+      `  weights ${mib(e.bytes.weights)}, activations ${mib(e.bytes.activations)}, optimizer ${mib(e.bytes.optimizer)}, gradients ${mib(e.bytes.gradients)}: ${mib(e.bytes.total)} of ${mib(e.available)}`,
+      ...(e.warning ? [`  warning: ${e.warning}`] : []),
+    ].join('\n');
+  },
+};
+
+export const factoryCommands: Command[] = [pipelineValidate, pipelineEstimate, ...runsCommands];
