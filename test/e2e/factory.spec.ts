@@ -59,6 +59,7 @@ async function editYamlLine(page: Page, find: string, erase: number, typed: stri
 }
 
 test('builds a pipeline in the graph, sees errors on their nodes, fixes them in the inspector and in the YAML', async ({ page, errors }) => {
+  test.setTimeout(300_000);
   await openStudio(page, server);
   await page.keyboard.press('Control+Shift+3');
   await page.getByTestId('factory-new-pipeline').click();
@@ -112,5 +113,47 @@ test('builds a pipeline in the graph, sees errors on their nodes, fixes them in 
   await node(page, 'format').click();
   await expect(page.getByTestId('format-preview').locator('.fx-format-preview__record').first()).toContainText('The keeper lit the lamp');
   await snap(page, 'factory-editor');
+
+  // Prompts for the samples at each evaluation, typed one per line in the evaluate node.
+  await node(page, 'evaluate').click();
+  await page.getByTestId('pipeline-field-evaluate-prompts').fill('The keeper lit\nThe ships');
+  await expect(yaml.locator('.view-lines')).toContainText('prompts: [The keeper lit, The ships]');
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
+
+  // Run it: the run page opens and its loss chart fills from the factory.metrics stream.
+  await page.getByTestId('pipeline-start').click();
+  const runPage = page.getByTestId('run-page');
+  await expect(runPage).toBeVisible();
+  const lossChart = page.getByTestId('run-chart-loss');
+  await expect.poll(async () => Number(await lossChart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect(runPage).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect.poll(async () => Number(await lossChart.getAttribute('data-points'))).toBe(24);
+  // Evaluations every 8 steps: eval loss and the prompts' samples at 8, 16 and 24.
+  await expect(page.getByTestId('run-checkpoints').locator('tbody tr')).toHaveCount(3);
+  await expect(page.getByTestId('run-samples').locator('.fx-samples__step')).toHaveCount(3);
+  await expect(page.getByTestId('run-samples')).toContainText('The keeper lit');
+  await expect(page.getByTestId('run-open-adapter')).toContainText('my-adapter');
+  await snap(page, 'factory-run');
+
+  // A second run with another learning rate, from the same pipeline tab.
+  await page.getByRole('tab', { name: /Untitled pipeline/ }).click();
+  await node(page, 'train').click();
+  await page.getByTestId('pipeline-field-train-lr').fill('0.002');
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
+  await page.getByTestId('pipeline-start').click();
+  await expect(page.getByTestId('run-page')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+
+  // Compare the two: the learning rate is the one difference; both runs' samples side by side.
+  const items = page.getByTestId('runs-list').locator('li');
+  await expect(items).toHaveCount(2);
+  await items.nth(0).locator('input[type=checkbox]').check();
+  await items.nth(1).locator('input[type=checkbox]').check();
+  await page.getByTestId('runs-compare').click();
+  const compare = page.getByTestId('compare-page');
+  await expect(compare.getByTestId('compare-settings').locator('tbody tr')).toHaveCount(1);
+  await expect(compare.getByTestId('compare-settings')).toContainText('train.lr');
+  await expect(compare.getByTestId('compare-samples').locator('tbody tr')).toHaveCount(2);
+  await expect(compare.getByTestId('compare-figures').locator('tr[data-best="true"]')).toHaveCount(1);
+  await snap(page, 'factory-compare');
   expect(errors).toEqual([]);
 });

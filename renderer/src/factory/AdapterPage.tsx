@@ -38,7 +38,7 @@ export function AdapterPage({ input }: { input: { name: string } }) {
         const a = list.find((x) => x.name === input.name) ?? null;
         if (!live) return;
         setAdapter(a);
-        const runs = await callFactory<RunSummary[]>('runs.list', {});
+        const runs = await api().call('runs.list', {});
         if (live) setRun(runs.find((r) => r.adapter === input.name) ?? null);
       })
       .catch((err: unknown) => reportError(err, `Reading adapter ${input.name}`));

@@ -5,7 +5,6 @@ import { Codicon } from '../components/Codicon';
 import { confirmStore } from '../workbench/confirmStore';
 import { reportError } from '../workbench/toastStore';
 import { bestRun, settingText } from './compareRuns';
-import { callFactory } from './factoryApi';
 import { openAdapter } from './factoryTabs';
 import type { RunsCompare, RunSummary } from './factoryTypes';
 import { fixed } from './runFormat';
@@ -13,6 +12,8 @@ import { UPlotChart } from './UPlotChart';
 
 const RUN_COLOURS = ['#3794ff', '#f0a030', '#4ec9b0', '#d16969'];
 const noChanges = () => () => undefined;
+/** Runs of one pipeline share its name: the id's tail tells them apart. */
+const label = (r: RunSummary) => `${r.name} ·${r.id.slice(-6)}`;
 
 /**
  * 2 to 4 runs side by side (runs.compare): their loss curves overlaid, eval figures, the settings
@@ -24,7 +25,7 @@ export function CompareEditor({ input }: { input: { ids: string[] } }) {
   const key = input.ids.join(',');
   useEffect(() => {
     let live = true;
-    callFactory<RunsCompare>('runs.compare', { ids: key.split(',') })
+    api().call('runs.compare', { ids: key.split(',') })
       .then((d) => live && setData(d))
       .catch((err: unknown) => reportError(err, 'Comparing runs'));
     return () => {
@@ -70,8 +71,8 @@ export function CompareEditor({ input }: { input: { ids: string[] } }) {
         ))}
       </header>
       <div className="fx-charts">
-        <UPlotChart title="Train loss" testId="compare-chart-loss" series={runs.map((r, i) => ({ label: r.name, color: RUN_COLOURS[i]! }))} data={curves('loss')} subscribe={noChanges} />
-        <UPlotChart title="Eval loss" testId="compare-chart-evalLoss" series={runs.map((r, i) => ({ label: r.name, color: RUN_COLOURS[i]!, points: true }))} data={curves('evalLoss')} subscribe={noChanges} />
+        <UPlotChart title="Train loss" testId="compare-chart-loss" series={runs.map((r, i) => ({ label: label(r), color: RUN_COLOURS[i]! }))} data={curves('loss')} subscribe={noChanges} />
+        <UPlotChart title="Eval loss" testId="compare-chart-evalLoss" series={runs.map((r, i) => ({ label: label(r), color: RUN_COLOURS[i]!, points: true }))} data={curves('evalLoss')} subscribe={noChanges} />
       </div>
       <div className="fx-compare__grid">
         <section className="fx-pane">
@@ -93,7 +94,7 @@ export function CompareEditor({ input }: { input: { ids: string[] } }) {
               {runs.map((r) => (
                 <tr key={r.id} data-testid={`compare-row-${r.id}`} data-best={best?.id === r.id ? 'true' : 'false'}>
                   <td className={best?.id === r.id ? 'fx-best' : undefined}>
-                    {r.name}
+                    {label(r)}
                     {best?.id === r.id ? ' ★' : ''}
                   </td>
                   <td>{r.status}</td>
@@ -119,7 +120,7 @@ export function CompareEditor({ input }: { input: { ids: string[] } }) {
               <tr>
                 <th>Setting</th>
                 {runs.map((r) => (
-                  <th key={r.id}>{r.name}</th>
+                  <th key={r.id}>{label(r)}</th>
                 ))}
               </tr>
             </thead>
@@ -150,7 +151,7 @@ export function CompareEditor({ input }: { input: { ids: string[] } }) {
             <tr>
               <th>Prompt</th>
               {runs.map((r) => (
-                <th key={r.id}>{r.name}</th>
+                <th key={r.id}>{label(r)}</th>
               ))}
             </tr>
           </thead>

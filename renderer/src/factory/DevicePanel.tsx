@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
+import { api } from '../api/client';
 import { Codicon } from '../components/Codicon';
-import { callFactory } from './factoryApi';
 import type { FactoryEstimate } from './factoryTypes';
 import { bytes } from './runFormat';
 
@@ -18,7 +18,7 @@ export function DevicePanel({ yaml, valid, onBatch }: { yaml: string; valid: boo
   useEffect(() => {
     if (!valid) return;
     let live = true;
-    callFactory<FactoryEstimate>('factory.estimate', { yaml })
+    api().call('factory.estimate', { yaml })
       .then((e) => live && (setEstimate(e), setError(null)))
       .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
     return () => {

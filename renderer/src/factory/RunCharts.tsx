@@ -1,6 +1,5 @@
 import type uPlot from 'uplot';
 import { type MetricName, metricsHub } from './metricSeries';
-import { bytes } from './runFormat';
 import { type ChartSeries, UPlotChart } from './UPlotChart';
 
 interface ChartDef {
@@ -23,7 +22,7 @@ const CHARTS: readonly ChartDef[] = [
   { title: 'Learning rate', metrics: ['lr'], series: [{ label: 'lr', color: '#b180d7' }] },
   { title: 'Gradient norm', metrics: ['gradNorm'], series: [{ label: 'norm', color: '#4ec9b0' }] },
   { title: 'Tokens/s', metrics: ['tokensPerSecond'], series: [{ label: 'tok/s', color: '#89d185' }] },
-  { title: 'Memory', metrics: ['memoryMB'], series: [{ label: 'resident', color: '#d16969' }], format: (mb) => bytes(mb * 1024 * 1024) },
+  { title: 'Memory', metrics: ['memoryMB'], series: [{ label: 'resident', color: '#d16969' }], format: (mb) => (mb >= 1024 ? `${(mb / 1024).toFixed(1)}G` : `${Math.round(mb)}M`) },
 ];
 
 /** The run's live charts, each fed from metricsHub (the `factory.metrics` event stream). */

@@ -24,7 +24,10 @@ export function RunEditor({ input }: { input: { id: string } }) {
   const run = summary ?? detail;
   if (!run) return <div className="pl-empty">Loading run {input.id}…</div>;
   const active = run.status === 'running' || run.status === 'queued';
-  const evaluations = [...(detail?.evaluations ?? [])].sort((a, b) => b.step - a.step);
+  const all = detail?.evaluations ?? [];
+  // A checkpoint is written more often than the run evaluates; the table lists the evaluations.
+  const evaluations = all.filter((e) => e.evalLoss !== null || e.samples.length > 0).sort((a, b) => b.step - a.step);
+  const checkpoints = all.filter((e) => e.checkpoint).map((e) => e.step);
   const jobLog = run.jobId ? logs.filter((l) => l.jobId === run.jobId) : [];
   return (
     <div className="fx-run" data-testid="run-page" data-status={run.status}>
@@ -68,7 +71,10 @@ export function RunEditor({ input }: { input: { id: string } }) {
       <RunCharts run={run.id} />
       <div className="fx-run__panes">
         <section className="fx-pane">
-          <h3 className="fx-pane__title">Evaluations &amp; checkpoints</h3>
+          <h3 className="fx-pane__title" title={checkpoints.length ? `Checkpoints at steps ${checkpoints.join(', ')}` : undefined}>
+            Evaluations · {checkpoints.length} checkpoint{checkpoints.length === 1 ? '' : 's'}
+            {checkpoints.length ? `, last at ${checkpoints[checkpoints.length - 1]}` : ''}
+          </h3>
           <table className="fx-table" data-testid="run-checkpoints">
             <thead>
               <tr>

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
+import { api } from '../api/client';
 import { reportError } from '../workbench/toastStore';
-import { callFactory, onFactoryEvent } from './factoryApi';
-import type { FactoryMetricsEvent, RunDetail, RunSummary } from './factoryTypes';
+import type { RunDetail, RunSummary } from './factoryTypes';
 import { metricsHub, rowsOf } from './metricSeries';
 
 export interface RunsStore {
@@ -24,7 +24,7 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
   async load() {
     subscribeRunEvents();
     try {
-      set({ runs: await callFactory<RunSummary[]>('runs.list', {}), loaded: true });
+      set({ runs: await api().call('runs.list', {}), loaded: true });
     } catch (err) {
       set({ loaded: true });
       reportError(err, 'Listing runs');
@@ -33,7 +33,7 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
   async open(id) {
     subscribeRunEvents();
     try {
-      const detail = await callFactory<RunDetail>('runs.get', { id });
+      const detail = await api().call('runs.get', { id });
       metricsHub.reset(id, rowsOf(detail.metrics, detail.evaluations));
       set({ details: { ...get().details, [id]: detail } });
       get().apply(detail);
@@ -44,7 +44,7 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
   async start(yaml) {
     subscribeRunEvents();
     try {
-      const run = await callFactory<RunSummary>('factory.start', { yaml });
+      const run = await api().call('factory.start', { yaml });
       get().apply(run);
       return run;
     } catch (err) {
@@ -54,14 +54,14 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
   },
   async cancel(id) {
     try {
-      get().apply(await callFactory<RunSummary>('runs.cancel', { id }));
+      get().apply(await api().call('runs.cancel', { id }));
     } catch (err) {
       reportError(err, `Cancelling run ${id}`);
     }
   },
   async resume(id) {
     try {
-      get().apply(await callFactory<RunSummary>('runs.resume', { id }));
+      get().apply(await api().call('runs.resume', { id }));
     } catch (err) {
       reportError(err, `Resuming run ${id}`);
     }
@@ -90,7 +90,7 @@ const reading = new Set<string>();
 export function subscribeRunEvents(): void {
   if (subscribed) return;
   subscribed = true;
-  onFactoryEvent<FactoryMetricsEvent>('factory.metrics', (e) => {
+  api().on('factory.metrics', (e) => {
     metricsHub.append(e.runId, rowsOf(e.points, e.evaluations));
     const s = runsStore.getState();
     const known = s.runs.find((r) => r.id === e.runId);
@@ -100,7 +100,7 @@ export function subscribeRunEvents(): void {
       reading.add(e.runId);
       const refresh = s.details[e.runId]
         ? s.open(e.runId)
-        : callFactory<RunSummary>('runs.get', { id: e.runId })
+        : api().call('runs.get', { id: e.runId })
             .then((r) => s.apply(r))
             .catch(() => undefined);
       void refresh.finally(() => reading.delete(e.runId));
