@@ -4,6 +4,7 @@ import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
 import { engineTrainFull } from './engineTrainFull';
 import { openlora } from './openlora';
+import { factoryChartFrames } from './factoryChartFrames';
 import { apiRoundTrip } from './foundation/apiRoundTrip';
 import { bundleSize } from './foundation/bundleSize';
 import { serveColdStart } from './foundation/serveColdStart';
@@ -32,4 +33,6 @@ export const benches: Record<string, Bench> = {
   datanetImport: { run: datanetImport, default: false },
   // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
   openlora: { run: () => openlora(), default: false },
+  // Factory: the run page's charts in Chromium while a real run streams factory.metrics (frame times).
+  'factory-chart-frames': { run: factoryChartFrames, default: false },
 };

@@ -25,7 +25,9 @@ export function RunsList() {
           <li key={r.id} className="fx-runs__item" data-testid={`run-item-${r.id}`} data-status={r.status}>
             <input type="checkbox" checked={picked.includes(r.id)} onChange={() => toggle(r.id)} aria-label={`Compare ${r.name}`} data-testid={`run-pick-${r.id}`} />
             <button className="fx-runs__open" onClick={() => openRun(r.id, r.name)} title={r.reason ?? r.id}>
-              <span className="fx-runs__name">{r.name}</span>
+              <span className="fx-runs__name">
+                {r.name} <span className="pl-muted">·{r.id.slice(-6)}</span>
+              </span>
               <span className={`fx-status fx-status--${r.status}`}>{r.status}</span>
               <RunProgress run={r} />
             </button>
