@@ -110,7 +110,7 @@ export class FactoryService {
   compare(ids: string[]): RunsCompare {
     const db = this.deps.db();
     const recs = ids.map((id) => runRecord(db, id));
-    const flat = recs.map((r) => flatten({ ...r.pipeline, name: undefined, layout: undefined }));
+    const flat = recs.map((r) => flatten({ ...r.pipeline, name: undefined, layout: undefined, adapter: undefined, publish: undefined }));
     const keys = [...new Set(flat.flatMap((f) => [...f.keys()]))].sort();
     const differences = keys
       .map((k) => ({ path: k, values: flat.map((f) => f.get(k) ?? null) }))
