@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { buildTestModel } from '../../main/engine/testModels/buildTestModel';
+import { callStudio } from './studioApi';
 import { expect, openStudio, snap, startStudio, stopStudio, test, type StudioServer } from './studioFixture';
 
 /**
@@ -155,5 +156,20 @@ test('builds a pipeline in the graph, sees errors on their nodes, fixes them in 
   await expect(compare.getByTestId('compare-samples').locator('tbody tr')).toHaveCount(2);
   await expect(compare.getByTestId('compare-figures').locator('tr[data-best="true"]')).toHaveCount(1);
   await snap(page, 'factory-compare');
+
+  // Keep the best run's adapter (the other leaves the registry); its page shows its lineage.
+  const bestRow = compare.getByTestId('compare-figures').locator('tr[data-best="true"]');
+  const bestAdapter = (await bestRow.locator('td').nth(6).textContent())!.trim();
+  await bestRow.getByRole('button', { name: 'Keep' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Keep and remove 1' }).click();
+  const adapterPage = page.getByTestId('adapter-page');
+  await expect(adapterPage).toHaveAttribute('data-adapter', bestAdapter);
+  const lineage = adapterPage.getByTestId('adapter-lineage');
+  await expect(lineage).toContainText(model);
+  await expect(lineage).toContainText('model.safetensors');
+  await expect(adapterPage.getByTestId('adapter-datanet')).toContainText(/tales v1 · root 0x[0-9a-f]{64}/);
+  const listed = await callStudio(server, 'adapters.list', {});
+  expect(listed.map((a) => a.name)).toEqual([bestAdapter]);
+  await snap(page, 'factory-adapter');
   expect(errors).toEqual([]);
 });

@@ -11,13 +11,16 @@ import { openRun } from './factoryTabs';
 import type { RunSummary } from './factoryTypes';
 import { fixed } from './runFormat';
 
-/** The publication that registered this adapter: a model.adapter whose files and config hashes are the adapter's. */
-export function adapterPublication(publications: readonly Publication[], a: AdapterRecord): Publication | undefined {
-  const hex = (h: string) => `0x${h.toLowerCase().replace(/^0x/, '')}`;
+/**
+ * The publication that registered this adapter: a model.adapter carrying its run's training-config
+ * hash (what adapters.publish sends), or titled with its name.
+ */
+export function adapterPublication(publications: readonly Publication[], name: string, configHash: string | null): Publication | undefined {
+  const want = configHash ? `0x${configHash.toLowerCase().replace(/^0x/, '')}` : null;
   return publications.find((p) => {
-    if (p.kind !== 'model.adapter' || p.params === null || typeof p.params !== 'object' || Array.isArray(p.params)) return false;
-    const params = p.params as Record<string, unknown>;
-    return String(params.filesHash).toLowerCase() === hex(a.weightsSha256) || String(params.configHash).toLowerCase() === hex(a.configSha256) || p.title.includes(a.name);
+    if (p.kind !== 'model.adapter') return false;
+    const params = p.params !== null && typeof p.params === 'object' && !Array.isArray(p.params) ? (p.params as Record<string, unknown>) : {};
+    return (want !== null && String(params.configHash).toLowerCase() === want) || p.title.includes(name);
   });
 }
 
@@ -38,8 +41,9 @@ export function AdapterPage({ input }: { input: { name: string } }) {
         const a = list.find((x) => x.name === input.name) ?? null;
         if (!live) return;
         setAdapter(a);
-        const runs = await api().call('runs.list', {});
-        if (live) setRun(runs.find((r) => r.adapter === input.name) ?? null);
+        // A Factory run's adapter names its run id; an imported or merged one has none.
+        const r = a?.run ? await api().call('runs.get', { id: a.run }).catch(() => null) : null;
+        if (live) setRun(r);
       })
       .catch((err: unknown) => reportError(err, `Reading adapter ${input.name}`));
     void publicationsStore.getState().load();
@@ -48,7 +52,7 @@ export function AdapterPage({ input }: { input: { name: string } }) {
     };
   }, [input.name]);
   if (!adapter) return <div className="pl-empty">Loading adapter {input.name}…</div>;
-  const publication = adapterPublication(publications, adapter);
+  const publication = adapterPublication(publications, adapter.name, run?.configHash ?? null);
 
   const publish = async () => {
     setPublishing(true);
