@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DeviceChoiceSchema } from './schemas';
+import { PublicationSchema } from './chainSchemas';
 
 // The Factory's pipeline file (`*.pipeline.yaml`): one section per node of the graph the
 // workbench draws (datanet -> split -> format -> model -> lora -> train -> evaluate -> adapter ->
@@ -291,6 +292,22 @@ export const FactoryRunResultSchema = z.object({
 });
 export type FactoryRunResult = z.infer<typeof FactoryRunResultSchema>;
 
+/** What `adapters.publish` sent and the ids the ModelRegistry gave. */
+export const AdapterPublishResultSchema = z.object({
+  adapter: z.string(),
+  /** The adapter's id in the ModelRegistry. */
+  modelId: z.string(),
+  baseModelId: z.string(),
+  /** sha256 over the adapter's two files' hashes (as base models are identified). */
+  filesHash: z.string(),
+  /** The run's config hash (what decides its numbers). */
+  configHash: z.string(),
+  datanet: z.object({ name: z.string(), version: z.number().int(), merkleRoot: z.string(), onchainDatanetId: z.string(), onchainVersion: z.string() }),
+  /** Every transaction this call sent, in order (the datanet version and base model only when not yet on chain). */
+  publications: z.array(PublicationSchema),
+});
+export type AdapterPublishResult = z.infer<typeof AdapterPublishResultSchema>;
+
 const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
 
 /** The Factory's methods (handlers in main/core/factoryHandlers.ts), spread into contract.ts. */
@@ -312,4 +329,8 @@ export const factoryMethods = {
   'runs.cancel': m(z.object({ id: RunIdSchema }).strict(), RunSummarySchema),
   /** A new 'factory.run' job continuing from the run's last checkpoint (failed, cancelled or interrupted runs). */
   'runs.resume': m(z.object({ id: RunIdSchema }).strict(), RunSummarySchema),
+  /** Registers a Factory run's adapter in the ModelRegistry with its lineage (base model files hash,
+   * datanet version, training-config hash), publishing the datanet version and base model first
+   * when this chain lacks them. Needs the devnet running. */
+  'adapters.publish': m(z.object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an adapter name') }).strict(), AdapterPublishResultSchema),
 } as const;

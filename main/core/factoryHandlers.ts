@@ -3,17 +3,20 @@ import { pipelineJsonSchema } from '../api/pipelineSchemas';
 import { estimateTraining } from '../factory/estimateTraining';
 import type { FactoryService } from '../factory/factoryService';
 import { resolvePipeline } from '../factory/validatePipeline';
+import { publishAdapter } from '../factory/publishAdapter';
+import type { DevnetService } from '../chain/devnet/devnetService';
+import type { PublishingService } from '../chain/publishing/publishingService';
 import type { Db } from '../workspace/openDatabase';
 import type { Handlers } from './handlers';
 
-type FactoryMethod = Extract<keyof Handlers, `factory.${string}` | `runs.${string}`>;
+type FactoryMethod = Extract<keyof Handlers, `factory.${string}` | `runs.${string}`> | 'adapters.publish';
 
 /**
  * The Factory's methods (main/factory). Validation reads model headers and the datanet's
  * version rows only, so it answers on the core's thread as the editor types; runs are
  * 'factory.run' jobs.
  */
-export function factoryHandlers(deps: { db: () => Db; factory: () => FactoryService }): Pick<Handlers, FactoryMethod> {
+export function factoryHandlers(deps: { db: () => Db; factory: () => FactoryService; devnet: () => DevnetService; publishing: () => PublishingService }): Pick<Handlers, FactoryMethod> {
   return {
     'factory.validate': ({ yaml, baseDir }) => resolvePipeline(deps.db(), yaml, baseDir ?? process.cwd()).result,
     'factory.schema': () => ({ jsonSchema: pipelineJsonSchema }),
@@ -31,5 +34,6 @@ export function factoryHandlers(deps: { db: () => Db; factory: () => FactoryServ
     },
     'runs.cancel': ({ id }) => deps.factory().cancel(id),
     'runs.resume': ({ id }) => deps.factory().resume(id),
+    'adapters.publish': ({ name }) => publishAdapter(deps.db(), { devnet: deps.devnet(), publishing: deps.publishing() }, name),
   };
 }

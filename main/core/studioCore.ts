@@ -233,7 +233,7 @@ export class StudioCore {
       ...engineHandlers(),
       ...datanetHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root }),
-      ...factoryHandlers({ db: () => this.ws.db, factory: () => this.factory }),
+      ...factoryHandlers({ db: () => this.ws.db, factory: () => this.factory, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...networkHandlers({
         db: () => this.ws.db,
         devnet: () => this.devnet,

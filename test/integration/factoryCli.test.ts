@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPidAlive, readDevnetFile } from '../../main/chain/devnet/devnetFile';
 import { buildTestModel } from '../../main/engine/testModels/buildTestModel';
 import { Tokenizer } from '../../main/engine/tokenizer/Tokenizer';
 
@@ -63,7 +64,11 @@ beforeAll(() => {
   ok('datanet', 'version', 'stories');
 }, 240_000);
 
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  const rec = readDevnetFile(path.join(home, 'workspaces', 'demo', 'chain'));
+  if (rec && isPidAlive(rec.pid)) process.kill(rec.pid, 'SIGKILL');
+  fs.rmSync(root, { recursive: true, force: true });
+});
 
 describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 300_000 }, () => {
   let first: { runId: string; adapter: string; adapterPath: string };
@@ -98,6 +103,31 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
     expect(c.samples).toEqual([{ prompt: 'The fox', texts: [expect.any(String), expect.any(String)] }]);
     expect(c.curves[1].loss).toHaveLength(6);
     expect(studio('runs', 'compare', first.runId, '--json').code).not.toBe(0);
+  });
+
+  it('publishes a run\'s adapter with its lineage on a real Anvil devnet', () => {
+    expect(studio('devnet', 'start', '--json').code).toBe(0);
+    const p = ok('adapters', 'publish', 'tiny');
+    // First use on this chain: the datanet version and the base model are published before the adapter.
+    expect(p.publications.map((x: { kind: string; status: string }) => `${x.kind}:${x.status}`)).toEqual(['datanet.version:confirmed', 'model.base:confirmed', 'model.adapter:confirmed']);
+    const run = ok('runs', 'show', first.runId);
+    expect(p).toMatchObject({ adapter: 'tiny', configHash: `0x${run.configHash}`, datanet: { name: 'stories', version: 1, merkleRoot: run.datanet.merkleRoot } });
+    const logs = ok('chain', 'logs', '--contract', 'ModelRegistry');
+    const base = logs.find((l: { eventName: string }) => l.eventName === 'BaseModelRegistered');
+    expect(base.args.filesHash).toBe(`0x${run.model.digest}`);
+    const registered = logs.find((l: { eventName: string }) => l.eventName === 'AdapterRegistered');
+    expect(registered.args).toMatchObject({
+      modelId: p.modelId,
+      baseModelId: base.args.modelId,
+      filesHash: p.filesHash,
+      trainingConfigHash: `0x${run.configHash}`,
+      datanetVersions: [{ datanetId: p.datanet.onchainDatanetId, version: p.datanet.onchainVersion }],
+    });
+    expect(ok('chain', 'call', 'ModelRegistry', 'getModel', p.modelId).result).toMatchObject({ filesHash: p.filesHash, trainingConfigHash: `0x${run.configHash}` });
+    // A second adapter reuses the base model and datanet version on chain; the same adapter is refused.
+    expect(ok('adapters', 'publish', 'tiny-lr').publications.map((x: { kind: string }) => x.kind)).toEqual(['model.adapter']);
+    expect(studio('adapters', 'publish', 'tiny', '--json').json().error.message).toMatch(new RegExp(`already registered on this chain as model ${p.modelId}`));
+    expect(studio('devnet', 'stop', '--json').code).toBe(0);
   });
 
   it('refuses a pipeline with an unknown field, naming the node, the field and the line', () => {

@@ -1,6 +1,6 @@
 import { ApiCallError } from '../../api/apiClient';
 import { StudioError } from '../../api/apiError';
-import type { FactoryRunResult, RunDetail, RunSummary, RunsCompare } from '../../api/pipelineSchemas';
+import type { AdapterPublishResult, FactoryRunResult, RunDetail, RunSummary, RunsCompare } from '../../api/pipelineSchemas';
 import type { StudioCore } from '../../core/studioCore';
 import { callCore } from '../callCore';
 import { UsageError, type Command, type CommandContext } from '../command';
@@ -132,4 +132,22 @@ export const runsCancel: Command = {
   human: (r: RunSummary) => `${r.id}: ${r.status}`,
 };
 
-export const runsCommands: Command[] = [runsList, runsShow, runsCompare, runsResume, runsCancel];
+export const adaptersPublish: Command = {
+  path: ['adapters', 'publish'],
+  usage: `studio adapters publish NAME ${WS}`,
+  summary: "Register a Factory run's adapter in the running devnet's ModelRegistry with its lineage (base model, datanet version, config hash)",
+  run: (ctx) =>
+    withCore(ctx, async (core) => {
+      const name = ids(ctx, 'studio adapters publish NAME')[0]!;
+      await core.chain.start({ detached: true, adoptOnly: true });
+      return callCore(core, 'adapters.publish', { name });
+    }),
+  human: (r: AdapterPublishResult) =>
+    [
+      `Adapter ${r.adapter} registered as model ${r.modelId} on base model ${r.baseModelId}`,
+      `  trained on datanet ${r.datanet.name} v${r.datanet.version} (on chain: datanet ${r.datanet.onchainDatanetId} version ${r.datanet.onchainVersion}), config ${r.configHash}`,
+      ...r.publications.map((p) => `  ${p.title}: ${p.status} (tx ${p.txHash ?? '-'})`),
+    ].join('\n'),
+};
+
+export const runsCommands: Command[] = [runsList, runsShow, runsCompare, runsResume, runsCancel, adaptersPublish];
