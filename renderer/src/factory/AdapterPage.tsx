@@ -5,8 +5,8 @@ import type { Publication } from '../../../main/api/chainSchemas';
 import { api } from '../api/client';
 import { Codicon } from '../components/Codicon';
 import { publicationsStore } from '../chain/publishing/publicationsStore';
+import { TxLink } from '../chain/TxLink';
 import { reportError } from '../workbench/toastStore';
-import { callFactory } from './factoryApi';
 import { openRun } from './factoryTabs';
 import type { RunSummary } from './factoryTypes';
 import { fixed } from './runFormat';
@@ -57,7 +57,7 @@ export function AdapterPage({ input }: { input: { name: string } }) {
   const publish = async () => {
     setPublishing(true);
     try {
-      await callFactory('adapters.publish', { name: adapter.name });
+      await api().call('adapters.publish', { name: adapter.name });
       await publicationsStore.getState().load();
     } catch (err) {
       reportError(err, `Publishing ${adapter.name}`);
@@ -188,9 +188,7 @@ export function AdapterPage({ input }: { input: { name: string } }) {
                 </tr>
                 <tr>
                   <th>Transaction</th>
-                  <td>
-                    <code>{publication.txHash ?? '—'}</code>
-                  </td>
+                  <td data-testid="adapter-tx">{publication.txHash ? <TxLink hash={publication.txHash} full /> : '—'}</td>
                 </tr>
                 <tr>
                   <th>Block</th>
