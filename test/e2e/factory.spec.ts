@@ -112,6 +112,20 @@ test('builds a pipeline in the graph, fixes errors shown on its nodes, runs it t
   await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
   await expect(page.getByTestId('pipeline-start')).toBeEnabled();
 
+  // Monaco completes a section's keys from the core's JSON Schema (factory.schema).
+  await yaml.locator('.view-line', { hasText: 'evalEvery: 8' }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('warm');
+  await page.keyboard.press('Control+Space');
+  await expect(page.locator('.suggest-widget')).toContainText('warmup');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('2');
+  await expect(yaml.locator('.view-lines')).toContainText('warmup: 2');
+  await node(page, 'train').click();
+  await expect(page.getByTestId('pipeline-field-train-warmup')).toHaveValue('2');
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
+
   // The format node previews the datanet's records as trained (kind text: all of it in the loss).
   await node(page, 'format').click();
   await expect(page.getByTestId('format-preview').locator('.fx-format-preview__record').first()).toContainText('The keeper lit the lamp');

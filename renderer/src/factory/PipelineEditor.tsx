@@ -5,6 +5,7 @@ import { errorsOf, pipelineStore } from './pipelineStore';
 import { PipelineGraph } from './PipelineGraph';
 import { NodeInspector } from './NodeInspector';
 import { DevicePanel } from './DevicePanel';
+import { PIPELINE_URI_PREFIX } from './pipelineLanguage';
 import type { PipelineNode } from './factoryTypes';
 import { openRun } from './factoryTabs';
 import { runsStore } from './runsStore';
@@ -84,7 +85,7 @@ export function PipelineEditor({ input }: { input: { id: string } }) {
           />
         </div>
         <Suspense fallback={<div className="pl-yaml" />}>
-          <PipelineYamlEditor text={draft.text} errors={draft.errors} onChange={(t) => s.setText(input.id, t)} path={`studio://factory/${input.id}.pipeline.yaml`} />
+          <PipelineYamlEditor text={draft.text} errors={draft.errors} onChange={(t) => s.setText(input.id, t)} path={`${PIPELINE_URI_PREFIX}${input.id}.pipeline.yaml`} />
         </Suspense>
       </div>
     </div>

@@ -6,6 +6,7 @@ import { type Monaco, setupMonaco } from '../monaco/setupMonaco';
 import { monacoThemeFor } from '../workbench/theming/theme';
 import { themeStore } from '../workbench/theming/themeStore';
 import type { PipelineError } from './factoryTypes';
+import { registerPipelineLanguage } from './pipelineLanguage';
 import { pipelineIssues } from './pipelineMarkers';
 
 setupMonaco();
@@ -45,6 +46,7 @@ export function PipelineYamlEditor({ text, errors, onChange, path }: { text: str
         onChange={(v) => onChange(v ?? '')}
         onMount={(editor, monaco) => {
           ref.current = { editor, monaco: monaco as Monaco };
+          registerPipelineLanguage(monaco as Monaco);
           mark();
         }}
         options={{ minimap: { enabled: false }, fontSize: 12, lineNumbersMinChars: 3, scrollBeyondLastLine: false, tabSize: 2, renderLineHighlight: 'none', automaticLayout: true }}
