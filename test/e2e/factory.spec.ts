@@ -205,5 +205,14 @@ test('builds a pipeline in the graph, fixes errors shown on its nodes, runs it t
   await expect(events).toContainText(`trainingConfigHash0x${configHash.slice(0, 8)}…${configHash.slice(-8)}`);
   await expect(events).toContainText(/datanetVersions\[\{"datanetId":"\d+","version":"1"\}\]/);
   await snap(page, 'factory-adapter-explorer');
+
+  // The light theme: the run page's charts are rebuilt with its colours.
+  await page.getByRole('tab', { name: /Untitled pipeline/ }).click();
+  await page.getByTestId('status-theme').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await snap(page, 'factory-editor-light');
+  await page.getByRole('tab', { name: /Compare 2 runs/ }).click();
+  await expect(page.getByTestId('compare-chart-loss')).toBeVisible();
+  await snap(page, 'factory-compare-light');
   expect(errors).toEqual([]);
 });

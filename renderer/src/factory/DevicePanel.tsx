@@ -42,7 +42,7 @@ export function DevicePanel({ yaml, valid, onBatch }: { yaml: string; valid: boo
         ))}
       </span>
       <span className="fx-device__total" data-testid="device-estimate">
-        {bytes(b.total)} of {bytes(estimate.available)} · {(estimate.trainableParameters / 1e6).toFixed(2)}M trainable
+        {bytes(b.total)} of {bytes(estimate.available)} · {estimate.trainableParameters.toLocaleString()} trainable of {estimate.parameters.toLocaleString()} parameters
       </span>
       {estimate.warning ? (
         <span className="fx-device__warning">
