@@ -4,6 +4,7 @@ import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
 import { engineTrainFull } from './engineTrainFull';
 import { openlora } from './openlora';
+import { factoryDemo } from './factoryDemo';
 import { apiRoundTrip } from './foundation/apiRoundTrip';
 import { bundleSize } from './foundation/bundleSize';
 import { serveColdStart } from './foundation/serveColdStart';
@@ -32,4 +33,6 @@ export const benches: Record<string, Bench> = {
   datanetImport: { run: datanetImport, default: false },
   // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
   openlora: { run: () => openlora(), default: false },
+  // The Factory's demo pipeline through `studio train --config` (the default model, or a stand-in of its shape).
+  'factory-demo': { run: factoryDemo, default: false },
 };
