@@ -5,6 +5,7 @@ import { engineTrain } from './engineTrain';
 import { engineTrainFull } from './engineTrainFull';
 import { openlora } from './openlora';
 import { factoryChartFrames } from './factoryChartFrames';
+import { factoryDemo } from './factoryDemo';
 import { apiRoundTrip } from './foundation/apiRoundTrip';
 import { bundleSize } from './foundation/bundleSize';
 import { serveColdStart } from './foundation/serveColdStart';
@@ -35,4 +36,6 @@ export const benches: Record<string, Bench> = {
   openlora: { run: () => openlora(), default: false },
   // Factory: the run page's charts in Chromium while a real run streams factory.metrics (frame times).
   'factory-chart-frames': { run: factoryChartFrames, default: false },
+  // The Factory's demo pipeline through `studio train --config` (the default model, or a stand-in of its shape).
+  'factory-demo': { run: factoryDemo, default: false },
 };

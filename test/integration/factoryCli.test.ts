@@ -105,6 +105,24 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
     expect(studio('runs', 'compare', first.runId, '--json').code).not.toBe(0);
   });
 
+  it('exports a run as a PEFT job, a merged Hugging Face folder and GGUF with a Modelfile', () => {
+    const job = ok('runs', 'export', first.runId, '--format', 'peft-job', '--out', path.join(root, 'job'));
+    expect(job.files).toEqual(['data/eval.jsonl', 'data/train.jsonl', 'job.json', 'requirements.txt', 'train.py']);
+    const config = JSON.parse(fs.readFileSync(path.join(root, 'job', 'job.json'), 'utf8'));
+    expect(config).toMatchObject({ base_model: model, lora: { r: 4, target_modules: ['q_proj', 'v_proj'] }, training: { learning_rate: 0.01, max_steps: 6, per_device_train_batch_size: 2, max_seq_length: 32 } });
+    // The run's own formatted split travels with it: the same records the engine trained on.
+    const run = ok('runs', 'show', first.runId);
+    expect(fs.readFileSync(path.join(root, 'job', 'data', 'train.jsonl'), 'utf8')).toBe(fs.readFileSync(path.join(run.runDir, 'factory', 'train.jsonl'), 'utf8'));
+    expect(ok('runs', 'export', first.runId, '--format', 'hf', '--out', path.join(root, 'hf')).files).toEqual(expect.arrayContaining(['model/config.json', 'model/model.safetensors', 'model/tokenizer.json']));
+    // The merged folder is a model the engine loads.
+    expect(ok('model', 'inspect', path.join(root, 'hf', 'model')).modelType).toBe('llama');
+    const gguf = ok('runs', 'export', first.runId, '--format', 'gguf', '--out', path.join(root, 'gguf'));
+    expect(gguf.files).toEqual(['Modelfile', 'model.gguf']);
+    expect(fs.readFileSync(path.join(root, 'gguf', 'Modelfile'), 'utf8')).toContain('FROM ./model.gguf');
+    expect(fs.readFileSync(path.join(root, 'gguf', 'model.gguf')).subarray(0, 4).toString()).toBe('GGUF');
+    expect(studio('runs', 'export', first.runId, '--format', 'hf', '--out', path.join(root, 'hf'), '--json').json().error.message).toMatch(/exists already/);
+  });
+
   it('publishes a run\'s adapter with its lineage on a real Anvil devnet', () => {
     expect(studio('devnet', 'start', '--json').code).toBe(0);
     const p = ok('adapters', 'publish', 'tiny');

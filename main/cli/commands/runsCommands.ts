@@ -7,6 +7,8 @@ import { UsageError, type Command, type CommandContext } from '../command';
 import { formatTable } from '../formatTable';
 import { waitForJob } from '../runJobToEnd';
 import { withCore } from '../withCore';
+import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
+import { exportRun, RUN_EXPORT_FORMATS, type RunExportFormat } from '../../factory/exportRun';
 
 const WS = '[--workspace NAME] [--json]';
 const num = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? '-' : v.toFixed(digits));
@@ -150,4 +152,21 @@ export const adaptersPublish: Command = {
     ].join('\n'),
 };
 
-export const runsCommands: Command[] = [runsList, runsShow, runsCompare, runsResume, runsCancel, adaptersPublish];
+export const runsExport: Command = {
+  path: ['runs', 'export'],
+  usage: `studio runs export ID --format peft-job|hf|gguf --out DIR ${WS}`,
+  summary: 'A run as a transformers + PEFT job (train.py, job.json, its data), or its merged model as a Hugging Face folder or GGUF with an Ollama Modelfile',
+  options: { format: { type: 'string' }, out: { type: 'string' } },
+  run: async (ctx) => {
+    const id = ids(ctx, 'studio runs export ID --format peft-job|hf|gguf --out DIR')[0]!;
+    const format = ctx.values.format;
+    if (typeof format !== 'string' || !(RUN_EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: one of ${RUN_EXPORT_FORMATS.join(', ')}`);
+    if (typeof ctx.values.out !== 'string') throw new UsageError('--out: the new folder to write');
+    const out = ctx.values.out;
+    // Reads the workspace without its lock, so it works beside a running `studio serve`.
+    return withReadonlyWorkspace(ctx, (db) => exportRun(db, id, format as RunExportFormat, out));
+  },
+  human: (r: { format: string; dir: string; files: string[] }) => [`Exported ${r.format} to ${r.dir}`, ...r.files.map((f) => `  ${f}`)].join('\n'),
+};
+
+export const runsCommands: Command[] = [runsList, runsShow, runsCompare, runsResume, runsCancel, runsExport, adaptersPublish];
