@@ -262,7 +262,6 @@ export const internalMethods: { readonly [M in keyof typeof methods]?: string } 
     'Publishing datanets, models and rewards from the workbench lands with those capabilities (datanets, factory, attribution); until then tests and the e2e fixtures publish through it.',
   'adapters.get':
     "The CLI's `adapters show` reads the workspace without its lock, so it works beside a running `studio serve`; the playground lists with adapters.list. Kept for API clients.",
-  'factory.schema': "The workbench's pipeline editor (built on this branch by the factory UI) feeds it to Monaco's YAML diagnostics; the CLI validates through factory.validate.",
   'engine.inspect':
     "The factory's model picker will call it; the CLI's `model inspect` reads a folder without opening a workspace, so it calls the engine directly.",
 };
