@@ -7,6 +7,8 @@ import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
 import { engineTrainFull } from './engineTrainFull';
 import { openlora } from './openlora';
+import { factoryChartFrames } from './factoryChartFrames';
+import { factoryDemo } from './factoryDemo';
 import { apiRoundTrip } from './foundation/apiRoundTrip';
 import { bundleSize } from './foundation/bundleSize';
 import { serveColdStart } from './foundation/serveColdStart';
@@ -43,4 +45,8 @@ export const benches: Record<string, Bench> = {
   // Exact-span attribution: suffix-table build tokens/s on 2 threads, bytes per token, and a
   // 256-token response against the index (ATTRIBUTION_BENCH_TOKENS, default 10,000,000).
   'attribution-spans': { run: attributionSpans, default: false },
+  // Factory: the run page's charts in Chromium while a real run streams factory.metrics (frame times).
+  'factory-chart-frames': { run: factoryChartFrames, default: false },
+  // The Factory's demo pipeline through `studio train --config` (the default model, or a stand-in of its shape).
+  'factory-demo': { run: factoryDemo, default: false },
 };

@@ -32,6 +32,7 @@ import {
 import { datanetMethods } from './datanetSchemas';
 import { settlementMethods } from './settlementSchemas';
 import { attributionMethods } from './attributionSchemas';
+import { FactoryMetricsEventSchema, factoryMethods } from './pipelineSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
 import {
   BuildProposalParamsSchema,
@@ -231,6 +232,9 @@ export const methods = {
 
   // Proof of Attribution (main/attribution); the methods are in attributionSchemas.ts.
   ...attributionMethods,
+
+  // The Factory (main/factory): pipelines and their runs; the methods are in pipelineSchemas.ts.
+  ...factoryMethods,
 } as const;
 
 export const events = {
@@ -248,6 +252,9 @@ export const events = {
   /** A decoded protocol event from a new block. */
   'chain.log': DecodedLogSchema,
   'publication.updated': PublicationSchema,
+  /** New metric points and evaluations of a Factory run, batched per job update (a few a second at
+   * most, whatever the step rate), with the run's status. */
+  'factory.metrics': FactoryMetricsEventSchema,
 } as const;
 
 /**

@@ -5,6 +5,7 @@ import { EngineTrainParamsSchema, TrainingRunSummarySchema } from './engineSchem
 import { AttributionIndexParamsSchema, AttributionIndexResultSchema } from './attributionSchemas';
 import { AdapterRecordSchema, AdaptersImportParamsSchema, AdaptersMergeParamsSchema } from './adaptersSchemas';
 import { AttributionGradientsParamsSchema, AttributionGradientsResultSchema } from './attributionGradientSchemas';
+import { FactoryRunParamsSchema, FactoryRunResultSchema } from './pipelineSchemas';
 
 /**
  * Every job kind, listed once: kind -> the params `jobs.start` takes -> the result a finished job
@@ -33,6 +34,8 @@ export const jobParams = {
   'attribution.gradients': { params: AttributionGradientsParamsSchema, result: AttributionGradientsResultSchema },
   /** A datanet version's exact-span index (suffix array) under a model's tokenizer, built or checked (main/jobs/kinds/attributionIndex.ts). */
   'attribution.index': { params: AttributionIndexParamsSchema, result: AttributionIndexResultSchema },
+  /** A Factory run: a pipeline's training, evaluations and adapter (main/jobs/kinds/factoryRun.ts). */
+  'factory.run': { params: FactoryRunParamsSchema, result: FactoryRunResultSchema },
 } as const;
 
 export type JobParamsMap = typeof jobParams;

@@ -9,7 +9,11 @@ import type { StudioCore } from '../core/studioCore';
 export async function runJobToEnd<K extends JobKind>(core: StudioCore, kind: K, params: JobParamsInput<K>, info: (m: string) => void): Promise<Job> {
   const started = await core.request('jobs.start', { kind, params });
   if (!started.ok) throw new ApiCallError('jobs.start', started.error);
-  const id = (started.result as Job).id;
+  return waitForJob(core, (started.result as Job).id, info);
+}
+
+/** Resolves when a job of this core ends (rejecting unless it succeeded), echoing its progress. */
+export async function waitForJob(core: StudioCore, id: string, info: (m: string) => void): Promise<Job> {
   const final = await new Promise<Job>((resolve) => {
     let last = '';
     const off = core.onEvent((event, data) => {

@@ -23,6 +23,8 @@ import { engineHandlers } from './engineHandlers';
 import { governanceHandlers } from './governanceHandlers';
 import { adaptersHandlers } from './adaptersHandlers';
 import { attributionHandlers } from './attributionHandlers';
+import { factoryHandlers } from './factoryHandlers';
+import { FactoryService } from '../factory/factoryService';
 import { PlaygroundService } from '../playground/PlaygroundService';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { settlementHandlers } from './settlementHandlers';
@@ -66,6 +68,7 @@ export class StudioCore {
   private keys!: KeyStore;
   private writes!: PreparedWriteService;
   private served!: PlaygroundService;
+  private factory!: FactoryService;
   /** `studio serve --model DIR`: the base the playground serves, over the workspace setting. */
   private playgroundModel: string | undefined;
   private readonly handlers: Handlers;
@@ -159,10 +162,14 @@ export class StudioCore {
     this.log.attachFile(ws.layout.logs);
     const swept = new ArtifactStore(ws.layout.artifacts).sweepTemp();
     this.jobs = new JobRunner(ws.db, ws.layout.root, {
-      onJob: (job) => this.emit('job.updated', job),
+      onJob: (job) => {
+        this.emit('job.updated', job);
+        this.factory?.onJob(job);
+      },
       onLog: (level, message, jobId) => this.log.write(level, 'jobs', message, jobId),
       maxConcurrent: () => readSettings(ws.db).jobs.maxConcurrent,
     });
+    this.factory = new FactoryService({ db: () => ws.db, runsDir: () => ws.layout.runs, jobs: () => this.jobs, emit: (e) => this.emit('factory.metrics', e) });
     const interrupted = this.jobs.recover();
     this.log.write('info', 'core', `Opened workspace ${name} at ${ws.layout.root}`);
     for (const job of interrupted) this.log.write('warn', 'jobs', `${job.title} was interrupted when Studio last stopped.`, job.id);
@@ -245,6 +252,7 @@ export class StudioCore {
       ...engineHandlers(),
       ...datanetHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root }),
+      ...factoryHandlers({ db: () => this.ws.db, factory: () => this.factory, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...networkHandlers({
         db: () => this.ws.db,
         devnet: () => this.devnet,

@@ -10,6 +10,7 @@ import { adaptersMerge } from './kinds/adaptersMerge';
 import { attributionIndex } from './kinds/attributionIndex';
 import { engineTrain } from './kinds/engineTrain';
 import { attributionGradients } from './kinds/attributionGradients';
+import { factoryRun } from './kinds/factoryRun';
 
 /**
  * The implementation of every job kind the contract lists (`jobParams`), by name: a kind missing
@@ -28,4 +29,5 @@ export const jobKinds: { [K in JobKind]: JobKindDefinition<K, unknown, unknown> 
   'adapters.merge': adaptersMerge,
   'attribution.gradients': attributionGradients,
   'attribution.index': attributionIndex,
+  'factory.run': factoryRun,
 };

@@ -3,6 +3,7 @@ import { adaptersExport, adaptersImport, adaptersList, adaptersMerge, adaptersRe
 import { attributionIndexCommand } from './attributionCommands';
 import { artifactsAdd, artifactsList, artifactsVerify } from './artifactsCommands';
 import { datanetCommands } from './datanetCommands';
+import { factoryCommands } from './factoryCommands';
 import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
 import { engineInfo } from './engineCommands';
 import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
@@ -70,4 +71,5 @@ export const commands: Command[] = [
   adaptersExport,
   ...settlementCommands,
   attributionIndexCommand,
+  ...factoryCommands,
 ];

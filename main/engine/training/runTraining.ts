@@ -76,6 +76,21 @@ export interface TrainingRunHooks {
    * step, so a cancel stops within one transformer layer instead of at the next checkpoint.
    */
   cancelFlag?: Int32Array;
+  /** Each step as it ends (the Factory's metrics); throwing fails the run, keeping the last checkpoint. */
+  step?(s: { step: number; loss: number; lr: number; gradNorm: number }): void;
+  /**
+   * LoRA mode, after each chunk's checkpoint is on disk (and once more at a resumed run's end
+   * step): the Factory evaluates and samples here, on the model as trained so far.
+   */
+  afterCheckpoint?(step: number, model: TrainedModelProbe): void | Promise<void>;
+}
+
+/** What a hook may ask of the model being trained, between chunks. */
+export interface TrainedModelProbe {
+  /** Mean loss per trained token over records (no dropout). */
+  evalLoss(records: TrainingRecord[]): { loss: number; tokens: number };
+  /** Greedy continuation of a prompt (full forward passes: the training LoRA applies). */
+  generate(prompt: string, maxTokens: number): string;
 }
 
 export interface TrainingRunSummary {
@@ -213,6 +228,10 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
     setOptimizerState: (s) => native.setOptimizerState(s),
   };
 
+  const probe: TrainedModelProbe = {
+    evalLoss: (recs) => stoppedByCancel(() => evalLoss(native, tok, recs, c, eosId, ids.pad)),
+    generate: (prompt, maxTokens) => stoppedByCancel(() => greedyContinuation(native, tok, prompt, maxTokens, spec.maxPositions, eosId, spec.vocabSize)),
+  };
   // The engine stopped inside a step (hooks.cancelFlag): what ran since the last checkpoint is
   // dropped, as after a kill; the checkpoint on disk is whole.
   const stoppedByCancel = <T>(work: () => T): T => {
@@ -236,6 +255,7 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
   let adapter = checkpoint?.adapter;
   const onStep = (s: { step: number; loss: number; lr: number; gradNorm: number }) => {
     losses.push(s.loss);
+    hooks.step?.(s);
     appendFileSync(metricsFile, `${JSON.stringify({ step: s.step + 1, loss: s.loss, lr: s.lr, gradNorm: s.gradNorm, time: new Date().toISOString() })}\n`);
     const line = `step ${s.step + 1}/${c.steps} loss ${s.loss.toFixed(4)} lr ${s.lr.toExponential(2)} grad-norm ${s.gradNorm.toFixed(3)}`;
     hooks.progress((s.step + 1) / c.steps, line);
@@ -304,6 +324,7 @@ export async function runTraining(c: TrainingRunConfig, runDir: string, resume: 
     checkpoint = r.checkpoint;
     adapter = r.adapter;
     if (ran > 0) saveTrainingCheckpoint(checkpointDir, checkpoint);
+    if (hooks.afterCheckpoint && (ran > 0 || checkpoint.step === c.steps)) await hooks.afterCheckpoint(checkpoint.step, probe);
     if (checkpoint.step < c.steps && (await hooks.betweenChunks())) {
       throw new TrainingCancelled(`Training stopped at step ${checkpoint.step} of ${c.steps}; continue with --resume ${runDir}`);
     }
@@ -362,10 +383,25 @@ function writeAdapter(c: TrainingRunConfig, adapter: TrainingCheckpoint['adapter
   }
 }
 
+/** Greedy decoding by whole forward passes: slow per token, but it sees the LoRA being trained. */
+function greedyContinuation(model: NativeModel, tok: Tokenizer, prompt: string, maxTokens: number, maxPositions: number, eosId: number | null, vocab: number): string {
+  const ids = tok.encode(prompt);
+  const start = ids.length;
+  for (let n = 0; n < maxTokens && ids.length < maxPositions; n++) {
+    const logits = model.forward(Int32Array.from(ids), 1, ids.length);
+    const row = logits.subarray((ids.length - 1) * vocab, ids.length * vocab);
+    let best = 0;
+    for (let v = 1; v < vocab; v++) if (row[v]! > row[best]!) best = v;
+    if (best === eosId) break;
+    ids.push(best);
+  }
+  return tok.decode(ids.slice(start), { skipSpecialTokens: true });
+}
+
 /** Mean loss per trained token over the eval records (the response only for instruction records), no dropout. */
 function evalLoss(model: NativeModel, tok: Tokenizer, records: TrainingRecord[], c: TrainingRunConfig, eosId: number | null, padId: number): { loss: number; tokens: number } {
   const rows = records.map((r) => tokenizeRecord(tok, r, eosId)).filter((r) => r.weights.slice(1).some((w) => w > 0));
-  if (rows.length === 0) throw new Error(`eval: no record of ${c.eval} has a token to score`);
+  if (rows.length === 0) throw new Error(`eval: no record of ${c.eval ?? 'the eval split'} has a token to score`);
   let sum = 0;
   let weight = 0;
   for (let i = 0; i < rows.length; i += c.batch) {

@@ -1,0 +1,46 @@
+import { workbenchStore } from '../workbench/workbenchStore';
+import { pipelineStore } from './pipelineStore';
+
+declare module '../workbench/tabs' {
+  interface TabInputs {
+    pipeline: { id: string };
+  }
+}
+
+let untitled = 0;
+
+/** A new pipeline tab (from the template, or from a file's text); each is its own draft. */
+export function openNewPipeline(text?: string, title?: string): string {
+  untitled += 1;
+  const id = `pipeline-${Date.now().toString(36)}-${untitled}`;
+  pipelineStore.getState().open(id, text);
+  workbenchStore.getState().openTab({ id: `pipeline:${id}`, title: title ?? `Untitled pipeline ${untitled}`, icon: 'type-hierarchy', input: { kind: 'pipeline', id } });
+  return id;
+}
+
+declare module '../workbench/tabs' {
+  interface TabInputs {
+    run: { id: string };
+    runsCompare: { ids: string[] };
+  }
+}
+
+export function openRun(id: string, name?: string): void {
+  workbenchStore.getState().openTab({ id: `run:${id}`, title: name ?? `Run ${id}`, icon: 'pulse', input: { kind: 'run', id } });
+}
+
+/** One comparison tab: picking other runs replaces what it compares. */
+export function openComparison(ids: string[]): void {
+  workbenchStore.getState().openTab({ id: 'runs-compare', title: `Compare ${ids.length} runs`, icon: 'git-compare', input: { kind: 'runsCompare', ids } });
+}
+
+declare module '../workbench/tabs' {
+  interface TabInputs {
+    factoryAdapter: { name: string };
+  }
+}
+
+/** An adapter's page: its lineage, metrics and on-chain record. */
+export function openAdapter(name: string): void {
+  workbenchStore.getState().openTab({ id: `factory-adapter:${name}`, title: name, icon: 'package', input: { kind: 'factoryAdapter', name } });
+}
