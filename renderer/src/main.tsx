@@ -10,6 +10,7 @@ import './styles/dialogs.css';
 import './styles/datanets.css';
 import './styles/governance.css';
 import './styles/playground.css';
+import './styles/attribution.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { checkLaunchToken, forgetLaunchToken, takeLaunchToken } from './api/launchToken';
