@@ -4,7 +4,7 @@ import type { RecordScore, ResponseAttribution } from '../../../main/api/attribu
 import { Codicon } from '../components/Codicon';
 import { openDatanetRecord } from '../datanets/datanetTabs';
 import { attributionStore, recordKey } from './attributionStore';
-import { contributorColors, evidenceText, formatScore, highlightSegments } from './attributionFormat';
+import { contributorColors, evidenceText, formatScore, formatShare, highlightSegments, tokenContributors } from './attributionFormat';
 import { ContributorName } from './ContributorName';
 
 /** Records shown per token: the panel stays readable; the core sends at most ten. */
@@ -96,6 +96,16 @@ export function TokenEvidence({ result, token, large }: { result: ResponseAttrib
             found {span.occurrences}× in {result.datanet.name}@{result.datanet.version}
           </span>
         </div>
+      ) : null}
+      {t.attribution.records.length > 0 ? (
+        <ul className="attr-evidence__who" aria-label="This token's contributors" data-testid="attr-token-contributors">
+          {tokenContributors(t).map((c) => (
+            <li key={c.address}>
+              <ContributorName address={c.address} color={colors.get(c.address)} />
+              <span className="attr-evidence__who-share num">{formatShare(c.share)}</span>
+            </li>
+          ))}
+        </ul>
       ) : null}
       {t.attribution.records.length === 0 ? (
         <p className="muted">No training record supports this token.</p>

@@ -40,6 +40,16 @@ export function topContributor(token: AttributedToken): string | null {
   return best;
 }
 
+/** A token's contributors: each one's summed record scores as a share of the token's total,
+ * highest first (what presenter mode shows beside the token). */
+export function tokenContributors(token: AttributedToken): { address: string; share: number }[] {
+  const sums = new Map<string, number>();
+  for (const r of token.attribution.records) sums.set(r.contributor, (sums.get(r.contributor) ?? 0) + r.score);
+  const total = [...sums.values()].reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return [];
+  return [...sums].map(([address, sum]) => ({ address, share: sum / total })).sort((a, b) => b.share - a.share);
+}
+
 /** Colour-blind-safe colours (Okabe and Ito's palette) for the response's contributors, by rank. */
 export const CONTRIBUTOR_COLORS = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#9AD0A8'] as const;
 /** Contributors beyond the palette, and those under the threshold, share one grey. */

@@ -16,6 +16,7 @@ import {
   stepToken,
   strengthColor,
   tokenStrengths,
+  tokenContributors,
   topContributor,
 } from './attributionFormat';
 import { ContributorChart } from './ContributorChart';
@@ -65,6 +66,11 @@ describe('attribution format', () => {
   it('names a token’s top contributor by summed score and colours contributors by rank, the dropped grey', () => {
     const r = fixture();
     expect(r.tokens.map(topContributor)).toEqual([null, ALICE, ALICE, BOB]);
+    expect(tokenContributors(r.tokens[1]!)).toEqual([
+      { address: ALICE, share: 0.8 },
+      { address: BOB, share: 0.2 },
+    ]);
+    expect(tokenContributors(r.tokens[0]!)).toEqual([]);
     const colors = contributorColors(r);
     expect(colors.get(ALICE)).toBe(CONTRIBUTOR_COLORS[0]);
     expect(colors.get(BOB)).toBe(CONTRIBUTOR_COLORS[1]);
