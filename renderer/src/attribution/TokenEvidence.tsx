@@ -3,17 +3,22 @@ import { useStore } from 'zustand';
 import type { RecordScore, ResponseAttribution } from '../../../main/api/attributionSchemas';
 import { Codicon } from '../components/Codicon';
 import { openDatanetRecord } from '../datanets/datanetTabs';
-import { attributionStore, recordKey } from './attributionStore';
+import { attributionStore, type RecordLookup, recordKey } from './attributionStore';
 import { contributorColors, evidenceText, formatScore, formatShare, highlightSegments, tokenContributors } from './attributionFormat';
 import { ContributorName } from './ContributorName';
 
 /** Records shown per token: the panel stays readable; the core sends at most ten. */
 const SHOWN = 5;
 
-/** One record's text with the response's matching words marked, read from its datanet. */
+/** One record's text, read from its datanet on first show. */
 function RecordText({ datanet, sourceId, needle, large }: { datanet: string; sourceId: string; needle: string; large?: boolean }) {
   const lookup = useStore(attributionStore, (s) => s.records[recordKey(datanet, sourceId)]);
   useEffect(() => attributionStore.getState().loadRecord(datanet, sourceId), [datanet, sourceId]);
+  return <RecordTextView lookup={lookup} needle={needle} large={large} />;
+}
+
+/** A record's text with the response's matching words marked. */
+export function RecordTextView({ lookup, needle, large }: { lookup: RecordLookup | undefined; needle: string; large?: boolean }) {
   if (!lookup || lookup.status === 'loading') return <div className="attr-record__text muted">reading the record…</div>;
   if (lookup.status === 'missing') return <div className="attr-record__text tone-error">{lookup.message}</div>;
   const text = lookup.record.text;

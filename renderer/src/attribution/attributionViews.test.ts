@@ -20,6 +20,7 @@ import {
   topContributor,
 } from './attributionFormat';
 import { ContributorChart } from './ContributorChart';
+import { RecordTextView, TokenEvidence } from './TokenEvidence';
 
 // TEST FIXTURE: a hand-built attribution response (three contributors, one dropped under the
 // threshold, one span). It exists only in this test; the app shows what the core answers.
@@ -139,5 +140,34 @@ describe('attribution views', () => {
     expect(html).toContain('exact spans only: training data unknown');
     expect(html).toContain('score = span score (fixture rule)');
     expect(html).toContain('ProtocolParams on chain');
+  });
+
+  it('shows a token’s span, its contributors, each record with the shared words marked and both scores, and the way to the record', () => {
+    const r = fixture();
+    r.tokens[1]!.attribution.records[0]!.gradientScore = 0.25;
+    const html = renderToStaticMarkup(createElement(TokenEvidence, { result: r, token: 1 }));
+    expect(html).toContain('data-testid="attr-span"');
+    expect(html).toMatch(/found 2× in fixture-notes@1/);
+    // The token's own contributors: Alice 2 of 2.5, Bob 0.5 of 2.5.
+    expect(html).toMatch(/Demo contributor #1<\/span><\/span><span class="attr-evidence__who-share num">80\.0%/);
+    expect(html).toContain('gradient 0.250');
+    expect(html).toContain('gradient –');
+    expect(html.match(/data-testid="attr-open-record"/g)).toHaveLength(2);
+  });
+
+  it('says so when a token has no evidence', () => {
+    const html = renderToStaticMarkup(createElement(TokenEvidence, { result: fixture(), token: 0 }));
+    expect(html).toContain('No training record supports this token.');
+    expect(html).not.toContain('attr-record');
+  });
+
+  it('marks the shared words in a record’s text, and says when the record cannot be read', () => {
+    const found = { status: 'found' as const, record: { id: 1, sourceId: 'r-1', text: 'Curators keep the queue; they keep the records.', contributor: ALICE } as never };
+    const html = renderToStaticMarkup(createElement(RecordTextView, { lookup: found, needle: ' keep the' }));
+    expect(html).toContain('<mark class="attr-match">keep the</mark>');
+    expect(html.match(/<mark/g)).toHaveLength(2);
+    const missing = renderToStaticMarkup(createElement(RecordTextView, { lookup: { status: 'missing', message: 'No record r-9 in notes now' }, needle: 'x' }));
+    expect(missing).toContain('No record r-9 in notes now');
+    expect(renderToStaticMarkup(createElement(RecordTextView, { lookup: undefined, needle: 'x' }))).toContain('reading the record');
   });
 });
