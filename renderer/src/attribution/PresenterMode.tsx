@@ -25,7 +25,16 @@ export function PresenterMode() {
     // Full screen when the browser grants it (a key press or click opened this); the overlay
     // covers the window either way.
     document.documentElement.requestFullscreen?.().catch(() => undefined);
+    // In full screen the browser keeps Esc for itself (leaving full screen): leaving it leaves
+    // presenter mode too, so one Esc is enough either way.
+    let wasFull = false;
+    const onChange = () => {
+      if (document.fullscreenElement) wasFull = true;
+      else if (wasFull) attributionStore.getState().closePresenter();
+    };
+    document.addEventListener('fullscreenchange', onChange);
     return () => {
+      document.removeEventListener('fullscreenchange', onChange);
       if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
     };
   }, [model]);
