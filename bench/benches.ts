@@ -1,3 +1,4 @@
+import { attributionSettlement } from './attributionSettlement';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
 import { engineGenerate } from './engineGenerate';
@@ -32,4 +33,6 @@ export const benches: Record<string, Bench> = {
   datanetImport: { run: datanetImport, default: false },
   // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
   openlora: { run: () => openlora(), default: false },
+  // Settlement gas per attributed inference (pay, post, claim) at 1, 100 and 10,000 inferences an epoch.
+  'attribution-settlement': { run: attributionSettlement, default: false },
 };

@@ -30,6 +30,7 @@ import {
   WriteResultSchema,
 } from './chainSchemas';
 import { datanetMethods } from './datanetSchemas';
+import { settlementMethods } from './settlementSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
 import {
   BuildProposalParamsSchema,
@@ -224,6 +225,8 @@ export const methods = {
   'adapters.remove': method(z.object({ name: AdapterNameSchema }).strict(), AdapterRecordSchema),
   /** A PEFT folder and launch command for vLLM or LoRAX (main/adapters/exportAdapter.ts). */
   'adapters.export': method(AdaptersExportParamsSchema, AdapterExportResultSchema),
+  // Settlement of attributed inferences (main/attribution); the methods are in settlementSchemas.ts.
+  ...settlementMethods,
 } as const;
 
 export const events = {

@@ -72,6 +72,15 @@ export const SettingsSchema = z
       })
       .strict()
       .default({ model: null, adapterMemoryMB: 512, maxAdapterRank: 64 }),
+    attribution: z
+      .object({
+        feeWeiPerInference: z
+          .string()
+          .regex(/^[1-9][0-9]{0,30}$/, 'a whole number of wei above 0, as decimal digits (1 OPEN = 10^18 wei)')
+          .describe('The fee in wei (10^-18 OPEN) each attributed inference records for settlement, split among its contributors; 10000000000000000 = 0.01 OPEN.'),
+      })
+      .strict()
+      .default({ feeWeiPerInference: '10000000000000000' }),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -24,6 +24,7 @@ import { governanceHandlers } from './governanceHandlers';
 import { adaptersHandlers } from './adaptersHandlers';
 import { PlaygroundService } from '../playground/PlaygroundService';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
+import { settlementHandlers } from './settlementHandlers';
 import { LogBus } from './logBus';
 import type { Handlers } from './handlers';
 import pkg from '../../package.json' with { type: 'json' };
@@ -234,6 +235,13 @@ export class StudioCore {
         announce: (p) => this.emit('publication.updated', p),
       }),
       ...governanceHandlers({ db: () => this.ws.db, devnet: () => this.devnet, keys: () => this.keys, writes: () => this.writes }),
+      ...settlementHandlers({
+        db: () => this.ws.db,
+        devnet: () => this.devnet,
+        publishing: () => this.publishing,
+        writes: () => this.writes,
+        announce: (p) => this.emit('publication.updated', p),
+      }),
     };
   }
 }

@@ -11,5 +11,7 @@ export function defaultSettings(displayName: string): Settings {
     engine: { device: 'auto' },
     // OpenLoRA: the adapters resident at once, and the largest rank served.
     playground: { model: null, adapterMemoryMB: 512, maxAdapterRank: 64 },
+    // Proof of Attribution: a flat fee per attributed inference, 0.01 OPEN (see main/attribution).
+    attribution: { feeWeiPerInference: '10000000000000000' },
   };
 }

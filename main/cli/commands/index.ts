@@ -12,6 +12,7 @@ import { keyCreate, keyImport, keyList, keyRemove } from './keyCommands';
 import { modelExport, modelInspect } from './modelCommands';
 import { networkAdd, networkCheck, networkList, networkRemove } from './networkCommands';
 import { serveCommand } from './serveCommand';
+import { settlementCommands } from './settlementCommands';
 import { trainCommand } from './trainCommand';
 import { workspaceCreate, workspaceInfoCommand, workspaceList } from './workspaceCommands';
 
@@ -66,4 +67,5 @@ export const commands: Command[] = [
   adaptersRemove,
   adaptersMerge,
   adaptersExport,
+  ...settlementCommands,
 ];

@@ -3,6 +3,7 @@ import chain from './20261124T2100_chain';
 import networksKeys from './20261124T2300_networks_keys';
 import datanets from './20261205T1100_datanets';
 import adapters from './20261205T1130_adapters';
+import attributionSettlement from './20261205T1420_attribution_settlement';
 
 /**
  * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
@@ -15,4 +16,5 @@ export const migrations: readonly { id: string; sql: string }[] = [
   { id: '20261124T2300_networks_keys', sql: networksKeys },
   { id: '20261205T1100_datanets', sql: datanets },
   { id: '20261205T1130_adapters', sql: adapters },
+  { id: '20261205T1420_attribution_settlement', sql: attributionSettlement },
 ];
