@@ -2,6 +2,7 @@ import { useStore } from 'zustand';
 import { ViewHeader } from '../components/ViewHeader';
 import { openPlayground } from '../playground/playgroundOpen';
 import { attributionStore } from './attributionStore';
+import { openRewards } from './rewardsTabs';
 
 /** Opens the playground with attribution on: the next answers come back as heatmaps. */
 export function attributeInPlayground(): void {
@@ -15,7 +16,7 @@ export function presentableModel(): string | null {
   return Object.keys(runs).find((m) => runs[m]!.status === 'done') ?? null;
 }
 
-/** The way into attribution: in the playground, in presenter mode, and (with settlement) rewards. */
+/** The way into attribution: in the playground, in presenter mode, and the rewards. */
 export function AttributionSideBar() {
   const enabled = useStore(attributionStore, (s) => s.enabled);
   const present = useStore(attributionStore, (s) => Object.keys(s.runs).find((m) => s.runs[m]!.status === 'done') ?? null);
@@ -32,6 +33,9 @@ export function AttributionSideBar() {
         </label>
         <button type="button" className="button" disabled={!present} onClick={() => present && attributionStore.getState().openPresenter(present)} title={present ? `Present ${present}'s answer` : 'Run a prompt with attribution on first'}>
           Presenter mode
+        </button>
+        <button type="button" className="button" onClick={openRewards} data-testid="attr-open-rewards" title="Epochs, settlement on the devnet and contributors' claims">
+          Rewards
         </button>
       </div>
     </div>
