@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
+import { formatDateTime } from '../base/format';
 import { looksLikeAddress } from '../chain/chainFormat';
 import { formatOpen } from '../chain/openAmount';
 import { TxLink } from '../chain/TxLink';
@@ -37,8 +38,8 @@ function EpochsSection() {
               <span className="rewards-epoch__title">Epoch {e.epoch}</span>
               <span className={`tag ${status === 'settled' ? 'tag--ok' : status === 'open' ? '' : 'tag--warn'}`}>{status}</span>
               <span className="muted">
-                {inferences} inference{inferences === 1 ? '' : 's'} · opened {e.openedAt}
-                {e.closedAt ? ` · closed ${e.closedAt}` : ''}
+                {inferences} inference{inferences === 1 ? '' : 's'} · opened {formatDateTime(e.openedAt)}
+                {e.closedAt ? ` · closed ${formatDateTime(e.closedAt)}` : ''}
               </span>
               {e.status === 'open' || !settled ? (
                 <button
@@ -104,7 +105,7 @@ function SettledSection({ settled }: { settled: Settled }) {
             </span>
           </div>
           <ul className="rewards-settled__leaves">
-            {m.contributors.map((c) => (
+            {[...m.contributors].sort((a, b) => (BigInt(b.amountWei) > BigInt(a.amountWei) ? 1 : BigInt(b.amountWei) < BigInt(a.amountWei) ? -1 : 0)).map((c) => (
               <li key={c.address}>
                 <ContributorName address={c.address} /> <span className="num">{open(c.amountWei)}</span>
               </li>
