@@ -109,3 +109,42 @@ export const AttributeParamsSchema = z
     record: z.boolean().default(true),
   })
   .strict();
+
+/** Params of the 'attribution.index' job kind: build (or check and reuse) a datanet version's span
+ * index under the tokenizer of `model` (a base model folder, or "default") or of `adapter`'s base. */
+export const AttributionIndexParamsSchema = z
+  .object({
+    datanet: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}(@[1-9][0-9]{0,8})?$/, 'a datanet: NAME or NAME@VERSION'),
+    model: z.string().min(1).max(4096).optional(),
+    adapter: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+
+export const AttributionIndexResultSchema = z.object({
+  datanet: z.object({ name: z.string(), version: z.number().int().positive(), root: z.string() }),
+  dir: z.string(),
+  built: z.boolean(),
+  /** Why an existing index was rebuilt (stale or corrupt), or null. */
+  rebuiltBecause: z.string().nullable(),
+  documents: z.number().int(),
+  tokens: z.number().int(),
+  tokenWidth: z.number().int(),
+  ptrSize: z.number().int(),
+  /** Every file, header and document offsets included. */
+  bytes: z.number().int(),
+  /** (tokens file + suffix table) / tokens: the cost of one indexed token. */
+  bytesPerToken: z.number(),
+  ms: z.number(),
+  suffixArrayMs: z.number().nullable(),
+});
+export type AttributionIndexResult = z.infer<typeof AttributionIndexResultSchema>;
+
+const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
+
+/** The attribution API methods, spread into contract.ts's `methods`. Index builds are the
+ * 'attribution.index' job kind. */
+export const attributionMethods = {
+  /** Attributes a completion of the served base or one of its adapters against the datanet of the
+   * adapter's lineage (or `datanet`), building its span index on first use. */
+  'attribution.attribute': m(AttributeParamsSchema, ResponseAttributionSchema),
+};

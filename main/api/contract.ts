@@ -31,6 +31,7 @@ import {
 } from './chainSchemas';
 import { datanetMethods } from './datanetSchemas';
 import { settlementMethods } from './settlementSchemas';
+import { attributionMethods } from './attributionSchemas';
 import { ModelInspectionSchema } from './engineSchemas';
 import {
   BuildProposalParamsSchema,
@@ -227,6 +228,9 @@ export const methods = {
   'adapters.export': method(AdaptersExportParamsSchema, AdapterExportResultSchema),
   // Settlement of attributed inferences (main/attribution); the methods are in settlementSchemas.ts.
   ...settlementMethods,
+
+  // Proof of Attribution (main/attribution); the methods are in attributionSchemas.ts.
+  ...attributionMethods,
 } as const;
 
 export const events = {

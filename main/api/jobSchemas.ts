@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ArtifactSchema, ArtifactsImportParamsSchema } from './schemas';
 import { DatanetImportParamsSchema, DatanetImportResultSchema, DatanetSignalsParamsSchema, DatanetSignalsResultSchema } from './datanetSchemas';
 import { EngineTrainParamsSchema, TrainingRunSummarySchema } from './engineSchemas';
+import { AttributionIndexParamsSchema, AttributionIndexResultSchema } from './attributionSchemas';
 import { AdapterRecordSchema, AdaptersImportParamsSchema, AdaptersMergeParamsSchema } from './adaptersSchemas';
 
 /**
@@ -25,6 +26,8 @@ export const jobParams = {
   'adapters.import': { params: AdaptersImportParamsSchema, result: AdapterRecordSchema },
   /** Weighted merge of registered adapters into a new registered one (main/jobs/kinds/adaptersMerge.ts). */
   'adapters.merge': { params: AdaptersMergeParamsSchema, result: AdapterRecordSchema },
+  /** A datanet version's exact-span index (suffix array) under a model's tokenizer, built or checked (main/jobs/kinds/attributionIndex.ts). */
+  'attribution.index': { params: AttributionIndexParamsSchema, result: AttributionIndexResultSchema },
 } as const;
 
 export type JobParamsMap = typeof jobParams;

@@ -22,6 +22,7 @@ import { datanetHandlers } from './datanetHandlers';
 import { engineHandlers } from './engineHandlers';
 import { governanceHandlers } from './governanceHandlers';
 import { adaptersHandlers } from './adaptersHandlers';
+import { attributionHandlers } from './attributionHandlers';
 import { PlaygroundService } from '../playground/PlaygroundService';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { settlementHandlers } from './settlementHandlers';
@@ -241,6 +242,13 @@ export class StudioCore {
         publishing: () => this.publishing,
         writes: () => this.writes,
         announce: (p) => this.emit('publication.updated', p),
+      }),
+      ...attributionHandlers({
+        db: () => this.ws.db,
+        root: () => this.ws.layout.root,
+        playground: () => this.playground,
+        // The threshold comes from the devnet's ProtocolParams when it runs, else the default.
+        explorer: () => (this.devnet.running ? this.devnet.explorer() : null),
       }),
     };
   }

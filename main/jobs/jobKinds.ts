@@ -6,6 +6,7 @@ import { datanetImport } from './kinds/datanetImport';
 import { datanetSignals } from './kinds/datanetSignals';
 import { adaptersImport } from './kinds/adaptersImport';
 import { adaptersMerge } from './kinds/adaptersMerge';
+import { attributionIndex } from './kinds/attributionIndex';
 import { engineTrain } from './kinds/engineTrain';
 
 /**
@@ -22,4 +23,5 @@ export const jobKinds: { [K in JobKind]: JobKindDefinition<K, unknown, unknown> 
   'datanet.signals': datanetSignals,
   'adapters.import': adaptersImport,
   'adapters.merge': adaptersMerge,
+  'attribution.index': attributionIndex,
 };

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ErrorCode, StudioError, formatZodIssues } from '../../api/apiError';
 import { DeviceChoiceSchema } from '../../api/schemas';
+import { DatanetVersionRefSchema } from '../../api/attributionSchemas';
+import { attributeGenerated } from '../attributeGenerated';
 import { generate, type GenerateResult } from '../../engine/generate';
 import { modelSpecWithFiles } from '../../engine/modelSpecWithFiles';
 import { modelSpecialIds } from '../../engine/modelSpecialIds';
@@ -36,6 +38,7 @@ const Flags = z
     alternatives: z.number().int().min(0).max(100).default(5),
     threads: z.number().int().min(1).max(1024).optional(),
     device: DeviceChoiceSchema.optional(),
+    datanet: DatanetVersionRefSchema.or(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'a datanet: NAME or NAME@VERSION')).optional(),
   })
   .strict();
 
@@ -43,9 +46,11 @@ const NUMBERS = ['max-tokens', 'temperature', 'top-k', 'top-p', 'repetition-pena
 
 export const generateCommand: Command = {
   path: ['generate'],
-  usage: 'studio generate --model DIR|default [--adapter NAME|DIR] [--workspace NAME] --prompt TEXT [--max-tokens N] [--temperature T ...] [--device auto|cpu|cuda] [--json]',
-  summary: 'Generate text on the native engine (--model default: the built-in model); --json gives each token with its logprob and top alternatives',
-  options: Object.fromEntries(['model', 'adapter', 'prompt', 'device', ...NUMBERS].map((n) => [n, { type: 'string' as const }])),
+  usage:
+    'studio generate --model DIR|default [--adapter NAME|DIR] [--workspace NAME] --prompt TEXT [--max-tokens N] [--temperature T ...] [--device auto|cpu|cuda] [--attribute [--datanet NAME[@V]]] [--json]',
+  summary:
+    'Generate text on the native engine (--model default: the built-in model); --json gives each token with its logprob and top alternatives; --attribute adds each token\'s records and contributors and the response\'s contributor shares',
+  options: { ...Object.fromEntries(['model', 'adapter', 'prompt', 'device', 'datanet', ...NUMBERS].map((n) => [n, { type: 'string' as const }])), attribute: { type: 'boolean' as const } },
   async run(ctx) {
     const raw: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(ctx.values)) {
@@ -57,6 +62,8 @@ export const generateCommand: Command = {
       throw new StudioError(ErrorCode.InvalidRequest, formatZodIssues(parsed.error).replace(/(^|; )([a-z-]+):/g, '$1--$2:'));
     }
     const f = parsed.data;
+    const attribute = ctx.values.attribute === true;
+    if (f.datanet && !attribute) throw new StudioError(ErrorCode.InvalidRequest, '--datanet names the datanet to attribute against: add --attribute.');
     const backend = f.device ?? workspaceDevice(ctx);
     let dir: string;
     try {
@@ -101,7 +108,9 @@ export const generateCommand: Command = {
     });
     const b = model.info().backend;
     const device = { kind: b.kind, ...(b.device ? { name: b.device } : {}), ...(b.fallbackReason ? { fallbackReason: b.fallbackReason } : {}) };
-    return { ...result, device, ...(adapter?.record ? { adapter: adapter.record.name } : {}), ...(warnings.length ? { warnings } : {}) };
+    const out = { ...result, device, ...(adapter?.record ? { adapter: adapter.record.name } : {}), ...(warnings.length ? { warnings } : {}) };
+    if (!attribute) return out;
+    return { ...out, ...(await attributeGenerated(ctx, { modelDir: dir, tokenizer: tok, adapterArg: f.adapter, datanet: f.datanet, tokens: result.tokens })) };
   },
   // The text was streamed already; runCli ends it with a newline.
   human: () => '',

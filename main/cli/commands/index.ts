@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { adaptersExport, adaptersImport, adaptersList, adaptersMerge, adaptersRemove, adaptersShow } from './adaptersCommands';
+import { attributionIndexCommand } from './attributionCommands';
 import { artifactsAdd, artifactsList, artifactsVerify } from './artifactsCommands';
 import { datanetCommands } from './datanetCommands';
 import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
@@ -68,4 +69,5 @@ export const commands: Command[] = [
   adaptersMerge,
   adaptersExport,
   ...settlementCommands,
+  attributionIndexCommand,
 ];
