@@ -68,6 +68,8 @@ async function attributeInPlayground(page: Page): Promise<void> {
 test('generates with an adapter trained on a datanet, shows the heatmap and a token’s records and contributors, settles the epoch and pays a contributor’s claim', async ({ page, errors }) => {
   test.setTimeout(300_000);
   await openStudio(page, server);
+  // The screenshots show the editor area whole: the panel (jobs, logs) is hidden.
+  await page.getByRole('button', { name: 'Hide Panel' }).click();
   await attributeInPlayground(page);
 
   // The heatmap replaces the plain output once the attribution is in; its text is the answer.
@@ -155,6 +157,7 @@ test('generates with an adapter trained on a datanet, shows the heatmap and a to
   expect(after).toBeGreaterThan(before);
   await expect(claim.getByTestId('attr-claim-balance')).toContainText('→');
   await expect(claim.locator('[data-tx-hash]')).toBeVisible();
+  await claim.scrollIntoViewIfNeeded();
   await page.screenshot({ path: '/tmp/attribution-rewards.png' });
   expect(errors).toEqual([]);
 });

@@ -3,6 +3,14 @@ import { formatOpen } from '../chain/openAmount';
 import { chartRows, contributorColors, formatBps, formatShare } from './attributionFormat';
 import { ContributorName } from './ContributorName';
 
+/** What evidence the scores rest on, in words; the core's note already says "exact spans only"
+ * when it does, so it is not said twice. */
+export function evidenceLine(e: ResponseAttribution['evidence']): string {
+  if (e.gradient) return `exact spans and gradient influence (${e.gradient === 'datainf' ? 'DataInf' : 'TracIn'})`;
+  if (!e.note) return 'exact spans only';
+  return /exact spans only/i.test(e.note) ? e.note : `exact spans only: ${e.note}`;
+}
+
 /**
  * Who this response's fee goes to: the contributors' shares after the governed threshold as
  * horizontal bars, those dropped under it greyed with the share they had, then the rule that
@@ -36,7 +44,7 @@ export function ContributorChart({ result, large }: { result: ResponseAttributio
       <dl className="attr-chart__notes">
         <dt>Evidence</dt>
         <dd data-testid="attr-evidence">
-          {result.evidence.gradient ? `exact spans and gradient influence (${result.evidence.gradient === 'datainf' ? 'DataInf' : 'TracIn'})` : `exact spans only${result.evidence.note ? `: ${result.evidence.note}` : ''}`}
+          {evidenceLine(result.evidence)}
         </dd>
         <dt>Rule</dt>
         <dd data-testid="attr-rule">{result.combinationRule}</dd>

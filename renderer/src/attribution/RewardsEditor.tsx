@@ -54,7 +54,8 @@ function EpochsSection() {
                 </button>
               ) : null}
             </header>
-            <table className="rewards-table">
+            {e.models.length === 0 ? <p className="muted">No attributed inference in this epoch yet.</p> : null}
+            <table className="rewards-table" hidden={e.models.length === 0}>
               <thead>
                 <tr>
                   <th>model</th>

@@ -19,7 +19,7 @@ import {
   tokenContributors,
   topContributor,
 } from './attributionFormat';
-import { ContributorChart } from './ContributorChart';
+import { ContributorChart, evidenceLine } from './ContributorChart';
 import { RecordTextView, TokenEvidence } from './TokenEvidence';
 
 // TEST FIXTURE: a hand-built attribution response (three contributors, one dropped under the
@@ -169,5 +169,12 @@ describe('attribution views', () => {
     const missing = renderToStaticMarkup(createElement(RecordTextView, { lookup: { status: 'missing', message: 'No record r-9 in notes now' }, needle: 'x' }));
     expect(missing).toContain('No record r-9 in notes now');
     expect(renderToStaticMarkup(createElement(RecordTextView, { lookup: undefined, needle: 'x' }))).toContain('reading the record');
+  });
+
+  it('says "exact spans only" once, whoever words the note', () => {
+    expect(evidenceLine({ spans: true, gradient: null, note: 'training data unknown' })).toBe('exact spans only: training data unknown');
+    expect(evidenceLine({ spans: true, gradient: null, note: 'No gradient store yet: exact spans only.' })).toBe('No gradient store yet: exact spans only.');
+    expect(evidenceLine({ spans: true, gradient: null, note: null })).toBe('exact spans only');
+    expect(evidenceLine({ spans: true, gradient: 'tracin', note: null })).toBe('exact spans and gradient influence (TracIn)');
   });
 });
