@@ -269,8 +269,6 @@ export const internalMethods: { readonly [M in keyof typeof methods]?: string } 
     'Publishing datanets, models and rewards from the workbench lands with those capabilities (datanets, factory, attribution); until then tests and the e2e fixtures publish through it.',
   'adapters.get':
     "The CLI's `adapters show` reads the workspace without its lock, so it works beside a running `studio serve`; the playground lists with adapters.list. Kept for API clients.",
-  'attribution.attribute':
-    "The playground's heatmap calls it after streaming from /v1 (renderer/src/attribution, landing beside it); the CLI's `generate --attribute` attributes in its own process. Kept for API clients.",
   'engine.inspect':
     "The factory's model picker will call it; the CLI's `model inspect` reads a folder without opening a workspace, so it calls the engine directly.",
 };

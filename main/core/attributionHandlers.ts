@@ -1,19 +1,23 @@
 import type { ChainExplorer } from '../chain/explorer/chainExplorer';
 import { findAdapter } from '../adapters/adaptersRepository';
 import { attributeCompletion, tokensOfText } from '../attribution/attributeCompletion';
+import { recordInference } from '../attribution/inferenceLedger';
 import { readAttributionThreshold } from '../attribution/readAttributionThreshold';
 import { loadNativeEngine } from '../engine/native/index';
 import type { PlaygroundService } from '../playground/PlaygroundService';
 import type { Db } from '../workspace/openDatabase';
 import type { Handlers } from './handlers';
 
-type AttributionMethod = Extract<keyof Handlers, `attribution.${string}`>;
+// Settlement's attribution.* methods are settlementHandlers'.
+type AttributionMethod = Extract<keyof Handlers, 'attribution.attribute'>;
 
 /**
  * Proof of Attribution's methods. `attribution.attribute` re-tokenises the completion with the
  * served base's tokenizer (after the prompt, so each token's text is what streaming showed),
  * attributes it against the datanet (its span index built on first use) and reads the threshold
- * from the devnet when it runs. The inference is not recorded here (settlement does that).
+ * from the devnet when it runs. With `record` (the default) the inference goes into the open
+ * epoch with its fee split by the shares after the threshold (`recordInference`, settled later by
+ * `attribution.settle`); previews and evaluation pass `record: false`.
  */
 export function attributionHandlers(deps: { db: () => Db; root: () => string; playground: () => PlaygroundService; explorer: () => ChainExplorer | null }): Pick<Handlers, AttributionMethod> {
   return {
@@ -23,7 +27,7 @@ export function attributionHandlers(deps: { db: () => Db; root: () => string; pl
       const adapterName = playground.resolveModel(base, p.model);
       const adapter = adapterName ? (findAdapter(deps.db(), adapterName) ?? null) : null;
       const threshold = await readAttributionThreshold(deps.explorer());
-      return attributeCompletion({
+      const result = await attributeCompletion({
         engine: loadNativeEngine(),
         db: deps.db(),
         workspaceRoot: deps.root(),
@@ -34,6 +38,10 @@ export function attributionHandlers(deps: { db: () => Db; root: () => string; pl
         tokens: tokensOfText(base.tokenizer, p.completion, base.tokenizer.encode(p.prompt, { addSpecialTokens: false })),
         threshold,
       });
+      if (!p.record) return result;
+      // No contributor above the threshold means nobody to pay: nothing is recorded (null).
+      const inference = recordInference(deps.db(), { model: p.model, adapter: adapter?.name ?? null, datanet: result.datanet, contributors: result.contributors });
+      return { ...result, inference };
     },
   };
 }

@@ -25,7 +25,8 @@ export function ftsQuery(text: string): string {
  * The filter language of review and listings: `all`; a signal (`duplicate`: copies beyond the
  * first; `near-duplicate`: cluster members beyond the first; `pii`, `pii:KIND`; `quality`,
  * `quality:FLAG`); `language:xx`; a contributor address; `status:STATE`; `search:TEXT` (FTS5);
- * `cluster:ID`; `import:ID`; `record:ID`. Unknown expressions fail naming the accepted ones.
+ * `cluster:ID`; `import:ID`; `record:ID`; `source:SOURCE_ID` (the id the contributor submitted it
+ * as, which attribution names records by). Unknown expressions fail naming the accepted ones.
  */
 export function parseFilter(expr: string): ParsedFilter {
   const e = expr.trim();
@@ -58,6 +59,9 @@ export function parseFilter(expr: string): ParsedFilter {
       return plain("(',' || s.quality_flags || ',') LIKE ?", [`%,${arg},%`]);
     case 'language':
       return plain('s.language = ?', [arg]);
+    case 'source':
+      if (arg === '') throw new StudioError(ErrorCode.InvalidRequest, 'source: needs a record source id, e.g. source:line-3.');
+      return plain('r.source_id = ?', [arg]);
     case 'cluster':
     case 'import':
     case 'record': {
@@ -68,6 +72,6 @@ export function parseFilter(expr: string): ParsedFilter {
   }
   throw new StudioError(
     ErrorCode.InvalidRequest,
-    `Unknown filter "${expr}". Use all, duplicate, near-duplicate, pii[:KIND], quality[:FLAG], language:xx, a contributor address, status:STATE, search:TEXT, cluster:ID, import:ID or record:ID.`,
+    `Unknown filter "${expr}". Use all, duplicate, near-duplicate, pii[:KIND], quality[:FLAG], language:xx, a contributor address, status:STATE, search:TEXT, cluster:ID, import:ID, record:ID or source:SOURCE_ID.`,
   );
 }

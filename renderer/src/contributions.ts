@@ -1,4 +1,5 @@
 import { artifactsContribution } from './artifacts/artifactsContribution';
+import { attributionContribution } from './attribution/attributionContribution';
 import { chainContribution } from './chain/chainContribution';
 import { datanetsContribution } from './datanets/datanetsContribution';
 import { factoryContribution } from './factory/factoryContribution';
@@ -21,6 +22,7 @@ export function registerContributions(): void {
     datanetsContribution,
     factoryContribution,
     playgroundContribution,
+    attributionContribution,
     chainContribution,
     governanceContribution,
     artifactsContribution,

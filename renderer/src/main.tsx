@@ -11,6 +11,7 @@ import './styles/datanets.css';
 import './styles/governance.css';
 import './styles/playground.css';
 import './styles/factory.css';
+import './styles/attribution.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { checkLaunchToken, forgetLaunchToken, takeLaunchToken } from './api/launchToken';

@@ -256,6 +256,8 @@ describe('studio datanet commands', { timeout: 300_000 }, () => {
     expect(run.steps).toBe(2);
     const runJson = JSON.parse(fs.readFileSync(path.join(run.runDir, 'run.json'), 'utf8'));
     expect(runJson.config.datanet).toEqual({ name: 'qa', version: 1, merkleRoot: v.merkleRoot, records: 6 });
+    // The registered adapter's lineage names the version, so attribution finds its datanet.
+    expect(ok('adapters', 'show', 'qa-adapter').datanet).toBe('qa@1');
     const data = fs.readFileSync(runJson.config.data, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(data[0]).toEqual({ prompt: 'What did the town rebuild in 1900?', response: 'It rebuilt the mill.' });
   });

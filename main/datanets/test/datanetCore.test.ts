@@ -72,6 +72,10 @@ describe('datanets in the core', () => {
     expect(found.highlights[String(found.records[0]!.id)]).toContain('[mountain]');
     // The lowercase address is stored in its EIP-55 form.
     expect(found.records[0]!.contributor).toBe(ALICE);
+    // Attribution names records by source id; its "open in the inspector" link filters by it.
+    const bySource = await callCore(c, 'datanets.records', { datanet: 'notes', filter: 'source:i' });
+    expect(bySource.records.map((r) => r.id)).toEqual([found.records[0]!.id]);
+    await expect(callCore(c, 'datanets.records', { datanet: 'notes', filter: 'source:' })).rejects.toThrow(/source id/);
   });
 
   it('reviews in bulk without touching excluded records, undoes, and freezes a version whose proofs verify', async () => {

@@ -53,7 +53,7 @@ export const engineTrain = defineJobKind({
       throw new StudioError('TRAINING_FAILED', err instanceof Error ? err.message : String(err), details);
     }
     // A full run writes a whole model, not an adapter: nothing joins the adapter registry.
-    if (summary.mode === 'full') return { summary, stored: null };
+    if (summary.mode === 'full') return { summary, stored: null, datanet: null };
     // The adapter joins the registry (its files in the artifact store, the base's hashes as its
     // lineage); the folder at `out` stays the user's.
     const stored = await storeAdapterFiles(
@@ -62,13 +62,16 @@ export const engineTrain = defineJobKind({
       loadPeftAdapter(summary.adapter),
       await modelFingerprint(input.config.model),
     );
-    return { summary, stored };
+    // Trained on a datanet version: that version is the adapter's lineage (attribution finds the
+    // records behind its answers through it).
+    const datanet = input.config.datanet ? `${input.config.datanet.name}@${input.config.datanet.version}` : null;
+    return { summary, stored, datanet };
   },
-  commit: (db, { summary, stored }) => {
+  commit: (db, { summary, stored, datanet }) => {
     if (stored === null) return summary;
     const name = uniqueAdapterName(db, path.basename(summary.adapter));
     recordStoredAdapterFiles(db, stored, name);
-    recordAdapter(db, { ...storedFields(stored), name, source: 'trained', datanet: null, run: summary.runDir, importedFrom: null, parents: [] });
+    recordAdapter(db, { ...storedFields(stored), name, source: 'trained', datanet, run: summary.runDir, importedFrom: null, parents: [] });
     return { ...summary, registeredAs: name };
   },
   interrupted: (p, workspaceRoot, job) => {

@@ -18,7 +18,7 @@ const SECTIONS: { id: DatanetSection; title: string; icon: string }[] = [
 ];
 
 /** A datanet's tab: its statistics, then records and review, import, or versions. */
-export function DatanetEditor({ input }: { input: { name: string; section?: DatanetSection } }) {
+export function DatanetEditor({ input }: { input: { name: string; section?: DatanetSection; filter?: string } }) {
   const { name } = input;
   const listed = useStore(datanetsStore, (s) => s.datanets.find((d) => d.name === name));
   const revision = useStore(datanetsStore, (s) => s.revision[name] ?? 0);
@@ -28,10 +28,14 @@ export function DatanetEditor({ input }: { input: { name: string; section?: Data
   const [missing, setMissing] = useState<string | null>(null);
   const stats = useStore(datanetsStore, (s) => s.stats[name]);
   const [section, setSection] = useState<DatanetSection>(input.section ?? 'records');
-  const [filter, setFilter] = useState('status:pending');
+  const [filter, setFilter] = useState(input.filter ?? 'status:pending');
   useEffect(() => {
     if (input.section) setSection(input.section);
   }, [input.section]);
+  // Opened again with a filter (attribution's "open record"): the listing shows it.
+  useEffect(() => {
+    if (input.filter) setFilter(input.filter);
+  }, [input.filter]);
   useEffect(() => {
     void datanetsStore.getState().loadStats(name);
     api()

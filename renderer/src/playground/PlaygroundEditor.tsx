@@ -1,6 +1,8 @@
 import Editor from '@monaco-editor/react';
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
+import { attributionStore } from '../attribution/attributionStore';
+import { ColumnAttribution } from '../attribution/ColumnAttribution';
 import { Codicon } from '../components/Codicon';
 import { setupMonaco } from '../monaco/setupMonaco';
 import { monacoThemeFor } from '../workbench/theming/theme';
@@ -19,6 +21,7 @@ const pct = (logprob: number) => `${(100 * Math.exp(logprob)).toFixed(1)}%`;
  */
 export function PlaygroundEditor() {
   const s = useStore(playgroundStore);
+  const attribute = useStore(attributionStore, (a) => a.enabled);
   const theme = useStore(themeStore, (t) => t.theme);
   const { baseUrl, key } = endpoint();
   const streaming = s.columns.some((c) => c.status === 'streaming');
@@ -77,6 +80,9 @@ export function PlaygroundEditor() {
           <label>
             <input type="checkbox" checked={s.colourByProbability} onChange={(e) => s.setColour(e.target.checked)} data-testid="playground-colour" /> Colour tokens by probability
           </label>
+          <label title="After each answer, show which training records and contributors shaped every token (attribution.attribute)">
+            <input type="checkbox" checked={attribute} onChange={(e) => attributionStore.getState().setEnabled(e.target.checked)} data-testid="playground-attribute" /> Attribute each answer
+          </label>
         </div>
         <div className="playground__actions">
           <button className="button button--primary" onClick={() => s.run()} disabled={s.selected.length === 0} data-testid="playground-run">
@@ -114,6 +120,7 @@ export function PlaygroundEditor() {
 }
 
 function ColumnView({ column, colour }: { column: Column; colour: boolean }) {
+  const attributed = useStore(attributionStore, (a) => a.runs[column.model]?.status === 'done');
   return (
     <section className="playground__column" data-testid={`playground-column-${column.model}`} data-status={column.status}>
       <header className="playground__column-header">
@@ -121,11 +128,15 @@ function ColumnView({ column, colour }: { column: Column; colour: boolean }) {
         <span className="playground__muted"> {column.status === 'done' ? `finished (${column.finish ?? ''})` : column.status}</span>
       </header>
       {column.error ? <div className="playground__error">{column.error}</div> : null}
-      <div className="playground__output">
-        {column.tokens.map((t, i) => (
-          <TokenView key={i} token={t} colour={colour} />
-        ))}
-      </div>
+      {/* The heatmap shows the same text once the attribution is in: the plain output steps aside. */}
+      {attributed ? null : (
+        <div className="playground__output">
+          {column.tokens.map((t, i) => (
+            <TokenView key={i} token={t} colour={colour} />
+          ))}
+        </div>
+      )}
+      <ColumnAttribution model={column.model} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { AdapterRecord } from '../../../main/api/adaptersSchemas';
 import { api } from '../api/client';
+import { attributionStore } from '../attribution/attributionStore';
 import { reportError } from '../workbench/toastStore';
 import { type SamplingSettings, type StreamedToken, streamCompletion } from './playgroundApi';
 
@@ -70,11 +71,18 @@ export const playgroundStore = createStore<PlaygroundStore>()((set, get) => ({
     const ctl = new AbortController();
     controller = ctl;
     set({ columns: selected.map((model) => ({ model, tokens: [], status: 'streaming', finish: null, error: null })) });
+    attributionStore.getState().clear();
     const update = (i: number, f: (c: Column) => Partial<Column>) => set({ columns: get().columns.map((c, j) => (j === i ? { ...c, ...f(c) } : c)) });
     // Every column streams at once: the server batches them into one cohort.
     selected.forEach((model, i) => {
       streamCompletion({ model, prompt, ...sampling }, ctl.signal, (t) => update(i, (c) => ({ tokens: [...c.tokens, t] })))
-        .then((finish) => update(i, () => ({ status: 'done', finish })))
+        .then((finish) => {
+          update(i, () => ({ status: 'done', finish }));
+          // With "Attribute" on, each finished answer is attributed to its training records.
+          const attribution = attributionStore.getState();
+          const completion = get().columns[i]!.tokens.map((t) => t.text).join('');
+          if (attribution.enabled && completion !== '') void attribution.attribute(model, prompt, completion);
+        })
         .catch((err: unknown) => {
           if (ctl.signal.aborted) update(i, () => ({ status: 'stopped' }));
           else update(i, () => ({ status: 'error', error: err instanceof Error ? err.message : String(err) }));
