@@ -4,6 +4,7 @@ import { artifactsAdd, artifactsList, artifactsVerify } from './artifactsCommand
 import { datanetCommands } from './datanetCommands';
 import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
 import { engineInfo } from './engineCommands';
+import { evalAttribution } from './evalCommands';
 import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
 import { generateCommand } from './generateCommand';
 import { devnetAdvance, govDelegate, govExecute, govParams, govPower, govProposals, govPropose, govQueue, govUnwrap, govVote, govWrap } from './govCommands';
@@ -66,4 +67,5 @@ export const commands: Command[] = [
   adaptersRemove,
   adaptersMerge,
   adaptersExport,
+  evalAttribution,
 ];

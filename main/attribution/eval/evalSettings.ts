@@ -1,0 +1,18 @@
+// How big an evaluation is. `quick` is sized for CI (a tiny model on 2 cores in well under two
+// minutes): it checks that every stage runs and reports, not that the figures are good. The full
+// setting is what bench/RESULTS.md records: enough facts for the recalls to mean something and
+// enough steps for a LoRA to memorise them.
+
+export interface EvalSettings {
+  verbatimFacts: number;
+  paraphrasedFacts: number;
+  /** Background records taken from the datanet (or the demo corpus). */
+  backgroundRecords: number;
+  training: { steps: number; batch: number; seq: number; rank: number; alpha: number; lr: number };
+}
+
+export function evalSettings(quick: boolean): EvalSettings {
+  return quick
+    ? { verbatimFacts: 6, paraphrasedFacts: 6, backgroundRecords: 24, training: { steps: 60, batch: 8, seq: 64, rank: 8, alpha: 16, lr: 3e-3 } }
+    : { verbatimFacts: 40, paraphrasedFacts: 40, backgroundRecords: 300, training: { steps: 600, batch: 8, seq: 128, rank: 16, alpha: 32, lr: 2e-3 } };
+}
