@@ -53,12 +53,12 @@ describe('studio eval attribution', { timeout: 600_000 }, () => {
     expect(r.background.from).toMatch(/demo corpus/);
     expect(r.training.steps).toBe(60);
     expect(r.training.finalLoss).toBeLessThan(r.training.firstLoss);
+    expect(r.tool).toMatchObject({ available: true, description: expect.stringMatching(/gradient|span/) });
     for (const set of ['verbatim', 'paraphrased'] as const) {
       const s = r.sets[set];
       expect(s.facts).toBe(6);
       for (const of of ['record', 'contributor'] as const) expectMetrics(s.bm25[of], 6);
-      if (r.tool.available) for (const of of ['record', 'contributor'] as const) expectMetrics(s.tool[of], 6);
-      else expect(s.tool).toBeNull();
+      for (const of of ['record', 'contributor'] as const) expectMetrics(s.tool[of], 6);
       // The per-fact ranks are what the set's figures are computed from.
       const facts = r.facts.filter((f: { set: string }) => f.set === set);
       const r1 = facts.filter((f: { bm25: { record: number | null } }) => f.bm25.record === 1).length / facts.length;
@@ -68,7 +68,17 @@ describe('studio eval attribution', { timeout: 600_000 }, () => {
     expect(r.copy.records).toBe(24 + 12 + 18 + 6);
     // Verbatim facts name an invented subject found in one record: BM25 reading the prompt finds it.
     expect(r.sets.verbatim.bm25.record.recallAt1).toBe(1);
-    // The working folder (the copy's workspace, the adapter) is removed.
+    // Self-influence over the background: 10% of 24 records, at least 2, were shuffled.
+    expect(r.detection).toMatchObject({ records: 24, corrupted: 2 });
+    for (const score of ['dataInf', 'gradientNorm'] as const) {
+      expect(r.detection[score].auc).toBeGreaterThanOrEqual(0);
+      expect(r.detection[score].auc).toBeLessThanOrEqual(1);
+      expect([0, 0.5, 1]).toContain(r.detection[score].detectedAt10);
+    }
+    expect(r.lds).toMatchObject({ subsets: 3, fraction: 0.5, queries: 4 });
+    expect(r.lds.perQuery).toHaveLength(4);
+    for (const q of r.lds.perQuery) if (q !== null) expect(Math.abs(q)).toBeLessThanOrEqual(1 + 1e-12);
+    // The working folder (the copy's workspace, the adapter, the gradient store) is removed.
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 

@@ -9,10 +9,16 @@ export interface EvalSettings {
   /** Background records taken from the datanet (or the demo corpus). */
   backgroundRecords: number;
   training: { steps: number; batch: number; seq: number; rank: number; alpha: number; lr: number };
+  /** Share of the background records whose words are shuffled for the self-influence check. */
+  corruptFraction: number;
+  /** LDS: how many random subsets are retrained, each holding `ldsFraction` of the records, and how many facts are its queries. */
+  ldsSubsets: number;
+  ldsFraction: number;
+  ldsQueries: number;
 }
 
 export function evalSettings(quick: boolean): EvalSettings {
   return quick
-    ? { verbatimFacts: 6, paraphrasedFacts: 6, backgroundRecords: 24, training: { steps: 60, batch: 8, seq: 64, rank: 8, alpha: 16, lr: 3e-3 } }
-    : { verbatimFacts: 40, paraphrasedFacts: 40, backgroundRecords: 300, training: { steps: 600, batch: 8, seq: 128, rank: 16, alpha: 32, lr: 2e-3 } };
+    ? { verbatimFacts: 6, paraphrasedFacts: 6, backgroundRecords: 24, training: { steps: 60, batch: 8, seq: 64, rank: 8, alpha: 16, lr: 3e-3 }, corruptFraction: 0.1, ldsSubsets: 3, ldsFraction: 0.5, ldsQueries: 4 }
+    : { verbatimFacts: 40, paraphrasedFacts: 40, backgroundRecords: 300, training: { steps: 600, batch: 8, seq: 128, rank: 16, alpha: 32, lr: 2e-3 }, corruptFraction: 0.1, ldsSubsets: 6, ldsFraction: 0.5, ldsQueries: 20 };
 }

@@ -3,7 +3,10 @@
 // a LoRA is fine-tuned on the copy with the engine's trainer, the model is prompted for each
 // fact, and both the tool's attribution and the BM25 baseline rank the copy's records for the
 // model's answer. Recall@1, Recall@5 and MRR of the planted record and of its contributor are
-// reported per fact set, side by side.
+// reported per fact set, side by side. The same run also measures corrupted-record detection by
+// self-influence (a share of the background has its words shuffled before training; AUC and
+// detection rate at 10% inspected, from the record gradient store) and a small LDS
+// (linearDatamodelingScore.ts: retraining on random halves).
 //
 // The tool's scorer is passed in (a factory over the trained copy), so this file does not
 // depend on how attribution is computed; when none is available the report says so and gives
@@ -11,8 +14,14 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelSpecWithFiles } from '../../engine/modelSpecWithFiles';
-import { runTraining, type TrainingRunSummary } from '../../engine/training/runTraining';
 import { adapterAnswerer } from './adapterAnswerer';
+import { corruptRecords } from './corruptRecords';
+import { buildEvalGradientStore, type EvalGradientStore } from './evalGradientStore';
+import { gradientRecordScores } from './gradientScorer';
+import { linearDatamodelingScore, type LdsReport } from './linearDatamodelingScore';
+import { detectionRateAt, rocAuc } from './rocAuc';
+import { selfInfluence } from './selfInfluence';
+import { evalTargets, trainEvalAdapter } from './trainEvalAdapter';
 import { bm25Scorer } from './bm25Scorer';
 import { evalSettings, type EvalSettings } from './evalSettings';
 import { bm25Terms } from './Bm25Index';
@@ -24,6 +33,9 @@ import { rankOf, retrievalMetrics, type RetrievalMetrics } from './retrievalMetr
 export interface TrainedCopy extends EvalCopy {
   modelDir: string;
   adapterDir: string;
+  /** Every record of the copy, as trained on (corrupted ones corrupted). */
+  recordList: readonly EvalRecord[];
+  gradients: EvalGradientStore;
 }
 
 /** Builds the tool's scorer over the trained copy, or says why there is none. */
@@ -71,6 +83,14 @@ export interface FactOutcome {
   bm25: { record: number | null; contributor: number | null };
 }
 
+export interface DetectionReport {
+  records: number;
+  corrupted: number;
+  /** AUC and detection rate at 10% inspected, per self-influence score. */
+  gradientNorm: { auc: number; detectedAt10: number };
+  dataInf: { auc: number; detectedAt10: number };
+}
+
 export interface AttributionEvalReport {
   model: string;
   quick: boolean;
@@ -80,6 +100,10 @@ export interface AttributionEvalReport {
   training: { steps: number; firstLoss: number | null; finalLoss: number | null; trainSeconds: number; rank: number; targets: string[] };
   tool: { available: boolean; description: string | null; note: string | null };
   sets: Record<FactSet, FactSetReport>;
+  /** Corrupted-record detection by self-influence over the background records. */
+  detection: DetectionReport;
+  /** Linear datamodeling score of the gradient evidence. */
+  lds: LdsReport;
   facts: FactOutcome[];
 }
 
@@ -87,34 +111,29 @@ export async function runAttributionEval(o: AttributionEvalOptions): Promise<Att
   const s = o.settings ?? evalSettings(o.quick);
   const background = o.background.slice(0, s.backgroundRecords);
   if (background.length === 0) throw new Error(`${o.backgroundFrom} has no records to evaluate against`);
+  const corruption = corruptRecords(background, s.corruptFraction, o.seed);
   const takenWords = new Set(background.flatMap((r) => bm25Terms(r.text)));
   const contributors = [...new Set(background.map((r) => r.contributor))];
   const planted = plantFacts({ seed: o.seed, verbatim: s.verbatimFacts, paraphrased: s.paraphrasedFacts, contributors, takenWords, takenIds: new Set(background.map((r) => r.sourceId)) });
-  const records = [...background, ...planted.records];
+  const records = [...corruption.records, ...planted.records];
 
   rmSync(o.workDir, { recursive: true, force: true });
   mkdirSync(o.workDir, { recursive: true });
   const copy = await makeEvalCopy(join(o.workDir, 'home'), records, o.info);
   try {
     const spec = modelSpecWithFiles(o.modelDir);
-    // Every projection of every layer: a rank-r update of the attention alone memorises slowly.
-    const targets = spec.arch === 'gpt2' ? ['c_attn', 'c_proj', 'c_fc'] : ['q', 'k', 'v', 'o', 'gate', 'up', 'down'];
+    const targets = evalTargets(o.modelDir);
     const adapterDir = join(o.workDir, 'adapter');
     const t = s.training;
-    o.info(`Fine-tuning a rank-${t.rank} LoRA for ${t.steps} steps on ${copy.records} records`);
-    const summary: TrainingRunSummary = await runTraining(
-      {
-        model: o.modelDir, data: copy.trainingData, out: adapterDir, rank: t.rank, alpha: t.alpha, targets, dropout: 0, rslora: false, steps: t.steps, lr: t.lr,
-        schedule: 'cosine', warmup: Math.min(10, Math.floor(t.steps / 10)), batch: t.batch, seq: Math.min(t.seq, spec.maxPositions), accumulation: 1, weightDecay: 0,
-        maxGradNorm: 1, seed: o.seed, checkpointEvery: t.steps, device: 'cpu',
-      },
-      join(o.workDir, 'run'),
-      false,
-      { progress: () => {}, log: (_level, m) => o.info(m), betweenChunks: async () => false },
-    );
-    const trained: TrainedCopy = { ...copy, modelDir: o.modelDir, adapterDir };
+    const seq = Math.min(t.seq, spec.maxPositions);
+    o.info(`Fine-tuning a rank-${t.rank} LoRA for ${t.steps} steps on ${copy.records} records (${corruption.corrupted.size} corrupted)`);
+    const summary = await trainEvalAdapter({ modelDir: o.modelDir, data: copy.trainingData, out: adapterDir, runDir: join(o.workDir, 'run'), training: t, seed: o.seed, log: o.info });
+    o.info('Computing the record gradient store');
+    const gradients = buildEvalGradientStore({ modelDir: o.modelDir, adapterDir, records, seq, seed: o.seed, outDir: o.workDir });
+    const trained: TrainedCopy = { ...copy, modelDir: o.modelDir, adapterDir, recordList: records, gradients };
     const tool = await o.toolScorer(trained);
     const bm25 = bm25Scorer(records);
+    o.info(`Prompting for ${planted.facts.length} facts`);
     const answer = adapterAnswerer(o.modelDir, adapterDir);
     const facts: FactOutcome[] = [];
     for (const f of planted.facts) {
@@ -141,6 +160,13 @@ export async function runAttributionEval(o: AttributionEvalOptions): Promise<Att
         bm25: metrics((f) => f.bm25),
       };
     };
+    const detection = detect(gradients, background.map((r) => r.sourceId), corruption.corrupted);
+    const ldsQueries = [...planted.facts.filter((f) => f.set === 'verbatim').slice(0, Math.ceil(s.ldsQueries / 2)), ...planted.facts.filter((f) => f.set === 'paraphrased').slice(0, Math.floor(s.ldsQueries / 2))];
+    const lds = await linearDatamodelingScore({
+      modelDir: o.modelDir, records, queries: ldsQueries.map((f) => ({ prompt: f.prompt, answer: f.answer })),
+      scores: (q) => gradientRecordScores(gradients, q.prompt, q.answer, gradients.store.rows), g: gradients,
+      subsets: s.ldsSubsets, fraction: s.ldsFraction, training: t, seed: o.seed, workDir: o.workDir, info: o.info,
+    });
     return {
       model: o.modelDir,
       quick: o.quick,
@@ -150,11 +176,26 @@ export async function runAttributionEval(o: AttributionEvalOptions): Promise<Att
       training: { steps: summary.steps, firstLoss: summary.firstLoss, finalLoss: summary.finalLoss, trainSeconds: summary.trainSeconds, rank: t.rank, targets },
       tool: tool.scorer ? { available: true, description: tool.description, note: null } : { available: false, description: null, note: tool.note },
       sets: { verbatim: setReport('verbatim'), paraphrased: setReport('paraphrased') },
+      detection,
+      lds,
       facts,
     };
   } finally {
     await copy.core.close();
   }
+}
+
+/** Self-influence AUCs over the background records (the planted ones are not the curator's). */
+function detect(g: EvalGradientStore, background: readonly string[], corrupted: ReadonlySet<string>): DetectionReport {
+  const self = selfInfluence(g.store);
+  const row = new Map(self.ids.map((id, i) => [id, i]));
+  const kept = background.filter((id) => row.has(id));
+  const positive = kept.map((id) => corrupted.has(id));
+  const figures = (scores: Float64Array) => {
+    const xs = kept.map((id) => scores[row.get(id)!]!);
+    return { auc: rocAuc(xs, positive), detectedAt10: detectionRateAt(xs, positive, 0.1) };
+  };
+  return { records: kept.length, corrupted: positive.filter(Boolean).length, gradientNorm: figures(self.gradientNorm), dataInf: figures(self.dataInf) };
 }
 
 function factFields(f: PlantedFact) {

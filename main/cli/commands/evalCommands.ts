@@ -6,6 +6,7 @@ import { getDatanet } from '../../datanets/datanetsRepository';
 import { getVersionRow, versionRecords } from '../../datanets/versionsRepository';
 import { demoBackgroundRecords } from '../../attribution/eval/demoBackgroundRecords';
 import { evalSettings } from '../../attribution/eval/evalSettings';
+import { gradientScorer } from '../../attribution/eval/gradientScorer';
 import type { EvalRecord } from '../../attribution/eval/plantFacts';
 import { runAttributionEval, type AttributionEvalReport, type ScorerMetrics, type ToolScorerFactory } from '../../attribution/eval/runAttributionEval';
 import { resolveModelArgument } from '../../engine/defaultModel/resolveModelArgument';
@@ -14,8 +15,14 @@ import { formatTable } from '../formatTable';
 import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
 import { parseDatanetRef } from './datanetCommands';
 
-/** The tool's attribution over the trained copy. Until the attribution service lands there is none. */
-const toolScorer: ToolScorerFactory = async () => ({ scorer: null, note: 'this build has no attribution service yet (main/attribution/attributeResponse.ts); only the BM25 baseline is measured' });
+/**
+ * The tool's attribution over the trained copy: the gradient evidence (DataInf over the record
+ * gradient store) until the combined span + gradient service is in this build.
+ */
+const toolScorer: ToolScorerFactory = async (copy) => ({
+  scorer: gradientScorer(copy.gradients, copy.recordList),
+  description: 'gradient evidence only: DataInf over the record gradient store, exact per-token gradients, summed over the answer',
+});
 
 /** The named datanet version's records, read without the workspace's lock (it is never written). */
 function datanetBackground(ctx: CommandContext, ref: string): { from: string; records: EvalRecord[] } {
@@ -75,6 +82,8 @@ export const evalAttribution: Command = {
       `Memorised: verbatim ${pct(r.sets.verbatim.memorised)} of ${r.sets.verbatim.facts}, paraphrased ${pct(r.sets.paraphrased.memorised)} of ${r.sets.paraphrased.facts}`,
       ...(r.tool.note ? [`Tool: ${r.tool.note}`] : [`Tool: ${r.tool.description}`]),
       formatTable(['SET', 'SCORER', 'OF', 'RECALL@1', 'RECALL@5', 'MRR'], rows),
+      `Corrupted-record detection (${r.detection.corrupted} of ${r.detection.records} records shuffled): AUC ${pct(r.detection.dataInf.auc)} by DataInf self-influence, ${pct(r.detection.gradientNorm.auc)} by gradient norm; found at 10% inspected ${pct(r.detection.dataInf.detectedAt10)} / ${pct(r.detection.gradientNorm.detectedAt10)}`,
+      `LDS over ${r.lds.subsets} subsets of ${Math.round(r.lds.fraction * 100)}%, ${r.lds.queries} queries: ${r.lds.lds === null ? 'undefined (no query\'s loss or prediction varied)' : r.lds.lds.toFixed(3)}`,
     ].join('\n');
   },
 };
