@@ -1,3 +1,7 @@
+// The evidences attributeResponse combines. Exact spans come from the span index
+// (findSpans.ts); gradient influence from main/attribution/gradientEvidence.ts when the adapter
+// has a gradient store.
+
 /** Gradient influence of training records on each response token (main/attribution/gradientEvidence.ts computes it). */
 export interface GradientEvidence {
   method: 'datainf' | 'tracin';

@@ -12,6 +12,7 @@
 #include "projection_binding.h"
 #include "safetensors_binding.h"
 #include "session_binding.h"
+#include "suffix_array_binding.h"
 
 namespace {
 
@@ -22,6 +23,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerGemmBindings(env, exports);
   registerProjectionBindings(env, exports);
   registerGradStoreBindings(env, exports);
+  registerSuffixArrayBindings(env, exports);
   Napi::Function modelCtor = ModelWrap::Init(env);
   auto* data = new AddonData();
   data->modelCtor = Napi::Persistent(modelCtor);

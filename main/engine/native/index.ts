@@ -243,6 +243,17 @@ export interface NativeEngine {
   mapFile(path: string, options?: { writable?: boolean }): ArrayBuffer;
   /** Scores Σ_j M[r,j]·query[j] of each row of the (rows, k) matrix at byteOffset in buffer (double accumulation). */
   gradientDot(buffer: ArrayBuffer, byteOffset: number, rows: number, k: number, dtype: 'f32' | 'f16', query: Float32Array): Float32Array;
+  /**
+   * The suffix array of text (symbols in [0, alphabet)) by SA-IS: suffix starts in lexicographic
+   * order, a suffix that is a prefix of another first.
+   */
+  suffixArray(text: Int32Array, alphabet: number): Int32Array;
+  /**
+   * The infini-gram suffix table of a token file's bytes (tokens of `width` bytes, little-endian):
+   * each suffix's byte offset, `ptrSize` bytes little-endian, in memcmp order of the suffixes.
+   * `threads` (default 2) share the alphabet mapping and the table encoding.
+   */
+  tokenSuffixTable(tokens: Uint8Array, width: 2 | 4, ptrSize: number, threads?: number): Uint8Array;
   /** f32 -> IEEE binary16 bits, round to nearest even */
   toF16(values: Float32Array): Uint16Array;
   /** n binary16 values at byteOffset in buffer, widened exactly to f32 */

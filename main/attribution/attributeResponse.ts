@@ -1,0 +1,134 @@
+import type { AttributedSpan, ContributorShare, RecordScore, ResponseAttribution } from '../api/attributionSchemas';
+import type { GradientEvidence } from './evidenceTypes';
+import { findSpans, type SuffixSearcher } from './findSpans';
+
+/** The threshold used when no chain answered: the devnet deployment's own default (deployProtocol.ts), 0.01%. */
+export const DEFAULT_ATTRIBUTION_THRESHOLD_BPS = 1;
+
+/** Weights of the two evidences when both exist (each is in [0, 1] per token). */
+export const SPAN_WEIGHT = 0.5;
+export const GRADIENT_WEIGHT = 0.5;
+
+const TOP_RECORDS = 10;
+
+/** The rule, in words, as the response carries it (and docs/ARCHITECTURE.md states it). */
+export function combinationRule(withGradient: boolean): string {
+  const span =
+    'span(r,t) = length in tokens of the longest maximal verbatim span covering token t that record r contains, times 1/(1+ln occurrences), divided by the largest such value at t';
+  const both = withGradient
+    ? `score(r,t) = ${SPAN_WEIGHT}·span(r,t) + ${GRADIENT_WEIGHT}·gradient(r,t), where ${span}, and gradient(r,t) is the influence normalised so t's top record scores 1`
+    : `score(r,t) = span(r,t), where ${span} (no gradient evidence)`;
+  return `${both}. Shares: each token's record scores normalised to sum 1, summed per contributor over the response and divided by the total; contributors under the threshold are dropped and the rest renormalised.`;
+}
+
+export interface AttributeInput {
+  model: string;
+  adapter: string | null;
+  datanet: { name: string; version: number; root: string };
+  datanetFrom: 'lineage' | 'argument';
+  /** The response's tokens with the text each completes. */
+  tokens: readonly { id: number; text: string }[];
+  searcher: SuffixSearcher;
+  gradient: GradientEvidence | null;
+  /** Why gradient evidence is absent (null when present). */
+  note: string | null;
+  threshold: { bps: number; source: 'chain' | 'default' };
+}
+
+const round = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/**
+ * Combines the exact-span evidence (computed here against the span index) with optional gradient
+ * evidence into per-token record scores and per-response contributor shares, applying the
+ * attribution threshold (combinationRule states the rule).
+ */
+export function attributeResponse(input: AttributeInput): ResponseAttribution {
+  const { searcher, gradient, tokens } = input;
+  const header = searcher.index.header;
+  if (gradient && gradient.perToken.length !== tokens.length)
+    throw new Error(`gradient evidence has ${gradient.perToken.length} token entries for a response of ${tokens.length} tokens`);
+  const started = performance.now();
+  const ids = tokens.map((t) => t.id);
+  const texts = tokens.map((t) => t.text);
+  const search = findSpans(searcher, ids, texts);
+  const contributorOfDoc = (d: number): string => header.contributors[header.recordContributor[d]!]!;
+  const spans: AttributedSpan[] = search.spans.map((s) => ({
+    start: s.start,
+    end: s.end,
+    text: texts.slice(s.start, s.end).join(''),
+    occurrences: s.occurrences,
+    records: s.documents.map((d) => ({ record: header.records[d]!, contributor: contributorOfDoc(d) })),
+  }));
+  const spansMs = performance.now() - started;
+
+  // Records named by the gradient evidence get their contributor from the index (same version).
+  const contributorOfRecord = new Map<string, string>();
+  header.records.forEach((r, d) => contributorOfRecord.set(r, contributorOfDoc(d)));
+
+  const shareSums = new Map<string, number>();
+  const attributed = tokens.map((tok, t) => {
+    const span = new Map<string, number>();
+    let best: AttributedSpan | null = null;
+    search.spans.forEach((s, k) => {
+      if (s.start > t || s.end <= t) return;
+      best ??= spans[k]!; // spans are ranked: the first covering one is the best
+      const value = (s.end - s.start) / (1 + Math.log(s.occurrences));
+      for (const d of s.documents) {
+        const rec = header.records[d]!;
+        span.set(rec, Math.max(span.get(rec) ?? 0, value));
+      }
+    });
+    const maxSpan = Math.max(0, ...span.values());
+    const grad = new Map<string, number>();
+    for (const g of gradient?.perToken[t] ?? []) if (contributorOfRecord.has(g.record) && g.score > 0) grad.set(g.record, Math.max(grad.get(g.record) ?? 0, g.score));
+    const records: RecordScore[] = [];
+    for (const rec of new Set([...span.keys(), ...grad.keys()])) {
+      const s = maxSpan > 0 ? (span.get(rec) ?? 0) / maxSpan : 0;
+      const g = gradient ? Math.min(1, grad.get(rec) ?? 0) : null;
+      const score = g === null ? s : SPAN_WEIGHT * s + GRADIENT_WEIGHT * g;
+      if (score > 0) records.push({ record: rec, contributor: contributorOfRecord.get(rec)!, score, spanScore: span.get(rec) ?? 0, gradientScore: g });
+    }
+    records.sort((a, b) => b.score - a.score || a.record.localeCompare(b.record));
+    const total = records.reduce((x, r) => x + r.score, 0);
+    if (total > 0) for (const r of records) shareSums.set(r.contributor, (shareSums.get(r.contributor) ?? 0) + r.score / total);
+    return {
+      text: tok.text,
+      tokenId: tok.id,
+      matchLength: search.matchLength[t]!,
+      attribution: {
+        records: records.slice(0, TOP_RECORDS).map((r) => ({ ...r, score: round(r.score), spanScore: round(r.spanScore), gradientScore: r.gradientScore === null ? null : round(r.gradientScore) })),
+        span: best,
+      },
+    };
+  });
+
+  const { contributors, dropped } = applyThreshold(shareSums, input.threshold.bps);
+  return {
+    model: input.model,
+    adapter: input.adapter,
+    datanet: input.datanet,
+    datanetFrom: input.datanetFrom,
+    evidence: { spans: true, gradient: gradient?.method ?? null, note: input.note },
+    combinationRule: combinationRule(gradient !== null),
+    tokens: attributed,
+    spans,
+    threshold: { ...input.threshold, dropped },
+    contributors,
+    inference: null,
+    timings: { spansMs: round(spansMs), gradientMs: gradient ? gradient.ms : null },
+  };
+}
+
+/** Shares from per-contributor sums; those under `bps` dropped (with their share before), the rest renormalised; highest first. */
+export function applyThreshold(sums: ReadonlyMap<string, number>, bps: number): { contributors: ContributorShare[]; dropped: ContributorShare[] } {
+  const total = [...sums.values()].reduce((a, b) => a + b, 0);
+  if (total <= 0) return { contributors: [], dropped: [] };
+  const ranked = [...sums].map(([address, v]) => ({ address, share: v / total })).sort((a, b) => b.share - a.share || a.address.localeCompare(b.address));
+  const dropped = ranked.filter((c) => c.share * 10_000 < bps);
+  const kept = ranked.filter((c) => c.share * 10_000 >= bps);
+  const keptTotal = kept.reduce((a, c) => a + c.share, 0);
+  return {
+    contributors: kept.map((c) => ({ address: c.address, share: round(c.share / keptTotal) })),
+    dropped: dropped.map((c) => ({ address: c.address, share: round(c.share) })),
+  };
+}
