@@ -22,7 +22,7 @@ const BOB = '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC';
 
 function studio(...args: string[]) {
   // TMPDIR: the run's working folder must be gone afterwards; a private one shows it is.
-  const r = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, STUDIO_HOME: home, TMPDIR: tmp }, encoding: 'utf8', timeout: 240_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, STUDIO_HOME: home, TMPDIR: tmp }, encoding: 'utf8', timeout: 420_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 const ok = (...args: string[]) => {
@@ -42,7 +42,7 @@ function expectMetrics(m: Metrics, questions: number) {
   expect(m.mrr).toBeGreaterThanOrEqual(m.recallAt1);
 }
 
-describe('studio eval attribution', { timeout: 600_000 }, () => {
+describe('studio eval attribution', { timeout: 900_000 }, () => {
   it('is built', () => {
     expect(fs.existsSync('dist/node/cli.mjs'), 'run `npm run build:node` before the tests').toBe(true);
   });
