@@ -53,21 +53,24 @@ describe('studio eval attribution', { timeout: 900_000 }, () => {
     expect(r.background.from).toMatch(/demo corpus/);
     expect(r.training.steps).toBe(60);
     expect(r.training.finalLoss).toBeLessThan(r.training.firstLoss);
-    expect(r.tool).toMatchObject({ available: true, description: expect.stringMatching(/gradient|span/) });
+    expect(Object.keys(r.scorers)).toEqual(['tool', 'spans', 'gradient', 'bm25']);
     for (const set of ['verbatim', 'paraphrased'] as const) {
       const s = r.sets[set];
       expect(s.facts).toBe(6);
-      for (const of of ['record', 'contributor'] as const) expectMetrics(s.bm25[of], 6);
-      for (const of of ['record', 'contributor'] as const) expectMetrics(s.tool[of], 6);
+      expect(Object.keys(s.scorers)).toEqual(['tool', 'spans', 'gradient', 'bm25']);
+      for (const name of Object.keys(s.scorers)) for (const of of ['record', 'contributor'] as const) expectMetrics(s.scorers[name][of], 6);
       // The per-fact ranks are what the set's figures are computed from.
       const facts = r.facts.filter((f: { set: string }) => f.set === set);
-      const r1 = facts.filter((f: { bm25: { record: number | null } }) => f.bm25.record === 1).length / facts.length;
-      expect(s.bm25.record.recallAt1).toBeCloseTo(r1, 12);
+      type Ranks = { ranks: Record<string, { record: number | null }> };
+      for (const name of Object.keys(s.scorers)) {
+        const r1 = facts.filter((f: Ranks) => f.ranks[name]!.record === 1).length / facts.length;
+        expect(s.scorers[name].record.recallAt1).toBeCloseTo(r1, 12);
+      }
     }
     // The copy holds background + planted + the paraphrased set's echoes (6 x 3) and distractors (6).
     expect(r.copy.records).toBe(24 + 12 + 18 + 6);
     // Verbatim facts name an invented subject found in one record: BM25 reading the prompt finds it.
-    expect(r.sets.verbatim.bm25.record.recallAt1).toBe(1);
+    expect(r.sets.verbatim.scorers.bm25.record.recallAt1).toBe(1);
     // Self-influence over the background: 10% of 24 records, at least 2, were shuffled.
     expect(r.detection).toMatchObject({ records: 24, corrupted: 2 });
     for (const score of ['dataInf', 'gradientNorm'] as const) {

@@ -17,6 +17,7 @@ export interface EvalCopy {
   core: StudioCore;
   /** "eval-copy@1" */
   datanet: string;
+  version: { name: string; version: number; root: string };
   /** The version's training JSONL (the engine's format). */
   trainingData: string;
   records: number;
@@ -39,7 +40,7 @@ export async function makeEvalCopy(home: string, records: readonly EvalRecord[],
     const ws = core.workspace;
     const t = writeTrainingData(ws.db, ws.layout.artifacts, getDatanet(ws.db, EVAL_DATANET), v.version);
     info(`Copy: datanet ${EVAL_DATANET}@${v.version}, ${v.records} records`);
-    return { core, datanet: `${EVAL_DATANET}@${v.version}`, trainingData: t.path, records: v.records };
+    return { core, datanet: `${EVAL_DATANET}@${v.version}`, version: { name: EVAL_DATANET, version: v.version, root: v.merkleRoot }, trainingData: t.path, records: v.records };
   } catch (err) {
     await core.close();
     throw err;

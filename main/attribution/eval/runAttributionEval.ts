@@ -27,7 +27,8 @@ import { evalSettings, type EvalSettings } from './evalSettings';
 import { bm25Terms } from './Bm25Index';
 import { makeEvalCopy, type EvalCopy } from './makeEvalCopy';
 import { plantFacts, type EvalRecord, type FactSet, type PlantedFact } from './plantFacts';
-import type { RankedRecords, RecordScorer } from './RecordScorer';
+import type { NamedScorer } from './attributionScorers';
+import type { RankedRecords } from './RecordScorer';
 import { rankOf, retrievalMetrics, type RetrievalMetrics } from './retrievalMetrics';
 
 export interface TrainedCopy extends EvalCopy {
@@ -38,8 +39,8 @@ export interface TrainedCopy extends EvalCopy {
   gradients: EvalGradientStore;
 }
 
-/** Builds the tool's scorer over the trained copy, or says why there is none. */
-export type ToolScorerFactory = (copy: TrainedCopy) => Promise<{ scorer: RecordScorer; description: string } | { scorer: null; note: string }>;
+/** Builds the tool's scorers over the trained copy (BM25 is added beside them). */
+export type ToolScorerFactory = (copy: TrainedCopy) => NamedScorer[];
 
 export interface AttributionEvalOptions {
   modelDir: string;
@@ -65,9 +66,8 @@ export interface FactSetReport {
   facts: number;
   /** Share of questions the model answered with the planted answer (its start). */
   memorised: number;
-  /** null when the tool's scorer is unavailable (see `tool.note`). */
-  tool: ScorerMetrics | null;
-  bm25: ScorerMetrics;
+  /** Per scorer: the tool's ('tool', and its evidences alone: 'spans', 'gradient') and 'bm25'. */
+  scorers: Record<string, ScorerMetrics>;
 }
 
 export interface FactOutcome {
@@ -78,9 +78,8 @@ export interface FactOutcome {
   answer: string;
   completion: string;
   memorised: boolean;
-  /** 1-based ranks of the planted record / its contributor; null when not ranked. */
-  tool: { record: number | null; contributor: number | null } | null;
-  bm25: { record: number | null; contributor: number | null };
+  /** Per scorer, 1-based ranks of the planted record / its contributor; null when not ranked. */
+  ranks: Record<string, { record: number | null; contributor: number | null }>;
 }
 
 export interface DetectionReport {
@@ -98,7 +97,8 @@ export interface AttributionEvalReport {
   background: { from: string; records: number };
   copy: { datanet: string; records: number };
   training: { steps: number; firstLoss: number | null; finalLoss: number | null; trainSeconds: number; rank: number; targets: string[] };
-  tool: { available: boolean; description: string | null; note: string | null };
+  /** What each scorer is, in words. */
+  scorers: Record<string, string>;
   sets: Record<FactSet, FactSetReport>;
   /** Corrupted-record detection by self-influence over the background records. */
   detection: DetectionReport;
@@ -131,33 +131,29 @@ export async function runAttributionEval(o: AttributionEvalOptions): Promise<Att
     o.info('Computing the record gradient store');
     const gradients = buildEvalGradientStore({ modelDir: o.modelDir, adapterDir, records, seq, seed: o.seed, outDir: o.workDir });
     const trained: TrainedCopy = { ...copy, modelDir: o.modelDir, adapterDir, recordList: records, gradients };
-    const tool = await o.toolScorer(trained);
-    const bm25 = bm25Scorer(records);
+    const scorers: NamedScorer[] = [...o.toolScorer(trained), { name: 'bm25', description: 'BM25 (k1 1.2, b 0.75) over the records, query = prompt + answer', scorer: bm25Scorer(records) }];
     o.info(`Prompting for ${planted.facts.length} facts`);
     const answer = adapterAnswerer(o.modelDir, adapterDir);
     const facts: FactOutcome[] = [];
     for (const f of planted.facts) {
       const completion = answer(f.prompt, f.answer);
-      const ranks = (r: RankedRecords) => ({ record: rankOf(r.records, f.sourceId), contributor: rankOf(r.contributors, f.contributor) });
-      facts.push({
-        ...factFields(f),
-        completion,
-        memorised: completion.trim().startsWith(f.answer.trim()),
-        tool: tool.scorer ? ranks(await tool.scorer(f.prompt, completion)) : null,
-        bm25: ranks(await bm25(f.prompt, completion)),
-      });
+      const ranks: FactOutcome['ranks'] = {};
+      for (const sc of scorers) {
+        const r: RankedRecords = await sc.scorer(f.prompt, completion);
+        ranks[sc.name] = { record: rankOf(r.records, f.sourceId), contributor: rankOf(r.contributors, f.contributor) };
+      }
+      facts.push({ ...factFields(f), completion, memorised: completion.trim().startsWith(f.answer.trim()), ranks });
     }
     const setReport = (set: FactSet): FactSetReport => {
       const of = facts.filter((f) => f.set === set);
-      const metrics = (pick: (f: FactOutcome) => { record: number | null; contributor: number | null }): ScorerMetrics => ({
-        record: retrievalMetrics(of.map((f) => pick(f).record)),
-        contributor: retrievalMetrics(of.map((f) => pick(f).contributor)),
+      const metrics = (name: string): ScorerMetrics => ({
+        record: retrievalMetrics(of.map((f) => f.ranks[name]!.record)),
+        contributor: retrievalMetrics(of.map((f) => f.ranks[name]!.contributor)),
       });
       return {
         facts: of.length,
         memorised: of.length ? of.filter((f) => f.memorised).length / of.length : 0,
-        tool: tool.scorer ? metrics((f) => f.tool!) : null,
-        bm25: metrics((f) => f.bm25),
+        scorers: Object.fromEntries(scorers.map((sc) => [sc.name, metrics(sc.name)])),
       };
     };
     const detection = detect(gradients, background.map((r) => r.sourceId), corruption.corrupted);
@@ -174,7 +170,7 @@ export async function runAttributionEval(o: AttributionEvalOptions): Promise<Att
       background: { from: o.backgroundFrom, records: background.length },
       copy: { datanet: copy.datanet, records: copy.records },
       training: { steps: summary.steps, firstLoss: summary.firstLoss, finalLoss: summary.finalLoss, trainSeconds: summary.trainSeconds, rank: t.rank, targets },
-      tool: tool.scorer ? { available: true, description: tool.description, note: null } : { available: false, description: null, note: tool.note },
+      scorers: Object.fromEntries(scorers.map((sc) => [sc.name, sc.description])),
       sets: { verbatim: setReport('verbatim'), paraphrased: setReport('paraphrased') },
       detection,
       lds,

@@ -6,23 +6,18 @@ import { getDatanet } from '../../datanets/datanetsRepository';
 import { getVersionRow, versionRecords } from '../../datanets/versionsRepository';
 import { demoBackgroundRecords } from '../../attribution/eval/demoBackgroundRecords';
 import { evalSettings } from '../../attribution/eval/evalSettings';
-import { gradientScorer } from '../../attribution/eval/gradientScorer';
+import { attributionScorers } from '../../attribution/eval/attributionScorers';
 import type { EvalRecord } from '../../attribution/eval/plantFacts';
-import { runAttributionEval, type AttributionEvalReport, type ScorerMetrics, type ToolScorerFactory } from '../../attribution/eval/runAttributionEval';
+import { runAttributionEval, type AttributionEvalReport, type ToolScorerFactory } from '../../attribution/eval/runAttributionEval';
 import { resolveModelArgument } from '../../engine/defaultModel/resolveModelArgument';
 import { UsageError, type Command, type CommandContext } from '../command';
 import { formatTable } from '../formatTable';
 import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
 import { parseDatanetRef } from './datanetCommands';
 
-/**
- * The tool's attribution over the trained copy: the gradient evidence (DataInf over the record
- * gradient store) until the combined span + gradient service is in this build.
- */
-const toolScorer: ToolScorerFactory = async (copy) => ({
-  scorer: gradientScorer(copy.gradients, copy.recordList),
-  description: 'gradient evidence only: DataInf over the record gradient store, exact per-token gradients, summed over the answer',
-});
+/** The tool's attribution over the trained copy: combined, and each evidence alone. */
+const toolScorer: ToolScorerFactory = (copy) =>
+  attributionScorers({ records: copy.recordList, gradients: copy.gradients, datanet: copy.version, model: copy.modelDir, workDir: path.dirname(copy.adapterDir) });
 
 /** The named datanet version's records, read without the workspace's lock (it is never written). */
 function datanetBackground(ctx: CommandContext, ref: string): { from: string; records: EvalRecord[] } {
@@ -68,19 +63,15 @@ export const evalAttribution: Command = {
     const pct = (x: number) => x.toFixed(3);
     const rows: (string | number)[][] = [];
     for (const [set, s] of Object.entries(r.sets)) {
-      const add = (who: string, m: ScorerMetrics | null) => {
-        for (const of of ['record', 'contributor'] as const) {
-          rows.push(m ? [set, who, of, pct(m[of].recallAt1), pct(m[of].recallAt5), pct(m[of].mrr)] : [set, who, of, '-', '-', '-']);
-        }
-      };
-      add('tool', s.tool);
-      add('bm25', s.bm25);
+      for (const [who, m] of Object.entries(s.scorers)) {
+        for (const of of ['record', 'contributor'] as const) rows.push([set, who, of, pct(m[of].recallAt1), pct(m[of].recallAt5), pct(m[of].mrr)]);
+      }
     }
     return [
       `Model ${r.model}${r.quick ? ' (quick)' : ''}; background ${r.background.from}, ${r.background.records} records; copy ${r.copy.datanet} (${r.copy.records} records)`,
       `LoRA rank ${r.training.rank}, ${r.training.steps} steps, loss ${r.training.firstLoss?.toFixed(3) ?? '-'} -> ${r.training.finalLoss?.toFixed(3) ?? '-'}`,
       `Memorised: verbatim ${pct(r.sets.verbatim.memorised)} of ${r.sets.verbatim.facts}, paraphrased ${pct(r.sets.paraphrased.memorised)} of ${r.sets.paraphrased.facts}`,
-      ...(r.tool.note ? [`Tool: ${r.tool.note}`] : [`Tool: ${r.tool.description}`]),
+      ...Object.entries(r.scorers).map(([name, what]) => `  ${name}: ${what}`),
       formatTable(['SET', 'SCORER', 'OF', 'RECALL@1', 'RECALL@5', 'MRR'], rows),
       `Corrupted-record detection (${r.detection.corrupted} of ${r.detection.records} records shuffled): AUC ${pct(r.detection.dataInf.auc)} by DataInf self-influence, ${pct(r.detection.gradientNorm.auc)} by gradient norm; found at 10% inspected ${pct(r.detection.dataInf.detectedAt10)} / ${pct(r.detection.gradientNorm.detectedAt10)}`,
       `LDS over ${r.lds.subsets} subsets of ${Math.round(r.lds.fraction * 100)}%, ${r.lds.queries} queries: ${r.lds.lds === null ? 'undefined (no query\'s loss or prediction varied)' : r.lds.lds.toFixed(3)}`,
