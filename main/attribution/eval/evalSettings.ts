@@ -15,10 +15,12 @@ export interface EvalSettings {
   ldsSubsets: number;
   ldsFraction: number;
   ldsQueries: number;
+  /** Steps of each LDS retraining (fewer than the main run's on half the data: CPU time). */
+  ldsSteps: number;
 }
 
 export function evalSettings(quick: boolean): EvalSettings {
   return quick
-    ? { verbatimFacts: 6, paraphrasedFacts: 6, backgroundRecords: 24, training: { steps: 60, batch: 8, seq: 64, rank: 8, alpha: 16, lr: 3e-3 }, corruptFraction: 0.1, ldsSubsets: 3, ldsFraction: 0.5, ldsQueries: 4 }
-    : { verbatimFacts: 25, paraphrasedFacts: 25, backgroundRecords: 200, training: { steps: 300, batch: 8, seq: 96, rank: 16, alpha: 32, lr: 3e-3 }, corruptFraction: 0.1, ldsSubsets: 4, ldsFraction: 0.5, ldsQueries: 10 };
+    ? { verbatimFacts: 6, paraphrasedFacts: 6, backgroundRecords: 24, training: { steps: 60, batch: 8, seq: 64, rank: 8, alpha: 16, lr: 3e-3 }, corruptFraction: 0.1, ldsSubsets: 3, ldsFraction: 0.5, ldsQueries: 4, ldsSteps: 40 }
+    : { verbatimFacts: 25, paraphrasedFacts: 25, backgroundRecords: 200, training: { steps: 300, batch: 8, seq: 96, rank: 16, alpha: 32, lr: 3e-3 }, corruptFraction: 0.1, ldsSubsets: 3, ldsFraction: 0.5, ldsQueries: 10, ldsSteps: 100 };
 }

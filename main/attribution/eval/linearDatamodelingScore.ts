@@ -27,6 +27,8 @@ export interface LdsQuery {
 export interface LdsReport {
   subsets: number;
   fraction: number;
+  /** Training steps of each retraining. */
+  steps: number;
   queries: number;
   /** Mean over the queries whose correlation is defined (neither side constant). */
   lds: number | null;
@@ -75,5 +77,5 @@ export async function linearDatamodelingScore(o: {
     return Number.isNaN(r) ? null : r;
   });
   const defined = perQuery.filter((r): r is number => r !== null);
-  return { subsets: o.subsets, fraction: o.fraction, queries: o.queries.length, lds: defined.length ? defined.reduce((s, r) => s + r, 0) / defined.length : null, perQuery };
+  return { subsets: o.subsets, fraction: o.fraction, steps: o.training.steps, queries: o.queries.length, lds: defined.length ? defined.reduce((s, r) => s + r, 0) / defined.length : null, perQuery };
 }

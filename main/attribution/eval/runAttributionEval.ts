@@ -161,7 +161,7 @@ export async function runAttributionEval(o: AttributionEvalOptions): Promise<Att
     const lds = await linearDatamodelingScore({
       modelDir: o.modelDir, records, queries: ldsQueries.map((f) => ({ prompt: f.prompt, answer: f.answer })),
       scores: (q) => gradientRecordScores(gradients, q.prompt, q.answer, gradients.store.rows), g: gradients,
-      subsets: s.ldsSubsets, fraction: s.ldsFraction, training: t, seed: o.seed, workDir: o.workDir, info: o.info,
+      subsets: s.ldsSubsets, fraction: s.ldsFraction, training: { ...t, steps: s.ldsSteps }, seed: o.seed, workDir: o.workDir, info: o.info,
     });
     return {
       model: o.modelDir,
