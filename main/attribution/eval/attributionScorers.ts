@@ -14,10 +14,10 @@ import { computeGradientEvidence } from '../gradientEvidence';
 import { openSpanIndex } from '../openSpanIndex';
 import { writeSpanIndex } from '../writeSpanIndex';
 import type { EvalGradientStore } from './evalGradientStore';
-import { gradientScorer } from './gradientScorer';
+import type { GradientEvidence } from '../evidenceTypes';
 import type { EvalRecord } from './plantFacts';
 import { rankingFromAttribution } from './rankingFromAttribution';
-import type { RecordScorer } from './RecordScorer';
+import { contributorsByBestRecord, type RecordScorer } from './RecordScorer';
 
 export interface NamedScorer {
   name: string;
@@ -38,6 +38,17 @@ export function attributionScorers(o: { records: readonly EvalRecord[]; gradient
     { datanet: o.datanet, tokenizer: { fingerprint, vocabSize: tok.vocabSize } },
   );
   const searcher = new SuffixSearcher(openSpanIndex(engine, dir, { datanetRoot: o.datanet.root, tokenizerFingerprint: fingerprint }));
+  const contributorOf = new Map(o.records.map((r) => [r.sourceId, r.contributor]));
+  // The combined and the gradient-only scorer ask for the same answer's evidence: compute it once.
+  const evidence = new Map<string, GradientEvidence | null>();
+  const gradientEvidence = (prompt: string, ids: number[]): GradientEvidence | null => {
+    const key = `${prompt}\u0000${ids.join(',')}`;
+    if (!evidence.has(key)) {
+      const g = o.gradients;
+      evidence.set(key, ids.length > 0 ? computeGradientEvidence({ model: g.model, layout: g.layout, maxPositions: g.maxPositions, promptIds: tok.encode(prompt), responseIds: ids, store: g.store, method: 'datainf', top: 20 }) : null);
+    }
+    return evidence.get(key)!;
+  };
   const attribute = (prompt: string, completion: string, withGradient: boolean): ResponseAttribution => {
     const ids = tok.encode(completion, { addSpecialTokens: false });
     // Each token's text: what it adds to the decoded prefix (whole characters only).
@@ -48,8 +59,7 @@ export function attributionScorers(o: { records: readonly EvalRecord[]; gradient
       before = upTo;
       return { id, text };
     });
-    const g = o.gradients;
-    const gradient = withGradient && ids.length > 0 ? computeGradientEvidence({ model: g.model, layout: g.layout, maxPositions: g.maxPositions, promptIds: tok.encode(prompt), responseIds: ids, store: g.store, method: 'datainf' }) : null;
+    const gradient = withGradient ? gradientEvidence(prompt, ids) : null;
     return attributeResponse({
       model: o.model, adapter: 'eval-copy', datanet: o.datanet, datanetFrom: 'argument', tokens, searcher, gradient,
       note: withGradient ? null : 'exact spans only (evaluation)', threshold: { bps: DEFAULT_ATTRIBUTION_THRESHOLD_BPS, source: 'default' },
@@ -58,6 +68,15 @@ export function attributionScorers(o: { records: readonly EvalRecord[]; gradient
   return [
     { name: 'tool', description: 'exact spans and gradient evidence (DataInf) combined by attributeResponse', scorer: async (p, c) => rankingFromAttribution(attribute(p, c, true)) },
     { name: 'spans', description: 'exact spans alone (suffix-array index of the copy)', scorer: async (p, c) => rankingFromAttribution(attribute(p, c, false)) },
-    { name: 'gradient', description: 'gradient evidence alone (DataInf over the record gradient store, summed over the answer)', scorer: gradientScorer(o.gradients, o.records) },
+    {
+      name: 'gradient',
+      description: 'gradient evidence alone (DataInf over the record gradient store, summed over the answer)',
+      scorer: async (p, c) => {
+        const sums = new Map<string, number>();
+        for (const token of gradientEvidence(p, tok.encode(c, { addSpecialTokens: false }))?.perToken ?? []) for (const r of token) sums.set(r.record, (sums.get(r.record) ?? 0) + r.score);
+        const records = [...sums].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
+        return { records, contributors: contributorsByBestRecord(records, (id) => contributorOf.get(id)!) };
+      },
+    },
   ];
 }

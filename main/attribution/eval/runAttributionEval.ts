@@ -17,7 +17,7 @@ import { modelSpecWithFiles } from '../../engine/modelSpecWithFiles';
 import { adapterAnswerer } from './adapterAnswerer';
 import { corruptRecords } from './corruptRecords';
 import { buildEvalGradientStore, type EvalGradientStore } from './evalGradientStore';
-import { gradientRecordScores } from './gradientScorer';
+import { gradientRecordScores } from './gradientRecordScores';
 import { linearDatamodelingScore, type LdsReport } from './linearDatamodelingScore';
 import { detectionRateAt, rocAuc } from './rocAuc';
 import { selfInfluence } from './selfInfluence';
