@@ -6,6 +6,7 @@ import { datanetCommands } from './datanetCommands';
 import { factoryCommands } from './factoryCommands';
 import { chainCall, chainDeploy, chainLogs, chainSend } from './chainCommands';
 import { engineInfo } from './engineCommands';
+import { evalAttribution } from './evalCommands';
 import { devnetReset, devnetRevert, devnetSnapshot, devnetStart, devnetStatus, devnetStop } from './devnetCommands';
 import { generateCommand } from './generateCommand';
 import { devnetAdvance, govDelegate, govExecute, govParams, govPower, govProposals, govPropose, govQueue, govUnwrap, govVote, govWrap } from './govCommands';
@@ -72,4 +73,5 @@ export const commands: Command[] = [
   ...settlementCommands,
   attributionIndexCommand,
   ...factoryCommands,
+  evalAttribution,
 ];
