@@ -146,7 +146,8 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
     expect(ok('adapters', 'publish', 'tiny-lr').publications.map((x: { kind: string }) => x.kind)).toEqual(['model.adapter']);
     expect(studio('adapters', 'publish', 'tiny', '--json').json().error.message).toMatch(new RegExp(`already registered on this chain as model ${p.modelId}`));
     // publish.enabled in the pipeline: the run's adapter is registered when the run completes.
-    const auto = ok('train', '--config', pipeline('tiny-pub', { extra: ['publish:', '  enabled: true'] }));
+    // (Another seed: the same settings would train the very same adapter, which is refused above.)
+    const auto = ok('train', '--config', pipeline('tiny-pub', { train: ['  lr: 0.01', '  steps: 6', '  batch: 2', '  seq: 32', '  seed: 5'], extra: ['publish:', '  enabled: true'] }));
     expect(auto.published).toEqual({ modelId: String(Number(p.modelId) + 2), baseModelId: base.args.modelId });
     expect(studio('devnet', 'stop', '--json').code).toBe(0);
   });
