@@ -145,6 +145,10 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
     // A second adapter reuses the base model and datanet version on chain; the same adapter is refused.
     expect(ok('adapters', 'publish', 'tiny-lr').publications.map((x: { kind: string }) => x.kind)).toEqual(['model.adapter']);
     expect(studio('adapters', 'publish', 'tiny', '--json').json().error.message).toMatch(new RegExp(`already registered on this chain as model ${p.modelId}`));
+    // publish.enabled in the pipeline: the run's adapter is registered when the run completes.
+    // (Another seed: the same settings would train the very same adapter, which is refused above.)
+    const auto = ok('train', '--config', pipeline('tiny-pub', { train: ['  lr: 0.01', '  steps: 6', '  batch: 2', '  seq: 32', '  seed: 5'], extra: ['publish:', '  enabled: true'] }));
+    expect(auto.published).toEqual({ modelId: String(Number(p.modelId) + 2), baseModelId: base.args.modelId });
     expect(studio('devnet', 'stop', '--json').code).toBe(0);
   });
 
@@ -159,6 +163,7 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
   });
 
   it('puts invalid values and a model that does not fit on their nodes', () => {
+    const before = ok('runs', 'list').length;
     const file = pipeline('misfit', { lora: ['  targets: [q, c_attn]'], train: ['  steps: 2', '  seq: 512'], split: ['  evalFraction: 0.01'] });
     const r = studio('pipeline', 'validate', file, '--json');
     expect(r.code).toBe(1);
@@ -173,7 +178,7 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
     const chat = studio('pipeline', 'validate', pipeline('chatty', { extra: ['format:', '  kind: instruction'] }), '--json');
     expect(chat.json().error.details.errors).toEqual([expect.objectContaining({ node: 'format', field: 'kind', message: expect.stringMatching(/holds text records, which format 'instruction' cannot use/) })]);
     // Nothing was recorded for invalid pipelines.
-    expect(ok('runs', 'list')).toHaveLength(2);
+    expect(ok('runs', 'list')).toHaveLength(before);
   });
 
   it('resumes a killed run from its last checkpoint, with the numbers of an unbroken run', async () => {

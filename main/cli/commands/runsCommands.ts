@@ -28,6 +28,8 @@ export interface RunOutcomeSummary {
   trainSeconds: number;
   configHash: string;
   runDir: string;
+  /** The ModelRegistry ids, when the pipeline's publish.enabled registered the adapter. */
+  published?: { modelId: string; baseModelId: string };
 }
 
 /** Waits for the run's job; a failed run exits non-zero with its reason (and the run id to resume). */

@@ -22,7 +22,13 @@ async function trainPipeline(ctx: CommandContext, core: StudioCore, file: string
   const { text, baseDir } = readPipelineFile(file);
   const checked = await callCore(core, 'factory.validate', { yaml: text, baseDir });
   if (checked.errors.length > 0) throw pipelineInvalid(file, checked.errors);
-  return followRun(core, ctx, await callCore(core, 'factory.start', { yaml: text, baseDir }));
+  const outcome = await followRun(core, ctx, await callCore(core, 'factory.start', { yaml: text, baseDir }));
+  if (!checked.pipeline?.publish.enabled) return outcome;
+  // publish.enabled: the adapter goes on chain as soon as it exists (the running devnet).
+  await core.chain.start({ detached: true, adoptOnly: true });
+  const published = await callCore(core, 'adapters.publish', { name: outcome.adapter });
+  ctx.info(`Adapter ${outcome.adapter} registered as model ${published.modelId} on base model ${published.baseModelId}`);
+  return { ...outcome, published: { modelId: published.modelId, baseModelId: published.baseModelId } };
 }
 
 function datanetTrainingData(ctx: CommandContext, core: StudioCore) {
