@@ -28,7 +28,9 @@ export interface AttributeCompletionArgs {
 /** Which datanet version to attribute against, and how it was found. */
 export function attributionDatanet(adapter: AdapterRecord | null, argument: string | undefined): { ref: string; from: 'lineage' | 'argument' } {
   if (argument) return { ref: argument, from: 'argument' };
-  if (adapter?.datanet) return { ref: adapter.datanet, from: 'lineage' };
+  // Lineage is "name@v" (engine.train --datanet) or "name@v 0xROOT" (factory runs, which also keep
+  // the version's Merkle root): the reference is its first word.
+  if (adapter?.datanet) return { ref: adapter.datanet.trim().split(/\s+/)[0]!, from: 'lineage' };
   throw new StudioError(
     ErrorCode.InvalidRequest,
     adapter

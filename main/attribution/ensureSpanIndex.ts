@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { ErrorCode, StudioError } from '../api/apiError';
 import { getDatanet } from '../datanets/datanetsRepository';
 import { getVersionRow, versionRecords } from '../datanets/versionsRepository';
 import type { NativeEngine } from '../engine/native/index';
@@ -19,11 +20,15 @@ export function tokenizerFingerprint(tokenizer: Tokenizer): string {
   return createHash('sha256').update(JSON.stringify(tokenizer.json)).digest('hex');
 }
 
-/** Parses "name" or "name@3". */
+/** Parses "name" or "name@3"; anything else after the "@" is refused rather than read as NaN. */
 export function parseDatanetRef(ref: string): { name: string; version?: number } {
   const at = ref.lastIndexOf('@');
   if (at < 0) return { name: ref };
-  return { name: ref.slice(0, at), version: Number(ref.slice(at + 1)) };
+  const version = ref.slice(at + 1);
+  if (!/^[1-9][0-9]{0,8}$/.test(version)) {
+    throw new StudioError(ErrorCode.InvalidRequest, `Datanet reference ${JSON.stringify(ref)}: the version after "@" must be a positive integer (NAME@VERSION).`, { datanet: ref });
+  }
+  return { name: ref.slice(0, at), version: Number(version) };
 }
 
 /** A version's identity (the records are read only when an index must be built). */
