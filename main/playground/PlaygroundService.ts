@@ -5,6 +5,7 @@ import { modelFingerprint } from '../adapters/modelFingerprint';
 import { registeredAdapterFiles } from '../adapters/storeAdapterFolder';
 import type { Settings } from '../api/schemas';
 import type { ModelSpec } from '../engine/modelConfig';
+import { checkedDefaultModelDir, DEFAULT_MODEL_ARGUMENT, defaultModelFolder, defaultModelIsBuilt } from '../engine/defaultModel/resolveModelArgument';
 import { modelSpecWithFiles } from '../engine/modelSpecWithFiles';
 import { modelSpecialIds } from '../engine/modelSpecialIds';
 import { loadNativeEngine } from '../engine/native/index';
@@ -56,9 +57,13 @@ export class PlaygroundService {
     },
   ) {}
 
+  /** The served base's folder: `--model`, else the setting, else the built-in default model when it
+   * is built, so a first start's playground and /v1 answer without any setup. "default" in either
+   * place means the default model too (its files are checked against the model card on load). */
   modelDir(): string | null {
-    const dir = this.deps.modelOverride ?? this.deps.settings().model;
-    return dir ? path.resolve(dir) : null;
+    const set = this.deps.modelOverride ?? this.deps.settings().model;
+    if (set) return set === DEFAULT_MODEL_ARGUMENT ? defaultModelFolder() : path.resolve(set);
+    return defaultModelIsBuilt() ? defaultModelFolder() : null;
   }
 
   base(): Promise<ServedBase> {
@@ -94,6 +99,8 @@ export class PlaygroundService {
   private async load(dir: string): Promise<ServedBase> {
     let spec, tokenizer;
     try {
+      // The default model's shipped files are checked against its model card before loading.
+      if (dir === defaultModelFolder()) checkedDefaultModelDir(dir);
       spec = modelSpecWithFiles(dir);
       tokenizer = Tokenizer.fromModelDir(dir);
     } catch (err) {

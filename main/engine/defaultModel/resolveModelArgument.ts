@@ -37,9 +37,19 @@ export function checkedDefaultModelDir(dir = defaultModelDir()): string {
   return dir;
 }
 
+/** Where `default` points: $STUDIO_DEFAULT_MODEL_DIR, else resources/default-model. */
+export function defaultModelFolder(): string {
+  const fromEnv = process.env['STUDIO_DEFAULT_MODEL_DIR'];
+  return fromEnv ? path.resolve(fromEnv) : defaultModelDir();
+}
+
 /** A --model value as a folder: `default` is the checked default model, anything else a path. */
 export function resolveModelArgument(arg: string): string {
   if (arg !== DEFAULT_MODEL_ARGUMENT) return path.resolve(arg);
-  const fromEnv = process.env['STUDIO_DEFAULT_MODEL_DIR'];
-  return checkedDefaultModelDir(fromEnv ? path.resolve(fromEnv) : defaultModelDir());
+  return checkedDefaultModelDir(defaultModelFolder());
+}
+
+/** Whether the default model has been built (its model card exists; the files are checked on load). */
+export function defaultModelIsBuilt(): boolean {
+  return existsSync(path.join(defaultModelFolder(), 'README.md'));
 }
