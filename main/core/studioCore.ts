@@ -25,6 +25,9 @@ import { adaptersHandlers } from './adaptersHandlers';
 import { attributionHandlers } from './attributionHandlers';
 import { factoryHandlers } from './factoryHandlers';
 import { FactoryService } from '../factory/factoryService';
+import { readDemoPipeline } from '../factory/demoPipeline';
+import type { Job } from '../api/jobSchemas';
+import { defaultModelIsBuilt } from '../engine/defaultModel/resolveModelArgument';
 import { PlaygroundService } from '../playground/PlaygroundService';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { settlementHandlers } from './settlementHandlers';
@@ -88,11 +91,43 @@ export class StudioCore {
     return core;
   }
 
-  /** Starts the demo datanet's build as a job; a failure is the job's, shown and logged like any. */
+  /** Starts the demo datanet's build as a job, then (when the default model is built) the demo
+   * pipeline's fine-tune on it as a Factory run, so a first start ends with a datanet and a trained
+   * adapter to generate and attribute with. Each is a job with its progress; a failure is the
+   * job's, shown and logged like any. */
   private buildDemoContent(): void {
     this.log.write('info', 'core', 'First start: building the demo datanet (State of the Union addresses) in the background.');
     void this.request('jobs.start', { kind: 'datanet.demo', params: {} }).then((r) => {
-      if (!r.ok) this.log.write('error', 'core', `Could not start the demo datanet build: ${r.error.message}`);
+      if (!r.ok) {
+        this.log.write('error', 'core', `Could not start the demo datanet build: ${r.error.message}`);
+        return;
+      }
+      const jobId = (r.result as Job).id;
+      const off = this.onEvent((event, data) => {
+        if (event !== 'job.updated' || (data as Job).id !== jobId) return;
+        const { status } = data as Job;
+        if (status === 'queued' || status === 'running') return;
+        off();
+        if (status === 'succeeded') this.startDemoRun();
+      });
+    });
+  }
+
+  private startDemoRun(): void {
+    if (!defaultModelIsBuilt()) {
+      this.log.write('info', 'core', 'The default model is not built (npm run build:default-model), so the demo fine-tune waits; the Factory runs it from resources/demo.pipeline.yaml.');
+      return;
+    }
+    let demo: { yaml: string; baseDir: string };
+    try {
+      demo = readDemoPipeline();
+    } catch (err) {
+      this.log.write('error', 'core', `Could not read the demo pipeline: ${(err as Error).message}`);
+      return;
+    }
+    this.log.write('info', 'core', 'First start: fine-tuning the default model on the demo datanet (resources/demo.pipeline.yaml, about a minute on 2 cores).');
+    void this.request('factory.start', demo).then((r) => {
+      if (!r.ok) this.log.write('error', 'core', `Could not start the demo fine-tune: ${r.error.message}`);
     });
   }
 

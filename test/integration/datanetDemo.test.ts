@@ -79,6 +79,14 @@ describe('the demo datanet', { timeout: 600_000 }, () => {
       }
       expect(list, serve.output()).toMatchObject([{ name: 'state-of-the-union', records: want.records, versions: 1 }]);
       expect(studio(home, 'datanet', 'show', 'state-of-the-union').versionList).toMatchObject([{ version: 1, merkleRoot: want.root, records: want.records }]);
+      // Then, the default model being built (it ships in resources/), the demo pipeline's fine-tune
+      // starts on it as a Factory run.
+      let runs: { kind: string }[] = [];
+      for (let i = 0; i < 60 && runs.length === 0; i++) {
+        runs = (studio(home, 'jobs', 'list') as { kind: string }[]).filter((j) => j.kind === 'factory.run');
+        if (runs.length === 0) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(runs, serve.output()).toHaveLength(1);
     } finally {
       await serve.stop();
     }
@@ -86,6 +94,7 @@ describe('the demo datanet', { timeout: 600_000 }, () => {
     try {
       const jobs = studio(home, 'jobs', 'list') as { kind: string; status: string }[];
       expect(jobs.filter((j) => j.kind === 'datanet.demo').map((j) => j.status)).toEqual(['succeeded']);
+      expect(jobs.filter((j) => j.kind === 'factory.run')).toHaveLength(1);
     } finally {
       await again.stop();
     }
