@@ -59,6 +59,15 @@ async function receiptOf(devnet: DevnetService, hash: Hash): Promise<Transaction
   return devnet.explorer().client.getTransactionReceipt({ hash }).catch(() => null);
 }
 
+/** The receipt of a transaction whose nonce is already used, if it is this one: asked for a few
+ * seconds, since a node can answer the nonce before it serves the receipt. */
+async function landedReceipt(devnet: DevnetService, hash: Hash): Promise<TransactionReceipt | null> {
+  return devnet
+    .explorer()
+    .client.waitForTransactionReceipt({ hash, pollingInterval: 100, timeout: 5_000 })
+    .catch(() => null);
+}
+
 async function waitFor(devnet: DevnetService, hash: Hash): Promise<TransactionReceipt> {
   return devnet
     .explorer()
@@ -84,7 +93,11 @@ export async function payEpochFees(db: Db, devnet: DevnetService, start: Settlem
       } catch (err) {
         const text = String((err as Error).message ?? err);
         if (/nonce too low|nonce.*already been used|replacement transaction/i.test(text)) {
-          // Its nonce went to another transaction, and it has no receipt: it can never land.
+          // Its nonce is used: by these very bytes, mined between the receipt lookup above and
+          // this send (seen under load: paying twice), or by another transaction. Only a receipt
+          // for this hash tells them apart; without one it can never land.
+          const ours = await landedReceipt(devnet, hash);
+          if (ours?.status === 'success') return settlePaid(db, row, ours);
           row = updateSettlement(db, row.epoch, row.model_key, { state: 'closed', pay_raw_tx: null, pay_tx: null });
         } else if (!/already known|already imported/i.test(text)) {
           throw rpcError(err, `re-sending payInferenceFees (${hash})`);

@@ -175,6 +175,32 @@ describe('settlement on the devnet', () => {
     }
   }, 120_000);
 
+  it('does not pay twice when the resume cannot see the receipt of a payment that did land', async () => {
+    // The race CI hit under load: the payment is mined, the resume's receipt lookup comes back
+    // empty, the re-sent bytes fail with "nonce too low", and a new payment was signed.
+    const modelId = BigInt(getSettlement(deps.db, 1, 'recipes-lora').onchain_model_id!);
+    const before = (await feesPaidEvents(modelId)).length;
+    recordInference(deps.db, { model: 'base', adapter: 'recipes-lora', datanet, contributors: [{ address: A!, share: 1 }] });
+    const epoch = (await import('../inferenceLedger')).currentEpoch(deps.db);
+    await expect(settleEpoch(deps, { hooks: { afterPaySent: () => { throw new Error('killed'); } } })).rejects.toThrow('killed');
+    const client = core.chain.explorer().client as { getTransactionReceipt: (...a: unknown[]) => Promise<unknown> };
+    const real = client.getTransactionReceipt;
+    let hidden = 0;
+    client.getTransactionReceipt = async () => {
+      client.getTransactionReceipt = real; // only the first lookup misses, as in the race
+      hidden++;
+      throw new Error('receipt not served yet');
+    };
+    try {
+      const resumed = await settleEpoch(deps, { epoch });
+      expect(resumed.models[0]).toMatchObject({ state: 'posted', inferenceCount: 1 });
+    } finally {
+      client.getTransactionReceipt = real;
+    }
+    expect(hidden).toBe(1);
+    expect((await feesPaidEvents(modelId)).length).toBe(before + 1);
+  }, 60_000);
+
   it('prepares a claim through the API for chain.confirmWrite, checked before preparing', async () => {
     const open = (await callCore(core, 'attribution.claims', { contributor: B! })).batches.filter((b) => !b.claimed);
     expect(open.length).toBeGreaterThan(0);
