@@ -5,29 +5,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createPublicClient, http } from 'viem';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordInference } from '../../main/attribution/inferenceLedger';
 import { isPidAlive, readDevnetFile } from '../../main/chain/devnet/devnetFile';
 import { demoContributors } from '../../main/chain/keys/demoContributorKeys';
-import { runCli } from '../../main/cli/runCli';
+import { runStudioInProcess } from '../support/runStudioInProcess';
 import { StudioCore } from '../../main/core/studioCore';
 
 let home: string;
 const [A, B, C] = demoContributors().map((d) => d.address);
 
-async function studio(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string; json: () => any }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
-  try {
-    const code = await runCli(argv, { STUDIO_HOME: home });
-    return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const studio = (...argv: string[]) => runStudioInProcess(home, argv);
 
 function devnetClient() {
   const rec = readDevnetFile(path.join(home, 'workspaces', 'demo', 'chain'))!;

@@ -6,13 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPublicClient, createWalletClient, http, parseEther, type Address } from 'viem';
 import { generatePrivateKey, privateKeyToAddress } from 'viem/accounts';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnvil, type AnvilProcess } from '../../main/chain/devnet/anvilProcess';
 import { deployProtocol } from '../../main/chain/devnet/deployProtocol';
 import { devAccount } from '../../main/chain/keys/devKeys';
 import { devnetChain } from '../../main/chain/devnet/devnetChain';
 import { PASSPHRASE_ENV } from '../../main/cli/readSecret';
-import { runCli } from '../../main/cli/runCli';
+import { runStudioInProcess } from '../support/runStudioInProcess';
 
 const CHAIN = 4343;
 let anvil: AnvilProcess;
@@ -21,19 +21,7 @@ let files: string;
 const privateKey = generatePrivateKey();
 
 /** Runs one command; captures what it printed. */
-async function studio(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string; json: () => any }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
-  try {
-    const code = await runCli(argv, { STUDIO_HOME: home });
-    return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const studio = (...argv: string[]) => runStudioInProcess(home, argv);
 
 beforeAll(async () => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-network-cli-'));

@@ -8,12 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createPublicClient, http, type Address } from 'viem';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttributionLedgerAbi } from '../../contracts/generated/index.js';
 import { recordInference } from '../../main/attribution/inferenceLedger';
 import { isPidAlive, readDevnetFile } from '../../main/chain/devnet/devnetFile';
 import { demoContributors } from '../../main/chain/keys/demoContributorKeys';
-import { runCli } from '../../main/cli/runCli';
+import { runStudioInProcess } from '../support/runStudioInProcess';
 import { StudioCore } from '../../main/core/studioCore';
 import { readSettings, writeSettings } from '../../main/workspace/settingsStore';
 
@@ -22,18 +22,7 @@ let home: string;
 const [A, B] = demoContributors().map((d) => d.address);
 const datanet = { name: 'recipes', version: 1, root: `0x${'22'.repeat(32)}` };
 
-async function studio(...argv: string[]): Promise<{ code: number; stdout: string; json: () => any }> {
-  let stdout = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await runCli(argv, { STUDIO_HOME: home });
-    return { code, stdout, json: () => JSON.parse(stdout) };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const studio = (...argv: string[]) => runStudioInProcess(home, argv);
 
 async function record(n: number): Promise<void> {
   const core = StudioCore.open({ home, mode: 'embedded' });
