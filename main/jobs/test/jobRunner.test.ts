@@ -79,7 +79,9 @@ describe('JobRunner', () => {
     const { ws, runner } = setup();
     const src = bigFile(tempDir(), 256);
     const job = runner.start('artifacts.import', { path: src });
-    while (runner.get(job.id).status !== 'running') await new Promise((r) => setTimeout(r, 5));
+    // Cancel mid-copy: once bytes have been reported, the partial file exists under artifacts/tmp.
+    // (Cancelling on 'running' alone raced the worker under load: tmp was not created yet.)
+    while (!((runner.get(job.id).progress ?? 0) > 0)) await new Promise((r) => setTimeout(r, 5));
     runner.cancel(job.id);
     const done = await finished(runner, job.id);
     expect(done.status).toBe('cancelled');
