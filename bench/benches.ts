@@ -3,10 +3,13 @@ import { attributionGradients } from './attributionGradients';
 import { attributionSpans } from './attributionSpans';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
+import { decodeVsLlama } from './decodeVsLlama';
 import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
 import { engineTrainFull } from './engineTrainFull';
 import { openlora } from './openlora';
+import { openloraAdapters } from './openloraAdapters';
+import { openloraEndpoint } from './openloraEndpoint';
 import { factoryChartFrames } from './factoryChartFrames';
 import { factoryDemo } from './factoryDemo';
 import { apiRoundTrip } from './foundation/apiRoundTrip';
@@ -32,11 +35,19 @@ export const benches: Record<string, Bench> = {
   'engine-train-full': { run: () => engineTrainFull(), default: false },
   // Native engine vs llama.cpp, batch-1 generation tokens/s on the same GPT-2-small weights.
   'engine-generate': { run: () => engineGenerate(), default: false },
+  // Batch-1 decode vs llama.cpp at 1 and 2 threads, rounds interleaved, with the engine's per-token
+  // profile and the thread pool's previous region ending as reference.
+  'decode-vs-llama': { run: () => decodeVsLlama(), default: false },
   // Datanet import of ~1 KB JSONL records with every signal, then a version freeze
   // (DATANET_BENCH_RECORDS, default 1,000,000: many minutes on 2 cores).
   datanetImport: { run: datanetImport, default: false },
   // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
   openlora: { run: () => openlora(), default: false },
+  // OpenLoRA adapter operations at SmolLM-135M shape: load from disk, switch among resident, registry
+  // and LRU at 1,000 adapters.
+  'openlora-adapters': { run: () => openloraAdapters(), default: false },
+  // OpenLoRA: /v1/completions (JSON and streaming) of a real serve process vs ServingCore directly.
+  'openlora-endpoint': { run: () => openloraEndpoint(), default: false },
   // Settlement gas per attributed inference (pay, post, claim) at 1, 100 and 10,000 inferences an epoch.
   'attribution-settlement': { run: attributionSettlement, default: false },
   // Attribution by gradients: store build, query gradients and DataInf/TracIn scoring of a 256-token

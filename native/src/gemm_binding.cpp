@@ -8,6 +8,7 @@
 
 #include "gemm.h"
 #include "napi_args.h"
+#include "pool_mode.h"
 #include "threadpool.h"
 #include "weightmatrix.h"
 
@@ -137,6 +138,32 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 
 Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), threadCount()); }
 
+// poolStats() -> {regions, tasks, workerTasks, callerWaitMs} since the last resetPoolStats():
+// the thread pool's own counters, for profiling the cost of parallel regions (decode runs ~100 a token).
+Napi::Value PoolStatsJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const PoolStats s = poolStats();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("regions", double(s.regions));
+  o.Set("tasks", double(s.tasks));
+  o.Set("workerTasks", double(s.workerTasks));
+  o.Set("callerWaitMs", double(s.callerWaitNs) / 1e6);
+  return o;
+}
+
+Napi::Value ResetPoolStatsJs(const Napi::CallbackInfo& info) {
+  resetPoolStats();
+  return info.Env().Undefined();
+}
+
+// setPoolWaitsForWorkers(bool): the pool's reference mode (pool_mode.h), for benchmarks.
+Napi::Value SetPoolWaitsForWorkers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsBoolean()) typeError(env, "setPoolWaitsForWorkers(wait): wait must be a boolean");
+  setPoolWaitsForWorkers(info[0].As<Napi::Boolean>().Value());
+  return env.Undefined();
+}
+
 Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int threads = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : threadCount();
@@ -155,6 +182,9 @@ void registerGemmBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
+  exports.Set("poolStats", Napi::Function::New(env, PoolStatsJs));
+  exports.Set("resetPoolStats", Napi::Function::New(env, ResetPoolStatsJs));
+  exports.Set("setPoolWaitsForWorkers", Napi::Function::New(env, SetPoolWaitsForWorkers));
 }
 
 }  // namespace js

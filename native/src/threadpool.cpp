@@ -1,5 +1,7 @@
 #include "threadpool.h"
 
+#include "pool_mode.h"
+
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -47,12 +49,46 @@ ThreadPool::~ThreadPool() {
   for (auto& t : workers_) t.join();
 }
 
-void ThreadPool::drain(int worker) {
+namespace {
+std::atomic<uint64_t> gRegions{0}, gTasks{0}, gWorkerTasks{0}, gCallerWaitNs{0};
+// The reference mode (pool_mode.h): workers that have looked at the current region. One pool
+// runs at a time (pool() / setThreadCount), one region at a time in it.
+std::atomic<bool> gWaitForWorkers{false};
+std::atomic<int> gLooked{0};
+}  // namespace
+
+void setPoolWaitsForWorkers(bool wait) { gWaitForWorkers.store(wait); }
+bool poolWaitsForWorkers() { return gWaitForWorkers.load(); }
+
+void ThreadPool::drain(Region& r, int worker) {
+  int64_t ran = 0;
   for (;;) {
-    int64_t t = next_.fetch_add(1);
-    if (t >= n_) break;
-    (*fn_)(t, worker);
+    const int64_t t = r.next.fetch_add(1, std::memory_order_acq_rel);
+    if (t >= r.n) break;
+    int64_t done = 1;
+    try {
+      (*r.fn)(t, worker);
+      ++ran;
+    } catch (...) {  // e.g. bad_alloc: handed to the caller instead of terminating the process
+      {
+        std::lock_guard<std::mutex> lk(mu_);
+        if (!r.err) r.err = std::current_exception();
+      }
+      // Stop handing out tasks; the ones nobody claimed yet count as finished (abandoned).
+      const int64_t prev = r.next.exchange(r.n, std::memory_order_acq_rel);
+      if (prev < r.n) done += r.n - prev;
+      if (r.finished.fetch_add(done, std::memory_order_acq_rel) + done == r.n) {
+        std::lock_guard<std::mutex> lk(mu_);
+        done_.notify_all();
+      }
+      break;
+    }
+    if (r.finished.fetch_add(done, std::memory_order_acq_rel) + done == r.n && worker != 0) {
+      std::lock_guard<std::mutex> lk(mu_);  // the caller may be between its check and its wait
+      done_.notify_all();
+    }
   }
+  if (worker != 0 && ran) gWorkerTasks.fetch_add(uint64_t(ran), std::memory_order_relaxed);
 }
 
 void ThreadPool::workerLoop(int id) {
@@ -60,30 +96,23 @@ void ThreadPool::workerLoop(int id) {
   tInsidePool = true;
   for (;;) {
     const bool woke = spinUntil([&] { return stopping_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen; });
-    if (!woke) {
+    std::shared_ptr<Region> r;
+    {
       std::unique_lock<std::mutex> lk(mu_);
-      ++sleepers_;
-      wake_.wait(lk, [&] { return stop_ || generation_.load(std::memory_order_relaxed) != seen; });
-      --sleepers_;
+      if (!woke) {
+        ++sleepers_;
+        wake_.wait(lk, [&] { return stop_ || generation_.load(std::memory_order_relaxed) != seen; });
+        --sleepers_;
+      }
+      if (stop_) return;
+      seen = generation_.load(std::memory_order_relaxed);
+      r = region_;  // null when the caller has finished that region already
     }
-    // The region's fields (fn_, n_, next_) were written before generation_ moved (release);
-    // this acquire load orders the reads in drain() after them.
-    if (stopping_.load(std::memory_order_acquire)) return;
-    seen = generation_.load(std::memory_order_acquire);
-    std::exception_ptr err;
-    try {
-      drain(id);
-    } catch (...) {  // e.g. bad_alloc: handed to the caller instead of terminating the process
-      err = std::current_exception();
-      next_.store(n_);
-    }
-    if (err) {
+    if (!r) continue;
+    drain(*r, id);
+    if (gLooked.fetch_add(1, std::memory_order_acq_rel) + 1 == int(workers_.size())) {
       std::lock_guard<std::mutex> lk(mu_);
-      if (!workerErr_) workerErr_ = err;
-    }
-    if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      std::lock_guard<std::mutex> lk(mu_);  // the caller may be between its check and its wait
-      done_.notify_one();
+      done_.notify_all();
     }
   }
 }
@@ -94,34 +123,68 @@ void ThreadPool::run(int64_t n, const std::function<void(int64_t, int)>& fn) {
     for (int64_t t = 0; t < n; ++t) fn(t, 0);
     return;
   }
-  std::lock_guard<std::mutex> region(runMu_);
+  std::lock_guard<std::mutex> regionLock(runMu_);
+  auto r = std::make_shared<Region>();
+  r->fn = &fn;
+  r->n = n;
+  const bool waitForWorkers = gWaitForWorkers.load(std::memory_order_relaxed);
+  gLooked.store(0, std::memory_order_relaxed);
   bool anySleeping;
   {
     std::lock_guard<std::mutex> lk(mu_);
-    fn_ = &fn;
-    n_ = n;
-    next_.store(0);
-    active_.store(int(workers_.size()), std::memory_order_relaxed);
+    region_ = r;
     generation_.fetch_add(1, std::memory_order_release);
     anySleeping = sleepers_ > 0;
   }
   if (anySleeping) wake_.notify_all();  // spinning workers see generation_ move by themselves
   tInsidePool = true;
-  std::exception_ptr err;
-  try {
-    drain(0);
-  } catch (...) {
-    err = std::current_exception();
-    next_.store(n_);  // stop handing out tasks
-  }
+  drain(*r, 0);
   tInsidePool = false;
-  spinUntil([&] { return active_.load(std::memory_order_acquire) == 0; });
-  std::unique_lock<std::mutex> lk(mu_);
-  done_.wait(lk, [&] { return active_.load(std::memory_order_acquire) == 0; });
-  fn_ = nullptr;
-  if (!err) err = workerErr_;
-  workerErr_ = nullptr;
+  // Wait only for tasks a worker claimed and is still running; none claimed, no wait.
+  uint64_t waitNs = 0;
+  if (r->finished.load(std::memory_order_acquire) != n) {
+    const auto w0 = std::chrono::steady_clock::now();
+    if (!spinUntil([&] { return r->finished.load(std::memory_order_acquire) == n; })) {
+      std::unique_lock<std::mutex> lk(mu_);
+      done_.wait(lk, [&] { return r->finished.load(std::memory_order_acquire) == n; });
+    }
+    waitNs = uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - w0).count());
+  }
+  const int W = int(workers_.size());
+  if (waitForWorkers && gLooked.load(std::memory_order_acquire) != W) {
+    const auto w0 = std::chrono::steady_clock::now();
+    if (!spinUntil([&] { return gLooked.load(std::memory_order_acquire) == W; })) {
+      std::unique_lock<std::mutex> lk(mu_);
+      done_.wait(lk, [&] { return gLooked.load(std::memory_order_acquire) == W; });
+    }
+    waitNs += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - w0).count());
+  }
+  std::exception_ptr err;
+  {
+    std::lock_guard<std::mutex> lk(mu_);
+    region_.reset();  // a worker waking from now on finds nothing to do
+    err = r->err;
+  }
+  gRegions.fetch_add(1, std::memory_order_relaxed);
+  gTasks.fetch_add(uint64_t(n), std::memory_order_relaxed);
+  if (waitNs) gCallerWaitNs.fetch_add(waitNs, std::memory_order_relaxed);
   if (err) std::rethrow_exception(err);
+}
+
+PoolStats poolStats() {
+  PoolStats s;
+  s.regions = gRegions.load(std::memory_order_relaxed);
+  s.tasks = gTasks.load(std::memory_order_relaxed);
+  s.workerTasks = gWorkerTasks.load(std::memory_order_relaxed);
+  s.callerWaitNs = gCallerWaitNs.load(std::memory_order_relaxed);
+  return s;
+}
+
+void resetPoolStats() {
+  gRegions.store(0);
+  gTasks.store(0);
+  gWorkerTasks.store(0);
+  gCallerWaitNs.store(0);
 }
 
 ThreadPool& pool() {

@@ -266,6 +266,19 @@ export interface NativeEngine {
   getThreads(): number;
   peakGflops(threads?: number, seconds?: number): number;
   /**
+   * The thread pool's counters since the last resetPoolStats(): parallel regions run, their
+   * tasks, how many of those a worker thread ran (the rest ran on the calling thread), and the
+   * milliseconds callers waited for workers after finishing their own share. For profiling.
+   */
+  poolStats(): { regions: number; tasks: number; workerTasks: number; callerWaitMs: number };
+  resetPoolStats(): void;
+  /**
+   * true: a parallel region also waits until every worker thread has looked at it (the pool's
+   * behaviour before 2026-12-05), the reference benches compare against; false (default): only
+   * for its tasks. Same results either way. Not while an engine call runs.
+   */
+  setPoolWaitsForWorkers(wait: boolean): void;
+  /**
    * Whether the CUDA backend is usable: loads libstudio_cuda.so ($STUDIO_CUDA_LIBRARY, else next
    * to the addon) on first use and counts devices; creates no model.
    */

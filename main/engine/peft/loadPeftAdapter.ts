@@ -48,12 +48,16 @@ export function loadPeftAdapter(dirOrFiles: string | PeftAdapterFiles, base?: Mo
   }
   const file = SafetensorsFile.open(weightsPath);
   const halves = new Map<string, Partial<LoraPair>>();
-  for (const name of file.tensors.keys()) {
+  // Names checked before any data is read; then every tensor in one pass over the file.
+  const named = [...file.tensors.keys()].map((name) => {
     const m = /^(.*)\.lora_([AB])(?:\.[^.]+)?\.weight$/.exec(name);
     if (!m || !m[1]!.startsWith(PEFT_PREFIX)) throw new Error(`${file.path}: tensor "${name}" is not a PEFT LoRA tensor name`);
-    const module = m[1]!.slice(PEFT_PREFIX.length);
+    return { name, module: m[1]!.slice(PEFT_PREFIX.length), half: m[2] as 'A' | 'B' };
+  });
+  const tensors = file.readTensors(named.map((t) => t.name));
+  for (const { name, module, half } of named) {
     const entry = halves.get(module) ?? {};
-    entry[m[2] as 'A' | 'B'] = file.readTensor(name);
+    entry[half] = tensors.get(name)!;
     halves.set(module, entry);
   }
   const known = base ? new Map(adaptableModules(base).map((m) => [m.name, m])) : null;

@@ -78,6 +78,19 @@ describe('write and read', () => {
     b.data.forEach((v, i) => expect(Math.abs(v - tensors['b.weight'].data[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(v))));
     expect([...f.readTensor('a.bias').data]).toEqual([0.5, 0.25, -0.125]);
   });
+  it.each(['F32', 'F16', 'BF16'] as const)('readTensors (one open, F32 read in place) gives what readTensor gives, %s', (dtype) => {
+    const p = join(tmp.dir, `many-${dtype}.safetensors`);
+    writeSafetensors(p, tensors, { dtype });
+    const f = SafetensorsFile.open(p);
+    const all = f.readTensors(['a.bias', 'b.weight']);
+    expect([...all.keys()]).toEqual(['a.bias', 'b.weight']);
+    for (const name of ['a.bias', 'b.weight']) {
+      const one = f.readTensor(name);
+      expect(all.get(name)!.shape).toEqual(one.shape);
+      expect(Buffer.from(all.get(name)!.data.buffer).equals(Buffer.from(one.data.buffer))).toBe(true);
+    }
+    expect(() => f.readTensors(['a.bias', 'missing'])).toThrow(/missing/);
+  });
   it('pads the header to 8 bytes', () => {
     const bytes = encodeSafetensors(tensors);
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
