@@ -1,13 +1,12 @@
 import type { AttributedSpan, ContributorShare, RecordScore, ResponseAttribution } from '../api/attributionSchemas';
 import type { GradientEvidence } from './evidenceTypes';
-import { findSpans, type SuffixSearcher } from './findSpans';
+import { DEFAULT_MAX_DOCUMENTS, findSpans, type FoundSpan, type SuffixSearcher } from './findSpans';
 
 /** The threshold used when no chain answered: the devnet deployment's own default (deployProtocol.ts), 0.01%. */
 export const DEFAULT_ATTRIBUTION_THRESHOLD_BPS = 1;
 
-/** Weights of the two evidences when both exist (each is in [0, 1] per token). */
-export const SPAN_WEIGHT = 0.5;
-export const GRADIENT_WEIGHT = 0.5;
+/** A span this many tokens long (or longer), found in one record only, decides its tokens alone. */
+export const DECISIVE_SPAN_TOKENS = 4;
 
 const TOP_RECORDS = 10;
 
@@ -16,7 +15,7 @@ export function combinationRule(withGradient: boolean): string {
   const span =
     'span(r,t) = length in tokens of the longest maximal verbatim span covering token t that record r contains, times 1/(1+ln occurrences), divided by the largest such value at t';
   const both = withGradient
-    ? `score(r,t) = ${SPAN_WEIGHT}·span(r,t) + ${GRADIENT_WEIGHT}·gradient(r,t), where ${span}, and gradient(r,t) is the influence normalised so t's top record scores 1`
+    ? `score(r,t) = c(t)·span(r,t) + (1−c(t))·gradient(r,t), where ${span}; gradient(r,t) is the influence normalised so t's top record scores 1; and c(t), how far the spans decide t, is the largest over the spans covering t of min(1, length/${DECISIVE_SPAN_TOKENS}) / (records containing the span): a long span unique to one record decides alone, a phrase many records share leaves t to the gradients`
     : `score(r,t) = span(r,t), where ${span} (no gradient evidence)`;
   return `${both}. Shares: each token's record scores normalised to sum 1, summed per contributor over the response and divided by the total; contributors under the threshold are dropped and the rest renormalised.`;
 }
@@ -69,9 +68,11 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
   const attributed = tokens.map((tok, t) => {
     const span = new Map<string, number>();
     let best: AttributedSpan | null = null;
+    let confidence = 0;
     search.spans.forEach((s, k) => {
       if (s.start > t || s.end <= t) return;
       best ??= spans[k]!; // spans are ranked: the first covering one is the best
+      confidence = Math.max(confidence, spanConfidence(s));
       const value = (s.end - s.start) / (1 + Math.log(s.occurrences));
       for (const d of s.documents) {
         const rec = header.records[d]!;
@@ -85,7 +86,7 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
     for (const rec of new Set([...span.keys(), ...grad.keys()])) {
       const s = maxSpan > 0 ? (span.get(rec) ?? 0) / maxSpan : 0;
       const g = gradient ? Math.min(1, grad.get(rec) ?? 0) : null;
-      const score = g === null ? s : SPAN_WEIGHT * s + GRADIENT_WEIGHT * g;
+      const score = g === null ? s : combineEvidence(s, g, confidence);
       if (score > 0) records.push({ record: rec, contributor: contributorOfRecord.get(rec)!, score, spanScore: span.get(rec) ?? 0, gradientScore: g });
     }
     records.sort((a, b) => b.score - a.score || a.record.localeCompare(b.record));
@@ -117,6 +118,26 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
     inference: null,
     timings: { spansMs: round(spansMs), gradientMs: gradient ? gradient.ms : null },
   };
+}
+
+/**
+ * How far exact-span evidence alone decides a token covered by span `s`, in [0, 1]: 1 for a span
+ * of DECISIVE_SPAN_TOKENS or more found in one record (a string only that record holds, reproduced:
+ * nothing else can explain it), shrinking with the number of records holding it (a phrase many
+ * records share names none of them) and for shorter spans (two tokens recur by chance). What it
+ * leaves is the gradient evidence's, which conditions on the prompt and so can tell apart records
+ * sharing the words.
+ */
+export function spanConfidence(s: Pick<FoundSpan, 'start' | 'end' | 'occurrences' | 'documents'>): number {
+  // The documents list is cut at DEFAULT_MAX_DOCUMENTS: a full list means "at least", so the
+  // occurrence count stands in for the record count there.
+  const holders = s.documents.length < DEFAULT_MAX_DOCUMENTS ? s.documents.length : Math.max(s.documents.length, s.occurrences);
+  return Math.min(1, (s.end - s.start) / DECISIVE_SPAN_TOKENS) / Math.max(1, holders);
+}
+
+/** One record's combined score at a token: span and gradient evidence weighted by the token's span confidence. */
+export function combineEvidence(span: number, gradient: number, confidence: number): number {
+  return confidence * span + (1 - confidence) * gradient;
 }
 
 /** Shares from per-contributor sums; those under `bps` dropped (with their share before), the rest renormalised; highest first. */
