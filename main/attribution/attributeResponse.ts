@@ -8,6 +8,9 @@ export const DEFAULT_ATTRIBUTION_THRESHOLD_BPS = 1;
 /** A span this many tokens long (or longer), found in one record only, decides its tokens alone. */
 export const DECISIVE_SPAN_TOKENS = 4;
 
+/** Each token's share goes to its records in proportion to score^SHARE_POWER (tokenShares). */
+export const SHARE_POWER = 4;
+
 const TOP_RECORDS = 10;
 
 /** The rule, in words, as the response carries it (and docs/ARCHITECTURE.md states it). */
@@ -17,7 +20,7 @@ export function combinationRule(withGradient: boolean): string {
   const both = withGradient
     ? `score(r,t) = c(t)·span(r,t) + (1−c(t))·gradient(r,t), where ${span}; gradient(r,t) is the influence normalised so t's top record scores 1; and c(t), how far the spans decide t, is the largest over the spans covering t of min(1, length/${DECISIVE_SPAN_TOKENS}) / (records containing the span): a long span unique to one record decides alone, a phrase many records share leaves t to the gradients`
     : `score(r,t) = span(r,t), where ${span} (no gradient evidence)`;
-  return `${both}. Shares: each token's record scores normalised to sum 1, summed per contributor over the response and divided by the total; contributors under the threshold are dropped and the rest renormalised.`;
+  return `${both}. Shares: each token's record scores raised to the power ${SHARE_POWER} and normalised to sum 1, summed per contributor over the response and divided by the total; contributors under the threshold are dropped and the rest renormalised.`;
 }
 
 export interface AttributeInput {
@@ -90,8 +93,8 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
       if (score > 0) records.push({ record: rec, contributor: contributorOfRecord.get(rec)!, score, spanScore: span.get(rec) ?? 0, gradientScore: g });
     }
     records.sort((a, b) => b.score - a.score || a.record.localeCompare(b.record));
-    const total = records.reduce((x, r) => x + r.score, 0);
-    if (total > 0) for (const r of records) shareSums.set(r.contributor, (shareSums.get(r.contributor) ?? 0) + r.score / total);
+    const shares = tokenShares(records.map((r) => r.score));
+    records.forEach((r, i) => shareSums.set(r.contributor, (shareSums.get(r.contributor) ?? 0) + shares[i]!));
     return {
       text: tok.text,
       tokenId: tok.id,
@@ -138,6 +141,18 @@ export function spanConfidence(s: Pick<FoundSpan, 'start' | 'end' | 'occurrences
 /** One record's combined score at a token: span and gradient evidence weighted by the token's span confidence. */
 export function combineEvidence(span: number, gradient: number, confidence: number): number {
   return confidence * span + (1 - confidence) * gradient;
+}
+
+/**
+ * One token's records' parts of that token (summing to 1, or all 0 when no record scores):
+ * score^SHARE_POWER normalised. Linear parts let a long list of middling matches (a gradient
+ * list's twenty records, each near its top) outvote the one record that decided the token; the
+ * power keeps the order and gives the token mostly to its best records.
+ */
+export function tokenShares(scores: readonly number[]): number[] {
+  const w = scores.map((x) => (x > 0 ? x ** SHARE_POWER : 0));
+  const total = w.reduce((a, b) => a + b, 0);
+  return total > 0 ? w.map((x) => x / total) : w.map(() => 0);
 }
 
 /** Shares from per-contributor sums; those under `bps` dropped (with their share before), the rest renormalised; highest first. */

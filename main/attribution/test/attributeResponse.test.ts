@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/tempDir';
 import { ResponseAttributionSchema } from '../../api/attributionSchemas';
 import { loadNativeEngine } from '../../engine/native/index';
-import { applyThreshold, attributeResponse, combineEvidence, DECISIVE_SPAN_TOKENS, spanConfidence, type AttributeInput } from '../attributeResponse';
+import { applyThreshold, attributeResponse, combineEvidence, DECISIVE_SPAN_TOKENS, SHARE_POWER, spanConfidence, tokenShares, type AttributeInput } from '../attributeResponse';
 import { SuffixSearcher } from '../findSpans';
 import { openSpanIndex } from '../openSpanIndex';
 import { writeSpanIndex } from '../writeSpanIndex';
@@ -133,6 +133,24 @@ describe('attributeResponse', () => {
     const twenty = Array.from({ length: 20 }, (_, i) => i);
     expect(spanConfidence({ start: 0, end: 8, occurrences: 500, documents: twenty })).toBe(1 / 500);
     expect(combineEvidence(1, 0.5, 0.25)).toBe(0.25 + 0.75 * 0.5);
+  });
+
+  it('token shares: one clear best record outweighs many middling ones; the response shares follow', () => {
+    // One record at 1 and twelve at 0.7: linear parts would give the best 1/9.4 of the token.
+    const parts = tokenShares([1, ...Array<number>(12).fill(0.7)]);
+    expect(parts[0]).toBeCloseTo(1 / (1 + 12 * 0.7 ** SHARE_POWER), 12);
+    expect(parts[0]!).toBeGreaterThan(0.25); // linear: 1 / 9.4
+    expect(parts.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(tokenShares([0, 0])).toEqual([0, 0]);
+    // Through attributeResponse: Carol's record is every token's best (gradient 1), Alice has
+    // three records at 0.7 each. Linear parts: Alice 2.1 of 3.1; with the power Carol leads.
+    const s = setup();
+    const text = 'Ships waited quietly';
+    const perToken = encode(text).map(() => [{ record: 'carol-1', score: 1 }, { record: 'alice-1', score: 0.7 }, { record: 'alice-2', score: 0.7 }, { record: 'bob-1', score: 0.7 }]);
+    const r = attributeResponse(input(s, text, { gradient: { method: 'datainf', ms: 1, perToken }, note: null }));
+    expect(r.contributors.map((c) => c.address)).toEqual([CAROL, ALICE, BOB]);
+    expect(r.contributors[0]!.share).toBeCloseTo(1 / (1 + 3 * 0.7 ** SHARE_POWER), 5);
+    expect(r.combinationRule).toMatch(new RegExp(`power ${SHARE_POWER}`));
   });
 
   it('drops contributors under the threshold, listing their share before it, and renormalises the rest', () => {
