@@ -1,13 +1,15 @@
 import type { AttributedSpan, ContributorShare, RecordScore, ResponseAttribution } from '../api/attributionSchemas';
 import type { GradientEvidence } from './evidenceTypes';
-import { findSpans, type SuffixSearcher } from './findSpans';
+import { DEFAULT_MAX_DOCUMENTS, findSpans, type FoundSpan, type SuffixSearcher } from './findSpans';
 
 /** The threshold used when no chain answered: the devnet deployment's own default (deployProtocol.ts), 0.01%. */
 export const DEFAULT_ATTRIBUTION_THRESHOLD_BPS = 1;
 
-/** Weights of the two evidences when both exist (each is in [0, 1] per token). */
-export const SPAN_WEIGHT = 0.5;
-export const GRADIENT_WEIGHT = 0.5;
+/** A span this many tokens long (or longer), found in one record only, decides its tokens alone. */
+export const DECISIVE_SPAN_TOKENS = 4;
+
+/** Each token's share goes to its records in proportion to score^SHARE_POWER (tokenShares). */
+export const SHARE_POWER = 4;
 
 const TOP_RECORDS = 10;
 
@@ -16,9 +18,9 @@ export function combinationRule(withGradient: boolean): string {
   const span =
     'span(r,t) = length in tokens of the longest maximal verbatim span covering token t that record r contains, times 1/(1+ln occurrences), divided by the largest such value at t';
   const both = withGradient
-    ? `score(r,t) = ${SPAN_WEIGHT}·span(r,t) + ${GRADIENT_WEIGHT}·gradient(r,t), where ${span}, and gradient(r,t) is the influence normalised so t's top record scores 1`
+    ? `score(r,t) = c(t)·span(r,t) + (1−c(t))·gradient(r,t), where ${span}; gradient(r,t) is the influence normalised so t's top record scores 1; and c(t), how far the spans decide t, is the largest over the spans covering t of min(1, length/${DECISIVE_SPAN_TOKENS}) / (records containing the span): a long span unique to one record decides alone, a phrase many records share leaves t to the gradients`
     : `score(r,t) = span(r,t), where ${span} (no gradient evidence)`;
-  return `${both}. Shares: each token's record scores normalised to sum 1, summed per contributor over the response and divided by the total; contributors under the threshold are dropped and the rest renormalised.`;
+  return `${both}. Shares: each token's record scores raised to the power ${SHARE_POWER} and normalised to sum 1, summed per contributor over the response and divided by the total; contributors under the threshold are dropped and the rest renormalised.`;
 }
 
 export interface AttributeInput {
@@ -69,9 +71,11 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
   const attributed = tokens.map((tok, t) => {
     const span = new Map<string, number>();
     let best: AttributedSpan | null = null;
+    let confidence = 0;
     search.spans.forEach((s, k) => {
       if (s.start > t || s.end <= t) return;
       best ??= spans[k]!; // spans are ranked: the first covering one is the best
+      confidence = Math.max(confidence, spanConfidence(s));
       const value = (s.end - s.start) / (1 + Math.log(s.occurrences));
       for (const d of s.documents) {
         const rec = header.records[d]!;
@@ -85,12 +89,12 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
     for (const rec of new Set([...span.keys(), ...grad.keys()])) {
       const s = maxSpan > 0 ? (span.get(rec) ?? 0) / maxSpan : 0;
       const g = gradient ? Math.min(1, grad.get(rec) ?? 0) : null;
-      const score = g === null ? s : SPAN_WEIGHT * s + GRADIENT_WEIGHT * g;
+      const score = g === null ? s : combineEvidence(s, g, confidence);
       if (score > 0) records.push({ record: rec, contributor: contributorOfRecord.get(rec)!, score, spanScore: span.get(rec) ?? 0, gradientScore: g });
     }
     records.sort((a, b) => b.score - a.score || a.record.localeCompare(b.record));
-    const total = records.reduce((x, r) => x + r.score, 0);
-    if (total > 0) for (const r of records) shareSums.set(r.contributor, (shareSums.get(r.contributor) ?? 0) + r.score / total);
+    const shares = tokenShares(records.map((r) => r.score));
+    records.forEach((r, i) => shareSums.set(r.contributor, (shareSums.get(r.contributor) ?? 0) + shares[i]!));
     return {
       text: tok.text,
       tokenId: tok.id,
@@ -117,6 +121,38 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
     inference: null,
     timings: { spansMs: round(spansMs), gradientMs: gradient ? gradient.ms : null },
   };
+}
+
+/**
+ * How far exact-span evidence alone decides a token covered by span `s`, in [0, 1]: 1 for a span
+ * of DECISIVE_SPAN_TOKENS or more found in one record (a string only that record holds, reproduced:
+ * nothing else can explain it), shrinking with the number of records holding it (a phrase many
+ * records share names none of them) and for shorter spans (two tokens recur by chance). What it
+ * leaves is the gradient evidence's, which conditions on the prompt and so can tell apart records
+ * sharing the words.
+ */
+export function spanConfidence(s: Pick<FoundSpan, 'start' | 'end' | 'occurrences' | 'documents'>): number {
+  // The documents list is cut at DEFAULT_MAX_DOCUMENTS: a full list means "at least", so the
+  // occurrence count stands in for the record count there.
+  const holders = s.documents.length < DEFAULT_MAX_DOCUMENTS ? s.documents.length : Math.max(s.documents.length, s.occurrences);
+  return Math.min(1, (s.end - s.start) / DECISIVE_SPAN_TOKENS) / Math.max(1, holders);
+}
+
+/** One record's combined score at a token: span and gradient evidence weighted by the token's span confidence. */
+export function combineEvidence(span: number, gradient: number, confidence: number): number {
+  return confidence * span + (1 - confidence) * gradient;
+}
+
+/**
+ * One token's records' parts of that token (summing to 1, or all 0 when no record scores):
+ * score^SHARE_POWER normalised. Linear parts let a long list of middling matches (a gradient
+ * list's twenty records, each near its top) outvote the one record that decided the token; the
+ * power keeps the order and gives the token mostly to its best records.
+ */
+export function tokenShares(scores: readonly number[]): number[] {
+  const w = scores.map((x) => (x > 0 ? x ** SHARE_POWER : 0));
+  const total = w.reduce((a, b) => a + b, 0);
+  return total > 0 ? w.map((x) => x / total) : w.map(() => 0);
 }
 
 /** Shares from per-contributor sums; those under `bps` dropped (with their share before), the rest renormalised; highest first. */

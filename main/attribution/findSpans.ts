@@ -135,6 +135,9 @@ export class SuffixSearcher {
   }
 }
 
+/** Records listed per span when the caller does not say (FindSpansOptions.maxDocuments). */
+export const DEFAULT_MAX_DOCUMENTS = 20;
+
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 
 /**
@@ -160,7 +163,7 @@ export function wordBoundaries(texts: readonly string[]): boolean[] {
 /** Spans and match lengths of a response (`ids` with each token's text) against an index. */
 export function findSpans(searcher: SuffixSearcher, ids: readonly number[], texts: readonly string[], opts: FindSpansOptions = {}): SpanSearch {
   const minTokens = opts.minTokens ?? 2;
-  const maxDocuments = opts.maxDocuments ?? 20;
+  const maxDocuments = opts.maxDocuments ?? DEFAULT_MAX_DOCUMENTS;
   const maxScan = opts.maxScan ?? 2000;
   const n = ids.length;
   if (texts.length !== n) throw new Error(`findSpans: ${n} ids but ${texts.length} texts`);

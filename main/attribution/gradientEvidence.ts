@@ -8,6 +8,7 @@ import { exactTokenGradients, spanTokenGradients, type GradientModel } from './t
 import type { LoraLayerLayout } from './loraLayerLayout';
 import type { RecordGradientStore } from './recordGradientStore';
 import { precondition, topRowsPerQuery } from './influenceScores';
+import { relativeInfluenceScales } from './relativeInfluence';
 
 export interface GradientEvidenceInput {
   /** the base model with the adapter the store was computed for (loadGradientModel) */
@@ -24,6 +25,12 @@ export interface GradientEvidenceInput {
   span?: number;
   /** tokens of context each backward sees (cut on the left); default the model's positions */
   context?: number;
+  /**
+   * 'relative' (default): each record's influence divided by √ its self-influence
+   * (relativeInfluence.ts), so records with large gradients do not top every token; 'raw': the
+   * influence as the formula gives it.
+   */
+  normalise?: 'relative' | 'raw';
 }
 
 export function computeGradientEvidence(i: GradientEvidenceInput): GradientEvidence {
@@ -37,8 +44,11 @@ export function computeGradientEvidence(i: GradientEvidenceInput): GradientEvide
   const o = { layout: i.layout, kPerLayer: store.meta.kPerLayer, seed: store.meta.seed, maxPositions: Math.min(i.maxPositions, i.context ?? i.maxPositions) };
   const span = i.span ?? 1;
   const queries = span === 1 ? exactTokenGradients(i.model, ids, i.promptIds.length, o) : spanTokenGradients(i.model, ids, i.promptIds.length, span, o);
+  const scale = (i.normalise ?? 'relative') === 'relative' ? relativeInfluenceScales(store, method) : undefined;
   const scored =
-    method === 'datainf' ? topRowsPerQuery(store, precondition(store.preconditioner, store.meta.kPerLayer, queries), i.top ?? 10) : topRowsPerQuery(store, queries, i.top ?? 10, store.meta.lrWeight);
+    method === 'datainf'
+      ? topRowsPerQuery(store, precondition(store.preconditioner, store.meta.kPerLayer, queries), i.top ?? 10, 1, scale)
+      : topRowsPerQuery(store, queries, i.top ?? 10, store.meta.lrWeight, scale);
   const perToken = scored.map((list) => {
     const best = list[0]?.score ?? 0;
     return best > 0 ? list.map((s) => ({ record: store.ids[s.row]!, score: s.score / best })) : [];

@@ -99,9 +99,9 @@ export interface ScoredRow {
 
 /**
  * For each of the T query rows of `queries` (T, k): the `top` store rows with the highest
- * positive scores ⟨row, query⟩ · weight, best first (ties: lower row first).
+ * positive scores ⟨row, query⟩ · weight (· rowScale[row] when given), best first (ties: lower row first).
  */
-export function topRowsPerQuery(m: GradientMatrix, queries: Float32Array, top: number, weight = 1): ScoredRow[][] {
+export function topRowsPerQuery(m: GradientMatrix, queries: Float32Array, top: number, weight = 1, rowScale?: ArrayLike<number>): ScoredRow[][] {
   if (queries.length % m.k !== 0) throw new RangeError(`queries length ${queries.length} is not a multiple of k = ${m.k}`);
   const T = queries.length / m.k;
   const engine = loadNativeEngine();
@@ -111,8 +111,9 @@ export function topRowsPerQuery(m: GradientMatrix, queries: Float32Array, top: n
     const b = Math.min(m.rows, a + CHUNK_ROWS);
     const C = engine.gemm({ transA: false, transB: true, M: b - a, N: T, K: m.k, A: m.rowsView(a, b), B: queries });
     for (let r = 0; r < b - a; r++) {
+      const w = rowScale ? weight * rowScale[a + r]! : weight;
       for (let t = 0; t < T; t++) {
-        const s = C[r * T + t]! * weight;
+        const s = C[r * T + t]! * w;
         if (s <= floor[t]!) continue;
         const list = best[t]!;
         list.push({ row: a + r, score: s });

@@ -43,6 +43,8 @@ export async function linearDatamodelingScore(o: {
   /** Attribution scores of every record for a query (records absent score 0). */
   scores: (q: LdsQuery) => Map<string, number>;
   g: Pick<EvalGradientStore, 'tok' | 'eosId' | 'padId' | 'seq'>;
+  /** Records trained on `times` times when in the subset (the planted facts: the main run's recipe, repeatPlantedFacts.ts). */
+  repeat?: { ids: ReadonlySet<string>; times: number };
   subsets: number;
   fraction: number;
   training: EvalSettings['training'];
@@ -58,7 +60,8 @@ export async function linearDatamodelingScore(o: {
   for (let m = 0; m < o.subsets; m++) {
     const subset = o.records.filter(() => rng.nextU32() / 2 ** 32 < o.fraction);
     const data = join(o.workDir, `lds-${m}.jsonl`);
-    writeFileSync(data, subset.map((r) => JSON.stringify({ text: r.text })).join('\n') + '\n');
+    const rows = subset.flatMap((r) => Array<string>(o.repeat?.ids.has(r.sourceId) ? o.repeat.times : 1).fill(JSON.stringify({ text: r.text })));
+    writeFileSync(data, rows.join('\n') + '\n');
     o.info(`LDS subset ${m + 1} of ${o.subsets}: retraining on ${subset.length} of ${o.records.length} records`);
     const out = join(o.workDir, `lds-${m}-adapter`);
     await trainEvalAdapter({ modelDir: o.modelDir, data, out, runDir: join(o.workDir, `lds-${m}-run`), training: o.training, seed: o.seed + m + 1 });

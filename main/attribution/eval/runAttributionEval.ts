@@ -26,6 +26,8 @@ import { bm25Scorer } from './bm25Scorer';
 import { evalSettings, type EvalSettings } from './evalSettings';
 import { bm25Terms } from './Bm25Index';
 import { makeEvalCopy, type EvalCopy } from './makeEvalCopy';
+import { repeatPlantedFacts } from './repeatPlantedFacts';
+import { sampleBackground } from './sampleBackground';
 import { plantFacts, type EvalRecord, type FactSet, type PlantedFact } from './plantFacts';
 import type { NamedScorer } from './attributionScorers';
 import type { RankedRecords } from './RecordScorer';
@@ -96,7 +98,7 @@ export interface AttributionEvalReport {
   seed: number;
   background: { from: string; records: number };
   copy: { datanet: string; records: number };
-  training: { steps: number; firstLoss: number | null; finalLoss: number | null; trainSeconds: number; rank: number; targets: string[] };
+  training: { steps: number; firstLoss: number | null; finalLoss: number | null; trainSeconds: number; rank: number; targets: string[]; factRepeats: number; lr: number; batch: number; seq: number };
   /** What each scorer is, in words. */
   scorers: Record<string, string>;
   sets: Record<FactSet, FactSetReport>;
@@ -109,13 +111,14 @@ export interface AttributionEvalReport {
 
 export async function runAttributionEval(o: AttributionEvalOptions): Promise<AttributionEvalReport> {
   const s = o.settings ?? evalSettings(o.quick);
-  const background = o.background.slice(0, s.backgroundRecords);
+  const background = sampleBackground(o.background, s.backgroundRecords, o.seed);
   if (background.length === 0) throw new Error(`${o.backgroundFrom} has no records to evaluate against`);
   const corruption = corruptRecords(background, s.corruptFraction, o.seed);
   const takenWords = new Set(background.flatMap((r) => bm25Terms(r.text)));
   const contributors = [...new Set(background.map((r) => r.contributor))];
   const planted = plantFacts({ seed: o.seed, verbatim: s.verbatimFacts, paraphrased: s.paraphrasedFacts, contributors, takenWords, takenIds: new Set(background.map((r) => r.sourceId)) });
   const records = [...corruption.records, ...planted.records];
+  const factIds = new Set(planted.facts.map((f) => f.sourceId));
 
   rmSync(o.workDir, { recursive: true, force: true });
   mkdirSync(o.workDir, { recursive: true });
@@ -126,8 +129,10 @@ export async function runAttributionEval(o: AttributionEvalOptions): Promise<Att
     const adapterDir = join(o.workDir, 'adapter');
     const t = s.training;
     const seq = Math.min(t.seq, spec.maxPositions);
-    o.info(`Fine-tuning a rank-${t.rank} LoRA for ${t.steps} steps on ${copy.records} records (${corruption.corrupted.size} corrupted)`);
-    const summary = await trainEvalAdapter({ modelDir: o.modelDir, data: copy.trainingData, out: adapterDir, runDir: join(o.workDir, 'run'), training: t, seed: o.seed, log: o.info });
+    const factRecords = planted.records.filter((r) => factIds.has(r.sourceId));
+    const data = repeatPlantedFacts({ trainingData: copy.trainingData, facts: factRecords, repeats: s.factRepeats, out: join(o.workDir, 'train.jsonl') });
+    o.info(`Fine-tuning a rank-${t.rank} LoRA for ${t.steps} steps on ${copy.records} records (${corruption.corrupted.size} corrupted), the ${factRecords.length} planted facts ${s.factRepeats} times each`);
+    const summary = await trainEvalAdapter({ modelDir: o.modelDir, data, out: adapterDir, runDir: join(o.workDir, 'run'), training: t, seed: o.seed, log: o.info });
     o.info('Computing the record gradient store');
     const gradients = buildEvalGradientStore({ modelDir: o.modelDir, adapterDir, records, seq, seed: o.seed, outDir: o.workDir });
     const trained: TrainedCopy = { ...copy, modelDir: o.modelDir, adapterDir, recordList: records, gradients };
@@ -161,7 +166,7 @@ export async function runAttributionEval(o: AttributionEvalOptions): Promise<Att
     const lds = await linearDatamodelingScore({
       modelDir: o.modelDir, records, queries: ldsQueries.map((f) => ({ prompt: f.prompt, answer: f.answer })),
       scores: (q) => gradientRecordScores(gradients, q.prompt, q.answer, gradients.store.rows), g: gradients,
-      subsets: s.ldsSubsets, fraction: s.ldsFraction, training: { ...t, steps: s.ldsSteps }, seed: o.seed, workDir: o.workDir, info: o.info,
+      repeat: { ids: factIds, times: s.factRepeats }, subsets: s.ldsSubsets, fraction: s.ldsFraction, training: { ...t, steps: s.ldsSteps }, seed: o.seed, workDir: o.workDir, info: o.info,
     });
     return {
       model: o.modelDir,
@@ -169,7 +174,7 @@ export async function runAttributionEval(o: AttributionEvalOptions): Promise<Att
       seed: o.seed,
       background: { from: o.backgroundFrom, records: background.length },
       copy: { datanet: copy.datanet, records: copy.records },
-      training: { steps: summary.steps, firstLoss: summary.firstLoss, finalLoss: summary.finalLoss, trainSeconds: summary.trainSeconds, rank: t.rank, targets },
+      training: { steps: summary.steps, firstLoss: summary.firstLoss, finalLoss: summary.finalLoss, trainSeconds: summary.trainSeconds, rank: t.rank, targets, factRepeats: s.factRepeats, lr: t.lr, batch: t.batch, seq },
       scorers: Object.fromEntries(scorers.map((sc) => [sc.name, sc.description])),
       sets: { verbatim: setReport('verbatim'), paraphrased: setReport('paraphrased') },
       detection,

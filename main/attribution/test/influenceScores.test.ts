@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { makeTmpDir } from '../../engine/test/tmpDir';
 import { dataInfLambdas, dataInfPreconditioner, precondition, topRowsPerQuery } from '../influenceScores';
 import { dataInfLambdasReference, dataInfReference, tracInReference } from '../influenceReference';
+import { relativeInfluenceScales } from '../relativeInfluence';
 import { GradientStoreMismatchError, openRecordGradientStore, writeRecordGradientStore, type RecordGradientStoreMeta } from '../recordGradientStore';
 
 const tmp = makeTmpDir('attr-influence');
@@ -65,6 +66,23 @@ describe('DataInf and TracIn fast paths', () => {
     const best = ref.map((s, row) => ({ row, s })).sort((a, b) => b.s - a.s).slice(0, 5);
     expect(fast.map((x) => x.row)).toEqual(best.map((x) => x.row));
     fast.forEach((x, i) => expect(Math.abs(x.score - best[i]!.s)).toBeLessThan(1e-5 * Math.abs(best[0]!.s)));
+  });
+
+  it('relative influence: each record\'s score divided by the square root of its own self-influence (loop reference)', () => {
+    const store = storeOf(join(tmp.dir, 'rel'), rows, n, L, kl, d, fp, 0.003);
+    const q = Float32Array.from({ length: L * kl }, rng(11));
+    for (const method of ['datainf', 'tracin'] as const) {
+      const scales = relativeInfluenceScales(store, method);
+      expect(relativeInfluenceScales(store, method)).toBe(scales); // cached per store
+      const self = train.map((g, k) => (method === 'datainf' ? dataInfReference(train, g, d)[k]! : tracInReference([{ lr: 1, train, test: g }])[k]!));
+      self.forEach((x, k) => expect(Math.abs(scales[k]! - 1 / Math.sqrt(x)) * Math.sqrt(x)).toBeLessThan(1e-4));
+      const raw = method === 'datainf' ? dataInfReference(train, layered(q, 0), d) : tracInReference([{ lr: 1, train, test: layered(q, 0) }]);
+      const want = raw.map((x, k) => ({ row: k, s: x / Math.sqrt(self[k]!) })).filter((x) => x.s > 0).sort((a, b) => b.s - a.s).slice(0, 5);
+      const query = method === 'datainf' ? precondition(store.preconditioner, kl, q) : q;
+      const fast = topRowsPerQuery(store, query, 5, 1, scales)[0]!;
+      expect(fast.map((x) => x.row)).toEqual(want.map((x) => x.row));
+      fast.forEach((x, i) => expect(Math.abs(x.score - want[i]!.s)).toBeLessThan(1e-4 * Math.abs(want[0]!.s)));
+    }
   });
 
   it('reads a store larger than one chunk (8192 rows) the same as a small one', () => {

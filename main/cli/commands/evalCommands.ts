@@ -4,7 +4,7 @@ import path from 'node:path';
 import { StudioError, ErrorCode } from '../../api/apiError';
 import { getDatanet } from '../../datanets/datanetsRepository';
 import { getVersionRow, versionRecords } from '../../datanets/versionsRepository';
-import { demoBackgroundRecords } from '../../attribution/eval/demoBackgroundRecords';
+import { DEMO_BACKGROUND_FROM, demoBackgroundRecords } from '../../attribution/eval/demoBackgroundRecords';
 import { evalSettings } from '../../attribution/eval/evalSettings';
 import { attributionScorers } from '../../attribution/eval/attributionScorers';
 import type { EvalRecord } from '../../attribution/eval/plantFacts';
@@ -34,7 +34,7 @@ export const evalAttribution: Command = {
   path: ['eval', 'attribution'],
   usage: 'studio eval attribution [--datanet NAME[@V]] [--model DIR|default] [--quick] [--seed N] [--json]',
   summary:
-    'Measure attribution quality on a copy of a datanet (the demo corpus when none is named): plant facts, fine-tune a LoRA, prompt for each, and report Recall@1/@5 and MRR of the planted record and contributor, beside BM25',
+    'Measure attribution quality on a copy of a datanet (the state-of-the-union demo datanet\'s passages when none is named): plant facts, fine-tune a LoRA, prompt for each, and report Recall@1/@5 and MRR of the planted record and contributor, beside BM25',
   options: { datanet: { type: 'string' }, model: { type: 'string' }, quick: { type: 'boolean', default: false }, seed: { type: 'string' } },
   async run(ctx) {
     const quick = ctx.values.quick === true;
@@ -50,7 +50,7 @@ export const evalAttribution: Command = {
     const bg =
       typeof ctx.values.datanet === 'string'
         ? datanetBackground(ctx, ctx.values.datanet)
-        : { from: 'the demo corpus (Moby Dick paragraphs over the demo contributors)', records: demoBackgroundRecords(settings.backgroundRecords, seed) };
+        : { from: DEMO_BACKGROUND_FROM, records: demoBackgroundRecords(settings.backgroundRecords, seed) };
     if (bg.records.length === 0) throw new StudioError(ErrorCode.InvalidRequest, `${bg.from} has no records`);
     const workDir = mkdtempSync(path.join(tmpdir(), 'studio-eval-attribution-'));
     try {
@@ -69,7 +69,7 @@ export const evalAttribution: Command = {
     }
     return [
       `Model ${r.model}${r.quick ? ' (quick)' : ''}; background ${r.background.from}, ${r.background.records} records; copy ${r.copy.datanet} (${r.copy.records} records)`,
-      `LoRA rank ${r.training.rank}, ${r.training.steps} steps, loss ${r.training.firstLoss?.toFixed(3) ?? '-'} -> ${r.training.finalLoss?.toFixed(3) ?? '-'}`,
+      `LoRA rank ${r.training.rank}, ${r.training.steps} steps (planted facts ${r.training.factRepeats}x), loss ${r.training.firstLoss?.toFixed(3) ?? '-'} -> ${r.training.finalLoss?.toFixed(3) ?? '-'}`,
       `Memorised: verbatim ${pct(r.sets.verbatim.memorised)} of ${r.sets.verbatim.facts}, paraphrased ${pct(r.sets.paraphrased.memorised)} of ${r.sets.paraphrased.facts}`,
       ...Object.entries(r.scorers).map(([name, what]) => `  ${name}: ${what}`),
       formatTable(['SET', 'SCORER', 'OF', 'RECALL@1', 'RECALL@5', 'MRR'], rows),
