@@ -76,6 +76,8 @@ export function UPlotChart({ title, series, data, subscribe, format, log, testId
       });
     });
     el.dataset.points = String(chart.data[0].length);
+    // How many curves it draws (a comparison overlays one per run): for tests and tooltips.
+    el.dataset.series = String(chart.series.length - 1);
     const ro = new ResizeObserver(() => chart.setSize({ width: Math.max(100, el.clientWidth), height: Math.max(80, el.clientHeight - 22) }));
     ro.observe(el);
     return () => {
