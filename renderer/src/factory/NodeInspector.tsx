@@ -13,11 +13,14 @@ export interface NodeInspectorProps {
   editable: boolean;
   /** The datanet the pipeline names (the format node previews its records). */
   datanet: string | null;
+  /** The pipeline's text and saved file's folder: the format preview asks the core with them. */
+  yaml: string;
+  baseDir: string | undefined;
   onChange(path: PipelinePath, value: unknown): void;
 }
 
 /** The selected node's settings as a form; every change is written into the pipeline's YAML. */
-export function NodeInspector({ node, section, errors, editable, datanet, onChange }: NodeInspectorProps) {
+export function NodeInspector({ node, section, errors, editable, datanet, yaml, baseDir, onChange }: NodeInspectorProps) {
   const spec = nodeSpec(node);
   return (
     <section className="pl-inspector" data-testid="pipeline-inspector" aria-label={`${spec.title} settings`}>
@@ -48,7 +51,7 @@ export function NodeInspector({ node, section, errors, editable, datanet, onChan
             </div>
           ))}
       </div>
-      {node === 'format' ? <FormatPreview datanet={datanet} format={section ?? {}} /> : null}
+      {node === 'format' ? <FormatPreview datanet={datanet} yaml={yaml} baseDir={baseDir} /> : null}
     </section>
   );
 }

@@ -1,5 +1,7 @@
 import { workbenchStore } from '../workbench/workbenchStore';
+import { readPipelineFile } from './factoryApi';
 import { pipelineStore } from './pipelineStore';
+import { reportError } from '../workbench/toastStore';
 
 declare module '../workbench/tabs' {
   interface TabInputs {
@@ -9,6 +11,11 @@ declare module '../workbench/tabs' {
 
 let untitled = 0;
 
+/** A saved pipeline's tab title. */
+export function pipelineFileTitle(name: string): string {
+  return `${name}.pipeline.yaml`;
+}
+
 /** A new pipeline tab (from the template, or from a file's text); each is its own draft. */
 export function openNewPipeline(text?: string, title?: string): string {
   untitled += 1;
@@ -16,6 +23,24 @@ export function openNewPipeline(text?: string, title?: string): string {
   pipelineStore.getState().open(id, text);
   workbenchStore.getState().openTab({ id: `pipeline:${id}`, title: title ?? `Untitled pipeline ${untitled}`, icon: 'type-hierarchy', input: { kind: 'pipeline', id } });
   return id;
+}
+
+/** Opens a saved pipeline file (pipelines.read), or shows its tab when it is open already. */
+export async function openPipelineFile(name: string): Promise<void> {
+  const open = Object.entries(pipelineStore.getState().drafts).find(([, d]) => d.file?.name === name);
+  if (open) {
+    workbenchStore.getState().activateTab(`pipeline:${open[0]}`);
+    return;
+  }
+  try {
+    const f = await readPipelineFile(name);
+    untitled += 1;
+    const id = `pipeline-${Date.now().toString(36)}-${untitled}`;
+    pipelineStore.getState().open(id, f.yaml, { name: f.name, path: f.path });
+    workbenchStore.getState().openTab({ id: `pipeline:${id}`, title: pipelineFileTitle(f.name), icon: 'type-hierarchy', input: { kind: 'pipeline', id } });
+  } catch (err) {
+    reportError(err, `Opening ${pipelineFileTitle(name)}`);
+  }
 }
 
 declare module '../workbench/tabs' {

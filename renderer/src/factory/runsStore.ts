@@ -11,7 +11,8 @@ export interface RunsStore {
   details: Record<string, RunDetail>;
   load(): Promise<void>;
   open(id: string): Promise<void>;
-  start(yaml: string): Promise<RunSummary | null>;
+  /** baseDir: the saved pipeline file's folder (relative model paths resolve there). */
+  start(yaml: string, baseDir?: string): Promise<RunSummary | null>;
   cancel(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   apply(run: RunSummary): void;
@@ -41,10 +42,10 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
       reportError(err, `Opening run ${id}`);
     }
   },
-  async start(yaml) {
+  async start(yaml, baseDir) {
     subscribeRunEvents();
     try {
-      const run = await api().call('factory.start', { yaml });
+      const run = await api().call('factory.start', baseDir ? { yaml, baseDir } : { yaml });
       get().apply(run);
       return run;
     } catch (err) {
