@@ -68,8 +68,10 @@ async function editYamlLine(page: Page, find: string, erase: number, typed: stri
 }
 
 test('builds a pipeline in the graph on the default model and the demo datanet, fixes errors shown on its nodes, runs it twice, compares, keeps the best adapter and publishes it with its lineage', async ({ page, errors }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(600_000);
   await openStudio(page, server);
+  // The editor gets the window's height (the jobs panel would take a third of it).
+  await page.getByRole('button', { name: 'Hide Panel' }).click();
   await page.keyboard.press('Control+Shift+3');
   await page.getByTestId('factory-new-pipeline').click();
   await expect(page.getByTestId('pipeline-editor')).toBeVisible();
@@ -135,9 +137,23 @@ test('builds a pipeline in the graph on the default model and the demo datanet, 
   await expect(page.getByTestId('pipeline-field-train-warmup')).toHaveValue('2');
   await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
 
-  // The format node previews the datanet's records as trained (kind text: all of it in the loss).
+  // A format the datanet's schema cannot feed: the error is on the format node; back to text.
   await node(page, 'format').click();
-  await expect(page.getByTestId('format-preview').locator('.fx-format-preview__record').first()).not.toBeEmpty();
+  await page.getByTestId('pipeline-field-format-kind').selectOption('instruction');
+  await expect(node(page, 'format')).toHaveAttribute('data-invalid', 'true');
+  await expect(node(page, 'format').getByTestId('pipeline-node-error-format')).toContainText('text records');
+  await page.getByTestId('pipeline-field-format-kind').selectOption('text');
+  await expect(node(page, 'format')).toHaveAttribute('data-invalid', 'false');
+
+  // The format node previews records as the run trains them: tokenized by the default model's
+  // tokenizer, one row of seq + 1 = 33 tokens, the first only an input (masked), the rest in the
+  // loss (plain text: no prompt to mask), the passage's remainder cut.
+  const preview = page.getByTestId('format-preview');
+  await expect(preview).toHaveAttribute('data-state', 'ready');
+  const first = preview.locator('.fx-format-preview__record').first();
+  await expect(first.getByTestId('format-preview-counts')).toContainText(/^33 tokens · 32 in the loss · \d+ past seq 32 cut$/);
+  await expect(first.locator('.fx-tok--masked')).toHaveCount(1);
+  await expect(first.locator('.fx-tok--trained')).toHaveCount(32);
 
   // A prompt for the samples at each evaluation, in the evaluate node.
   await node(page, 'evaluate').click();
@@ -145,14 +161,28 @@ test('builds a pipeline in the graph on the default model and the demo datanet, 
   await page.getByTestId('pipeline-field-evaluate-maxTokens').fill('8');
   await expect(yaml.locator('.view-lines')).toContainText('prompts: [My fellow Americans]');
   await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
+  await node(page, 'format').click();
+  await expect(preview).toHaveAttribute('data-state', 'ready');
   await snap(page, 'factory-editor');
+
+  // Saved as a named file in the workspace: the tab takes its name, the side bar lists it.
+  await page.getByTestId('pipeline-file-name').fill('sotu-e2e');
+  await page.getByTestId('pipeline-save').click();
+  const saved = page.getByTestId('pipeline-file-path');
+  await expect(saved).toHaveAttribute('data-dirty', 'false');
+  const file = (await saved.getAttribute('data-path'))!;
+  expect(file).toBe(path.join(home, 'workspaces', 'demo', 'pipelines', 'sotu-e2e.pipeline.yaml'));
+  await expect(page.getByRole('tab', { name: /sotu-e2e\.pipeline\.yaml/ })).toBeVisible();
+  await expect(page.getByTestId('pipeline-file-sotu-e2e')).toBeVisible();
+  expect(fs.readFileSync(file, 'utf8')).toContain('name: state-of-the-union');
 
   // Run it: the run page opens and its loss chart fills from the factory.metrics stream while it
   // trains: the chart's point count is recorded at every change and must pass through values
   // between the first step and the last (points arrive in batches, not at the end).
   await page.getByTestId('pipeline-start').click();
   const runPage = page.getByTestId('run-page');
-  await expect(runPage).toBeVisible();
+  // (factory.start writes the split's 3,174 records into the run folder before it answers.)
+  await expect(runPage).toBeVisible({ timeout: 60_000 });
   const lossChart = page.getByTestId('run-chart-loss');
   await expect(lossChart).toHaveAttribute('data-points', /\d+/);
   await recordPoints(page, 'run-chart-loss');
@@ -171,13 +201,26 @@ test('builds a pipeline in the graph on the default model and the demo datanet, 
   await expect(page.getByTestId('run-open-adapter')).toContainText('my-adapter');
   await snap(page, 'factory-run');
 
-  // A second run with another learning rate, from the same pipeline tab.
-  await page.getByRole('tab', { name: /Untitled pipeline/ }).click();
+  // Closed, opened again from the side bar: the same text. A second run with another learning
+  // rate, saved over the file first.
+  const pipelineTab = page.getByRole('tab', { name: /sotu-e2e\.pipeline\.yaml/ });
+  // (A tab's children are presentational to ARIA: its close button, shown on the active tab, is found by class.)
+  await pipelineTab.click();
+  await pipelineTab.locator('.tab__close').click();
+  await expect(pipelineTab).toHaveCount(0);
+  await page.getByTestId('pipeline-file-sotu-e2e').click();
+  await expect(yaml.locator('.view-lines')).toContainText('lr: 0.01');
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
   await node(page, 'train').click();
   await page.getByTestId('pipeline-field-train-lr').fill('0.002');
+  await expect(saved).toHaveAttribute('data-dirty', 'true');
+  await page.getByTestId('pipeline-save').click();
+  await expect(saved).toHaveAttribute('data-dirty', 'false');
+  expect(fs.readFileSync(file, 'utf8')).toContain('lr: 0.002');
   await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
   await page.getByTestId('pipeline-start').click();
   await expect(page.getByTestId('run-page')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  const secondRun = (await callStudio(server, 'runs.list', {}))[0]!;
 
   // Compare the two: both loss curves overlaid; the learning rate is the one difference; both
   // runs' samples side by side.
@@ -243,7 +286,7 @@ test('builds a pipeline in the graph on the default model and the demo datanet, 
   await snap(page, 'factory-explorer-lineage');
 
   // The light theme: the run page's charts are rebuilt with its colours.
-  await page.getByRole('tab', { name: /Untitled pipeline/ }).click();
+  await page.getByRole('tab', { name: /sotu-e2e\.pipeline\.yaml/ }).click();
   await page.getByTestId('status-theme').click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await snap(page, 'factory-editor-light');
@@ -251,4 +294,10 @@ test('builds a pipeline in the graph on the default model and the demo datanet, 
   await expect(page.getByTestId('compare-chart-loss')).toBeVisible();
   await snap(page, 'factory-compare-light');
   expect(errors).toEqual([]);
+
+  // `studio train --config` runs the saved file headless (the workspace is serve's until it stops):
+  // the same pipeline text, so the same training-config hash as the run started from the UI.
+  await stopStudio(child, home, { keepHome: true });
+  const headless = studio('train', '--config', file);
+  expect(headless).toMatchObject({ status: 'completed', steps: 12, configHash: secondRun.configHash });
 });

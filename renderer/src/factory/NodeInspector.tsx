@@ -29,7 +29,7 @@ export function NodeInspector({ node, section, errors, editable, datanet, yaml, 
         {section === undefined ? <span className="pl-muted"> (defaults)</span> : null}
       </header>
       <div className="pl-inspector__fields">
-        {spec.fields.map((f) => {
+        {spec.fields.filter((f) => !f.when || f.when(section ?? {}) || section?.[f.key] !== undefined).map((f) => {
           const fieldErrors = errors.filter((e) => e.field === f.key || e.field.startsWith(`${f.key}.`));
           return (
             <label key={f.key} className={`pl-field${fieldErrors.length ? ' pl-field--error' : ''}`} title={f.hint}>

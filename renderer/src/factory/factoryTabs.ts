@@ -27,10 +27,15 @@ export function openNewPipeline(text?: string, title?: string): string {
 
 /** Opens a saved pipeline file (pipelines.read), or shows its tab when it is open already. */
 export async function openPipelineFile(name: string): Promise<void> {
-  const open = Object.entries(pipelineStore.getState().drafts).find(([, d]) => d.file?.name === name);
-  if (open) {
-    workbenchStore.getState().activateTab(`pipeline:${open[0]}`);
-    return;
+  const tabs = workbenchStore.getState().tabs.tabs;
+  for (const [id, d] of Object.entries(pipelineStore.getState().drafts)) {
+    if (d.file?.name !== name) continue;
+    if (tabs.some((t) => t.id === `pipeline:${id}`)) {
+      workbenchStore.getState().activateTab(`pipeline:${id}`);
+      return;
+    }
+    // Its tab was closed: what it held unsaved went with it; the file is read afresh.
+    pipelineStore.getState().close(id);
   }
   try {
     const f = await readPipelineFile(name);

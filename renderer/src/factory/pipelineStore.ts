@@ -34,6 +34,8 @@ export interface PipelineStore {
   setText(id: string, text: string): void;
   setField(id: string, path: PipelinePath, value: unknown): void;
   select(id: string, node: PipelineNode): void;
+  /** Forgets a draft (its tab was closed and its file is opened afresh). */
+  close(id: string): void;
 }
 
 // Validation runs on the core (the renderer carries no schema code): debounced so typing in
@@ -89,6 +91,11 @@ export const pipelineStore = createStore<PipelineStore>()((set, get) => {
       if (d) get().setText(id, setInPipeline(d.text, path, value));
     },
     select: (id, selected) => patch(id, { selected }),
+    close(id) {
+      clearTimeout(timers.get(id));
+      const { [id]: _closed, ...rest } = get().drafts;
+      set({ drafts: rest });
+    },
   };
 });
 
