@@ -308,6 +308,51 @@ export const AdapterPublishResultSchema = z.object({
 });
 export type AdapterPublishResult = z.infer<typeof AdapterPublishResultSchema>;
 
+/** The format node's preview: the first records of the datanet version as the engine will train on them. */
+export const FactoryFormatPreviewParamsSchema = FactoryValidateParamsSchema.extend({
+  /** How many records (from the version's first, in record order). */
+  limit: z.number().int().min(1).max(20).default(3),
+}).strict();
+export const FormatPreviewTokenSchema = z.object({
+  id: z.number().int(),
+  /** The token decoded on its own (a byte-level piece of a character may show as U+FFFD). */
+  text: z.string(),
+  /** The loss weight of predicting this token: 0 masked out (prompt, or the row's first token, which nothing predicts), 1 trained on. */
+  weight: z.number(),
+  special: z.boolean(),
+});
+export const FactoryFormatPreviewResultSchema = z.object({
+  /** train.seq: a row holds seq + 1 tokens; what lies beyond is dropped. */
+  seq: z.number().int(),
+  records: z.array(
+    z.object({
+      sourceId: z.string(),
+      contributor: z.string(),
+      /** Which side of the split node the record falls on. */
+      split: z.enum(['train', 'eval']),
+      /** The formatted text before tokenizing: the masked head (prompt) and the trained rest. */
+      prompt: z.string(),
+      response: z.string(),
+      /** The tokens a training row holds (at most seq + 1). */
+      tokens: z.array(FormatPreviewTokenSchema),
+      /** Tokens past the row's end, truncated away. */
+      dropped: z.number().int(),
+    }),
+  ),
+});
+export type FactoryFormatPreview = z.output<typeof FactoryFormatPreviewResultSchema>;
+
+// Pipeline files saved from the workbench: <workspace>/pipelines/NAME.pipeline.yaml, the text
+// exactly as edited (comments and layout kept), runnable as `studio train --config PATH`.
+export const PipelineFileNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a pipeline file name: letters, digits, ".", "_" or "-", at most 100, starting with a letter or digit');
+export const PipelineFileSchema = z.object({
+  name: z.string(),
+  /** The file's absolute path (what `studio train --config` takes). */
+  path: z.string(),
+  updatedAt: z.string(),
+});
+export type PipelineFile = z.infer<typeof PipelineFileSchema>;
+
 const m = <P extends z.ZodType, R extends z.ZodType>(params: P, result: R) => ({ params, result });
 
 /** The Factory's methods (handlers in main/core/factoryHandlers.ts), spread into contract.ts. */
@@ -332,5 +377,13 @@ export const factoryMethods = {
   /** Registers a Factory run's adapter in the ModelRegistry with its lineage (base model files hash,
    * datanet version, training-config hash), publishing the datanet version and base model first
    * when this chain lacks them. Needs the devnet running. */
+  /** The format node's live preview: records formatted and tokenized with the base model's
+   * tokenizer exactly as a run trains on them, each token's loss weight (the response-only mask). */
+  'factory.formatPreview': m(FactoryFormatPreviewParamsSchema, FactoryFormatPreviewResultSchema),
+  /** The workspace's saved pipeline files, newest first. */
+  'pipelines.list': m(z.object({}).strict(), z.array(PipelineFileSchema)),
+  'pipelines.read': m(z.object({ name: PipelineFileNameSchema }).strict(), PipelineFileSchema.extend({ yaml: z.string() })),
+  /** Writes the text as the named file (atomically); an existing file is replaced only with overwrite. */
+  'pipelines.save': m(z.object({ name: PipelineFileNameSchema, yaml: PipelineYamlSchema, overwrite: z.boolean().default(false) }).strict(), PipelineFileSchema),
   'adapters.publish': m(z.object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'an adapter name') }).strict(), AdapterPublishResultSchema),
 } as const;

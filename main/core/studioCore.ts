@@ -287,7 +287,7 @@ export class StudioCore {
       ...engineHandlers(),
       ...datanetHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root }),
-      ...factoryHandlers({ db: () => this.ws.db, factory: () => this.factory, devnet: () => this.devnet, publishing: () => this.publishing }),
+      ...factoryHandlers({ db: () => this.ws.db, pipelinesDir: () => this.ws.layout.pipelines, factory: () => this.factory, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...networkHandlers({
         db: () => this.ws.db,
         devnet: () => this.devnet,

@@ -7,6 +7,8 @@ export interface WorkspaceLayout {
   lock: string;
   artifacts: string;
   runs: string;
+  /** Pipeline files saved from the Factory (NAME.pipeline.yaml); see main/factory/pipelineFiles.ts. */
+  pipelines: string;
   chain: string;
   /** Encrypted keys for remote networks (one sealed file per key, 0600); see main/chain/keyStore.ts. */
   keys: string;
@@ -20,6 +22,7 @@ export function workspaceLayout(root: string): WorkspaceLayout {
     lock: path.join(root, 'studio.lock'),
     artifacts: path.join(root, 'artifacts'),
     runs: path.join(root, 'runs'),
+    pipelines: path.join(root, 'pipelines'),
     chain: path.join(root, 'chain'),
     keys: path.join(root, 'keys'),
     logs: path.join(root, 'logs'),

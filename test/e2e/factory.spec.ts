@@ -3,52 +3,58 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { buildTestModel } from '../../main/engine/testModels/buildTestModel';
 import { callStudio } from './studioApi';
 import { expect, openStudio, snap, startStudio, stopStudio, test, type StudioServer } from './studioFixture';
 
 /**
- * The Factory in Chromium against a real `studio serve` (its devnet included): a pipeline built
- * in the graph on a tiny Llama-family model and a small datanet (made here through the CLI; the
- * default model is not committed yet), its errors shown on the nodes they belong to and fixed in
- * the inspector and in Monaco; two runs with live loss charts, compared; the best adapter kept and
- * published to the ModelRegistry, its registration decoded in the explorer.
+ * The Factory in Chromium against a real `studio serve` (its devnet included), on what a user
+ * starts with: the built-in default model and the demo datanet (state-of-the-union, built here by
+ * `studio datanet demo`, ~5 CPU seconds). A pipeline built in the graph, its errors shown on the
+ * nodes they belong to and fixed in the inspector and in Monaco; two short runs (12 steps of 2 x 32
+ * tokens) whose loss charts fill while they train, compared; the best adapter kept and published to
+ * the ModelRegistry, its lineage decoded in the explorer.
  */
 let home: string;
-let model: string;
 let child: ChildProcess;
 let server: StudioServer;
 
-function studio(...args: string[]): void {
+function studio(...args: string[]): Record<string, unknown> {
   const r = spawnSync(process.execPath, ['bin/studio.mjs', ...args, '--json'], {
     env: { ...process.env, STUDIO_HOME: home },
     encoding: 'utf8',
   });
   expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
 }
+
+let demoRoot: string;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-factory-'));
-  model = path.join(home, 'models', 'tiny-llama');
-  buildTestModel(model, { family: 'llama', seed: 3 });
-  // A datanet of 24 short stories by three contributors, accepted and frozen as version 1.
-  const rows = Array.from({ length: 24 }, (_, i) => ({
-    text: `The keeper lit the lamp ${i + 1} times and the ships came home before the storm.`,
-    who: `0x${String((i % 3) + 1).padStart(40, '0')}`,
-  }));
-  const file = path.join(home, 'tales.jsonl');
-  fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  studio('datanet', 'create', 'tales');
-  studio('datanet', 'import', 'tales', '--file', file, '--contributor-field', 'who');
-  studio('datanet', 'review', 'tales', '--filter', 'status:pending', '--action', 'accept');
-  studio('datanet', 'version', 'tales');
+  demoRoot = String(studio('datanet', 'demo').merkleRoot);
+  expect(demoRoot).toMatch(/^0x[0-9a-f]{64}$/);
   ({ child, server } = await startStudio({ home }));
 });
 
 test.afterAll(async () => {
   if (child) await stopStudio(child, home);
 });
+
+/** Every value a chart's data-points attribute takes, recorded in the page (window.seenPoints) as it changes. */
+async function recordPoints(page: Page, testId: string): Promise<void> {
+  // A script string: this file is compiled without the DOM's types.
+  await page.evaluate(`(() => {
+    const seen = (window.seenPoints = []);
+    const el = document.querySelector('[data-testid="${testId}"]');
+    const push = () => {
+      const n = Number(el.getAttribute('data-points'));
+      if (seen[seen.length - 1] !== n) seen.push(n);
+    };
+    push();
+    new MutationObserver(push).observe(el, { attributes: true, attributeFilter: ['data-points'] });
+  })()`);
+}
 
 const node = (page: Page, id: string) => page.getByTestId(`pipeline-node-${id}`);
 
@@ -61,9 +67,11 @@ async function editYamlLine(page: Page, find: string, erase: number, typed: stri
   await page.keyboard.type(typed);
 }
 
-test('builds a pipeline in the graph, fixes errors shown on its nodes, runs it twice, compares, keeps the best adapter and publishes it with its lineage', async ({ page, errors }) => {
-  test.setTimeout(300_000);
+test('builds a pipeline in the graph on the default model and the demo datanet, fixes errors shown on its nodes, runs it twice, compares, keeps the best adapter and publishes it with its lineage', async ({ page, errors }) => {
+  test.setTimeout(600_000);
   await openStudio(page, server);
+  // The editor gets the window's height (the jobs panel would take a third of it).
+  await page.getByRole('button', { name: 'Hide Panel' }).click();
   await page.keyboard.press('Control+Shift+3');
   await page.getByTestId('factory-new-pipeline').click();
   await expect(page.getByTestId('pipeline-editor')).toBeVisible();
@@ -75,22 +83,25 @@ test('builds a pipeline in the graph, fixes errors shown on its nodes, runs it t
   await expect(node(page, 'datanet')).toHaveAttribute('data-invalid', 'true');
   await expect(node(page, 'datanet').getByTestId('pipeline-node-error-datanet')).toContainText('my-datanet');
   await expect(node(page, 'lora')).toHaveAttribute('data-invalid', 'false');
+  // The template trains the built-in default model.
+  await expect(node(page, 'model')).toContainText('default');
 
   // Fixed in the inspector: the YAML and the node follow.
   await node(page, 'datanet').click();
-  await page.getByTestId('pipeline-field-datanet-name').fill('tales');
-  await expect(yaml.locator('.view-lines')).toContainText('name: tales');
+  await page.getByTestId('pipeline-field-datanet-name').fill('state-of-the-union');
+  await expect(yaml.locator('.view-lines')).toContainText('name: state-of-the-union');
   await expect(node(page, 'datanet')).toHaveAttribute('data-invalid', 'false');
-  await expect(node(page, 'datanet')).toContainText('tales @ latest');
+  await expect(node(page, 'datanet')).toContainText('state-of-the-union @ latest');
 
-  await node(page, 'model').click();
-  await page.getByTestId('pipeline-field-model-base').fill(model);
+  // A short run: 12 steps of 2 x 32 tokens; 1% of the 3,174 passages held out keeps eval quick.
+  await node(page, 'split').click();
+  await page.getByTestId('pipeline-field-split-evalFraction').fill('0.01');
   await node(page, 'train').click();
-  await page.getByTestId('pipeline-field-train-steps').fill('24');
+  await page.getByTestId('pipeline-field-train-steps').fill('12');
   await page.getByTestId('pipeline-field-train-seq').fill('32');
   await page.getByTestId('pipeline-field-train-batch').fill('2');
   await page.getByTestId('pipeline-field-train-lr').fill('0.01');
-  await page.getByTestId('pipeline-field-train-evalEvery').fill('8');
+  await page.getByTestId('pipeline-field-train-evalEvery').fill('6');
   await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
 
   // An error typed in Monaco: marked there and on the LoRA node, with the field's message.
@@ -113,7 +124,7 @@ test('builds a pipeline in the graph, fixes errors shown on its nodes, runs it t
   await expect(page.getByTestId('pipeline-start')).toBeEnabled();
 
   // Monaco completes a section's keys from the core's JSON Schema (factory.schema).
-  await yaml.locator('.view-line', { hasText: 'evalEvery: 8' }).click();
+  await yaml.locator('.view-line', { hasText: 'evalEvery: 6' }).click();
   await page.keyboard.press('End');
   await page.keyboard.press('Enter');
   await page.keyboard.type('warm');
@@ -126,50 +137,105 @@ test('builds a pipeline in the graph, fixes errors shown on its nodes, runs it t
   await expect(page.getByTestId('pipeline-field-train-warmup')).toHaveValue('2');
   await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
 
-  // The format node previews the datanet's records as trained (kind text: all of it in the loss).
+  // A format the datanet's schema cannot feed: the error is on the format node; back to text.
   await node(page, 'format').click();
-  await expect(page.getByTestId('format-preview').locator('.fx-format-preview__record').first()).toContainText('The keeper lit the lamp');
+  await page.getByTestId('pipeline-field-format-kind').selectOption('instruction');
+  await expect(node(page, 'format')).toHaveAttribute('data-invalid', 'true');
+  await expect(node(page, 'format').getByTestId('pipeline-node-error-format')).toContainText('text records');
+  await page.getByTestId('pipeline-field-format-kind').selectOption('text');
+  await expect(node(page, 'format')).toHaveAttribute('data-invalid', 'false');
+
+  // The format node previews records as the run trains them: tokenized by the default model's
+  // tokenizer, one row of seq + 1 = 33 tokens, the first only an input (masked), the rest in the
+  // loss (plain text: no prompt to mask), the passage's remainder cut.
+  const preview = page.getByTestId('format-preview');
+  await expect(preview).toHaveAttribute('data-state', 'ready');
+  const first = preview.locator('.fx-format-preview__record').first();
+  await expect(first.getByTestId('format-preview-counts')).toContainText(/^33 tokens · 32 in the loss · \d+ past seq 32 cut$/);
+  await expect(first.locator('.fx-tok--masked')).toHaveCount(1);
+  await expect(first.locator('.fx-tok--trained')).toHaveCount(32);
+
+  // A prompt for the samples at each evaluation, in the evaluate node.
+  await node(page, 'evaluate').click();
+  await page.getByTestId('pipeline-field-evaluate-prompts').fill('My fellow Americans');
+  await page.getByTestId('pipeline-field-evaluate-maxTokens').fill('8');
+  await expect(yaml.locator('.view-lines')).toContainText('prompts: [My fellow Americans]');
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
+  await node(page, 'format').click();
+  await expect(preview).toHaveAttribute('data-state', 'ready');
   await snap(page, 'factory-editor');
 
-  // Prompts for the samples at each evaluation, typed one per line in the evaluate node.
-  await node(page, 'evaluate').click();
-  await page.getByTestId('pipeline-field-evaluate-prompts').fill('The keeper lit\nThe ships');
-  await expect(yaml.locator('.view-lines')).toContainText('prompts: [The keeper lit, The ships]');
-  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
+  // Saved as a named file in the workspace: the tab takes its name, the side bar lists it.
+  await page.getByTestId('pipeline-file-name').fill('sotu-e2e');
+  await page.getByTestId('pipeline-save').click();
+  const saved = page.getByTestId('pipeline-file-path');
+  await expect(saved).toHaveAttribute('data-dirty', 'false');
+  const file = (await saved.getAttribute('data-path'))!;
+  expect(file).toBe(path.join(home, 'workspaces', 'demo', 'pipelines', 'sotu-e2e.pipeline.yaml'));
+  await expect(page.getByRole('tab', { name: /sotu-e2e\.pipeline\.yaml/ })).toBeVisible();
+  await expect(page.getByTestId('pipeline-file-sotu-e2e')).toBeVisible();
+  expect(fs.readFileSync(file, 'utf8')).toContain('name: state-of-the-union');
 
-  // Run it: the run page opens and its loss chart fills from the factory.metrics stream.
+  // Run it: the run page opens and its loss chart fills from the factory.metrics stream while it
+  // trains: the chart's point count is recorded at every change and must pass through values
+  // between the first step and the last (points arrive in batches, not at the end).
   await page.getByTestId('pipeline-start').click();
   const runPage = page.getByTestId('run-page');
-  await expect(runPage).toBeVisible();
+  // (factory.start writes the split's 3,174 records into the run folder before it answers.)
+  await expect(runPage).toBeVisible({ timeout: 60_000 });
   const lossChart = page.getByTestId('run-chart-loss');
+  await expect(lossChart).toHaveAttribute('data-points', /\d+/);
+  await recordPoints(page, 'run-chart-loss');
   await expect.poll(async () => Number(await lossChart.getAttribute('data-points')), { timeout: 60_000 }).toBeGreaterThan(0);
+  await expect(runPage).toHaveAttribute('data-status', 'running');
+  await snap(page, 'factory-run-live');
   await expect(runPage).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
-  await expect.poll(async () => Number(await lossChart.getAttribute('data-points'))).toBe(24);
-  // Evaluations every 8 steps: eval loss and the prompts' samples at 8, 16 and 24.
-  await expect(page.getByTestId('run-checkpoints').locator('tbody tr')).toHaveCount(3);
-  await expect(page.getByTestId('run-samples').locator('.fx-samples__step')).toHaveCount(3);
-  await expect(page.getByTestId('run-samples')).toContainText('The keeper lit');
+  await expect.poll(async () => Number(await lossChart.getAttribute('data-points'))).toBe(12);
+  const seen = (await page.evaluate('window.seenPoints')) as number[];
+  expect(seen.some((n) => n > 0 && n < 12), `point counts seen: ${seen.join(', ')}`).toBe(true);
+  expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  // Evaluations every 6 steps: eval loss and the prompt's sample at 6 and 12.
+  await expect(page.getByTestId('run-checkpoints').locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('run-samples').locator('.fx-samples__step')).toHaveCount(2);
+  await expect(page.getByTestId('run-samples')).toContainText('My fellow Americans');
   await expect(page.getByTestId('run-open-adapter')).toContainText('my-adapter');
   await snap(page, 'factory-run');
 
-  // A second run with another learning rate, from the same pipeline tab.
-  await page.getByRole('tab', { name: /Untitled pipeline/ }).click();
+  // Closed, opened again from the side bar: the same text. A second run with another learning
+  // rate, saved over the file first.
+  const pipelineTab = page.getByRole('tab', { name: /sotu-e2e\.pipeline\.yaml/ });
+  // (A tab's children are presentational to ARIA: its close button, shown on the active tab, is found by class.)
+  await pipelineTab.click();
+  await pipelineTab.locator('.tab__close').click();
+  await expect(pipelineTab).toHaveCount(0);
+  await page.getByTestId('pipeline-file-sotu-e2e').click();
+  await expect(yaml.locator('.view-lines')).toContainText('lr: 0.01');
+  await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
   await node(page, 'train').click();
   await page.getByTestId('pipeline-field-train-lr').fill('0.002');
+  await expect(saved).toHaveAttribute('data-dirty', 'true');
+  await page.getByTestId('pipeline-save').click();
+  await expect(saved).toHaveAttribute('data-dirty', 'false');
+  expect(fs.readFileSync(file, 'utf8')).toContain('lr: 0.002');
   await expect(page.getByTestId('pipeline-status')).toHaveAttribute('data-state', 'valid');
   await page.getByTestId('pipeline-start').click();
   await expect(page.getByTestId('run-page')).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  const secondRun = (await callStudio(server, 'runs.list', {}))[0]!;
 
-  // Compare the two: the learning rate is the one difference; both runs' samples side by side.
+  // Compare the two: both loss curves overlaid; the learning rate is the one difference; both
+  // runs' samples side by side.
   const items = page.getByTestId('runs-list').locator('li');
   await expect(items).toHaveCount(2);
   await items.nth(0).locator('input[type=checkbox]').check();
   await items.nth(1).locator('input[type=checkbox]').check();
   await page.getByTestId('runs-compare').click();
   const compare = page.getByTestId('compare-page');
+  await expect(compare.getByTestId('compare-chart-loss')).toHaveAttribute('data-series', '2');
+  await expect(compare.getByTestId('compare-chart-loss')).toHaveAttribute('data-points', '12');
   await expect(compare.getByTestId('compare-settings').locator('tbody tr')).toHaveCount(1);
   await expect(compare.getByTestId('compare-settings')).toContainText('train.lr');
-  await expect(compare.getByTestId('compare-samples').locator('tbody tr')).toHaveCount(2);
+  await expect(compare.getByTestId('compare-settings')).toContainText('0.002');
+  await expect(compare.getByTestId('compare-samples').locator('tbody tr')).toHaveCount(1);
   await expect(compare.getByTestId('compare-figures').locator('tr[data-best="true"]')).toHaveCount(1);
   await snap(page, 'factory-compare');
 
@@ -181,11 +247,15 @@ test('builds a pipeline in the graph, fixes errors shown on its nodes, runs it t
   const adapterPage = page.getByTestId('adapter-page');
   await expect(adapterPage).toHaveAttribute('data-adapter', bestAdapter);
   const lineage = adapterPage.getByTestId('adapter-lineage');
-  await expect(lineage).toContainText(model);
+  await expect(lineage).toContainText('default-model');
   await expect(lineage).toContainText('model.safetensors');
-  await expect(adapterPage.getByTestId('adapter-datanet')).toContainText(/tales v1 · root 0x[0-9a-f]{64}/);
+  await expect(adapterPage.getByTestId('adapter-datanet')).toContainText(`state-of-the-union v1 · root ${demoRoot}`);
   const listed = await callStudio(server, 'adapters.list', {});
   expect(listed.map((a) => a.name)).toEqual([bestAdapter]);
+  const configHash = (await lineage.locator('tr', { hasText: 'Config hash' }).locator('td').textContent())!.trim();
+  expect(configHash).toMatch(/^[0-9a-f]{64}$/);
+  const baseDigest = (await lineage.locator('tr', { hasText: 'Base digest' }).locator('td').textContent())!.trim().replace(/^0x/, '');
+  expect(baseDigest).toMatch(/^[0-9a-f]{64}$/);
 
   // Publish: the adapter is registered in the ModelRegistry with its lineage (the datanet version
   // and the base model go first); its page shows the on-chain record.
@@ -195,19 +265,28 @@ test('builds a pipeline in the graph, fixes errors shown on its nodes, runs it t
   await expect(record).toContainText('confirmed');
   await snap(page, 'factory-adapter');
 
-  // The explorer decodes the registration: AdapterRegistered with the run's training-config hash.
-  const configHash = (await lineage.locator('tr', { hasText: 'Config hash' }).locator('td').textContent())!.trim();
-  expect(configHash).toMatch(/^[0-9a-f]{64}$/);
+  // The explorer decodes the registration: AdapterRegistered with the run's training-config hash
+  // and the datanet version it names. (It shortens 32-byte values to their ends.)
+  const short = (h: string) => `0x${h.slice(0, 8)}…${h.slice(-8)}`;
   await record.getByTestId('adapter-tx').locator('button').click();
   const events = page.getByTestId('chain-transaction').getByTestId('tx-events');
   await expect(events).toContainText('AdapterRegistered');
-  // (The explorer shortens 32-byte values to their ends; the full value is in its title.)
-  await expect(events).toContainText(`trainingConfigHash0x${configHash.slice(0, 8)}…${configHash.slice(-8)}`);
+  await expect(events).toContainText(`trainingConfigHash${short(configHash)}`);
   await expect(events).toContainText(/datanetVersions\[\{"datanetId":"\d+","version":"1"\}\]/);
   await snap(page, 'factory-adapter-explorer');
+  // ... and its whole lineage in the event feed: the datanet version's Merkle root, the base
+  // model's files hash (the default model's digest) and the adapter's config hash.
+  await page.keyboard.press('Control+Shift+5');
+  await page.getByRole('listbox', { name: 'Explorer sections' }).getByRole('option', { name: 'Events' }).click();
+  await expect(page.getByTestId('chain-events')).toHaveAttribute('data-loaded', 'true');
+  const feed = page.getByTestId('event-feed');
+  await expect(feed.locator('tr[data-event-name="VersionCommitted"]')).toContainText(short(demoRoot.slice(2)));
+  await expect(feed.locator('tr[data-event-name="BaseModelRegistered"]')).toContainText(short(baseDigest));
+  await expect(feed.locator('tr[data-event-name="AdapterRegistered"]')).toContainText(short(configHash));
+  await snap(page, 'factory-explorer-lineage');
 
   // The light theme: the run page's charts are rebuilt with its colours.
-  await page.getByRole('tab', { name: /Untitled pipeline/ }).click();
+  await page.getByRole('tab', { name: /sotu-e2e\.pipeline\.yaml/ }).click();
   await page.getByTestId('status-theme').click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   await snap(page, 'factory-editor-light');
@@ -215,4 +294,10 @@ test('builds a pipeline in the graph, fixes errors shown on its nodes, runs it t
   await expect(page.getByTestId('compare-chart-loss')).toBeVisible();
   await snap(page, 'factory-compare-light');
   expect(errors).toEqual([]);
+
+  // `studio train --config` runs the saved file headless (the workspace is serve's until it stops):
+  // the same pipeline text, so the same training-config hash as the run started from the UI.
+  await stopStudio(child, home, { keepHome: true });
+  const headless = studio('train', '--config', file);
+  expect(headless).toMatchObject({ status: 'completed', steps: 12, configHash: secondRun.configHash });
 });

@@ -55,14 +55,15 @@ export async function startStudio(opts: { port?: number; home?: string; args?: s
   };
 }
 
-export async function stopStudio(child: ChildProcess, home: string): Promise<void> {
+/** Stops the serve process and removes its home (keepHome: leave it, e.g. for the CLI to use next). */
+export async function stopStudio(child: ChildProcess, home: string, opts: { keepHome?: boolean } = {}): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
-  fs.rmSync(home, { recursive: true, force: true, maxRetries: 3 });
+  if (!opts.keepHome) fs.rmSync(home, { recursive: true, force: true, maxRetries: 3 });
 }
 
 

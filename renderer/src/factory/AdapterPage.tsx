@@ -188,7 +188,7 @@ export function AdapterPage({ input }: { input: { name: string } }) {
                 </tr>
                 <tr>
                   <th>Transaction</th>
-                  <td data-testid="adapter-tx">{publication.txHash ? <TxLink hash={publication.txHash} full /> : '—'}</td>
+                  <td data-testid="adapter-tx">{publication.txHash ? <TxLink hash={publication.txHash} /> : '—'}</td>
                 </tr>
                 <tr>
                   <th>Block</th>

@@ -12,19 +12,19 @@ const PART_COLOURS: Record<(typeof PARTS)[number], string> = { weights: '#3794ff
  * run needs by part against what is available, and when it will not fit, a warning with the
  * largest batch that does (one click writes it into train.batch).
  */
-export function DevicePanel({ yaml, valid, onBatch }: { yaml: string; valid: boolean; onBatch(batch: number): void }) {
+export function DevicePanel({ yaml, baseDir, valid, onBatch }: { yaml: string; baseDir: string | undefined; valid: boolean; onBatch(batch: number): void }) {
   const [estimate, setEstimate] = useState<FactoryEstimate | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!valid) return;
     let live = true;
-    api().call('factory.estimate', { yaml })
+    api().call('factory.estimate', baseDir ? { yaml, baseDir } : { yaml })
       .then((e) => live && (setEstimate(e), setError(null)))
       .catch((err: unknown) => live && setError(err instanceof Error ? err.message : String(err)));
     return () => {
       live = false;
     };
-  }, [yaml, valid]);
+  }, [yaml, baseDir, valid]);
   if (error) return <div className="fx-device fx-device--error">Memory estimate unavailable: {error}</div>;
   if (!estimate) return <div className="fx-device pl-muted">Device: estimating once the pipeline is valid…</div>;
   const { backend, bytes: b } = estimate;

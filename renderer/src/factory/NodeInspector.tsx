@@ -13,11 +13,14 @@ export interface NodeInspectorProps {
   editable: boolean;
   /** The datanet the pipeline names (the format node previews its records). */
   datanet: string | null;
+  /** The pipeline's text and saved file's folder: the format preview asks the core with them. */
+  yaml: string;
+  baseDir: string | undefined;
   onChange(path: PipelinePath, value: unknown): void;
 }
 
 /** The selected node's settings as a form; every change is written into the pipeline's YAML. */
-export function NodeInspector({ node, section, errors, editable, datanet, onChange }: NodeInspectorProps) {
+export function NodeInspector({ node, section, errors, editable, datanet, yaml, baseDir, onChange }: NodeInspectorProps) {
   const spec = nodeSpec(node);
   return (
     <section className="pl-inspector" data-testid="pipeline-inspector" aria-label={`${spec.title} settings`}>
@@ -26,7 +29,7 @@ export function NodeInspector({ node, section, errors, editable, datanet, onChan
         {section === undefined ? <span className="pl-muted"> (defaults)</span> : null}
       </header>
       <div className="pl-inspector__fields">
-        {spec.fields.map((f) => {
+        {spec.fields.filter((f) => !f.when || f.when(section ?? {}) || section?.[f.key] !== undefined).map((f) => {
           const fieldErrors = errors.filter((e) => e.field === f.key || e.field.startsWith(`${f.key}.`));
           return (
             <label key={f.key} className={`pl-field${fieldErrors.length ? ' pl-field--error' : ''}`} title={f.hint}>
@@ -48,7 +51,7 @@ export function NodeInspector({ node, section, errors, editable, datanet, onChan
             </div>
           ))}
       </div>
-      {node === 'format' ? <FormatPreview datanet={datanet} format={section ?? {}} /> : null}
+      {node === 'format' ? <FormatPreview datanet={datanet} yaml={yaml} baseDir={baseDir} /> : null}
     </section>
   );
 }

@@ -1,7 +1,9 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useStore } from 'zustand';
 import { Codicon } from '../components/Codicon';
-import { errorsOf, pipelineStore } from './pipelineStore';
+import { baseDirOf, errorsOf, pipelineStore } from './pipelineStore';
+import { PipelineSaveControl } from './PipelineSaveControl';
+import { workbenchStore } from '../workbench/workbenchStore';
 import { PipelineGraph } from './PipelineGraph';
 import { NodeInspector } from './NodeInspector';
 import { DevicePanel } from './DevicePanel';
@@ -19,6 +21,11 @@ const PipelineYamlEditor = lazy(() => import('./PipelineYamlEditor').then((m) =>
  */
 export function PipelineEditor({ input }: { input: { id: string } }) {
   const draft = useStore(pipelineStore, (s) => s.drafts[input.id]);
+  // A saved pipeline's tab shows whether its text differs from the file.
+  const dirty = draft?.file != null && draft.savedText !== draft.text;
+  useEffect(() => {
+    workbenchStore.getState().setDirty(`pipeline:${input.id}`, dirty);
+  }, [input.id, dirty]);
   if (!draft) return <div className="pl-empty">This pipeline was closed; open it again from the Factory side bar.</div>;
   const s = pipelineStore.getState();
   const section = draft.value?.[draft.selected];
@@ -44,10 +51,11 @@ export function PipelineEditor({ input }: { input: { id: string } }) {
           )}
         </span>
         <span className="spacer" />
+        <PipelineSaveControl id={input.id} draft={draft} />
         <button
           className="button button--primary"
           disabled={stale || draft.validating || draft.errors.length > 0}
-          onClick={() => void runsStore.getState().start(draft.text).then((r) => r && openRun(r.id, r.name))}
+          onClick={() => void runsStore.getState().start(draft.text, baseDirOf(draft)).then((r) => r && openRun(r.id, r.name))}
           data-testid="pipeline-start"
         >
           <Codicon name="play" /> Start run
@@ -63,7 +71,7 @@ export function PipelineEditor({ input }: { input: { id: string } }) {
           ))}
         </div>
       ) : null}
-      <DevicePanel yaml={draft.text} valid={!stale && !draft.validating && draft.errors.length === 0} onBatch={(b) => s.setField(input.id, ['train', 'batch'], b)} />
+      <DevicePanel yaml={draft.text} baseDir={baseDirOf(draft)} valid={!stale && !draft.validating && draft.errors.length === 0} onBatch={(b) => s.setField(input.id, ['train', 'batch'], b)} />
       <div className="pl-editor__body">
         <div className="pl-editor__left">
           <div className="pl-graph" data-testid="pipeline-graph">
@@ -81,6 +89,8 @@ export function PipelineEditor({ input }: { input: { id: string } }) {
             errors={errorsOf(draft.errors, draft.selected)}
             editable={draft.value !== null}
             datanet={datanetName(draft.value)}
+            yaml={draft.text}
+            baseDir={baseDirOf(draft)}
             onChange={(path, v) => s.setField(input.id, path, v)}
           />
         </div>

@@ -1,4 +1,4 @@
-import { Background, Controls, Handle, type Edge, type Node, type NodeProps, type NodeTypes, Position, ReactFlow, ReactFlowProvider, useNodesState, useReactFlow } from '@xyflow/react';
+import { Background, Controls, Handle, MarkerType, type Edge, type Node, type NodeProps, type NodeTypes, Position, ReactFlow, ReactFlowProvider, useNodesState, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { useStore } from 'zustand';
@@ -92,7 +92,7 @@ function Graph({ value, errors, selected, onSelect, onMove }: PipelineGraphProps
     });
     const edges: Edge[] = NODE_SPECS.slice(1).map((spec, i) => {
       const from = NODE_SPECS[i]!.id;
-      return { id: `${from}-${spec.id}`, source: from, target: spec.id, ...edgeHandles(at[from], at[spec.id]), type: 'smoothstep' };
+      return { id: `${from}-${spec.id}`, source: from, target: spec.id, ...edgeHandles(at[from], at[spec.id]), type: 'smoothstep', markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
     });
     return { nodes, edges };
   }, [value, layout, errors, selected]);

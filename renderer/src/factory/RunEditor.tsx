@@ -17,6 +17,7 @@ const RESUMABLE = new Set(['failed', 'cancelled', 'interrupted']);
 export function RunEditor({ input }: { input: { id: string } }) {
   const detail = useStore(runsStore, (s) => s.details[input.id]);
   const summary = useStore(runsStore, (s) => s.runs.find((r) => r.id === input.id));
+  const streamed = useStore(runsStore, (s) => s.latest[input.id]);
   const logs = useStore(logsStore, (s) => s.entries);
   useEffect(() => {
     void runsStore.getState().open(input.id);
@@ -28,6 +29,10 @@ export function RunEditor({ input }: { input: { id: string } }) {
   // A checkpoint is written more often than the run evaluates; the table lists the evaluations.
   const evaluations = all.filter((e) => e.evalLoss !== null || e.samples.length > 0).sort((a, b) => b.step - a.step);
   const checkpoints = all.filter((e) => e.checkpoint).map((e) => e.step);
+  // While it trains the summary has no final figures yet: the header shows the latest step's.
+  const latest = streamed ?? detail?.metrics.at(-1);
+  const latestEval = [...all].reverse().find((e) => e.evalLoss !== null);
+  const tokensPerSecond = run.tokensPerSecond ?? latest?.tokensPerSecond;
   const jobLog = run.jobId ? logs.filter((l) => l.jobId === run.jobId) : [];
   return (
     <div className="fx-run" data-testid="run-page" data-status={run.status}>
@@ -38,7 +43,7 @@ export function RunEditor({ input }: { input: { id: string } }) {
         </span>
         <RunProgress run={run} />
         <span className="pl-muted">
-          loss <b data-testid="run-final-loss">{fixed(run.finalLoss)}</b> · eval {fixed(run.evalLoss)} · {run.tokensPerSecond === null ? '—' : Math.round(run.tokensPerSecond)} tok/s
+          loss <b data-testid="run-final-loss">{fixed(run.finalLoss ?? latest?.loss)}</b> · eval {fixed(run.evalLoss ?? latestEval?.evalLoss)} · {tokensPerSecond === undefined ? '—' : Math.round(tokensPerSecond)} tok/s
         </span>
         <span className="spacer" />
         {run.adapter ? (

@@ -49,7 +49,8 @@ export function UPlotChart({ title, series, data, subscribe, format, log, testId
       cursor: { drag: { x: true, y: false }, points: { size: 5 } },
       scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
       axes: [
-        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 22, font: '10px sans-serif' },
+        // Steps are whole numbers: no 1.1, 1.2 ticks while a run has only its first points.
+        { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 22, font: '10px sans-serif', incrs: STEP_INCREMENTS, values: (_u, vals) => vals.map((v) => (v === null ? '' : String(v))) },
         { stroke: axis, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 46, font: '10px sans-serif', values: (_u, vals) => vals.map((v) => (v === null ? '' : fmt(v))) },
       ],
       series: [
@@ -76,6 +77,8 @@ export function UPlotChart({ title, series, data, subscribe, format, log, testId
       });
     });
     el.dataset.points = String(chart.data[0].length);
+    // How many curves it draws (a comparison overlays one per run): for tests and tooltips.
+    el.dataset.series = String(chart.series.length - 1);
     const ro = new ResizeObserver(() => chart.setSize({ width: Math.max(100, el.clientWidth), height: Math.max(80, el.clientHeight - 22) }));
     ro.observe(el);
     return () => {
@@ -94,6 +97,9 @@ export function UPlotChart({ title, series, data, subscribe, format, log, testId
     </figure>
   );
 }
+
+/** Tick spacings for the step axis: 1, 2, 5, 10, 20, 50, ... */
+const STEP_INCREMENTS = Array.from({ length: 24 }, (_, i) => [1, 2, 5][i % 3]! * 10 ** Math.floor(i / 3));
 
 /** 0.000213 -> 2.13e-4, 12345 -> 12.3k: short enough for an axis. */
 export function compact(v: number): string {

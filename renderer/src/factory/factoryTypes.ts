@@ -2,10 +2,12 @@
 // no schema code.
 export type {
   FactoryEstimate,
+  FactoryFormatPreview,
   FactoryMetricsEvent,
   FactoryValidateResult,
   MetricPoint,
   PipelineError,
+  PipelineFile,
   PipelineNode,
   RunDetail,
   RunEvaluation,

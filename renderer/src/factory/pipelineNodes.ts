@@ -1,13 +1,22 @@
 import type { PipelineNode } from './factoryTypes';
 
 /** A field the inspector edits: its path inside the node's section and how it is typed. */
-export type FieldSpec =
+export type FieldSpec = FieldShown &
+  (
   | { key: string; label: string; kind: 'number'; step?: number; min?: number; placeholder?: string; hint?: string }
   | { key: string; label: string; kind: 'text'; placeholder?: string; hint?: string; multiline?: boolean }
   | { key: string; label: string; kind: 'select'; options: readonly string[]; hint?: string }
   | { key: string; label: string; kind: 'bool'; hint?: string; /** The schema's default, shown while the field is absent. */ fallback: boolean }
   /** A list of short strings, written comma-separated (targets) or one per line (prompts). */
-  | { key: string; label: string; kind: 'list'; separator: ',' | '\n'; placeholder?: string; hint?: string };
+  | { key: string; label: string; kind: 'list'; separator: ',' | '\n'; placeholder?: string; hint?: string }
+  );
+
+interface FieldShown {
+  /** Shown only when the section's other settings make it mean something (a template for kind 'instruction'); a field set anyway is always shown. */
+  when?: (section: Record<string, unknown>) => boolean;
+}
+
+const promptFormats = (s: Record<string, unknown>) => s.kind === 'instruction' || s.kind === 'chat';
 
 export interface NodeSpec {
   id: PipelineNode;
@@ -52,8 +61,8 @@ export const NODE_SPECS: readonly NodeSpec[] = [
     icon: 'symbol-text',
     fields: [
       { key: 'kind', label: 'Kind', kind: 'select', options: ['text', 'instruction', 'chat'] },
-      { key: 'template', label: 'Template', kind: 'text', multiline: true, placeholder: '### Instruction:\\n{prompt}\\n\\n### Response:\\n' },
-      { key: 'responseOnlyLoss', label: 'Loss on response only', kind: 'bool', fallback: true },
+      { key: 'template', label: 'Template', kind: 'text', multiline: true, when: (s) => s.kind === 'instruction', placeholder: '### Instruction:\\n{prompt}\\n\\n### Response:\\n' },
+      { key: 'responseOnlyLoss', label: 'Loss on response only', kind: 'bool', fallback: true, when: promptFormats },
     ],
     summary: (s) => `${str(s.kind, 'text')}${s.responseOnlyLoss === false ? '' : str(s.kind, 'text') === 'text' ? '' : ' · response-only loss'}`,
   },

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
-import { validatePipeline } from './factoryApi';
-import type { PipelineError, PipelineNode } from './factoryTypes';
+import { folderOf, validatePipeline } from './factoryApi';
+import type { PipelineError, PipelineFile, PipelineNode } from './factoryTypes';
 import { NEW_PIPELINE } from './pipelineNodes';
 import { type PipelinePath, parsePipeline, setInPipeline } from './pipelineYaml';
 
@@ -15,14 +15,27 @@ export interface PipelineDraft {
   validating: boolean;
   /** The node the inspector shows. */
   selected: PipelineNode;
+  /** The workspace file it was opened from or saved as (pipelines.save); null until saved. */
+  file: Pick<PipelineFile, 'name' | 'path'> | null;
+  /** The text as last saved or opened (the tab is dirty while `text` differs). */
+  savedText: string | null;
+}
+
+/** Where a relative model.base resolves: beside the saved file, as `studio train --config` reads it. */
+export function baseDirOf(d: Pick<PipelineDraft, 'file'>): string | undefined {
+  return d.file ? folderOf(d.file.path) : undefined;
 }
 
 export interface PipelineStore {
   drafts: Record<string, PipelineDraft>;
-  open(id: string, text?: string): void;
+  open(id: string, text?: string, file?: PipelineDraft['file']): void;
+  /** The draft's text was written to `file`. */
+  saved(id: string, file: NonNullable<PipelineDraft['file']>, text: string): void;
   setText(id: string, text: string): void;
   setField(id: string, path: PipelinePath, value: unknown): void;
   select(id: string, node: PipelineNode): void;
+  /** Forgets a draft (its tab was closed and its file is opened afresh). */
+  close(id: string): void;
 }
 
 // Validation runs on the core (the renderer carries no schema code): debounced so typing in
@@ -40,10 +53,11 @@ export const pipelineStore = createStore<PipelineStore>()((set, get) => {
     timers.set(
       id,
       setTimeout(() => {
-        const text = get().drafts[id]?.text;
-        if (text === undefined) return;
+        const d = get().drafts[id];
+        if (!d) return;
+        const text = d.text;
         patch(id, { validating: true });
-        validatePipeline(text)
+        validatePipeline(text, baseDirOf(d))
           .then((r) => {
             if (get().drafts[id]?.text === text) patch(id, { errors: r.errors, validatedText: text, validating: false });
           })
@@ -55,10 +69,16 @@ export const pipelineStore = createStore<PipelineStore>()((set, get) => {
   };
   return {
     drafts: {},
-    open(id, text = NEW_PIPELINE) {
+    open(id, text = NEW_PIPELINE, file = null) {
       if (get().drafts[id]) return;
-      set({ drafts: { ...get().drafts, [id]: { text, value: parsePipeline(text).value, errors: [], validatedText: null, validating: false, selected: 'datanet' } } });
+      set({ drafts: { ...get().drafts, [id]: { text, value: parsePipeline(text).value, errors: [], validatedText: null, validating: false, selected: 'datanet', file, savedText: file ? text : null } } });
       schedule(id);
+    },
+    saved(id, file, text) {
+      const d = get().drafts[id];
+      patch(id, { file, savedText: text });
+      // Saved somewhere else: a relative model.base may now resolve differently.
+      if (d && d.file?.path !== file.path) schedule(id);
     },
     setText(id, text) {
       const d = get().drafts[id];
@@ -71,6 +91,11 @@ export const pipelineStore = createStore<PipelineStore>()((set, get) => {
       if (d) get().setText(id, setInPipeline(d.text, path, value));
     },
     select: (id, selected) => patch(id, { selected }),
+    close(id) {
+      clearTimeout(timers.get(id));
+      const { [id]: _closed, ...rest } = get().drafts;
+      set({ drafts: rest });
+    },
   };
 });
 

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import { api } from '../api/client';
 import { reportError } from '../workbench/toastStore';
-import type { RunDetail, RunSummary } from './factoryTypes';
+import type { MetricPoint, RunDetail, RunSummary } from './factoryTypes';
 import { metricsHub, rowsOf } from './metricSeries';
 
 export interface RunsStore {
@@ -9,9 +9,12 @@ export interface RunsStore {
   loaded: boolean;
   /** Full records of the runs open in tabs (charts read metricsHub, not these). */
   details: Record<string, RunDetail>;
+  /** Each run's newest streamed step, for the run page's header while it trains. */
+  latest: Record<string, MetricPoint>;
   load(): Promise<void>;
   open(id: string): Promise<void>;
-  start(yaml: string): Promise<RunSummary | null>;
+  /** baseDir: the saved pipeline file's folder (relative model paths resolve there). */
+  start(yaml: string, baseDir?: string): Promise<RunSummary | null>;
   cancel(id: string): Promise<void>;
   resume(id: string): Promise<void>;
   apply(run: RunSummary): void;
@@ -21,6 +24,7 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
   runs: [],
   loaded: false,
   details: {},
+  latest: {},
   async load() {
     subscribeRunEvents();
     try {
@@ -41,10 +45,10 @@ export const runsStore = createStore<RunsStore>()((set, get) => ({
       reportError(err, `Opening run ${id}`);
     }
   },
-  async start(yaml) {
+  async start(yaml, baseDir) {
     subscribeRunEvents();
     try {
-      const run = await api().call('factory.start', { yaml });
+      const run = await api().call('factory.start', baseDir ? { yaml, baseDir } : { yaml });
       get().apply(run);
       return run;
     } catch (err) {
@@ -95,6 +99,7 @@ export function subscribeRunEvents(): void {
     const s = runsStore.getState();
     const known = s.runs.find((r) => r.id === e.runId);
     const last = e.points.at(-1);
+    if (last) runsStore.setState({ latest: { ...s.latest, [e.runId]: last } });
     if (known && last) s.apply({ ...known, status: e.status, step: Math.max(known.step, last.step), progress: known.steps ? Math.max(known.step, last.step) / known.steps : known.progress });
     if ((!known || known.status !== e.status || e.evaluations.length > 0) && !reading.has(e.runId)) {
       reading.add(e.runId);
