@@ -62,15 +62,18 @@ export const AdaptersImportParamsSchema = z
   })
   .strict();
 
-export const MergeCombinationSchema = z.enum(['cat', 'linear']);
+export const MergeCombinationSchema = z.enum(['cat', 'linear', 'ties', 'dare_linear', 'dare_ties']);
 
 export const AdaptersMergeParamsSchema = z
   .object({
     out: AdapterNameSchema,
     parents: z.array(z.object({ name: AdapterNameSchema, weight: z.number().finite() }).strict()).min(2).max(16),
     /** cat: the exact weighted sum of the parents' updates (rank = sum of ranks, PEFT's 'cat');
-     * linear: PEFT's 'linear' (same rank required, factors mixed by sqrt(weight): an approximation). */
+     * linear: PEFT's 'linear' (same rank required, factors mixed by sqrt(weight): an approximation);
+     * ties, dare_linear, dare_ties: PEFT's TIES/DARE options on the factors (need a density). */
     combination: MergeCombinationSchema.default('cat'),
+    density: z.number().gt(0).lte(1).optional().describe('ties, dare_linear, dare_ties: the fraction of each factor kept'),
+    seed: z.number().int().min(0).max(0xffffffff).optional().describe('dare_linear, dare_ties: seeds the random drop (default 0)'),
   })
   .strict();
 
