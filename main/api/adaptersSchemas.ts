@@ -82,3 +82,24 @@ export const AdaptersExportParamsSchema = z
   .object({ name: AdapterNameSchema, for: AdapterExportTargetSchema, out: z.string().min(1).max(4096).describe('A folder that does not exist yet') })
   .strict();
 export const AdapterExportResultSchema = z.object({ dir: z.string(), adapterDir: z.string(), command: z.string() });
+
+/**
+ * Verified loading: whether the adapter's files match its ModelRegistry entry. unpublished: no
+ * confirmed registration in this workspace; verified: the files hash to the on-chain record;
+ * mismatch: they do not (the adapter is refused; `file` names the changed file when known);
+ * unverifiable: published, but that chain cannot be read now (served with a warning).
+ */
+export const AdapterVerificationSchema = z.object({
+  name: z.string(),
+  status: z.enum(['unpublished', 'verified', 'mismatch', 'unverifiable']),
+  chainId: z.number().int().nullable(),
+  modelId: z.string().nullable(),
+  file: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type AdapterVerification = z.infer<typeof AdapterVerificationSchema>;
+
+export const AdaptersVerifyParamsSchema = z
+  .object({ names: z.array(AdapterNameSchema).max(1000).optional().describe('Default: every registered adapter') })
+  .strict()
+  .default({});

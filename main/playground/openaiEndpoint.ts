@@ -78,6 +78,7 @@ function toOpenAiError(err: unknown): OpenAiError {
   if (err instanceof PlaygroundError) {
     if (err.kind === 'model_not_found') return new OpenAiError(404, err.message, 'invalid_request_error', 'model_not_found', 'model');
     if (err.kind === 'no_model') return new OpenAiError(503, err.message, 'server_error', 'no_model');
+    if (err.kind === 'adapter_unverified') return new OpenAiError(400, err.message, 'invalid_request_error', 'adapter_unverified', 'model');
     return new OpenAiError(400, err.message, 'invalid_request_error', 'model_invalid', 'model');
   }
   return new OpenAiError(500, `The server failed: ${(err as Error)?.message ?? String(err)}`, 'server_error');
@@ -122,6 +123,7 @@ async function complete(
   const p = kind === 'chat' ? parse(ChatRequestSchema, body) : parse(CompletionRequestSchema, body);
   const base = await served(playground);
   const adapter = playground.resolveModel(base, p.model);
+  await playground.prepareAdapter(adapter);
   const tok = base.tokenizer;
 
   const wantsAttribution = p.attribution != null && p.attribution !== false;

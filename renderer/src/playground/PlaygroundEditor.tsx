@@ -7,6 +7,7 @@ import { Codicon } from '../components/Codicon';
 import { setupMonaco } from '../monaco/setupMonaco';
 import { monacoThemeFor } from '../workbench/theming/theme';
 import { themeStore } from '../workbench/theming/themeStore';
+import type { AdapterVerification } from '../../../main/api/adaptersSchemas';
 import { curlCommand, endpoint, openaiCode, probabilityColor, type StreamedToken } from './playgroundApi';
 import { BASE_MODEL, type Column, MAX_COLUMNS, filterAdapters, playgroundStore } from './playgroundStore';
 
@@ -58,6 +59,7 @@ export function PlaygroundEditor() {
                   <input type="checkbox" checked={s.selected.includes(m)} disabled={!s.selected.includes(m) && s.selected.length >= MAX_COLUMNS} onChange={() => s.toggle(m)} data-testid={`playground-model-${m}`} />
                   {m}
                   {a ? <span className="playground__muted"> r{a.rank} · {a.source}</span> : <span className="playground__muted"> base</span>}
+                  {a ? <VerificationMark v={s.verification[m]} name={m} /> : null}
                 </label>
               </li>
             );
@@ -116,6 +118,26 @@ export function PlaygroundEditor() {
         </details>
       </main>
     </div>
+  );
+}
+
+/** Verified loading, as the picker shows it: published adapters checked against the chain. */
+function VerificationMark({ v, name }: { v: AdapterVerification | undefined; name: string }) {
+  if (!v) return null;
+  const where = v.modelId ? `model ${v.modelId} on chain ${v.chainId}` : '';
+  const [text, title, cls] =
+    v.status === 'verified'
+      ? ['✓ verified', `Its files match ${where} in the ModelRegistry`, 'playground__verified']
+      : v.status === 'mismatch'
+        ? ['✗ refused', v.message ?? `Its files do not match ${where}`, 'playground__refused']
+        : v.status === 'unverifiable'
+          ? ['unverified', v.message ?? 'Published, but its chain cannot be read now', 'playground__muted']
+          : ['not published', 'Not registered in the ModelRegistry: its files are not checked against a chain', 'playground__muted'];
+  return (
+    <span className={cls} title={title} data-testid={`playground-verified-${name}`} data-status={v.status}>
+      {' '}
+      {text}
+    </span>
   );
 }
 

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { AdapterRecord } from '../../../main/api/adaptersSchemas';
+import type { AdapterRecord, AdapterVerification } from '../../../main/api/adaptersSchemas';
 import { api } from '../api/client';
 import { attributionStore } from '../attribution/attributionStore';
 import { reportError } from '../workbench/toastStore';
@@ -18,6 +18,8 @@ export interface Column {
 
 export interface PlaygroundStore {
   adapters: AdapterRecord[];
+  /** Verified loading: each adapter's files against its ModelRegistry entry, by name. */
+  verification: Record<string, AdapterVerification>;
   loaded: boolean;
   query: string;
   /** The models the prompt runs on, side by side: adapter names and/or the base. */
@@ -40,6 +42,7 @@ let controller: AbortController | null = null;
 
 export const playgroundStore = createStore<PlaygroundStore>()((set, get) => ({
   adapters: [],
+  verification: {},
   loaded: false,
   query: '',
   selected: [BASE_MODEL],
@@ -53,6 +56,14 @@ export const playgroundStore = createStore<PlaygroundStore>()((set, get) => ({
     } catch (err) {
       set({ loaded: true });
       reportError(err, 'Listing adapters');
+      return;
+    }
+    // Hashing published adapters' files and reading the chain takes a moment: the list shows first.
+    try {
+      const list = await api().call('adapters.verify', {});
+      set({ verification: Object.fromEntries(list.map((v) => [v.name, v])) });
+    } catch (err) {
+      reportError(err, 'Verifying adapters against the ModelRegistry');
     }
   },
   setQuery: (query) => set({ query }),
