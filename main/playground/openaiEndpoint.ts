@@ -5,22 +5,13 @@ import { ErrorCode, StudioError } from '../api/apiError';
 import type { ResponseAttribution } from '../api/attributionSchemas';
 import type { GeneratedToken } from '../engine/generate';
 import { renderChatTemplate } from '../engine/tokenizer/renderChatTemplate';
+import { OpenAiError } from './OpenAiError';
 import { ChatRequestSchema, CompletionRequestSchema } from './openaiSchemas';
+import { proxyRemote, REMOTE_PREFIX } from './remoteEndpointProxy';
 import { PlaygroundError, type PlaygroundService, type ServedBase } from './PlaygroundService';
 import type { ServeHandle, ServeRequest, ServeResult } from './ServingCore';
 
-/** An error in OpenAI's shape: `{ error: { message, type, param, code } }` with its HTTP status. */
-export class OpenAiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type: string = 'invalid_request_error',
-    readonly code: string | null = null,
-    readonly param: string | null = null,
-  ) {
-    super(message);
-  }
-}
+export { OpenAiError };
 
 const MAX_BODY = 1 << 20;
 
@@ -63,6 +54,8 @@ export async function handleOpenAi(
       const base = await served(playground);
       return json(res, 200, { base: { id: base.id, dir: base.dir, digest: base.digest, maxPositions: base.spec.maxPositions }, ...base.core.stats() }, headers);
     }
+    // Not OpenAI's: the playground's way to another OpenAI-compatible endpoint (remoteEndpointProxy.ts).
+    if (pathname.startsWith(REMOTE_PREFIX)) return await proxyRemote(req, res, pathname, headers);
     const kind = pathname === '/v1/completions' ? 'completion' : pathname === '/v1/chat/completions' ? 'chat' : null;
     if (!kind) throw new OpenAiError(404, `Unknown endpoint ${pathname}; Studio serves /v1/models, /v1/completions and /v1/chat/completions.`, 'invalid_request_error', 'unknown_url');
     if (req.method !== 'POST') throw new OpenAiError(405, `Use POST for ${pathname}.`);
