@@ -62,15 +62,18 @@ export const AdaptersImportParamsSchema = z
   })
   .strict();
 
-export const MergeCombinationSchema = z.enum(['cat', 'linear']);
+export const MergeCombinationSchema = z.enum(['cat', 'linear', 'ties', 'dare_linear', 'dare_ties']);
 
 export const AdaptersMergeParamsSchema = z
   .object({
     out: AdapterNameSchema,
     parents: z.array(z.object({ name: AdapterNameSchema, weight: z.number().finite() }).strict()).min(2).max(16),
     /** cat: the exact weighted sum of the parents' updates (rank = sum of ranks, PEFT's 'cat');
-     * linear: PEFT's 'linear' (same rank required, factors mixed by sqrt(weight): an approximation). */
+     * linear: PEFT's 'linear' (same rank required, factors mixed by sqrt(weight): an approximation);
+     * ties, dare_linear, dare_ties: PEFT's TIES/DARE options on the factors (need a density). */
     combination: MergeCombinationSchema.default('cat'),
+    density: z.number().gt(0).lte(1).optional().describe('ties, dare_linear, dare_ties: the fraction of each factor kept'),
+    seed: z.number().int().min(0).max(0xffffffff).optional().describe('dare_linear, dare_ties: seeds the random drop (default 0)'),
   })
   .strict();
 
@@ -79,3 +82,24 @@ export const AdaptersExportParamsSchema = z
   .object({ name: AdapterNameSchema, for: AdapterExportTargetSchema, out: z.string().min(1).max(4096).describe('A folder that does not exist yet') })
   .strict();
 export const AdapterExportResultSchema = z.object({ dir: z.string(), adapterDir: z.string(), command: z.string() });
+
+/**
+ * Verified loading: whether the adapter's files match its ModelRegistry entry. unpublished: no
+ * confirmed registration in this workspace; verified: the files hash to the on-chain record;
+ * mismatch: they do not (the adapter is refused; `file` names the changed file when known);
+ * unverifiable: published, but that chain cannot be read now (served with a warning).
+ */
+export const AdapterVerificationSchema = z.object({
+  name: z.string(),
+  status: z.enum(['unpublished', 'verified', 'mismatch', 'unverifiable']),
+  chainId: z.number().int().nullable(),
+  modelId: z.string().nullable(),
+  file: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type AdapterVerification = z.infer<typeof AdapterVerificationSchema>;
+
+export const AdaptersVerifyParamsSchema = z
+  .object({ names: z.array(AdapterNameSchema).max(1000).optional().describe('Default: every registered adapter') })
+  .strict()
+  .default({});

@@ -45,7 +45,15 @@ import {
   VotingPowerParamsSchema,
   VotingPowerSchema,
 } from './governanceSchemas';
-import { AdapterExportResultSchema, AdapterNameSchema, AdapterRecordSchema, AdaptersExportParamsSchema, AdaptersListParamsSchema } from './adaptersSchemas';
+import {
+  AdapterExportResultSchema,
+  AdapterNameSchema,
+  AdapterRecordSchema,
+  AdaptersExportParamsSchema,
+  AdaptersListParamsSchema,
+  AdaptersVerifyParamsSchema,
+  AdapterVerificationSchema,
+} from './adaptersSchemas';
 import { JobSchema, JobStartParamsSchema } from './jobSchemas';
 import {
   ConfirmWriteParamsSchema,
@@ -227,6 +235,9 @@ export const methods = {
   'adapters.remove': method(z.object({ name: AdapterNameSchema }).strict(), AdapterRecordSchema),
   /** A PEFT folder and launch command for vLLM or LoRAX (main/adapters/exportAdapter.ts). */
   'adapters.export': method(AdaptersExportParamsSchema, AdapterExportResultSchema),
+  /** Verified loading: each adapter's files against its ModelRegistry entry (the playground's
+   * picker marks them; a mismatched adapter is refused when it would load). */
+  'adapters.verify': method(AdaptersVerifyParamsSchema, z.array(AdapterVerificationSchema)),
   // Settlement of attributed inferences (main/attribution); the methods are in settlementSchemas.ts.
   ...settlementMethods,
 

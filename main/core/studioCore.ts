@@ -22,6 +22,7 @@ import { datanetHandlers } from './datanetHandlers';
 import { engineHandlers } from './engineHandlers';
 import { governanceHandlers } from './governanceHandlers';
 import { adaptersHandlers } from './adaptersHandlers';
+import { registryFilesHashReader } from '../adapters/registryFilesHashReader';
 import { attributionHandlers } from './attributionHandlers';
 import { factoryHandlers } from './factoryHandlers';
 import { FactoryService } from '../factory/factoryService';
@@ -174,7 +175,13 @@ export class StudioCore {
   }
 
   private newPlayground(ws: Workspace): PlaygroundService {
-    return new PlaygroundService({ db: () => ws.db, root: () => ws.layout.root, settings: () => readSettings(ws.db).playground, modelOverride: this.playgroundModel });
+    return new PlaygroundService({
+      db: () => ws.db,
+      root: () => ws.layout.root,
+      settings: () => readSettings(ws.db).playground,
+      modelOverride: this.playgroundModel,
+      readRegistry: registryFilesHashReader(() => this.devnet, () => ws.db),
+    });
   }
 
   async close(): Promise<void> {
@@ -286,7 +293,7 @@ export class StudioCore {
       ...chainHandlers({ devnet: () => this.devnet, publishing: () => this.publishing, db: () => this.ws.db }),
       ...engineHandlers(),
       ...datanetHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, devnet: () => this.devnet, publishing: () => this.publishing }),
-      ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root }),
+      ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, readRegistry: registryFilesHashReader(() => this.devnet, () => this.ws.db) }),
       ...factoryHandlers({ db: () => this.ws.db, pipelinesDir: () => this.ws.layout.pipelines, factory: () => this.factory, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...networkHandlers({
         db: () => this.ws.db,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { checkAdapterFilesAgainstRegistry, findAdapterPublication, type RegistryFilesHashReader } from '../adapters/adapterVerification';
 import { findAdapter, listAdapters } from '../adapters/adaptersRepository';
 import { baseMismatchWarning } from '../adapters/baseMismatchWarning';
 import { modelFingerprint } from '../adapters/modelFingerprint';
@@ -30,7 +31,7 @@ export interface ServedBase {
 
 export class PlaygroundError extends Error {
   constructor(
-    readonly kind: 'no_model' | 'model_not_found' | 'model_invalid',
+    readonly kind: 'no_model' | 'model_not_found' | 'model_invalid' | 'adapter_unverified',
     message: string,
   ) {
     super(message);
@@ -46,6 +47,9 @@ export class PlaygroundError extends Error {
 export class PlaygroundService {
   private served: Promise<ServedBase> | null = null;
   private servedDir: string | null = null;
+  /** Per published adapter, what its files must hash to when they are next read from disk (set
+   * by prepareAdapter just before its request; read by the core's synchronous adapter load). */
+  private readonly registryRecords = new Map<string, { chainId: number; modelId: string; filesHash: string } | { unverifiable: string }>();
 
   constructor(
     private readonly deps: {
@@ -54,6 +58,8 @@ export class PlaygroundService {
       settings: () => Settings['playground'];
       /** `studio serve --model DIR`: wins over the setting. */
       modelOverride?: string;
+      /** Reads a published adapter's files hash from the ModelRegistry (verified loading). */
+      readRegistry?: RegistryFilesHashReader;
     },
   ) {}
 
@@ -91,6 +97,27 @@ export class PlaygroundService {
     return listAdapters(this.deps.db());
   }
 
+  /**
+   * Verified loading, before a request for `adapter` is served: when the adapter is published in
+   * the ModelRegistry, its on-chain files hash is read now (the chain read is async, the core's
+   * adapter load is not), and the load compares the bytes it reads with it; a mismatch refuses the
+   * request naming the file. A published adapter whose chain cannot be read serves with a warning.
+   */
+  async prepareAdapter(adapter: string | null): Promise<void> {
+    if (adapter === null) return;
+    const record = findAdapter(this.deps.db(), adapter);
+    const pub = record ? findAdapterPublication(this.deps.db(), record) : undefined;
+    if (!pub || !this.deps.readRegistry) {
+      this.registryRecords.delete(adapter);
+      return;
+    }
+    try {
+      this.registryRecords.set(adapter, { ...pub, filesHash: await this.deps.readRegistry(pub.chainId, pub.modelId) });
+    } catch (err) {
+      this.registryRecords.set(adapter, { unverifiable: `adapter "${adapter}" is published as model ${pub.modelId} on chain ${pub.chainId}, which cannot be read now (${(err as Error).message}): its files were not verified` });
+    }
+  }
+
   close(): void {
     void this.served?.then((b) => b.core.close(), () => undefined);
     this.served = null;
@@ -115,10 +142,18 @@ export class PlaygroundService {
       loadAdapter: (name) => {
         const record = findAdapter(this.deps.db(), name);
         if (!record) throw new PlaygroundError('model_not_found', `The model \`${name}\` does not exist.`);
+        const onChain = this.registryRecords.get(name);
         try {
-          const adapter = loadPeftAdapter(registeredAdapterFiles(path.join(this.deps.root(), 'artifacts'), record), spec);
-          return { adapter, warning: baseMismatchWarning(name, record.base, digest, dir) };
+          const files = registeredAdapterFiles(path.join(this.deps.root(), 'artifacts'), record);
+          if (onChain && 'filesHash' in onChain) {
+            const problem = checkAdapterFilesAgainstRegistry(name, files, record, onChain);
+            if (problem) throw new PlaygroundError('adapter_unverified', problem.message);
+          }
+          const adapter = loadPeftAdapter(files, spec);
+          const warnings = [baseMismatchWarning(name, record.base, digest, dir), onChain && 'unverifiable' in onChain ? onChain.unverifiable : null].filter((w) => w !== null);
+          return { adapter, warning: warnings.length > 0 ? warnings.join('; ') : null };
         } catch (err) {
+          if (err instanceof PlaygroundError) throw err;
           throw new PlaygroundError('model_invalid', `Adapter "${name}" cannot be loaded: ${(err as Error).message}`);
         }
       },

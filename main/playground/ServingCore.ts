@@ -45,6 +45,9 @@ export interface ServingCoreOptions {
   maxActive?: number;
   /** Loads a registered adapter (checked against this base) with any warning to pass on. */
   loadAdapter(name: string): { adapter: LoraAdapter; warning: string | null };
+  /** Prompt tokens per native prefill call (default 256): a long prompt is prefilled in slices,
+   * the event loop served between them, so the serve process answers HTTP meanwhile. */
+  prefillSlice?: number;
 }
 
 interface Row {
@@ -65,6 +68,9 @@ interface Row {
 interface Cohort {
   session: NativeSession;
   rows: Row[];
+  /** While the prompts are still being prefilled: the left-padded (batch, n) tokens and how many
+   * columns are in the cache. Decode steps start once it is null. */
+  prefill: { tokens: Int32Array; n: number; at: number } | null;
 }
 
 /**
@@ -76,8 +82,8 @@ interface Cohort {
  * base until its cohort ends), so a request never waits for another to finish. Each row computes
  * what its request would alone on a model with only its adapter: bit for bit.
  *
- * Native work is synchronous: the loop yields to the event loop after every step, which is where
- * new requests and cancels arrive.
+ * Native work is synchronous: the loop yields to the event loop after every step and after every
+ * slice of a long prompt's prefill, which is where new requests, cancels and other HTTP arrive.
  */
 export class ServingCore {
   private readonly cache: AdapterCache;
@@ -86,7 +92,10 @@ export class ServingCore {
   private running = false;
   private closed = false;
   private readonly maxActive: number;
+  private readonly prefillSliceTokens: number;
   steps = 0;
+  /** Native prefill calls (a long prompt takes several). */
+  prefillCalls = 0;
   /** Native step calls and the rows they carried (rows / calls: the batching achieved). */
   stepCalls = 0;
   stepRows = 0;
@@ -102,6 +111,7 @@ export class ServingCore {
   ) {
     this.cache = new AdapterCache(opts.adapterBudgetBytes, opts.maxRank, model, opts.loadAdapter);
     this.maxActive = opts.maxActive ?? 64;
+    this.prefillSliceTokens = Math.max(1, opts.prefillSlice ?? 256);
   }
 
   private get active(): number {
@@ -162,6 +172,8 @@ export class ServingCore {
 
   private loop(): void {
     try {
+      // Slices first: a cohort admitted in this turn has had its first slice and waits for the next turn.
+      this.prefillSlices();
       this.admit();
       this.step();
     } finally {
@@ -224,25 +236,64 @@ export class ServingCore {
   }
 
   private start(rows: Row[]): void {
+    const B = rows.length;
+    const n = Math.max(...rows.map((r) => r.ids.length));
+    const tokens = new Int32Array(B * n); // padding id 0: masked out
+    rows.forEach((r, b) => tokens.set(r.ids, b * n + n - r.ids.length));
+    let session: NativeSession;
     try {
-      const B = rows.length;
-      const n = Math.max(...rows.map((r) => r.ids.length));
-      const tokens = new Int32Array(B * n); // padding id 0: masked out
-      rows.forEach((r, b) => tokens.set(r.ids, b * n + n - r.ids.length));
-      const session = new this.engine.Session(this.model, { batch: B, capacity: this.spec.maxPositions });
-      const logits = session.prefill(tokens, { lengths: Int32Array.from(rows, (r) => r.ids.length), adapters: this.adapterIds(rows) });
-      const cohort = { session, rows };
-      this.cohorts.push(cohort);
-      const V = logits.length / B;
-      rows.forEach((r, b) => this.sample(r, logits.subarray(b * V, (b + 1) * V)));
+      session = new this.engine.Session(this.model, { batch: B, capacity: this.spec.maxPositions });
     } catch (err) {
-      for (const r of rows) {
-        if (r.done) continue;
-        r.done = true;
-        if (r.adapter) this.cache.release(r.adapter);
-        r.reject(err instanceof Error ? err : new Error(String(err)));
-      }
+      this.failRows(rows, err);
+      return;
+    }
+    const cohort: Cohort = { session, rows, prefill: { tokens, n, at: 0 } };
+    this.cohorts.push(cohort);
+    this.prefillNext(cohort);
+  }
+
+  /** One more slice of every cohort still prefilling (after admit, before the decode steps). */
+  private prefillSlices(): void {
+    for (const c of [...this.cohorts]) if (c.prefill) this.prefillNext(c);
+  }
+
+  /**
+   * Appends the next slice of the cohort's prompts to its cache. The first slice holds every row's
+   * left padding (the native prefill takes `lengths` on the first call only) plus up to a slice of
+   * real tokens; later slices are real tokens of every row. The last one samples each row's first token.
+   */
+  private prefillNext(c: Cohort): void {
+    const p = c.prefill!;
+    const B = c.rows.length;
+    const shortest = Math.min(...c.rows.map((r) => r.ids.length));
+    const end = p.at === 0 ? Math.min(p.n, p.n - shortest + this.prefillSliceTokens) : Math.min(p.n, p.at + this.prefillSliceTokens);
+    const w = end - p.at;
+    try {
+      const slice = w === p.n ? p.tokens : new Int32Array(B * w);
+      if (slice !== p.tokens) for (let b = 0; b < B; b++) slice.set(p.tokens.subarray(b * p.n + p.at, b * p.n + end), b * w);
+      const adapters = this.adapterIds(c.rows);
+      const logits =
+        p.at === 0 ? c.session.prefill(slice, { lengths: Int32Array.from(c.rows, (r) => r.ids.length - (p.n - end)), adapters }) : c.session.prefill(slice, { adapters });
+      this.prefillCalls++;
+      p.at = end;
+      if (end < p.n) return;
+      c.prefill = null;
+      const V = logits.length / B;
+      c.rows.forEach((r, b) => {
+        if (!r.done) this.sample(r, logits.subarray(b * V, (b + 1) * V));
+      });
+    } catch (err) {
+      this.failRows(c.rows, err);
       this.dropFinishedCohorts();
+    }
+  }
+
+  private failRows(rows: Row[], err: unknown): void {
+    for (const r of rows) {
+      if (r.done) continue;
+      r.done = true;
+      if (r.adapter) this.cache.release(r.adapter);
+      r.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
@@ -256,6 +307,7 @@ export class ServingCore {
     for (const c of this.cohorts) for (const r of c.rows) if (!r.done && r.cancelled) this.finish(r, 'cancelled');
     this.dropFinishedCohorts();
     for (const c of this.cohorts) {
+      if (c.prefill) continue;
       const logits = c.session.step(Int32Array.from(c.rows, (r) => r.ids[r.ids.length - 1]!), { adapters: this.adapterIds(c.rows) });
       this.stepCalls++;
       const V = logits.length / c.rows.length;

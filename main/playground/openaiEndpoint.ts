@@ -5,22 +5,13 @@ import { ErrorCode, StudioError } from '../api/apiError';
 import type { ResponseAttribution } from '../api/attributionSchemas';
 import type { GeneratedToken } from '../engine/generate';
 import { renderChatTemplate } from '../engine/tokenizer/renderChatTemplate';
+import { OpenAiError } from './OpenAiError';
 import { ChatRequestSchema, CompletionRequestSchema } from './openaiSchemas';
+import { proxyRemote, REMOTE_PREFIX } from './remoteEndpointProxy';
 import { PlaygroundError, type PlaygroundService, type ServedBase } from './PlaygroundService';
 import type { ServeHandle, ServeRequest, ServeResult } from './ServingCore';
 
-/** An error in OpenAI's shape: `{ error: { message, type, param, code } }` with its HTTP status. */
-export class OpenAiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type: string = 'invalid_request_error',
-    readonly code: string | null = null,
-    readonly param: string | null = null,
-  ) {
-    super(message);
-  }
-}
+export { OpenAiError };
 
 const MAX_BODY = 1 << 20;
 
@@ -63,6 +54,8 @@ export async function handleOpenAi(
       const base = await served(playground);
       return json(res, 200, { base: { id: base.id, dir: base.dir, digest: base.digest, maxPositions: base.spec.maxPositions }, ...base.core.stats() }, headers);
     }
+    // Not OpenAI's: the playground's way to another OpenAI-compatible endpoint (remoteEndpointProxy.ts).
+    if (pathname.startsWith(REMOTE_PREFIX)) return await proxyRemote(req, res, pathname, headers);
     const kind = pathname === '/v1/completions' ? 'completion' : pathname === '/v1/chat/completions' ? 'chat' : null;
     if (!kind) throw new OpenAiError(404, `Unknown endpoint ${pathname}; Studio serves /v1/models, /v1/completions and /v1/chat/completions.`, 'invalid_request_error', 'unknown_url');
     if (req.method !== 'POST') throw new OpenAiError(405, `Use POST for ${pathname}.`);
@@ -78,6 +71,7 @@ function toOpenAiError(err: unknown): OpenAiError {
   if (err instanceof PlaygroundError) {
     if (err.kind === 'model_not_found') return new OpenAiError(404, err.message, 'invalid_request_error', 'model_not_found', 'model');
     if (err.kind === 'no_model') return new OpenAiError(503, err.message, 'server_error', 'no_model');
+    if (err.kind === 'adapter_unverified') return new OpenAiError(400, err.message, 'invalid_request_error', 'adapter_unverified', 'model');
     return new OpenAiError(400, err.message, 'invalid_request_error', 'model_invalid', 'model');
   }
   return new OpenAiError(500, `The server failed: ${(err as Error)?.message ?? String(err)}`, 'server_error');
@@ -122,6 +116,7 @@ async function complete(
   const p = kind === 'chat' ? parse(ChatRequestSchema, body) : parse(CompletionRequestSchema, body);
   const base = await served(playground);
   const adapter = playground.resolveModel(base, p.model);
+  await playground.prepareAdapter(adapter);
   const tok = base.tokenizer;
 
   const wantsAttribution = p.attribution != null && p.attribution !== false;

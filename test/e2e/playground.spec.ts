@@ -86,3 +86,50 @@ test('picks two adapters and the base, runs one prompt on all three side by side
   await snap(page, 'playground-side-by-side');
   expect(errors).toEqual([]);
 });
+
+test('chat mode against a remote OpenAI-compatible endpoint (this serve\'s own /v1) beside the local adapter; bad fields refused', async ({ page, errors }) => {
+  await openStudio(page, server);
+  await page.keyboard.press('Control+Shift+4');
+  await page.getByTestId('playground-open').click();
+  // Adapters not registered in the ModelRegistry are marked so, plainly.
+  await expect(page.getByTestId('playground-verified-support-a')).toHaveAttribute('data-status', 'unpublished');
+  await expect(page.getByTestId('playground-verified-support-a')).toHaveText(/not published/);
+
+  await page.getByTestId('playground-mode').selectOption('chat');
+  // Validated before anything is sent.
+  await page.getByTestId('playground-remote-url').fill('not a url');
+  await page.getByTestId('playground-remote-model').fill('support-a');
+  await page.getByTestId('playground-remote-add').click();
+  await expect(page.getByTestId('playground-remote-error')).toHaveText(/"not a url" is not a URL/);
+  await expect(page.getByTestId('playground-model-remote:support-a')).toHaveCount(0);
+
+  await page.getByTestId('playground-remote-url').fill(`${server.origin}/v1`);
+  await page.getByTestId('playground-remote-key').fill(server.token);
+  await page.getByTestId('playground-remote-add').click();
+  await expect(page.getByTestId('playground-remote-error')).toHaveCount(0);
+  await expect(page.getByTestId('playground-model-remote:support-a')).toBeChecked();
+  await page.getByTestId('playground-model-base').uncheck();
+  await page.getByTestId('playground-model-support-a').check();
+
+  const remoteStream = page.waitForResponse((r) => r.url().endsWith('/v1/studio/remote/chat/completions') && (r.headers()['content-type'] ?? '').startsWith('text/event-stream'));
+  const localStream = page.waitForResponse((r) => r.url().endsWith('/v1/chat/completions') && !r.url().includes('/remote/'));
+  await page.getByTestId('playground-run').click();
+  await remoteStream;
+  await localStream;
+  for (const m of ['remote:support-a', 'support-a']) await expect(page.getByTestId(`playground-column-${m}`)).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+
+  // The chat template's answer, as the endpoint gives it to any client; both columns show it.
+  const res = await page.request.post(`${server.origin}/v1/chat/completions`, {
+    headers: { authorization: `Bearer ${server.token}` },
+    data: { model: 'support-a', messages: [{ role: 'user', content: 'The curators keep' }], max_tokens: 24, temperature: 0, top_p: 1, seed: 0 },
+  });
+  const want = ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+  expect(want.length).toBeGreaterThan(0);
+  await expect(page.getByTestId('playground-column-remote:support-a').locator('.playground__output')).toHaveText(want);
+  await expect(page.getByTestId('playground-column-support-a').locator('.playground__output')).toHaveText(want);
+  // The remote column's tokens carry their probabilities too (chat logprobs).
+  await expect(page.getByTestId('playground-column-remote:support-a').locator('.pg-token').first()).toHaveAttribute('title', /%\n.+%/);
+  await expect(page.getByTestId('playground-curl')).toContainText(`${server.origin}/v1/chat/completions`);
+  await snap(page, 'playground-chat-remote');
+  expect(errors).toEqual([]);
+});

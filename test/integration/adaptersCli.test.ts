@@ -132,6 +132,30 @@ describe('studio adapters', () => {
     expect(studio('adapters', 'merge', '--out', 'bad', 'peft-style:x').stderr).toMatch(/at least two|NAME:WEIGHT/);
   });
 
+  it('merge --method ties --density: a servable adapter of the same rank, lineage listing every parent; no density refused', () => {
+    const tied = studio('adapters', 'merge', '--out', 'tied', 'peft-style:1', 'support-v1:0.5', '--method', 'ties', '--density', '0.5', '--json');
+    expect(tied.code, tied.stderr).toBe(0);
+    expect(tied.json()).toMatchObject({ name: 'tied', source: 'merged', rank: 4, parents: [{ name: 'peft-style', weight: 1 }, { name: 'support-v1', weight: 0.5 }] });
+    const gen = studio('generate', '--model', dirs.gpt2, '--prompt', PROMPT, '--max-tokens', '3', '--json', '--adapter', 'tied');
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.json().adapter).toBe('tied');
+    expect(studio('adapters', 'merge', '--out', 'bad', 'peft-style:1', 'support-v1:1', '--method', 'ties').stderr).toMatch(/ties merging needs a density \(--density/);
+  });
+
+  it('merge --method dare_ties: the same --seed drops the same entries, another seed others; bad options refused before any work', () => {
+    const dare = (out: string, seed: string) => studio('adapters', 'merge', '--out', out, 'peft-style:1', 'support-v1:1', '--method', 'dare_ties', '--density', '0.3', '--seed', seed, '--json');
+    const d1 = dare('dare-a', '3');
+    const d2 = dare('dare-b', '3');
+    const d3 = dare('dare-c', '4');
+    expect(d1.code, d1.stderr).toBe(0);
+    expect(d2.json().weightsSha256).toBe(d1.json().weightsSha256);
+    expect(d3.json().weightsSha256).not.toBe(d1.json().weightsSha256);
+
+    expect(studio('adapters', 'merge', '--out', 'bad', 'peft-style:1', 'support-v1:1', '--method', 'ties', '--density', '2').stderr).toMatch(/--density: "2" is not a number in \(0, 1\]/);
+    expect(studio('adapters', 'merge', '--out', 'bad', 'peft-style:1', 'support-v1:1', '--method', 'magic').stderr).toMatch(/--method: "magic" is not one of cat, linear, ties, dare_linear, dare_ties/);
+    expect(studio('adapters', 'list', '--json').json().map((a: { name: string }) => a.name)).not.toContain('bad');
+  });
+
   it('export --for vllm writes a loadable PEFT folder and the launch command; remove forgets the name', () => {
     const out = path.join(root, 'export-vllm');
     const e = studio('adapters', 'export', 'peft-style', '--for', 'vllm', '--out', out, '--json');

@@ -3,7 +3,9 @@ import type { LoraAdapter } from '../../engine/peft/LoraAdapter';
 import { loraScaling } from '../../engine/peft/LoraAdapter';
 import { createLoraAdapter } from '../../engine/peft/createLoraAdapter';
 import type { ModelSpec } from '../../engine/modelConfig';
+import { Xoshiro128 } from '../../engine/sampling/Xoshiro128';
 import { mergeAdapters } from '../mergeAdapters';
+import { mergeTaskTensors } from '../mergeTaskTensors';
 
 const spec: ModelSpec = {
   arch: 'llama', vocabSize: 16, hiddenSize: 8, numLayers: 1, numHeads: 2, numKvHeads: 2, headDim: 4, intermediateSize: 12,
@@ -56,5 +58,35 @@ describe('mergeAdapters', () => {
   it('refuses parents whose module shapes disagree (made on different bases)', () => {
     const wider = createLoraAdapter({ ...spec, hiddenSize: 16, headDim: 8 }, { r: 2, alpha: 4, targets: ['q_proj'], seed: 4, randomB: true });
     expect(() => mergeAdapters([{ name: 'a', adapter: a, weight: 1 }, { name: 'w', adapter: wider, weight: 1 }], 'cat')).toThrow(/q_proj" is 8 -> 8 in one adapter and 16 -> 16 in "w"/);
+  });
+
+  it('ties and dare_*: each factor merged from the parents\' factors with weights sqrt(w s), one seeded stream in module, A-then-B, parent order', () => {
+    const c = createLoraAdapter(spec, { r: 2, alpha: 2, targets: ['q_proj', 'k_proj'], seed: 5, randomB: true });
+    const parents = [{ name: 'a', adapter: a, weight: 0.5 }, { name: 'c', adapter: c, weight: 2 }];
+    const w = parents.map((p) => Math.sqrt(p.weight * loraScaling(p.adapter.config)));
+    for (const method of ['ties', 'dare_linear', 'dare_ties'] as const) {
+      const m = mergeAdapters(parents, method, { density: 0.5, seed: 9 });
+      expect(m.config).toMatchObject({ r: 2, alpha: 2 });
+      const rng = new Xoshiro128(9);
+      for (const [mod, pair] of m.modules) {
+        for (const which of ['A', 'B'] as const) {
+          const size = pair[which].data.length;
+          const want = mergeTaskTensors(parents.map((p) => p.adapter.modules.get(mod)?.[which].data ?? new Float32Array(size)), w, method, { density: 0.5, rng });
+          expect([...pair[which].data]).toEqual([...want]);
+        }
+      }
+      expect([...m.modules.keys()].sort()).toEqual(['model.layers.0.self_attn.k_proj', 'model.layers.0.self_attn.q_proj', 'model.layers.0.self_attn.v_proj']);
+    }
+    // Density 1 drops nothing: dare_linear is linear.
+    const linear = mergeAdapters(parents, 'linear');
+    const dare = mergeAdapters(parents, 'dare_linear', { density: 1, seed: 3 });
+    for (const [mod, pair] of linear.modules) expect([...dare.modules.get(mod)!.A.data]).toEqual([...pair.A.data]);
+    // The seed repeats a merge; another seed drops other entries.
+    const q = 'model.layers.0.self_attn.q_proj';
+    expect([...mergeAdapters(parents, 'dare_ties', { density: 0.5, seed: 1 }).modules.get(q)!.A.data]).toEqual([...mergeAdapters(parents, 'dare_ties', { density: 0.5, seed: 1 }).modules.get(q)!.A.data]);
+    expect([...mergeAdapters(parents, 'dare_ties', { density: 0.5, seed: 2 }).modules.get(q)!.A.data]).not.toEqual([...mergeAdapters(parents, 'dare_ties', { density: 0.5, seed: 1 }).modules.get(q)!.A.data]);
+    expect(() => mergeAdapters(parents, 'ties')).toThrow(/ties merging needs a density/);
+    expect(() => mergeAdapters(parents, 'ties', { density: 1.5 })).toThrow(/density must be in \(0, 1\]/);
+    expect(() => mergeAdapters([{ name: 'a', adapter: a, weight: 1 }, { name: 'b', adapter: b, weight: 1 }], 'dare_ties', { density: 0.5 })).toThrow(/dare_ties merging needs equal ranks/);
   });
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AdapterRecord } from '../../api/adaptersSchemas';
+import { MergeCombinationSchema, type AdapterRecord } from '../../api/adaptersSchemas';
 import { callCore } from '../callCore';
 import { UsageError, type Command } from '../command';
 import { formatTable } from '../formatTable';
@@ -75,9 +75,10 @@ export const adaptersRemove: Command = {
 
 export const adaptersMerge: Command = {
   path: ['adapters', 'merge'],
-  usage: `studio adapters merge --out NAME A:WEIGHT B:WEIGHT [...] [--combination cat|linear] ${WS}`,
-  summary: 'Weighted merge of registered adapters into a new one (cat: the exact weighted sum; linear: PEFT linear)',
-  options: { out: { type: 'string' }, combination: { type: 'string' } },
+  usage: `studio adapters merge --out NAME A:WEIGHT B:WEIGHT [...] [--method cat|linear|ties|dare_linear|dare_ties] [--density D] [--seed S] ${WS}`,
+  summary: "Weighted merge of registered adapters into a new one (cat: the exact weighted sum; linear, ties, dare_linear, dare_ties: PEFT's)",
+  // --combination is the earlier name of --method (PEFT's word), still accepted.
+  options: { out: { type: 'string' }, method: { type: 'string' }, combination: { type: 'string' }, density: { type: 'string' }, seed: { type: 'string' } },
   async run(ctx) {
     if (!ctx.values.out) throw new UsageError('adapters merge needs --out NAME');
     if (ctx.positionals.length < 2) throw new UsageError('adapters merge needs at least two NAME:WEIGHT arguments');
@@ -87,9 +88,15 @@ export const adaptersMerge: Command = {
       if (!m || !Number.isFinite(weight)) throw new UsageError(`"${arg}" is not NAME:WEIGHT (e.g. support:0.7)`);
       return { name: m[1]!, weight };
     });
-    const combination = ctx.values.combination === undefined ? 'cat' : String(ctx.values.combination);
-    if (combination !== 'cat' && combination !== 'linear') throw new UsageError(`--combination: "${combination}" is not cat or linear`);
-    return withCore(ctx, async (core) => (await runJobToEnd(core, 'adapters.merge', { out: String(ctx.values.out), parents, combination }, ctx.info)).result as AdapterRecord);
+    const given = ctx.values.method ?? ctx.values.combination;
+    const method = MergeCombinationSchema.safeParse(given === undefined ? 'cat' : String(given));
+    if (!method.success) throw new UsageError(`--method: "${String(given)}" is not one of ${MergeCombinationSchema.options.join(', ')}`);
+    const density = ctx.values.density === undefined ? undefined : Number(ctx.values.density);
+    if (density !== undefined && !(density > 0 && density <= 1)) throw new UsageError(`--density: "${String(ctx.values.density)}" is not a number in (0, 1]`);
+    const seed = ctx.values.seed === undefined ? undefined : Number(ctx.values.seed);
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) throw new UsageError(`--seed: "${String(ctx.values.seed)}" is not an integer from 0 to 4294967295`);
+    const params = { out: String(ctx.values.out), parents, combination: method.data, ...(density !== undefined ? { density } : {}), ...(seed !== undefined ? { seed } : {}) };
+    return withCore(ctx, async (core) => (await runJobToEnd(core, 'adapters.merge', params, ctx.info)).result as AdapterRecord);
   },
   human: (a: AdapterRecord) => `Merged into ${a.name}: r=${a.rank} from ${a.parents.map((p) => `${p.name} x ${p.weight}`).join(', ')}`,
 };

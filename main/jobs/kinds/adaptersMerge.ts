@@ -19,6 +19,11 @@ export const adaptersMerge = defineJobKind({
   kind: 'adapters.merge',
   title: (p) => `Merge ${p.parents.map((x) => `${x.name}:${x.weight}`).join(' ')} into ${p.out}`,
   prepare: (db, p, workspaceRoot) => {
+    // Refused before a job starts: the method's options must fit it (mergeAdapters says the same).
+    const pruning = p.combination !== 'cat' && p.combination !== 'linear';
+    if (pruning && p.density === undefined) throw new StudioError(ErrorCode.InvalidRequest, `${p.combination} merging needs a density (--density, the fraction of entries kept, e.g. 0.5)`, { field: 'density' });
+    if (!pruning && p.density !== undefined) throw new StudioError(ErrorCode.InvalidRequest, `density applies to ties, dare_linear and dare_ties, not ${p.combination}`, { field: 'density' });
+    if (p.seed !== undefined && !p.combination.startsWith('dare')) throw new StudioError(ErrorCode.InvalidRequest, `seed applies to dare_linear and dare_ties (their random drop), not ${p.combination}`, { field: 'seed' });
     if (findAdapter(db, p.out)) throw new StudioError(ErrorCode.Conflict, `An adapter named "${p.out}" exists already.`, { name: p.out });
     const artifactsRoot = path.join(workspaceRoot, 'artifacts');
     const parents = p.parents.map((x) => {
@@ -30,13 +35,13 @@ export const adaptersMerge = defineJobKind({
       const list = parents.map((x) => `${x.name} (${x.record.base.path ?? '?'}, ${x.record.base.digest.slice(0, 12)})`).join(', ');
       throw new StudioError('ADAPTER_INVALID', `The adapters were made on different base checkpoints: ${list}. Merge adapters of one base.`);
     }
-    return { out: p.out, combination: p.combination, parents, artifactsRoot };
+    return { out: p.out, combination: p.combination, options: { ...(p.density !== undefined ? { density: p.density } : {}), ...(p.seed !== undefined ? { seed: p.seed } : {}) }, parents, artifactsRoot };
   },
   async run(input, ctx) {
     let merged;
     try {
       const loaded = input.parents.map((x) => ({ name: x.name, weight: x.weight, adapter: loadPeftAdapter(x.files) }));
-      merged = mergeAdapters(loaded, input.combination);
+      merged = mergeAdapters(loaded, input.combination, input.options);
     } catch (err) {
       throw new StudioError('ADAPTER_INVALID', `Cannot merge: ${(err as Error).message}`);
     }
@@ -46,7 +51,8 @@ export const adaptersMerge = defineJobKind({
     try {
       savePeftAdapter(tmp, merged);
       const stored = await storeAdapterFiles(input.artifactsRoot, { config: path.join(tmp, ADAPTER_CONFIG), weights: path.join(tmp, ADAPTER_WEIGHTS) }, merged, input.parents[0]!.record.base);
-      ctx.log('info', `Merged ${input.parents.length} adapters (${input.combination}) into ${input.out}: r=${stored.rank}`);
+      const how = [input.combination, ...(input.options.density !== undefined ? [`density ${input.options.density}`] : []), ...(input.options.seed !== undefined ? [`seed ${input.options.seed}`] : [])].join(', ');
+      ctx.log('info', `Merged ${input.parents.length} adapters (${how}) into ${input.out}: r=${stored.rank}`);
       return { stored, out: input.out, parents: input.parents.map((x) => ({ name: x.name, weight: x.weight, configSha256: x.record.configSha256, weightsSha256: x.record.weightsSha256 })) };
     } finally {
       rmSync(tmp, { recursive: true, force: true });

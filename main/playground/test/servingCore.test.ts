@@ -39,8 +39,9 @@ for (const family of ['gpt2', 'llama'] as const) {
       c: createLoraAdapter(spec, { r: 8, alpha: 8, targets: targets[2]!, seed: 3, randomB: true }),
     };
     const loads: string[] = [];
-    const makeCore = (budget: number) =>
+    const makeCore = (budget: number, prefillSlice?: number) =>
       new ServingCore(engine, new engine.Model(spec), spec, tok, {
+        ...(prefillSlice ? { prefillSlice } : {}),
         adapterBudgetBytes: budget,
         maxRank: 8,
         loadAdapter: (name) => {
@@ -65,6 +66,31 @@ for (const family of ['gpt2', 'llama'] as const) {
       });
       expect(got.text).toBe(want.text);
     };
+
+    it('a long prompt is prefilled in slices with event-loop turns between them; every row still equals its reference', async () => {
+      const core = makeCore(1 << 30, 4);
+      const long = PROMPTS.join(' ');
+      expect(tok.encode(long).length).toBeGreaterThan(16);
+      // Turns of the event loop (where HTTP is answered) counted until the first token streams.
+      let turns = 0;
+      let firstTokenAt = -1;
+      let ticking = true;
+      const tick = () => {
+        turns++;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const plan = [{ adapter: 'a', prompt: long, opts: { maxTokens: 6, temperature: 0.8, seed: 3 } }];
+      const results = plan.map((p, i) =>
+        core.submit({ adapter: p.adapter, promptIds: tok.encode(p.prompt), opts: p.opts, ...(i === 0 ? { onToken: () => void (firstTokenAt < 0 && (firstTokenAt = turns)) } : {}) }).done,
+      );
+      const got = await Promise.all(results);
+      ticking = false;
+      plan.forEach((p, i) => expectSame(got[i]!, reference(p.adapter, p.prompt, p.opts)));
+      expect(core.prefillCalls).toBe(Math.ceil(tok.encode(long).length / 4));
+      // One prefill call per turn: the loop gave way at least once per slice before the first token.
+      expect(firstTokenAt).toBeGreaterThanOrEqual(core.prefillCalls - 1);
+    });
 
     it('mixed adapters and the base, rows joining mid-flight, equal the one-adapter reference per row', async () => {
       const core = makeCore(1 << 30);

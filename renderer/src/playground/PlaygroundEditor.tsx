@@ -7,8 +7,9 @@ import { Codicon } from '../components/Codicon';
 import { setupMonaco } from '../monaco/setupMonaco';
 import { monacoThemeFor } from '../workbench/theming/theme';
 import { themeStore } from '../workbench/theming/themeStore';
+import type { AdapterVerification } from '../../../main/api/adaptersSchemas';
 import { curlCommand, endpoint, openaiCode, probabilityColor, type StreamedToken } from './playgroundApi';
-import { BASE_MODEL, type Column, MAX_COLUMNS, filterAdapters, playgroundStore } from './playgroundStore';
+import { BASE_MODEL, type Column, MAX_COLUMNS, filterAdapters, isRemoteModel, playgroundStore, REMOTE_MODEL } from './playgroundStore';
 
 setupMonaco();
 
@@ -25,7 +26,8 @@ export function PlaygroundEditor() {
   const theme = useStore(themeStore, (t) => t.theme);
   const { baseUrl, key } = endpoint();
   const streaming = s.columns.some((c) => c.status === 'streaming');
-  const request = { model: s.selected[0] ?? BASE_MODEL, prompt: s.prompt, ...s.sampling };
+  const firstLocal = s.selected.find((m) => !isRemoteModel(m)) ?? BASE_MODEL;
+  const request = { model: firstLocal, prompt: s.prompt, mode: s.mode, ...s.sampling };
 
   useEffect(() => {
     if (!s.loaded) void playgroundStore.getState().load();
@@ -58,13 +60,46 @@ export function PlaygroundEditor() {
                   <input type="checkbox" checked={s.selected.includes(m)} disabled={!s.selected.includes(m) && s.selected.length >= MAX_COLUMNS} onChange={() => s.toggle(m)} data-testid={`playground-model-${m}`} />
                   {m}
                   {a ? <span className="playground__muted"> r{a.rank} · {a.source}</span> : <span className="playground__muted"> base</span>}
+                  {a ? <VerificationMark v={s.verification[m]} name={m} /> : null}
                 </label>
               </li>
             );
           })}
+          {s.selected.filter(isRemoteModel).map((m) => (
+            <li key={m}>
+              <label title={`${m.slice(REMOTE_MODEL.length)} on ${s.remote.baseUrl}`}>
+                <input type="checkbox" checked onChange={() => s.toggle(m)} data-testid={`playground-model-${m}`} />
+                {m.slice(REMOTE_MODEL.length)}
+                <span className="playground__muted"> remote</span>
+              </label>
+            </li>
+          ))}
           {s.loaded && s.adapters.length === 0 ? <li className="playground__muted">No adapters yet: train one or run studio adapters import.</li> : null}
         </ul>
+        <section className="playground__remote" data-testid="playground-remote">
+          <div className="playground__muted">Compare with another OpenAI-compatible endpoint (vLLM, LoRAX, another Studio's /v1)</div>
+          <input className="input" placeholder="Base URL, e.g. http://host:8000/v1" value={s.remote.baseUrl} onChange={(e) => s.setRemote({ baseUrl: e.target.value })} data-testid="playground-remote-url" />
+          <input className="input" type="password" placeholder="API key (if it needs one)" value={s.remote.key} onChange={(e) => s.setRemote({ key: e.target.value })} data-testid="playground-remote-key" autoComplete="off" />
+          <div className="playground__remote-row">
+            <input className="input" placeholder="Model id" value={s.remote.model} onChange={(e) => s.setRemote({ model: e.target.value })} data-testid="playground-remote-model" />
+            <button className="button" onClick={() => s.addRemote()} data-testid="playground-remote-add">
+              <Codicon name="add" /> Add
+            </button>
+          </div>
+          {s.remoteError ? (
+            <div className="playground__error" role="alert" data-testid="playground-remote-error">
+              {s.remoteError}
+            </div>
+          ) : null}
+        </section>
         <div className="playground__sampling">
+          <label title="Completion sends the prompt as it is; chat sends it as a user message through the model's chat template (/v1/chat/completions)">
+            Mode
+            <select className="input" value={s.mode} onChange={(e) => s.setMode(e.target.value === 'chat' ? 'chat' : 'completion')} data-testid="playground-mode">
+              <option value="completion">Completion</option>
+              <option value="chat">Chat</option>
+            </select>
+          </label>
           <label>
             Temperature <input className="input" type="number" step="0.1" min="0" max="2" value={s.sampling.temperature} onChange={(e) => num(e.target.value, (temperature) => s.setSampling({ temperature }))} />
           </label>
@@ -119,12 +154,32 @@ export function PlaygroundEditor() {
   );
 }
 
+/** Verified loading, as the picker shows it: published adapters checked against the chain. */
+function VerificationMark({ v, name }: { v: AdapterVerification | undefined; name: string }) {
+  if (!v) return null;
+  const where = v.modelId ? `model ${v.modelId} on chain ${v.chainId}` : '';
+  const [text, title, cls] =
+    v.status === 'verified'
+      ? ['✓ verified', `Its files match ${where} in the ModelRegistry`, 'playground__verified']
+      : v.status === 'mismatch'
+        ? ['✗ refused', v.message ?? `Its files do not match ${where}`, 'playground__refused']
+        : v.status === 'unverifiable'
+          ? ['unverified', v.message ?? 'Published, but its chain cannot be read now', 'playground__muted']
+          : ['not published', 'Not registered in the ModelRegistry: its files are not checked against a chain', 'playground__muted'];
+  return (
+    <span className={cls} title={title} data-testid={`playground-verified-${name}`} data-status={v.status}>
+      {' '}
+      {text}
+    </span>
+  );
+}
+
 function ColumnView({ column, colour }: { column: Column; colour: boolean }) {
   const attributed = useStore(attributionStore, (a) => a.runs[column.model]?.status === 'done');
   return (
     <section className="playground__column" data-testid={`playground-column-${column.model}`} data-status={column.status}>
       <header className="playground__column-header">
-        {column.model}
+        {isRemoteModel(column.model) ? `${column.model.slice(REMOTE_MODEL.length)} (remote)` : column.model}
         <span className="playground__muted"> {column.status === 'done' ? `finished (${column.finish ?? ''})` : column.status}</span>
       </header>
       {column.error ? <div className="playground__error">{column.error}</div> : null}
