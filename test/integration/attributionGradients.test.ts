@@ -72,6 +72,13 @@ async function until(core: StudioCore, id: string): Promise<Job> {
 }
 
 let adapterA = '';
+
+/** The core's attribution.attribute for the completion under adapter A, checked against the contract. */
+async function attribute(core: StudioCore): Promise<ResponseAttribution> {
+  const res = await core.request('attribution.attribute', { model: adapterA, prompt: PROMPT, completion: COMPLETION, record: false });
+  if (!res.ok) throw new Error(`attribution.attribute: ${res.error.message}`);
+  return ResponseAttributionSchema.parse(res.result);
+}
 let storeA = '';
 let storeB = '';
 const outA = path.join(root, 'adapter-a');
@@ -101,9 +108,7 @@ describe('gradient evidence in attribution.attribute', { timeout: 600_000 }, () 
     const core = StudioCore.open({ home, mode: 'embedded', devnet: 'off' });
     try {
       core.setPlaygroundModel(model);
-      const res = await core.request('attribution.attribute', { model: adapterA, prompt: PROMPT, completion: COMPLETION, record: false });
-      expect(res.ok, JSON.stringify(res)).toBe(true);
-      const r = ResponseAttributionSchema.parse(res.result);
+      const r = await attribute(core);
       expect(r.evidence).toMatchObject({ spans: true, gradient: 'datainf' });
       expect(r.evidence.note).toMatch(/^Exact spans and gradient influence \(DataInf over adapter .* gradient store of lights@1/);
       expect(r.combinationRule).toMatch(/0\.5·span\(r,t\) \+ 0\.5·gradient\(r,t\)/);
@@ -149,7 +154,7 @@ describe('gradient evidence in attribution.attribute', { timeout: 600_000 }, () 
     const core = StudioCore.open({ home, mode: 'embedded', devnet: 'off' });
     try {
       core.setPlaygroundModel(model);
-      const ask = async () => ResponseAttributionSchema.parse((await core.request('attribution.attribute', { model: adapterA, prompt: PROMPT, completion: COMPLETION, record: false })).result);
+      const ask = () => attribute(core);
       const refused = await ask();
       expect(refused.evidence.gradient).toBeNull();
       expect(refused.evidence.note).toMatch(/gradient store was refused \(.*belongs to another adapter.*\); job \S+ is building it.*: exact spans only\.$/);
