@@ -83,7 +83,7 @@ function gradientEvidence(a: AttributeCompletionArgs, datanet: { name: string; v
   const q = DEFAULT_QUERY;
   return {
     gradient,
-    note: `Exact spans and gradient influence (${gradient.method === 'datainf' ? 'DataInf' : 'TracIn'} over adapter ${a.adapter.name}'s gradient store of ${lineage}; query gradients per span of ${q.span} tokens, each seeing the last ${q.context}).`,
+    note: `Exact spans and gradient influence (${gradient.method === 'datainf' ? 'DataInf' : 'TracIn'} over adapter ${a.adapter.name}'s gradient store of ${lineage}; query gradients per span of ${q.span} tokens with up to ${q.context} tokens of context).`,
   };
 }
 
