@@ -1,5 +1,6 @@
 import { attributionSettlement } from './attributionSettlement';
 import { attributionGradients } from './attributionGradients';
+import { attributionQuery } from './attributionQuery';
 import { attributionSpans } from './attributionSpans';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
@@ -53,6 +54,10 @@ export const benches: Record<string, Bench> = {
   // Attribution by gradients: store build, query gradients and DataInf/TracIn scoring of a 256-token
   // response against 100,000 records at the default model's shape; span vs exact quality (tiny model).
   'attribution-gradients': { run: attributionGradients, default: false },
+  // The product's query side on the real default model: query gradients of a 256-token response
+  // (exact, per span, context cut), DataInf scoring against 100,000 rows, and each shortcut's
+  // quality against exact per-token gradients on responses that reproduce a record.
+  'attribution-query': { run: attributionQuery, default: false },
   // Exact-span attribution: suffix-table build tokens/s on 2 threads, bytes per token, and a
   // 256-token response against the index (ATTRIBUTION_BENCH_TOKENS, default 10,000,000).
   'attribution-spans': { run: attributionSpans, default: false },

@@ -3,9 +3,13 @@ import { z } from 'zod';
 /** 'attribution.gradients': the record gradient store of an adapter (main/attribution/ensureRecordGradientStore.ts). */
 export const AttributionGradientsParamsSchema = z
   .object({
-    model: z.string().min(1).describe('the base model folder the adapter was trained on'),
-    adapter: z.string().min(1).describe('the PEFT adapter folder'),
-    data: z.string().min(1).describe('the records it was trained on: a datanet version snapshot (JSONL with "id" and "content") or training JSONL'),
+    model: z.string().min(1).optional().describe("the base model folder the gradients are taken on; default: a registered adapter's base"),
+    adapter: z.string().min(1).describe('the PEFT adapter folder, or the name of a registered adapter'),
+    data: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the records it was trained on: a datanet version snapshot (JSONL with "id" and "content") or training JSONL; default: rebuilt from a registered adapter\'s datanet lineage'),
     kPerLayer: z.number().int().min(8).max(4096).default(128).describe('projected values per layer'),
     seed: z.number().int().min(0).max(2 ** 31).default(0),
     seq: z.number().int().min(2).max(65536).default(256).describe('tokens per record, as training truncated them'),

@@ -72,7 +72,8 @@ export const ResponseAttributionSchema = z.object({
   evidence: z.object({
     spans: z.literal(true),
     gradient: z.enum(['datainf', 'tracin']).nullable(),
-    /** Why gradient evidence is absent, in words (no adapter, training data unknown, ...). */
+    /** Which evidences were used, in words: with gradients, the adapter's store and the query
+     * settings; without, why not (no adapter, training data unknown, store not built yet, ...). */
     note: z.string().nullable(),
   }),
   /** The documented rule that turns the two evidences into scores and shares, in words. */

@@ -6,11 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelFingerprint, sha256File } from '../adapters/modelFingerprint';
-import { loadPeftAdapter } from '../engine/peft/loadPeftAdapter';
+import { loadPeftAdapter, type PeftAdapterFiles } from '../engine/peft/loadPeftAdapter';
 import { ADAPTER_CONFIG, ADAPTER_WEIGHTS } from '../engine/peft/savePeftAdapter';
 import { modelSpecWithFiles } from '../engine/modelSpecWithFiles';
 import { modelSpecialIds } from '../engine/modelSpecialIds';
 import { Tokenizer } from '../engine/tokenizer/Tokenizer';
+import type { TrainingRecord } from '../engine/training/readTrainingRecords';
 import { readAttributionRecords } from './readAttributionRecords';
 import { loadGradientModel } from './loadGradientModel';
 import { computeRecordGradientStore, gradientStoreFingerprint, openRecordGradientStore, type ProjectionSettings, type RecordGradientStore } from './recordGradientStore';
@@ -18,10 +19,10 @@ import { computeRecordGradientStore, gradientStoreFingerprint, openRecordGradien
 export interface EnsureRecordGradientStoreOptions extends ProjectionSettings {
   /** base model folder */
   model: string;
-  /** PEFT adapter folder */
-  adapter: string;
-  /** the records the adapter was trained on (readAttributionRecords' formats) */
-  data: string;
+  /** PEFT adapter folder, or its two files (a registered adapter's, content-addressed) */
+  adapter: string | PeftAdapterFiles;
+  /** the records the adapter was trained on: a file (readAttributionRecords' formats) or the records themselves */
+  data: string | { id: string; record: TrainingRecord }[];
   /** folder that holds stores, one sub-folder per fingerprint */
   storesDir: string;
   /** TracIn's learning-rate weight (the run's mean learning rate); default 1 */
@@ -39,11 +40,18 @@ export interface EnsuredRecordGradientStore {
   seconds: number;
 }
 
+/** The adapter's two files, wherever they are: a folder's, or the artifact store's. */
+export function adapterFiles(adapter: string | PeftAdapterFiles): PeftAdapterFiles {
+  return typeof adapter === 'string' ? { config: join(adapter, ADAPTER_CONFIG), weights: join(adapter, ADAPTER_WEIGHTS) } : adapter;
+}
+
+/** Hashes the files (not their paths): a copied adapter, or the registry's copy, finds the same store. */
 export async function recordGradientStoreFingerprint(o: Pick<EnsureRecordGradientStoreOptions, 'model' | 'adapter'> & ProjectionSettings): Promise<string> {
   const base = (await modelFingerprint(o.model)).digest;
+  const files = adapterFiles(o.adapter);
   return gradientStoreFingerprint({
-    adapterConfigSha256: await sha256File(join(o.adapter, ADAPTER_CONFIG)),
-    adapterWeightsSha256: await sha256File(join(o.adapter, ADAPTER_WEIGHTS)),
+    adapterConfigSha256: await sha256File(files.config),
+    adapterWeightsSha256: await sha256File(files.weights),
     base, kPerLayer: o.kPerLayer, seed: o.seed, seq: o.seq,
   });
 }
@@ -62,7 +70,7 @@ export async function ensureRecordGradientStore(o: EnsureRecordGradientStoreOpti
   }
   const spec = modelSpecWithFiles(o.model);
   const adapter = loadPeftAdapter(o.adapter, spec);
-  const records = readAttributionRecords(o.data);
+  const records = typeof o.data === 'string' ? readAttributionRecords(o.data) : o.data;
   const tok = Tokenizer.fromModelDir(o.model);
   const ids = modelSpecialIds(o.model);
   const gm = loadGradientModel(o.model, adapter);

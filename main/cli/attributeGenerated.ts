@@ -1,5 +1,8 @@
 import { ErrorCode, StudioError } from '../api/apiError';
-import type { ResponseAttribution } from '../api/attributionSchemas';
+import path from 'node:path';
+import type { RecordScore, ResponseAttribution } from '../api/attributionSchemas';
+import { modelFingerprint } from '../adapters/modelFingerprint';
+import { registeredAdapterFiles } from '../adapters/storeAdapterFolder';
 import { attributeCompletion } from '../attribution/attributeCompletion';
 import { readAttributionThreshold } from '../attribution/readAttributionThreshold';
 import { resolveAttributionAdapter } from '../attribution/resolveAttributionAdapter';
@@ -20,8 +23,8 @@ import { withExistingReadonlyWorkspace } from './withReadonlyWorkspace';
  */
 export async function attributeGenerated(
   ctx: CommandContext,
-  a: { modelDir: string; tokenizer: Tokenizer; adapterArg: string | undefined; datanet: string | undefined; tokens: GeneratedToken[] },
-): Promise<{ tokens: (GeneratedToken & { matchLength: number; attribution: { records: { record: string; contributor: string; score: number }[]; span: ResponseAttribution['spans'][number] | null } })[]; contributors: ResponseAttribution['contributors']; attribution: Omit<ResponseAttribution, 'tokens' | 'contributors'> }> {
+  a: { modelDir: string; tokenizer: Tokenizer; adapterArg: string | undefined; datanet: string | undefined; promptIds: readonly number[]; tokens: GeneratedToken[] },
+): Promise<{ tokens: (GeneratedToken & { matchLength: number; attribution: { records: RecordScore[]; span: ResponseAttribution['spans'][number] | null } })[]; contributors: ResponseAttribution['contributors']; attribution: Omit<ResponseAttribution, 'tokens' | 'contributors'> }> {
   let explorer: ChainExplorer | null = null;
   try {
     const t = readChainTarget(ctx);
@@ -30,8 +33,13 @@ export async function attributeGenerated(
     // No workspace or no chain tables: the default threshold applies.
   }
   const threshold = await readAttributionThreshold(explorer);
+  // The store's fingerprint names the base by its digest (hashed before the workspace is opened).
+  const baseDigest = a.adapterArg ? (await modelFingerprint(a.modelDir)).digest : null;
   const r = withExistingReadonlyWorkspace(ctx, (db, _name, root) => {
-    const adapter = a.adapterArg ? resolveAttributionAdapter(db, a.adapterArg).record : null;
+    const resolved = a.adapterArg ? resolveAttributionAdapter(db, a.adapterArg) : null;
+    const adapter = resolved?.record ?? null;
+    // A folder's own files, else the registry's copies (the same bytes, so the same store).
+    const files = resolved?.dir ?? (adapter ? registeredAdapterFiles(path.join(root, 'artifacts'), adapter) : null);
     return attributeCompletion({
       engine: loadNativeEngine(),
       db,
@@ -41,6 +49,11 @@ export async function attributeGenerated(
       adapter,
       datanet: a.datanet,
       tokens: a.tokens.map((t) => ({ id: t.id, text: t.text })),
+      promptIds: a.promptIds,
+      gradientSource: files && baseDigest ? { baseDir: a.modelDir, baseDigest, adapterFiles: files } : null,
+      // Read-only here: the store is built by the job (`studio attribution index NAME --adapter A`,
+      // the end of training, or the playground's first use).
+      storeMissing: () => `\`studio attribution index ${adapter?.datanet?.split(/\s+/)[0] ?? 'DATANET'} --adapter ${a.adapterArg}\` builds it`,
       threshold,
     });
   });
@@ -50,7 +63,8 @@ export async function attributeGenerated(
     tokens: a.tokens.map((t, i) => ({
       ...t,
       matchLength: tokens[i]!.matchLength,
-      attribution: { records: tokens[i]!.attribution.records.map(({ record, contributor, score }) => ({ record, contributor, score })), span: tokens[i]!.attribution.span },
+      // Both evidences per record beside the combined score (spanScore, gradientScore: null without a store).
+      attribution: { records: tokens[i]!.attribution.records, span: tokens[i]!.attribution.span },
     })),
     contributors,
     attribution: rest,

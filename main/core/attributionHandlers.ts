@@ -1,5 +1,8 @@
+import path from 'node:path';
 import type { ChainExplorer } from '../chain/explorer/chainExplorer';
 import { findAdapter } from '../adapters/adaptersRepository';
+import { registeredAdapterFiles } from '../adapters/storeAdapterFolder';
+import type { GradientStoreBuilds } from '../attribution/GradientStoreBuilds';
 import { attributeCompletion, tokensOfText } from '../attribution/attributeCompletion';
 import { recordInference } from '../attribution/inferenceLedger';
 import { readAttributionThreshold } from '../attribution/readAttributionThreshold';
@@ -14,12 +17,20 @@ type AttributionMethod = Extract<keyof Handlers, 'attribution.attribute'>;
 /**
  * Proof of Attribution's methods. `attribution.attribute` re-tokenises the completion with the
  * served base's tokenizer (after the prompt, so each token's text is what streaming showed),
- * attributes it against the datanet (its span index built on first use) and reads the threshold
- * from the devnet when it runs. With `record` (the default) the inference goes into the open
- * epoch with its fee split by the shares after the threshold (`recordInference`, settled later by
- * `attribution.settle`); previews and evaluation pass `record: false`.
+ * attributes it against the datanet (its span index built on first use) with the adapter's
+ * gradient evidence when its store exists (when it does not, the store's job is started and this
+ * answer gets exact spans only, saying so), and reads the threshold from the devnet when it runs.
+ * With `record` (the default) the inference goes into the open epoch with its fee split by the
+ * shares after the threshold (`recordInference`, settled later by `attribution.settle`); previews
+ * and evaluation pass `record: false`.
  */
-export function attributionHandlers(deps: { db: () => Db; root: () => string; playground: () => PlaygroundService; explorer: () => ChainExplorer | null }): Pick<Handlers, AttributionMethod> {
+export function attributionHandlers(deps: {
+  db: () => Db;
+  root: () => string;
+  playground: () => PlaygroundService;
+  gradientStores: () => GradientStoreBuilds;
+  explorer: () => ChainExplorer | null;
+}): Pick<Handlers, AttributionMethod> {
   return {
     'attribution.attribute': async (p) => {
       const playground = deps.playground();
@@ -27,7 +38,8 @@ export function attributionHandlers(deps: { db: () => Db; root: () => string; pl
       const adapterName = playground.resolveModel(base, p.model);
       const adapter = adapterName ? (findAdapter(deps.db(), adapterName) ?? null) : null;
       const threshold = await readAttributionThreshold(deps.explorer());
-      const result = await attributeCompletion({
+      const promptIds = base.tokenizer.encode(p.prompt, { addSpecialTokens: false });
+      const result = attributeCompletion({
         engine: loadNativeEngine(),
         db: deps.db(),
         workspaceRoot: deps.root(),
@@ -35,7 +47,13 @@ export function attributionHandlers(deps: { db: () => Db; root: () => string; pl
         model: p.model,
         adapter,
         datanet: p.datanet,
-        tokens: tokensOfText(base.tokenizer, p.completion, base.tokenizer.encode(p.prompt, { addSpecialTokens: false })),
+        tokens: tokensOfText(base.tokenizer, p.completion, promptIds),
+        promptIds,
+        gradientSource: adapter ? { baseDir: base.dir, baseDigest: base.digest, adapterFiles: registeredAdapterFiles(path.join(deps.root(), 'artifacts'), adapter) } : null,
+        storeMissing: () => {
+          const job = deps.gradientStores().ensure(adapter!.name, base.dir);
+          return job ? `job ${job.id} is building it; answers after it finishes use both evidences` : null;
+        },
         threshold,
       });
       if (!p.record) return result;

@@ -33,6 +33,7 @@ import { PlaygroundService } from '../playground/PlaygroundService';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { settlementHandlers } from './settlementHandlers';
 import { LogBus } from './logBus';
+import { GradientStoreBuilds } from '../attribution/GradientStoreBuilds';
 import type { Handlers } from './handlers';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -73,6 +74,7 @@ export class StudioCore {
   private writes!: PreparedWriteService;
   private served!: PlaygroundService;
   private factory!: FactoryService;
+  private gradientStores!: GradientStoreBuilds;
   /** `studio serve --model DIR`: the base the playground serves, over the workspace setting. */
   private playgroundModel: string | undefined;
   private readonly handlers: Handlers;
@@ -157,6 +159,12 @@ export class StudioCore {
     }
   }
 
+  /** The job building the gradient store of the adapter a training job registered (started when
+   * it succeeded), so the CLI can wait for it before closing the core; null when none. */
+  gradientStoreJobAfter(trainingJobId: string): string | null {
+    return this.gradientStores.followUpOf(trainingJobId);
+  }
+
   /** The open workspace's devnet (the CLI's devnet commands drive it directly). */
   get chain(): DevnetService {
     return this.devnet;
@@ -207,10 +215,12 @@ export class StudioCore {
       onJob: (job) => {
         this.emit('job.updated', job);
         this.factory?.onJob(job);
+        this.gradientStores?.onJob(job);
       },
       onLog: (level, message, jobId) => this.log.write(level, 'jobs', message, jobId),
       maxConcurrent: () => readSettings(ws.db).jobs.maxConcurrent,
     });
+    this.gradientStores = new GradientStoreBuilds({ db: () => ws.db, jobs: () => this.jobs, log: (level, message) => this.log.write(level, 'attribution', message) });
     this.factory = new FactoryService({ db: () => ws.db, runsDir: () => ws.layout.runs, jobs: () => this.jobs, emit: (e) => this.emit('factory.metrics', e) });
     const interrupted = this.jobs.recover();
     this.log.write('info', 'core', `Opened workspace ${name} at ${ws.layout.root}`);
@@ -314,6 +324,7 @@ export class StudioCore {
         db: () => this.ws.db,
         root: () => this.ws.layout.root,
         playground: () => this.playground,
+        gradientStores: () => this.gradientStores,
         // The threshold comes from the devnet's ProtocolParams when it runs, else the default.
         explorer: () => (this.devnet.running ? this.devnet.explorer() : null),
       }),

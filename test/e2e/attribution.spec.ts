@@ -43,7 +43,7 @@ test.beforeAll(async () => {
   studio('datanet', 'review', 'notes', '--filter', 'all', '--action', 'accept');
   studio('datanet', 'version', 'notes');
   // Enough steps at a high rate that the tiny model repeats its records verbatim: the heatmap
-  // then has exact spans to show.
+  // then has exact spans to show. Training on a datanet also builds the adapter's gradient store.
   studio('train', '--model', model, '--datanet', 'notes@1', '--out', path.join(home, 'notes-a'), '--rank', '8', '--steps', '40', '--lr', '5e-2', '--batch', '3', '--seq', '32', '--seed', '1');
   ({ child, server } = await startStudio({ home, args: ['--model', model] }));
 });
@@ -106,6 +106,11 @@ test('generates with an adapter trained on a datanet, shows the heatmap and a to
   await expect(record.getByTestId('attr-record-text')).toContainText(RECORDS[0]!.text);
   await expect(record.locator('mark.attr-match').first()).not.toBeEmpty();
   await expect(panel.getByTestId('attr-token-contributors')).toContainText('Demo contributor #1');
+  // Both evidences per record: `studio train --datanet` built the adapter's gradient store, so the
+  // gradient influence is a number beside the span score, and the chart says both were used.
+  await expect(record.getByTestId('attr-record-span-score')).toHaveText(/^span \d/);
+  await expect(record.getByTestId('attr-record-gradient-score')).toHaveText(/^gradient \d/);
+  await expect(column.getByTestId('attr-chart')).toContainText('exact spans and gradient influence (DataInf)');
   await page.screenshot({ path: '/tmp/attribution-token.png' });
 
   // By contributor: the legend names them; the chart holds the response's shares.

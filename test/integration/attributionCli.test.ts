@@ -79,7 +79,8 @@ describe('studio attribution index and generate --attribute', { timeout: 300_000
     expect(r.attribution.evidence.note).toMatch(/exact spans only/);
     expect(r.attribution.spans[0]).toMatchObject({ start: 0, end: r.tokens.length, occurrences: 1, records: [{ record: 'alice-1', contributor: ALICE }] });
     for (const t of r.tokens) {
-      expect(t.attribution.records[0]).toEqual({ record: 'alice-1', contributor: ALICE, score: 1 });
+      // No adapter, so no gradient store: the span evidence alone, and gradientScore null.
+      expect(t.attribution.records[0]).toEqual({ record: 'alice-1', contributor: ALICE, score: 1, spanScore: expect.any(Number), gradientScore: null });
       expect(t.attribution.span.records).toEqual([{ record: 'alice-1', contributor: ALICE }]);
     }
     expect(r.tokens.at(-1).matchLength).toBe(r.tokens.length);

@@ -7,9 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPidAlive, readDevnetFile } from '../../main/chain/devnet/devnetFile';
+import { openRecordGradientStore } from '../../main/attribution/recordGradientStore';
 import { buildTestModel } from '../../main/engine/testModels/buildTestModel';
 import { Tokenizer } from '../../main/engine/tokenizer/Tokenizer';
 
+/** The datanet's record i (source id `r${i}`). */
+const story = (i: number) => `Story ${i}: the fox and the crow met by the river and talked of the ${['rain', 'sun', 'wind'][i % 3]}.`;
 const bin = path.resolve('bin/studio.mjs');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'studio-factory-cli-'));
 const home = path.join(root, 'home');
@@ -56,7 +59,7 @@ function pipeline(name: string, o: { train?: string[]; lora?: string[]; split?: 
 
 beforeAll(() => {
   buildTestModel(model, { family: 'llama', seed: 5 });
-  const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `r${i}`, text: `Story ${i}: the fox and the crow met by the river and talked of the ${['rain', 'sun', 'wind'][i % 3]}.`, who: WHO[i % 3] }));
+  const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ id: `r${i}`, text: story(i), who: WHO[i % 3] }));
   fs.writeFileSync(path.join(root, 'stories.jsonl'), rows.join('\n'));
   ok('datanet', 'create', 'stories');
   ok('datanet', 'import', 'stories', '--file', path.join(root, 'stories.jsonl'), '--contributor-field', 'who');
@@ -93,6 +96,14 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
     const adapter = ok('adapters', 'show', 'tiny');
     expect(adapter).toMatchObject({ source: 'trained', run: s.runId, datanet: `stories@1 ${listed.datanet.merkleRoot}` });
     expect(adapter.base.digest).toBe(listed.model.digest);
+
+    // The run's follow-up job built the adapter's gradient store over exactly its train split
+    // (the held-out contributor's records left out), each row named by the record's source id.
+    const trained = fs.readFileSync(path.join(s.runDir, 'factory', 'train.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+    expect(s.gradientStore).toMatchObject({ records: trained.length });
+    const store = openRecordGradientStore(s.gradientStore.dir, path.basename(s.gradientStore.dir));
+    expect(store.ids.map((id) => story(Number(id.slice(1))))).toEqual(trained);
+    expect(trained.length).toBeLessThan(30);
   });
 
   it('compares runs: the settings that differ, final figures, samples side by side', () => {

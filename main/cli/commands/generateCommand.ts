@@ -110,7 +110,7 @@ export const generateCommand: Command = {
     const device = { kind: b.kind, ...(b.device ? { name: b.device } : {}), ...(b.fallbackReason ? { fallbackReason: b.fallbackReason } : {}) };
     const out = { ...result, device, ...(adapter?.record ? { adapter: adapter.record.name } : {}), ...(warnings.length ? { warnings } : {}) };
     if (!attribute) return out;
-    return { ...out, ...(await attributeGenerated(ctx, { modelDir: dir, tokenizer: tok, adapterArg: f.adapter, datanet: f.datanet, tokens: result.tokens })) };
+    return { ...out, ...(await attributeGenerated(ctx, { modelDir: dir, tokenizer: tok, adapterArg: f.adapter, datanet: f.datanet, promptIds: tok.encode(f.prompt), tokens: result.tokens })) };
   },
   // The text was streamed already; runCli ends it with a newline.
   human: () => '',

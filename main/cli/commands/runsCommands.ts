@@ -6,6 +6,7 @@ import { callCore } from '../callCore';
 import { UsageError, type Command, type CommandContext } from '../command';
 import { formatTable } from '../formatTable';
 import { waitForJob } from '../runJobToEnd';
+import { waitForGradientStore, type GradientStoreOutcome } from '../waitForGradientStore';
 import { withCore } from '../withCore';
 import { withReadonlyWorkspace } from '../withReadonlyWorkspace';
 import { exportRun, RUN_EXPORT_FORMATS, type RunExportFormat } from '../../factory/exportRun';
@@ -30,6 +31,8 @@ export interface RunOutcomeSummary {
   runDir: string;
   /** The ModelRegistry ids, when the pipeline's publish.enabled registered the adapter. */
   published?: { modelId: string; baseModelId: string };
+  /** The adapter's gradient store for attribution, built after the run (its datanet is the lineage). */
+  gradientStore?: GradientStoreOutcome;
 }
 
 /** Waits for the run's job; a failed run exits non-zero with its reason (and the run id to resume). */
@@ -43,6 +46,7 @@ export async function followRun(core: StudioCore, ctx: CommandContext, run: RunS
     throw err;
   }
   const r = job.result as FactoryRunResult;
+  const gradientStore = await waitForGradientStore(core, job.id, ctx.info);
   return {
     runId: run.id,
     status: 'completed',
@@ -57,6 +61,7 @@ export async function followRun(core: StudioCore, ctx: CommandContext, run: RunS
     trainSeconds: r.trainSeconds,
     configHash: run.configHash,
     runDir: run.runDir,
+    ...(gradientStore ? { gradientStore } : {}),
   };
 }
 
@@ -65,6 +70,7 @@ export const humanOutcome = (s: RunOutcomeSummary) =>
     `Run ${s.runId} completed: adapter ${s.adapter} (${s.adapterPath})`,
     `  steps ${s.resumedFromStep > 0 ? `${s.resumedFromStep + 1}-` : ''}${s.steps}, final loss ${num(s.finalLoss)}, eval loss ${num(s.evalLoss)}${s.evalPerplexity !== null ? ` (perplexity ${num(s.evalPerplexity, 3)})` : ''}, ${s.tokensPerSecond} tokens/s`,
     `  config ${s.configHash.slice(0, 16)}, run folder ${s.runDir}`,
+    ...(s.gradientStore ? ['error' in s.gradientStore ? `  gradient store not built: ${s.gradientStore.error}` : `  gradient store for attribution: ${s.gradientStore.records} records (${s.gradientStore.dir})`] : []),
   ].join('\n');
 
 function ids(ctx: CommandContext, usage: string, min = 1, max = 1): string[] {

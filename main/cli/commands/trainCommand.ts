@@ -3,6 +3,7 @@ import { StudioError } from '../../api/apiError';
 import type { TrainingRunSummary } from '../../engine/training/runTraining';
 import { runJobToEnd } from '../runJobToEnd';
 import { trainOptions, trainParamsFromCli } from '../trainParamsFromCli';
+import { waitForGradientStore } from '../waitForGradientStore';
 import { withCore } from '../withCore';
 import { UsageError, type Command, type CommandContext } from '../command';
 import type { StudioCore } from '../../core/studioCore';
@@ -54,7 +55,9 @@ export const trainCommand: Command = {
       const fromDatanet = typeof ctx.values.datanet === 'string' ? datanetTrainingData(ctx, core) : null;
       const params = { ...trainParamsFromCli(fromDatanet ? { ...ctx, values: { ...ctx.values, data: fromDatanet.path } } : ctx, core.workspace.layout.runs), ...(fromDatanet ? { datanet: fromDatanet.datanet } : {}) };
       try {
-        return (await runJobToEnd(core, 'engine.train', params, ctx.info)).result as TrainingRunSummary;
+        const job = await runJobToEnd(core, 'engine.train', params, ctx.info);
+        const gradientStore = await waitForGradientStore(core, job.id, ctx.info);
+        return { ...(job.result as TrainingRunSummary), ...(gradientStore ? { gradientStore } : {}) };
       } catch (err) {
         // Keep the job's own error code (TRAINING_FAILED, CANCELLED) rather than a generic one.
         if (err instanceof ApiCallError) throw new StudioError(err.code, err.message, err.details);

@@ -54,8 +54,12 @@ function RecordRow({ result, r, needle, color, large }: { result: ResponseAttrib
         <ContributorName address={r.contributor} color={color} />
         <span className="attr-record__scores">
           <span title="Combined score (the rule is under the chart)">score {formatScore(r.score)}</span>
-          <span title="Exact-span evidence: longest verbatim match, weighted by rarity">span {formatScore(r.spanScore)}</span>
-          <span title={r.gradientScore === null ? 'No gradient store for this adapter: exact spans only' : 'Gradient influence on this token'}>gradient {formatScore(r.gradientScore)}</span>
+          <span title="Exact-span evidence: longest verbatim match, weighted by rarity" data-testid="attr-record-span-score">
+            span {formatScore(r.spanScore)}
+          </span>
+          <span title={r.gradientScore === null ? 'No gradient evidence for this adapter (see the note under the chart): exact spans only' : 'Gradient influence on this token'} data-testid="attr-record-gradient-score">
+            gradient {formatScore(r.gradientScore)}
+          </span>
         </span>
         <button
           type="button"
