@@ -10,6 +10,9 @@ import { MAX_REPORTED_REJECTIONS, type StagingResult } from './stageImport';
 import type { StagedRecord } from './stagedRecord';
 import { signalWriter } from './storeSignals';
 
+/** SQLite page cache while an import commits (KiB): bounds the commit's memory at any size. */
+export const IMPORT_CACHE_KIB = 256 * 1024;
+
 export interface ImportCommitInput {
   datanetId: number;
   datanetName: string;
@@ -32,6 +35,10 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
   const rejected: RejectedRow[] = [...staging.rejected];
   let rejectedCount = staging.rejectedCount;
   const store = new ArtifactStore(input.artifactsRoot);
+  // A bulk import touches index pages all over (LSH buckets, norm hashes are random keys): a
+  // page cache of IMPORT_CACHE_KIB for the commit, then the connection's own again.
+  const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
   try {
     return db.transaction(() => {
       const now = new Date().toISOString();
@@ -58,7 +65,12 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
         writeSignals(id, r.signals);
         imported++;
       });
-      if (firstId !== null) settleNearDuplicates(db, input.datanetId, firstId, input.threshold);
+      if (firstId !== null) {
+        // The import's rows are the ids from firstId on (this transaction holds the write lock);
+        // their full-text rows go in with one statement (why: migration 20261205T1810).
+        db.prepare('INSERT INTO datanet_records_fts (rowid, text) SELECT id, text FROM datanet_records WHERE id >= ? ORDER BY id').run(firstId);
+        settleNearDuplicates(db, input.datanetId, firstId, input.threshold);
+      }
       rejected.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.line - b.line);
       const report = {
         datanet: input.datanetName,
@@ -79,6 +91,7 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
       return { importId, imported, rejected, rejectedCount, report: store.pathOf(sha256), reportSha256: sha256 };
     })();
   } finally {
+    db.pragma(`cache_size = ${cacheBefore}`);
     fs.rmSync(staging.stagingPath, { force: true });
   }
 }
