@@ -8,7 +8,7 @@ import { forEachLineSync } from './forEachLineSync';
 import { settleNearDuplicates } from './settleNearDuplicates';
 import { MAX_REPORTED_REJECTIONS, type StagingResult } from './stageImport';
 import type { StagedRecord } from './stagedRecord';
-import { signalWriter } from './storeSignals';
+import { settleExactDuplicates, signalWriter } from './storeSignals';
 
 /** SQLite page cache while an import commits (KiB): bounds the commit's memory at any size. */
 export const IMPORT_CACHE_KIB = 256 * 1024;
@@ -52,6 +52,8 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
       const writeSignals = signalWriter(db, input.datanetId, input.threshold);
       let imported = 0;
       let firstId: number | null = null;
+      // This import's LSH rows are the rowids from here on (the transaction holds the write lock).
+      const fromLshRowid = (db.prepare('SELECT COALESCE(MAX(rowid), 0) + 1 FROM datanet_lsh').pluck().get() as number);
       forEachLineSync(staging.stagingPath, (line) => {
         const r = JSON.parse(line) as StagedRecord;
         const res = insert.run(input.datanetId, importId, r.sourceId, r.contributor, JSON.stringify(r.content), JSON.stringify(r.metadata), r.text, r.contentHash);
@@ -69,7 +71,8 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
         // The import's rows are the ids from firstId on (this transaction holds the write lock);
         // their full-text rows go in with one statement (why: migration 20261205T1810).
         db.prepare('INSERT INTO datanet_records_fts (rowid, text) SELECT id, text FROM datanet_records WHERE id >= ? ORDER BY id').run(firstId);
-        settleNearDuplicates(db, input.datanetId, firstId, input.threshold);
+        settleExactDuplicates(db, input.datanetId, firstId);
+        settleNearDuplicates(db, input.datanetId, firstId, input.threshold, fromLshRowid);
       }
       rejected.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.line - b.line);
       const report = {
