@@ -8,7 +8,10 @@ import { forEachLineSync } from './forEachLineSync';
 import { settleNearDuplicates } from './settleNearDuplicates';
 import { MAX_REPORTED_REJECTIONS, type StagingResult } from './stageImport';
 import type { StagedRecord } from './stagedRecord';
-import { signalWriter } from './storeSignals';
+import { settleExactDuplicates, signalWriter } from './storeSignals';
+
+/** SQLite page cache while an import commits (KiB): bounds the commit's memory at any size. */
+export const IMPORT_CACHE_KIB = 256 * 1024;
 
 export interface ImportCommitInput {
   datanetId: number;
@@ -32,6 +35,10 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
   const rejected: RejectedRow[] = [...staging.rejected];
   let rejectedCount = staging.rejectedCount;
   const store = new ArtifactStore(input.artifactsRoot);
+  // A bulk import touches index pages all over (LSH buckets, norm hashes are random keys): a
+  // page cache of IMPORT_CACHE_KIB for the commit, then the connection's own again.
+  const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
   try {
     return db.transaction(() => {
       const now = new Date().toISOString();
@@ -45,6 +52,8 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
       const writeSignals = signalWriter(db, input.datanetId, input.threshold);
       let imported = 0;
       let firstId: number | null = null;
+      // This import's LSH rows are the rowids from here on (the transaction holds the write lock).
+      const fromLshRowid = (db.prepare('SELECT COALESCE(MAX(rowid), 0) + 1 FROM datanet_lsh').pluck().get() as number);
       forEachLineSync(staging.stagingPath, (line) => {
         const r = JSON.parse(line) as StagedRecord;
         const res = insert.run(input.datanetId, importId, r.sourceId, r.contributor, JSON.stringify(r.content), JSON.stringify(r.metadata), r.text, r.contentHash);
@@ -58,7 +67,13 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
         writeSignals(id, r.signals);
         imported++;
       });
-      if (firstId !== null) settleNearDuplicates(db, input.datanetId, firstId, input.threshold);
+      if (firstId !== null) {
+        // The import's rows are the ids from firstId on (this transaction holds the write lock);
+        // their full-text rows go in with one statement (why: migration 20261205T1810).
+        db.prepare('INSERT INTO datanet_records_fts (rowid, text) SELECT id, text FROM datanet_records WHERE id >= ? ORDER BY id').run(firstId);
+        settleExactDuplicates(db, input.datanetId, firstId);
+        settleNearDuplicates(db, input.datanetId, firstId, input.threshold, fromLshRowid);
+      }
       rejected.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.line - b.line);
       const report = {
         datanet: input.datanetName,
@@ -79,6 +94,7 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
       return { importId, imported, rejected, rejectedCount, report: store.pathOf(sha256), reportSha256: sha256 };
     })();
   } finally {
+    db.pragma(`cache_size = ${cacheBefore}`);
     fs.rmSync(staging.stagingPath, { force: true });
   }
 }

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { PiiMatch } from '../api/datanetSchemas';
-import { detectPii } from './detectPii';
+import { ALL_PII_CANDIDATES, detectPii } from './detectPii';
 import { minhashSignature } from './minhashSignature';
+import type { NativeTextSignals } from './nativeTextSignals';
 import { normalizeText } from './normalizeText';
 import { qualitySignals, type QualitySignals } from './qualitySignals';
 
@@ -15,15 +16,16 @@ export interface RecordTextSignals extends QualitySignals {
 
 /**
  * `hashed` gives what a batch computed natively (recordHashes.ts): the normalised text and its
- * MinHash; without it both are computed here in JS (the reference).
+ * MinHash; `native` the heuristics and PII candidates (nativeTextSignals.ts). Without them each
+ * is computed here in JS (the reference).
  */
-export function computeRecordSignals(text: string, hashed?: { normalized: string; minhash: Uint32Array }): RecordTextSignals {
+export function computeRecordSignals(text: string, hashed?: { normalized: string; minhash: Uint32Array }, native?: NativeTextSignals | null): RecordTextSignals {
   const normalized = hashed?.normalized ?? normalizeText(text);
   return {
     normHash: crypto.createHash('sha256').update(normalized).digest('hex').slice(0, 32),
     minhash: hashed?.minhash ?? minhashSignature(normalized),
-    pii: detectPii(text),
+    pii: detectPii(text, native?.piiCandidates ?? ALL_PII_CANDIDATES),
     length: text.length,
-    ...qualitySignals(text),
+    ...(native?.quality ?? qualitySignals(text)),
   };
 }

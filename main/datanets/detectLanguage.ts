@@ -17,6 +17,14 @@ for (const [lang, words] of Object.entries(STOP_WORDS)) for (const w of words) L
 
 export const ENGLISH_STOP_WORDS = new Set(STOP_WORDS['en']);
 
+/** The languages detectLanguage can name, in the order their votes are counted. */
+export const STOP_WORD_LANGUAGES: readonly string[] = Object.keys(STOP_WORDS);
+
+/** Each stop word with the languages (indices in STOP_WORD_LANGUAGES) it votes for: the engine's copy. */
+export function stopWordTable(): [string, number[]][] {
+  return [...LOOKUP].map(([w, langs]) => [w, langs.map((l) => STOP_WORD_LANGUAGES.indexOf(l))]);
+}
+
 /** Language of lower-cased words, by stop-word votes. */
 export function detectLanguage(words: readonly string[]): string {
   const votes = new Map<string, number>();

@@ -22,8 +22,19 @@ const API_KEYS: [string, RegExp][] = [
   ['openai-key', /\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}\b/g],
 ];
 
-/** Every PII match in a text with its span (UTF-16 offsets, end exclusive), in text order. */
-export function detectPii(text: string): PiiMatch[] {
+/**
+ * Which detectors may match a text, one bit each (the engine's PiiCandidate, datanet_text.h):
+ * the engine sets a bit unless a necessary condition of that detector's pattern fails (no '@',
+ * no run of 9 phone digits, ...), so skipping the detectors whose bit is clear changes nothing.
+ */
+export const PII_CANDIDATE = { apiKey: 1, hexKey: 2, email: 4, iban: 8, card: 16, ipv4: 32, ipv6: 64, seedPhrase: 128, phone: 256 } as const;
+export const ALL_PII_CANDIDATES = 0x1ff;
+
+/**
+ * Every PII match in a text with its span (UTF-16 offsets, end exclusive), in text order.
+ * `candidates` (PII_CANDIDATE bits) skips the detectors that cannot match.
+ */
+export function detectPii(text: string, candidates: number = ALL_PII_CANDIDATES): PiiMatch[] {
   const out: PiiMatch[] = [];
   const taken: [number, number][] = [];
   const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && a < e);
@@ -32,29 +43,31 @@ export function detectPii(text: string): PiiMatch[] {
     taken.push([start, end]);
     out.push({ kind, start, end });
   };
-  const each = (re: RegExp, fn: (m: RegExpExecArray) => void) => {
+  const each = (bit: number, re: RegExp, fn: (m: RegExpExecArray) => void) => {
+    if ((candidates & bit) === 0) return;
     for (const m of text.matchAll(re)) fn(m as RegExpExecArray);
   };
+  const C = PII_CANDIDATE;
   // Most specific first: a key or card must not be reported as a phone number.
-  for (const [kind, re] of API_KEYS) each(re, (m) => add(kind, m.index, m.index + m[0].length));
-  each(HEX_KEY, (m) => {
+  for (const [kind, re] of API_KEYS) each(C.apiKey, re, (m) => add(kind, m.index, m.index + m[0].length));
+  each(C.hexKey, HEX_KEY, (m) => {
     const k = BigInt(m[0].startsWith('0x') ? m[0] : `0x${m[0]}`);
     if (k > 0n && k < SECP256K1_N) add('eth-private-key', m.index, m.index + m[0].length);
   });
-  each(EMAIL, (m) => add('email', m.index, m.index + m[0].length));
-  each(IBAN, (m) => {
+  each(C.email, EMAIL, (m) => add('email', m.index, m.index + m[0].length));
+  each(C.iban, IBAN, (m) => {
     if (ibanValid(m[0])) add('iban', m.index, m.index + m[0].length);
   });
-  each(CARD, (m) => {
+  each(C.card, CARD, (m) => {
     const digits = m[0].replace(/\D/g, '');
     if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) add('card', m.index, m.index + m[0].length);
   });
-  each(IPV4, (m) => {
+  each(C.ipv4, IPV4, (m) => {
     if (m[0].split('.').every((o) => Number(o) <= 255)) add('ip', m.index, m.index + m[0].length);
   });
-  each(IPV6, (m) => add('ip', m.index, m.index + m[0].length));
-  for (const span of seedPhrases(text)) add('seed-phrase', span[0], span[1]);
-  each(PHONE, (m) => {
+  each(C.ipv6, IPV6, (m) => add('ip', m.index, m.index + m[0].length));
+  if (candidates & C.seedPhrase) for (const span of seedPhrases(text)) add('seed-phrase', span[0], span[1]);
+  each(C.phone, PHONE, (m) => {
     const digits = m[0].replace(/\D/g, '').length;
     if (digits >= 9 && digits <= 15) add('phone', m.index, m.index + m[0].length);
   });

@@ -9,7 +9,7 @@ import { computeRecordSignals } from './computeRecordSignals';
 import { forEachLineSync } from './forEachLineSync';
 import { settleNearDuplicates } from './settleNearDuplicates';
 import type { StagedRecord } from './stagedRecord';
-import { signalWriter } from './storeSignals';
+import { settleExactDuplicates, signalWriter } from './storeSignals';
 
 /** Main thread: writes every record's id and text to a temp file for the worker, in id order. */
 export function dumpRecordTexts(db: Db, datanetId: number, dir: string): string {
@@ -63,6 +63,8 @@ export function replaceSignals(db: Db, datanetId: number, threshold: number, fil
       db.prepare('DELETE FROM datanet_signals WHERE datanet_id = ?').run(datanetId);
       db.prepare('UPDATE datanets SET near_dup_threshold = ? WHERE id = ?').run(threshold, datanetId);
       const write = signalWriter(db, datanetId, threshold);
+      // The new LSH rows are the rowids from here on (after the delete, in this write transaction).
+      const fromLshRowid = db.prepare('SELECT COALESCE(MAX(rowid), 0) + 1 FROM datanet_lsh').pluck().get() as number;
       let records = 0;
       let first: number | null = null;
       forEachLineSync(file, (l) => {
@@ -71,7 +73,10 @@ export function replaceSignals(db: Db, datanetId: number, threshold: number, fil
         write(id, signals);
         records++;
       });
-      if (first !== null) settleNearDuplicates(db, datanetId, first, threshold);
+      if (first !== null) {
+        settleExactDuplicates(db, datanetId, first);
+        settleNearDuplicates(db, datanetId, first, threshold, fromLshRowid);
+      }
       return { records };
     })();
   } finally {

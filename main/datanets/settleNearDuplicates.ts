@@ -6,8 +6,12 @@ import { estimateJaccard } from './minhashSignature';
  * Clusters records from `fromId` on with every record sharing an LSH bucket whose estimated
  * Jaccard similarity reaches the threshold. A cluster is named by its smallest record id;
  * clusters that a new record bridges merge into one.
+ *
+ * `fromLshRowid` (an import: its LSH rows are the rowids from there on) lets one statement find
+ * the few new records that share any bucket with an earlier record; the others have no
+ * candidate in any band, so skipping them changes nothing, and most records are skipped.
  */
-export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, threshold: number): void {
+export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, threshold: number, fromLshRowid?: number): void {
   const banding = bandingFor(threshold);
   // Indexed lookups by (band, bucket). A bucket shared by very many records (copies of one text)
   // needs only a few of them: they are already clustered together, so joining any one joins all.
@@ -17,7 +21,19 @@ export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, 
   const inBuckets = db.prepare(Array(banding.bands).fill(perBand).join(' UNION ALL ')).pluck();
   const params: number[] = new Array(banding.bands * 4);
   const sigOf = db.prepare('SELECT minhash, near_dup_cluster FROM datanet_signals WHERE record_id = ?');
-  const news = db.prepare('SELECT record_id FROM datanet_signals WHERE datanet_id = ? AND record_id >= ? ORDER BY record_id').pluck().all(datanetId, fromId) as number[];
+  let news = db.prepare('SELECT record_id FROM datanet_signals WHERE datanet_id = ? AND record_id >= ? ORDER BY record_id').pluck().all(datanetId, fromId) as number[];
+  if (fromLshRowid !== undefined) {
+    const sharing = new Set(
+      db
+        .prepare(
+          `SELECT DISTINCT n.record_id FROM datanet_lsh n WHERE n.rowid >= ? AND n.datanet_id = ? AND EXISTS
+             (SELECT 1 FROM datanet_lsh c WHERE c.datanet_id = n.datanet_id AND c.band = n.band AND c.bucket = n.bucket AND c.record_id < n.record_id)`,
+        )
+        .pluck()
+        .all(fromLshRowid, datanetId) as number[],
+    );
+    news = news.filter((id) => sharing.has(id));
+  }
   const parent = new Map<number, number>();
   const find = (x: number): number => {
     let r = x;

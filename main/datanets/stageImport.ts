@@ -6,6 +6,7 @@ import { ErrorCode, StudioError } from '../api/apiError';
 import type { FieldMapping, RecordSchemaKind, RejectedRow } from '../api/datanetSchemas';
 import { computeRecordSignals } from './computeRecordSignals';
 import { mapRowUnhashed } from './mapRow';
+import { nativeTextSignals, nativeTextSignalsAvailable } from './nativeTextSignals';
 import { normalizeText } from './normalizeText';
 import { recordHashes } from './recordHashes';
 import { readSourceRows, type ImportSource } from './readSourceRows';
@@ -29,7 +30,8 @@ export interface StagingResult {
  * The worker's half of an import: reads the source row by row, maps and checks each row,
  * computes its own-text signals, and appends it to a staging file, so memory stays bounded by
  * one batch of rows and the file is never held. Record hashes and MinHash signatures are computed
- * per batch of HASH_BATCH records in one native call (recordHashes.ts). Nothing here touches the
+ * per batch of HASH_BATCH records in one native call (recordHashes.ts), and so are the quality
+ * heuristics and PII pre-checks of ASCII texts (nativeTextSignals.ts). Nothing here touches the
  * database.
  */
 export async function stageImport(
@@ -50,16 +52,18 @@ export async function stageImport(
     rejectedCount++;
     if (rejected.length < MAX_REPORTED_REJECTIONS) rejected.push(r);
   };
+  const useNativeText = nativeTextSignalsAvailable();
   let pending: { mapped: Exclude<ReturnType<typeof mapRowUnhashed>, { error: string }>; normalized: string; line: number; file: string | undefined }[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
     const hashes = recordHashes(batch.map((p) => ({ normalized: p.normalized, canonical: p.mapped.canonical })));
+    const texts = useNativeText ? nativeTextSignals(batch.map((p) => p.mapped.text)) : null;
     const lines: string[] = [];
     batch.forEach(({ mapped: { canonical: _canonical, ...mapped }, normalized, line, file }, i) => {
       const { contentHash, minhash } = hashes[i]!;
-      const signals = computeRecordSignals(mapped.text, { normalized, minhash });
+      const signals = computeRecordSignals(mapped.text, { normalized, minhash }, texts?.[i]);
       const record: StagedRecord = {
         ...mapped,
         contentHash,

@@ -3,13 +3,12 @@ import { bandingFor, lshBuckets } from './lshBands';
 import type { StagedRecord } from './stagedRecord';
 
 /**
- * Writes one record's signals and LSH buckets and marks it an exact duplicate when an earlier
- * record of the datanet has the same normalised text. Near-duplicate clusters are settled after
- * the batch (settleNearDuplicates), once every bucket is in.
+ * Writes one record's signals and LSH buckets. Callers write records in id order, then settle
+ * exact duplicates (settleExactDuplicates) and near-duplicate clusters (settleNearDuplicates)
+ * once every row of the batch is in.
  */
 export function signalWriter(db: Db, datanetId: number, threshold: number) {
   const banding = bandingFor(threshold);
-  const firstCopy = db.prepare('SELECT MIN(record_id) AS id FROM datanet_signals WHERE datanet_id = ? AND norm_hash = ?');
   const insert = db.prepare(`INSERT INTO datanet_signals (record_id, datanet_id, norm_hash, exact_dup_of, near_dup_cluster, minhash, pii_count, pii_json,
     length, words, mean_word_length, symbol_ratio, alpha_ratio, dup_line_ratio, top_ngram_ratio, stop_words, language, quality_flags)
     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -17,13 +16,12 @@ export function signalWriter(db: Db, datanetId: number, threshold: number) {
   const buckets = db.prepare(`INSERT INTO datanet_lsh (datanet_id, band, bucket, record_id) VALUES ${Array(banding.bands).fill('(?, ?, ?, ?)').join(', ')}`);
   const params: number[] = new Array(banding.bands * 4);
   return (recordId: number, s: StagedRecord['signals']) => {
-    const first = (firstCopy.get(datanetId, s.normHash) as { id: number | null }).id;
     const minhash = Buffer.from(s.minhash, 'base64');
     insert.run(
       recordId,
       datanetId,
       s.normHash,
-      first !== null && first < recordId ? first : null,
+      null,
       minhash,
       s.pii.length,
       JSON.stringify(s.pii),
@@ -47,4 +45,18 @@ export function signalWriter(db: Db, datanetId: number, threshold: number) {
     });
     buckets.run(params);
   };
+}
+
+/**
+ * Marks each record from `fromId` on whose normalised text an earlier record of the datanet has
+ * as an exact duplicate of the first such record. One statement for the batch (an index probe
+ * per row in SQLite, and a write only for the duplicates) instead of a lookup per record.
+ */
+export function settleExactDuplicates(db: Db, datanetId: number, fromId: number): void {
+  db.prepare(
+    `UPDATE datanet_signals AS s SET exact_dup_of =
+       (SELECT MIN(f.record_id) FROM datanet_signals f WHERE f.datanet_id = s.datanet_id AND f.norm_hash = s.norm_hash)
+     WHERE s.record_id >= ? AND s.datanet_id = ? AND EXISTS
+       (SELECT 1 FROM datanet_signals f WHERE f.datanet_id = s.datanet_id AND f.norm_hash = s.norm_hash AND f.record_id < s.record_id)`,
+  ).run(fromId, datanetId);
 }

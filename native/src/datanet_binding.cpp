@@ -1,9 +1,11 @@
 #include "datanet_binding.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "datanet_hash.h"
+#include "datanet_text.h"
 #include "napi_args.h"
 #include "threadpool.h"
 
@@ -49,10 +51,90 @@ Napi::Value DatanetHashes(const Napi::CallbackInfo& info) {
   GUARD_END
 }
 
+std::string stringAt(Napi::Array a, uint32_t i, const char* what) {
+  Napi::Value v = a.Get(i);
+  if (!v.IsString()) throw Napi::TypeError::New(a.Env(), std::string(what) + ": element " + std::to_string(i) + " is not a string");
+  return v.As<Napi::String>().Utf8Value();
+}
+
+// datanetTextTables(stopWords: [word, languageIndex[]][], englishStopWords: string[], bip39: string[]):
+// the reference's word lists, held by the returned handle for datanetTextSignals.
+Napi::Value DatanetTextTables(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GUARD_BEGIN
+  if (info.Length() < 3 || !info[0].IsArray() || !info[1].IsArray() || !info[2].IsArray())
+    throw Napi::TypeError::New(env, "datanetTextTables: expected (stopWords: [word, languages[]][], english: string[], bip39: string[])");
+  auto* tables = new TextSignalTables();
+  try {
+    Napi::Array stop = info[0].As<Napi::Array>();
+    for (uint32_t i = 0; i < stop.Length(); i++) {
+      Napi::Value entry = stop.Get(i);
+      if (!entry.IsArray()) throw Napi::TypeError::New(env, "datanetTextTables: stop word entry " + std::to_string(i) + " is not [word, languages]");
+      Napi::Array pair = entry.As<Napi::Array>();
+      std::string_view word = tables->keep(stringAt(pair, 0, "datanetTextTables"));
+      Napi::Value langs = pair.Get(1u);
+      if (!langs.IsArray()) throw Napi::TypeError::New(env, "datanetTextTables: languages of " + std::string(word) + " is not an array");
+      Napi::Array la = langs.As<Napi::Array>();
+      tables->stopMinLen = std::min(tables->stopMinLen, word.size());
+      tables->stopMaxLen = std::max(tables->stopMaxLen, word.size());
+      std::vector<int32_t>& out = tables->stopWordLanguages[word];
+      for (uint32_t k = 0; k < la.Length(); k++) out.push_back(la.Get(k).As<Napi::Number>().Int32Value());
+    }
+    Napi::Array en = info[1].As<Napi::Array>();
+    for (uint32_t i = 0; i < en.Length(); i++) {
+      std::string_view w = tables->keep(stringAt(en, i, "datanetTextTables"));
+      tables->englishStopWords.insert(w);
+      // English stop words are stop words of the language table too; the bounds cover both.
+      tables->stopMinLen = std::min(tables->stopMinLen, w.size());
+      tables->stopMaxLen = std::max(tables->stopMaxLen, w.size());
+    }
+    Napi::Array bip = info[2].As<Napi::Array>();
+    for (uint32_t i = 0; i < bip.Length(); i++) {
+      std::string_view w = tables->keep(stringAt(bip, i, "datanetTextTables"));
+      tables->bip39Words.insert(w);
+      tables->bip39MinLen = std::min(tables->bip39MinLen, w.size());
+      tables->bip39MaxLen = std::max(tables->bip39MaxLen, w.size());
+    }
+  } catch (...) {
+    delete tables;
+    throw;
+  }
+  return Napi::External<TextSignalTables>::New(env, tables, [](Napi::Env, TextSignalTables* t) { delete t; });
+  GUARD_END
+}
+
+// datanetTextSignals(texts: string[], tables): Int32Array of kTextFigureFields per text, in
+// TextFigures' field order; computed on the engine's pool (each text is independent).
+Napi::Value DatanetTextSignals(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GUARD_BEGIN
+  if (info.Length() < 2 || !info[0].IsArray() || !info[1].IsExternal())
+    throw Napi::TypeError::New(env, "datanetTextSignals: expected (texts: string[], tables from datanetTextTables)");
+  Napi::Array arr = info[0].As<Napi::Array>();
+  const TextSignalTables* tables = info[1].As<Napi::External<TextSignalTables>>().Data();
+  const uint32_t n = arr.Length();
+  std::vector<std::u16string> texts(n);
+  for (uint32_t i = 0; i < n; i++) {
+    Napi::Value v = arr.Get(i);
+    if (!v.IsString()) throw Napi::TypeError::New(env, "datanetTextSignals: element " + std::to_string(i) + " is not a string");
+    texts[i] = v.As<Napi::String>().Utf16Value();
+  }
+  static_assert(sizeof(TextFigures) == sizeof(int32_t) * kTextFigureFields, "TextFigures is kTextFigureFields int32 fields");
+  Napi::Int32Array out = Napi::Int32Array::New(env, size_t(n) * kTextFigureFields);
+  TextFigures* figures = reinterpret_cast<TextFigures*>(out.Data());
+  parallelFor(n, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i++) textFigures(reinterpret_cast<const uint16_t*>(texts[i].data()), texts[i].size(), *tables, figures + i);
+  });
+  return out;
+  GUARD_END
+}
+
 }  // namespace
 
 void registerDatanetBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("datanetHashes", Napi::Function::New(env, DatanetHashes, "datanetHashes"));
+  exports.Set("datanetTextTables", Napi::Function::New(env, DatanetTextTables, "datanetTextTables"));
+  exports.Set("datanetTextSignals", Napi::Function::New(env, DatanetTextSignals, "datanetTextSignals"));
 }
 
 }  // namespace js

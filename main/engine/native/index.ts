@@ -295,6 +295,14 @@ export interface NativeEngine {
    * canonical content JSON), computed on the engine's thread pool. main/datanets/recordHashes.ts.
    */
   datanetHashes(normalized: string[], canonical: string[]): { minhash: Uint32Array; keccak: Uint8Array };
+  /** The word lists datanetTextSignals reads (stop words with their language indices, English stop words, BIP-39), held by the handle. */
+  datanetTextTables(stopWords: [string, number[]][], english: string[], bip39: string[]): object;
+  /**
+   * A batch of datanet texts' heuristic counts and PII candidate bits in one pass, on the engine's
+   * pool: 13 int32 per text in the order of main/datanets/nativeTextSignals.ts (the first 0 when
+   * the text is not ASCII and the caller must use the reference).
+   */
+  datanetTextSignals(texts: string[], tables: object): Int32Array;
   Model: new (spec: NativeModelSpec) => NativeModel;
   Session: new (model: NativeModel, options: { batch: number; capacity?: number }) => NativeSession;
 }

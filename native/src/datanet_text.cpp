@@ -1,0 +1,241 @@
+#include "datanet_text.h"
+
+#include <string_view>
+
+namespace engine {
+namespace {
+
+// JavaScript's \s restricted to ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+inline bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+inline bool isLower(char c) { return c >= 'a' && c <= 'z'; }
+inline bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
+inline bool isDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool isHex(char c) { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+// [\p{L}\p{N}'’_-] on lower-cased ASCII.
+inline bool isWordChar(char c) { return isLower(c) || isDigit(c) || c == '\'' || c == '_' || c == '-'; }
+// [\d ().+-]: what a phone number match is made of (its optional leading '+' included).
+inline bool isPhoneChar(char c) { return isDigit(c) || c == ' ' || c == '(' || c == ')' || c == '.' || c == '-' || c == '+'; }
+
+struct Token {
+  uint32_t start;
+  uint32_t len;
+};
+
+uint32_t piiCandidates(std::string_view t, const TextSignalTables& tables) {
+  uint32_t mask = 0;
+  // API-key shapes: each pattern starts with one of these fixed prefixes (looked for only where
+  // the text has a prefix's first letter: one pass, not one search per prefix).
+  static constexpr std::string_view kKeyPrefixes[] = {"AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "sk_live_", "sk_test_", "rk_live_",
+                                                      "rk_test_", "pk_live_", "pk_test_", "AIza", "xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxr-", "xoxs-", "sk-"};
+  for (size_t i = 0; i < t.size() && !(mask & kPiiApiKey); i++) {
+    const char c = t[i];
+    if (c != 'A' && c != 'g' && c != 's' && c != 'r' && c != 'p' && c != 'x') continue;
+    for (std::string_view p : kKeyPrefixes) {
+      if (p[0] == c && t.compare(i, p.size(), p) == 0) {
+        mask |= kPiiApiKey;
+        break;
+      }
+    }
+  }
+  if (t.find('@') != std::string_view::npos) mask |= kPiiEmail;
+  const size_t n = t.size();
+  size_t hexRun = 0, phoneDigits = 0, colons = 0, dottedDigits = 0;
+  int cardChain = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char c = t[i];
+    // 64 hex digits in a row (a private key, with or without its 0x).
+    hexRun = isHex(c) ? hexRun + 1 : 0;
+    if (hexRun >= 64) mask |= kPiiHexKey;
+    // Two capitals then two digits: an IBAN's country and check digits.
+    if (i + 3 < n && isUpper(c) && isUpper(t[i + 1]) && isDigit(t[i + 2]) && isDigit(t[i + 3])) mask |= kPiiIban;
+    // Digits chained with at most one space or dash between neighbours: a card needs 13.
+    if (isDigit(c)) {
+      if (i >= 1 && isDigit(t[i - 1])) cardChain++;
+      else if (i >= 2 && (t[i - 1] == ' ' || t[i - 1] == '-') && isDigit(t[i - 2])) cardChain++;
+      else cardChain = 1;
+      if (cardChain >= 13) mask |= kPiiCard;
+    }
+    // An IPv4 address has three digit.digit joints; an IPv6 one seven colons.
+    if (c == '.' && i >= 1 && i + 1 < n && isDigit(t[i - 1]) && isDigit(t[i + 1])) dottedDigits++;
+    if (c == ':') colons++;
+    // A phone number is a run of [\d ().+-] with at least 9 digits.
+    if (isPhoneChar(c)) {
+      if (isDigit(c) && ++phoneDigits >= 9) mask |= kPiiPhone;
+    } else {
+      phoneDigits = 0;
+    }
+  }
+  if (dottedDigits >= 3) mask |= kPiiIpv4;
+  if (colons >= 7) mask |= kPiiIpv6;
+  // A seed phrase: 12 or more [a-z]+ words of the wordlist in a row, apart only by whitespace.
+  int run = 0;
+  bool prevWord = false;
+  size_t prevEnd = 0;
+  for (size_t i = 0; i < n;) {
+    if (!isLower(t[i])) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && isLower(t[j])) j++;
+    const size_t wl = j - i;
+    const bool listed = wl >= tables.bip39MinLen && wl <= tables.bip39MaxLen && tables.bip39Words.count(t.substr(i, wl)) > 0;
+    bool gapIsSpace = prevWord;
+    for (size_t k = prevEnd; gapIsSpace && k < i; k++) gapIsSpace = isSpace(t[k]);
+    run = listed ? (gapIsSpace && run > 0 ? run + 1 : 1) : 0;
+    if (run >= 12) {
+      mask |= kPiiSeedPhrase;
+      break;
+    }
+    prevWord = true;
+    prevEnd = j;
+    i = j;
+  }
+  return mask;
+}
+
+}  // namespace
+
+void textFigures(const uint16_t* text, size_t len, const TextSignalTables& tables, TextFigures* out) {
+  *out = TextFigures{};
+  std::string t(len, '\0');
+  for (size_t i = 0; i < len; i++) {
+    if (text[i] >= 0x80) return;  // not handled: the caller runs the reference
+    t[i] = static_cast<char>(text[i]);
+  }
+  out->handled = 1;
+  std::string lower(t);
+  for (char& c : lower)
+    if (isUpper(c)) c = static_cast<char>(c + 32);
+
+  // /[\p{L}\p{N}'’_-]+|[^\s\p{L}\p{N}]+/gu over the lower-cased text: a run of word characters,
+  // else a run of characters that are neither whitespace nor letters nor digits (which takes
+  // ', _ and - too once it has started).
+  std::vector<Token> words;
+  words.reserve(len / 4 + 1);
+  for (size_t i = 0; i < len;) {
+    const char c = lower[i];
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    bool alnum = false, letter = false;
+    if (isWordChar(c)) {
+      while (j < len && isWordChar(lower[j])) {
+        letter = letter || isLower(lower[j]);
+        alnum = alnum || isLower(lower[j]) || isDigit(lower[j]);
+        j++;
+      }
+    } else {
+      while (j < len && !isSpace(lower[j]) && !isLower(lower[j]) && !isDigit(lower[j])) j++;
+    }
+    out->tokens++;
+    if (letter) out->alphaTokens++;
+    if (alnum) {
+      words.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(j - i)});
+      out->wordChars += static_cast<int32_t>(j - i);
+    }
+    i = j;
+  }
+  out->words = static_cast<int32_t>(words.size());
+
+  // /#|…|\.\.\./g on the text as given.
+  for (size_t i = 0; i < len;) {
+    if (t[i] == '#') {
+      out->symbols++;
+      i++;
+    } else if (i + 2 < len && t[i] == '.' && t[i + 1] == '.' && t[i + 2] == '.') {
+      out->symbols++;
+      i += 3;
+    } else {
+      i++;
+    }
+  }
+
+  // Lines split on '\n', trimmed (JavaScript's trim on ASCII), the empty ones dropped.
+  {
+    std::unordered_set<std::string_view> seen;
+    std::string_view all(t);
+    size_t start = 0;
+    while (start <= len) {
+      size_t end = all.find('\n', start);
+      if (end == std::string_view::npos) end = len;
+      size_t a = start, b = end;
+      while (a < b && isSpace(all[a])) a++;
+      while (b > a && isSpace(all[b - 1])) b--;
+      if (b > a) {
+        out->lines++;
+        if (!seen.insert(all.substr(a, b - a)).second) out->dupLines++;
+      }
+      start = end + 1;
+    }
+  }
+
+  // Word 2-grams "a b": the most frequent, the first seen on ties (the reference walks a Map in
+  // insertion order and replaces only on a strictly higher count). An open-addressing table of
+  // gram ids (the index of a gram's first occurrence), compared by content: no string is built.
+  {
+    const size_t grams = words.size() > 0 ? words.size() - 1 : 0;
+    std::vector<uint64_t> wordHash(words.size());
+    for (size_t i = 0; i < words.size(); i++) {
+      uint64_t h = 0xcbf29ce484222325ULL;
+      for (uint32_t k = 0; k < words[i].len; k++) h = (h ^ uint8_t(lower[words[i].start + k])) * 0x100000001b3ULL;
+      wordHash[i] = h;
+    }
+    auto sameWord = [&](size_t a, size_t b) {
+      return words[a].len == words[b].len && lower.compare(words[a].start, words[a].len, lower, words[b].start, words[b].len) == 0;
+    };
+    size_t cap = 16;
+    while (cap < grams * 2) cap <<= 1;
+    std::vector<int32_t> slot(cap, -1);   // gram id (first index) or -1
+    std::vector<int32_t> count(grams, 0);  // by gram id
+    for (size_t i = 0; i < grams; i++) {
+      uint64_t h = wordHash[i] * 0x9e3779b97f4a7c15ULL ^ (wordHash[i + 1] + 0x632be59bd9b4e019ULL + (wordHash[i] << 6));
+      h ^= h >> 29;
+      size_t at = size_t(h) & (cap - 1);
+      while (slot[at] >= 0 && !(sameWord(size_t(slot[at]), i) && sameWord(size_t(slot[at]) + 1, i + 1))) at = (at + 1) & (cap - 1);
+      if (slot[at] < 0) slot[at] = int32_t(i);
+      count[size_t(slot[at])]++;
+    }
+    // Gram ids are first occurrences, so walking them in index order is the Map's insertion order.
+    for (size_t i = 0; i < grams; i++) {
+      if (count[i] > out->topGramCount) {
+        out->topGramCount = count[i];
+        out->topGramLength = int32_t(words[i].len + 1 + words[i + 1].len);
+      }
+    }
+  }
+
+  // Stop words: English ones counted; every language's vote for the language id.
+  {
+    std::vector<int32_t> votes;
+    std::vector<int32_t> order;  // languages in the order they first got a vote
+    int32_t total = 0;
+    const std::string_view all(lower);
+    for (const Token& tok : words) {
+      if (tok.len < tables.stopMinLen || tok.len > tables.stopMaxLen) continue;
+      const std::string_view w = all.substr(tok.start, tok.len);
+      if (tables.englishStopWords.count(w)) out->stopWords++;
+      auto it = tables.stopWordLanguages.find(w);
+      if (it == tables.stopWordLanguages.end()) continue;
+      total++;
+      for (int32_t lang : it->second) {
+        if (static_cast<size_t>(lang) >= votes.size()) votes.resize(lang + 1, 0);
+        if (votes[lang]++ == 0) order.push_back(lang);
+      }
+    }
+    int32_t best = -1, bestVotes = 0;
+    for (int32_t lang : order) {
+      if (votes[lang] > bestVotes) {
+        best = lang;
+        bestVotes = votes[lang];
+      }
+    }
+    out->language = bestVotes >= 2 && bestVotes * 3 >= total ? best : -1;
+  }
+
+  out->piiCandidates = piiCandidates(t, tables);
+}
+
+}  // namespace engine
