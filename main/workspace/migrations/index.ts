@@ -5,6 +5,7 @@ import datanets from './20261205T1100_datanets';
 import adapters from './20261205T1130_adapters';
 import attributionSettlement from './20261205T1420_attribution_settlement';
 import runs from './20261205T1430_runs';
+import demoStory from './20261205T1870_demo_story';
 
 /**
  * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
@@ -19,4 +20,5 @@ export const migrations: readonly { id: string; sql: string }[] = [
   { id: '20261205T1130_adapters', sql: adapters },
   { id: '20261205T1420_attribution_settlement', sql: attributionSettlement },
   { id: '20261205T1430_runs', sql: runs },
+  { id: '20261205T1870_demo_story', sql: demoStory },
 ];
