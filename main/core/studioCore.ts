@@ -144,6 +144,8 @@ export class StudioCore {
   }
 
   async close(): Promise<void> {
+    // Before the jobs are cancelled: a story step cut by closing goes on at the next start.
+    this.story.close();
     this.served.close();
     await this.devnet.close();
     await this.jobs.close();

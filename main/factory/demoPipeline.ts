@@ -11,11 +11,13 @@ export function demoPipelineFile(): string {
   return process.env.STUDIO_DEMO_PIPELINE ? path.resolve(process.env.STUDIO_DEMO_PIPELINE) : path.join(path.dirname(defaultModelDir()), 'demo.pipeline.yaml');
 }
 
-export function readDemoPipeline(): { yaml: string; baseDir: string; adapter: string } {
+export function readDemoPipeline(): { yaml: string; baseDir: string; adapter: string; name: string } {
   const file = demoPipelineFile();
   const yaml = readFileSync(file, 'utf8');
-  // The adapter the run registers: the first start looks for it to know the fine-tune is done.
-  const adapter = (parse(yaml) as { adapter?: { name?: unknown } } | null)?.adapter?.name;
+  // The adapter the run registers (the first start looks for it to know the fine-tune is done) and
+  // the run's name (to find a demo run a killed start left, and resume it).
+  const doc = parse(yaml) as { name?: unknown; adapter?: { name?: unknown } } | null;
+  const adapter = doc?.adapter?.name;
   if (typeof adapter !== 'string' || adapter === '') throw new Error(`${file}: adapter.name: the demo pipeline must name its adapter`);
-  return { yaml, baseDir: path.dirname(file), adapter };
+  return { yaml, baseDir: path.dirname(file), adapter, name: typeof doc?.name === 'string' ? doc.name : adapter };
 }

@@ -53,6 +53,7 @@ function resultOf<T>(out: CallOutcome, what: string): T {
 
 export class FirstStartStory {
   private running: Promise<void> | null = null;
+  private closing = false;
 
   constructor(private readonly deps: FirstStartDeps) {}
 
@@ -87,7 +88,11 @@ export class FirstStartStory {
     const demo = readDemoPipeline();
     if (!findAdapter(db, demo.adapter)) {
       this.deps.log('info', 'First start: fine-tuning the default model on the demo datanet (resources/demo.pipeline.yaml, about a minute on 2 cores).');
-      const run = resultOf<RunSummary>(await this.deps.request('factory.start', { yaml: demo.yaml, baseDir: demo.baseDir }), 'Could not start the demo fine-tune');
+      // A demo run a previous start left unfinished resumes from its last checkpoint.
+      const left = resultOf<RunSummary[]>(await this.deps.request('runs.list', {}), 'Could not list the runs').find((r) => r.name === demo.name && (r.status === 'interrupted' || r.status === 'cancelled' || r.status === 'failed'));
+      const run = left
+        ? resultOf<RunSummary>(await this.deps.request('runs.resume', { id: left.id }), 'Could not resume the demo fine-tune')
+        : resultOf<RunSummary>(await this.deps.request('factory.start', { yaml: demo.yaml, baseDir: demo.baseDir }), 'Could not start the demo fine-tune');
       if (!this.carriesOn(await this.ended(run.jobId!))) {
         await registering;
         return;
@@ -113,14 +118,22 @@ export class FirstStartStory {
       ctx.progress(null, 'Waiting for the devnet');
       await this.deps.devnet().start();
       ctx.progress(0.5, 'Registering the default model’s files hash in the ModelRegistry');
-      return registerDefaultModel(this.deps.db(), { devnet: this.deps.devnet(), publishing: this.deps.publishing() });
+      const r = await registerDefaultModel(this.deps.db(), { devnet: this.deps.devnet(), publishing: this.deps.publishing() });
+      ctx.progress(1, `${r.registered ? 'Registered' : 'Already registered'} as model ${r.modelId} (files hash ${r.filesHash.slice(0, 10)}…)`);
+      return r;
     }).done;
   }
 
-  /** Whether the story goes on after `job`: a cancel ends it, a failure leaves it for the next start. */
+  /** The workspace is closing: the jobs it cancels were not cancelled by the user. */
+  close(): void {
+    this.closing = true;
+  }
+
+  /** Whether the story goes on after `job`: a user's cancel ends it, a failure (or a cancel by
+   * closing the app) leaves it for the next start. */
   private carriesOn(job: Job): boolean {
     if (job.status === 'succeeded') return true;
-    if (job.status === 'cancelled') {
+    if (job.status === 'cancelled' && !this.closing) {
       endStory(this.deps.db(), 'stopped', `${job.title} was cancelled.`);
       this.deps.log('info', `First start: ${job.title} was cancelled, so the rest of the demo is left to you.`);
       return false;
@@ -211,7 +224,8 @@ export class FirstStartStory {
         },
       },
     );
-    ctx.progress(1, 'Settled');
+    const batches = settled.models.filter((m) => m.batchId !== null).length;
+    ctx.progress(1, `Settled: ${batches} batch${batches === 1 ? '' : 'es'} posted for ${new Set(settled.models.flatMap((m) => m.contributors.map((c) => c.address))).size} contributors`);
     return { epoch: settled.epoch, models: settled.models.map((m) => ({ modelKey: m.modelKey, state: m.state, batchId: m.batchId, contributors: m.contributors.length })) };
   }
 }
