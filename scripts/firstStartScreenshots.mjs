@@ -62,7 +62,7 @@ try {
   await page.getByTestId('runs-list').locator('li').first().click();
   await page.waitForTimeout(20_000);
   await shot('first-start-3-factory-run');
-  await waitLog(/Factory run .* succeeded/, 'fine-tune done');
+  await waitLog(/Factory run .* succeeded/, 'fine-tune done', 3600);
   await waitLog(/Attribute 3 demo prompts .* succeeded/, 'demo prompts attributed');
   await waitLog(/Settle epoch \d+ on the devnet succeeded/, 'epoch settled');
   await page.reload();

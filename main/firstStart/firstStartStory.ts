@@ -87,7 +87,7 @@ export class FirstStartStory {
     const registering = this.registerModel();
     const demo = readDemoPipeline();
     if (!findAdapter(db, demo.adapter)) {
-      this.deps.log('info', 'First start: fine-tuning the default model on the demo datanet (resources/demo.pipeline.yaml, about a minute on 2 cores).');
+      this.deps.log('info', 'First start: fine-tuning the default model on the demo datanet (resources/demo.pipeline.yaml, one to two minutes on 2 quiet cores).');
       // A demo run a previous start left unfinished resumes from its last checkpoint.
       const left = resultOf<RunSummary[]>(await this.deps.request('runs.list', {}), 'Could not list the runs').find((r) => r.name === demo.name && (r.status === 'interrupted' || r.status === 'cancelled' || r.status === 'failed'));
       const run = left

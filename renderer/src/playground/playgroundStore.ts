@@ -122,6 +122,8 @@ function showDemoAnswer(story: DemoStory): void {
     demoShown: true,
     selected: [answer.model],
     prompt: answer.prompt,
+    // Run again, the same settings give the same answer (greedy, the answer's length).
+    sampling: { ...s.sampling, temperature: 0, maxTokens: answer.tokens.length },
     columns: [{ model: answer.model, tokens: answer.tokens, status: 'done', finish: 'length', error: null }],
   });
   attributionStore.getState().show(answer.model, answer.prompt, answer.completion, answer.attribution);
