@@ -30,6 +30,7 @@ import {
   WriteResultSchema,
 } from './chainSchemas';
 import { datanetMethods } from './datanetSchemas';
+import { demoStoryMethods } from './demoStorySchemas';
 import { settlementMethods } from './settlementSchemas';
 import { attributionMethods } from './attributionSchemas';
 import { FactoryMetricsEventSchema, factoryMethods } from './pipelineSchemas';
@@ -226,6 +227,8 @@ export const methods = {
 
   // Datanets (main/datanets); the methods are in datanetSchemas.ts.
   ...datanetMethods,
+  // The first start's story (main/firstStart): what the playground opens with.
+  ...demoStoryMethods,
   // The adapter registry (main/adapters). Import and merge are the 'adapters.import' and
   // 'adapters.merge' job kinds; a finished 'engine.train' job registers its adapter itself.
   /** Every adapter with its lineage, newest first; `query` words must all match. */

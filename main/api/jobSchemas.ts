@@ -6,6 +6,7 @@ import { AttributionIndexParamsSchema, AttributionIndexResultSchema } from './at
 import { AdapterRecordSchema, AdaptersImportParamsSchema, AdaptersMergeParamsSchema } from './adaptersSchemas';
 import { AttributionGradientsParamsSchema, AttributionGradientsResultSchema } from './attributionGradientSchemas';
 import { FactoryRunParamsSchema, FactoryRunResultSchema } from './pipelineSchemas';
+import { DemoAttributeParamsSchema, DemoAttributeResultSchema, DemoRegisterModelResultSchema, DemoSettleParamsSchema, DemoSettleResultSchema } from './demoStorySchemas';
 
 /**
  * Every job kind, listed once: kind -> the params `jobs.start` takes -> the result a finished job
@@ -36,6 +37,12 @@ export const jobParams = {
   'attribution.index': { params: AttributionIndexParamsSchema, result: AttributionIndexResultSchema },
   /** A Factory run: a pipeline's training, evaluations and adapter (main/jobs/kinds/factoryRun.ts). */
   'factory.run': { params: FactoryRunParamsSchema, result: FactoryRunResultSchema },
+  /** First start: the default model registered in the devnet's ModelRegistry with its files hash, on the core's thread (main/firstStart). */
+  'demo.registerModel': { params: z.object({}).strict().default({}), result: DemoRegisterModelResultSchema },
+  /** First start: the demo prompts answered by the demo adapter and attributed, on the core's thread (main/firstStart). */
+  'demo.attribute': { params: DemoAttributeParamsSchema, result: DemoAttributeResultSchema },
+  /** First start: the demo answers' epoch settled on the devnet, on the core's thread (main/firstStart). */
+  'demo.settle': { params: DemoSettleParamsSchema, result: DemoSettleResultSchema },
 } as const;
 
 export type JobParamsMap = typeof jobParams;

@@ -26,9 +26,9 @@ import { registryFilesHashReader } from '../adapters/registryFilesHashReader';
 import { attributionHandlers } from './attributionHandlers';
 import { factoryHandlers } from './factoryHandlers';
 import { FactoryService } from '../factory/factoryService';
-import { readDemoPipeline } from '../factory/demoPipeline';
 import type { Job } from '../api/jobSchemas';
-import { defaultModelIsBuilt } from '../engine/defaultModel/resolveModelArgument';
+import { FirstStartStory } from '../firstStart/firstStartStory';
+import { demoStoryHandlers } from './demoStoryHandlers';
 import { PlaygroundService } from '../playground/PlaygroundService';
 import { networkHandlers, resolveNetwork } from './networkHandlers';
 import { settlementHandlers } from './settlementHandlers';
@@ -48,8 +48,10 @@ export interface StudioCoreOptions {
   /** How stored keys are sealed; a passphrase keystore (Web3 Secret Storage v3) by default. */
   keyBackend?: KeyEncryptionBackend;
   /**
-   * 'auto' builds the demo content (the demo datanet, a 'datanet.demo' job with its progress in
-   * the jobs panel) when this start made the demo workspace: the default in serve and electron
+   * 'auto' builds the demo content when this start made the demo workspace (the first start's
+   * story, main/firstStart: the demo datanet, the demo fine-tune, attributed demo answers and their
+   * settlement, each a job with its progress) and goes on with it on a later start if a kill cut
+   * it short: the default in serve and electron
    * modes unless STUDIO_DEMO_CONTENT=off (the test configs set it: their fresh homes count jobs
    * and artifacts). 'off' leaves it to `studio datanet demo`; the default for embedded use.
    */
@@ -75,6 +77,7 @@ export class StudioCore {
   private served!: PlaygroundService;
   private factory!: FactoryService;
   private gradientStores!: GradientStoreBuilds;
+  private story!: FirstStartStory;
   /** `studio serve --model DIR`: the base the playground serves, over the workspace setting. */
   private playgroundModel: string | undefined;
   private readonly handlers: Handlers;
@@ -90,48 +93,11 @@ export class StudioCore {
     const firstStart = core.manager.ensureDemo();
     core.openWorkspace(opts.workspace ?? DEMO_WORKSPACE);
     const demoDefault = opts.mode === 'embedded' || process.env.STUDIO_DEMO_CONTENT === 'off' ? 'off' : 'auto';
-    if (firstStart && core.ws.isDemo && (opts.demoContent ?? demoDefault) === 'auto') core.buildDemoContent();
+    if (core.ws.isDemo && (opts.demoContent ?? demoDefault) === 'auto') {
+      // The first start begins the demo story; a later one goes on with it if a kill cut it short.
+      void (firstStart ? core.story.begin() : core.story.resume());
+    }
     return core;
-  }
-
-  /** Starts the demo datanet's build as a job, then (when the default model is built) the demo
-   * pipeline's fine-tune on it as a Factory run, so a first start ends with a datanet and a trained
-   * adapter to generate and attribute with. Each is a job with its progress; a failure is the
-   * job's, shown and logged like any. */
-  private buildDemoContent(): void {
-    this.log.write('info', 'core', 'First start: building the demo datanet (State of the Union addresses) in the background.');
-    void this.request('jobs.start', { kind: 'datanet.demo', params: {} }).then((r) => {
-      if (!r.ok) {
-        this.log.write('error', 'core', `Could not start the demo datanet build: ${r.error.message}`);
-        return;
-      }
-      const jobId = (r.result as Job).id;
-      const off = this.onEvent((event, data) => {
-        if (event !== 'job.updated' || (data as Job).id !== jobId) return;
-        const { status } = data as Job;
-        if (status === 'queued' || status === 'running') return;
-        off();
-        if (status === 'succeeded') this.startDemoRun();
-      });
-    });
-  }
-
-  private startDemoRun(): void {
-    if (!defaultModelIsBuilt()) {
-      this.log.write('info', 'core', 'The default model is not built (npm run build:default-model), so the demo fine-tune waits; the Factory runs it from resources/demo.pipeline.yaml.');
-      return;
-    }
-    let demo: { yaml: string; baseDir: string };
-    try {
-      demo = readDemoPipeline();
-    } catch (err) {
-      this.log.write('error', 'core', `Could not read the demo pipeline: ${(err as Error).message}`);
-      return;
-    }
-    this.log.write('info', 'core', 'First start: fine-tuning the default model on the demo datanet (resources/demo.pipeline.yaml, about a minute on 2 cores).');
-    void this.request('factory.start', demo).then((r) => {
-      if (!r.ok) this.log.write('error', 'core', `Could not start the demo fine-tune: ${r.error.message}`);
-    });
   }
 
   get workspace(): Workspace {
@@ -193,6 +159,8 @@ export class StudioCore {
   }
 
   async close(): Promise<void> {
+    // Before the jobs are cancelled: a story step cut by closing goes on at the next start.
+    this.story.close();
     this.served.close();
     await this.devnet.close();
     await this.jobs.close();
@@ -236,6 +204,18 @@ export class StudioCore {
     });
     this.publishing = new PublishingService(ws.db, this.devnet, (p) => this.emit('publication.updated', p));
     this.served = this.newPlayground(ws);
+    // This workspace's parts, held: a story goes on in the workspace it began in.
+    const { jobs, devnet, publishing } = this;
+    this.story = new FirstStartStory({
+      db: () => ws.db,
+      jobs: () => jobs,
+      playground: () => this.served,
+      devnet: () => devnet,
+      publishing: () => publishing,
+      request: (method, params) => this.request(method, params),
+      onJob: (listener) => this.onEvent((event, data) => event === 'job.updated' && listener(data as Job)),
+      log: (level, message) => this.log.write(level, 'core', message),
+    });
     // Keys sealed with a passphrase (serve mode, CLI). The Electron shell will hand in a
     // safeStorage backend from main/electron instead (see main/chain/keys/keyEncryptionBackend.ts).
     this.keys = new KeyStore(ws.db, ws.layout.keys, this.opts.keyBackend ?? new PassphraseKeystoreBackend());
@@ -313,6 +293,7 @@ export class StudioCore {
         announce: (p) => this.emit('publication.updated', p),
       }),
       ...governanceHandlers({ db: () => this.ws.db, devnet: () => this.devnet, keys: () => this.keys, writes: () => this.writes }),
+      ...demoStoryHandlers({ db: () => this.ws.db }),
       ...settlementHandlers({
         db: () => this.ws.db,
         devnet: () => this.devnet,

@@ -1,4 +1,4 @@
-import type { ApiErrorData } from '../api/apiError';
+import { ErrorCode, StudioError, type ApiErrorData } from '../api/apiError';
 import type { JobKind, JobParams, JobResult } from '../api/jobSchemas';
 import type { Db } from '../workspace/openDatabase';
 
@@ -32,6 +32,12 @@ export interface JobRef {
  */
 export interface JobKindDefinition<K extends JobKind, I, R> {
   kind: K;
+  /**
+   * 'core': the work runs on the core's thread (JobRunner.runInCore), because what it waits on
+   * lives there (the devnet, the served model); `jobs.start` refuses such a kind. The row, its
+   * progress and its end are a job's like any other, so the jobs panel shows them.
+   */
+  runsIn?: 'core';
   title(params: JobParams<K>): string;
   /** Reads what the worker needs from the database. */
   prepare(db: Db, params: JobParams<K>, workspaceRoot: string, job: JobRef): I;
@@ -49,4 +55,24 @@ export interface JobKindDefinition<K extends JobKind, I, R> {
 /** Helper that keeps I (the worker's input) and R (its output) inferred at the definition site. */
 export function defineJobKind<K extends JobKind, I, R>(def: JobKindDefinition<K, I, R>): JobKindDefinition<K, I, R> {
   return def;
+}
+
+/** What a job run on the core's thread gets (JobRunner.runInCore). */
+export interface CoreJobContext {
+  /** Aborted when the user cancels or the workspace closes. */
+  readonly signal: AbortSignal;
+  /** fraction is 0..1, or null when unknown. Throttled by the runner; call freely. */
+  progress(fraction: number | null, message?: string): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+}
+
+/**
+ * A kind whose body the core passes to JobRunner.runInCore each time: nothing to prepare or run in
+ * a worker, and what the body returns is stored as its result.
+ */
+export function defineCoreJobKind<K extends JobKind>(kind: K, title: (params: JobParams<K>) => string): JobKindDefinition<K, never, JobResult<K>> {
+  const refuse = (): never => {
+    throw new StudioError(ErrorCode.InvalidRequest, `${kind} jobs are started by Studio itself (they run on the core's thread), not by jobs.start.`);
+  };
+  return { kind, runsIn: 'core', title, prepare: refuse, run: refuse, commit: (_db, result) => result };
 }

@@ -11,6 +11,7 @@ import { attributionIndex } from './kinds/attributionIndex';
 import { engineTrain } from './kinds/engineTrain';
 import { attributionGradients } from './kinds/attributionGradients';
 import { factoryRun } from './kinds/factoryRun';
+import { demoAttribute, demoRegisterModel, demoSettle } from './kinds/demoStory';
 
 /**
  * The implementation of every job kind the contract lists (`jobParams`), by name: a kind missing
@@ -30,4 +31,7 @@ export const jobKinds: { [K in JobKind]: JobKindDefinition<K, unknown, unknown> 
   'attribution.gradients': attributionGradients,
   'attribution.index': attributionIndex,
   'factory.run': factoryRun,
+  'demo.registerModel': demoRegisterModel,
+  'demo.attribute': demoAttribute,
+  'demo.settle': demoSettle,
 };

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { ErrorCode, StudioError, formatZodIssues, type ApiErrorData } from '../api/apiError';
-import { jobParams, type Job, type JobKind, type JobParams } from '../api/jobSchemas';
-import type { JobKindDefinition } from './jobKind';
+import { jobParams, type Job, type JobKind, type JobParams, type JobParamsInput, type JobResult } from '../api/jobSchemas';
+import type { CoreJobContext, JobKindDefinition } from './jobKind';
 import type { Db } from '../workspace/openDatabase';
 import { interruptionOf } from './interruptionOf';
 import { jobKinds } from './jobKinds';
@@ -17,7 +17,9 @@ export interface JobRunnerHooks {
 }
 
 interface Running {
-  worker: Worker;
+  /** null for a job run on the core's thread (runInCore), which `abort` stops instead. */
+  worker: Worker | null;
+  abort: AbortController | null;
   params: JobParams<JobKind>;
   /** Shared with the worker (JobWorkerData.cancelFlag). */
   cancelFlag: Int32Array;
@@ -67,12 +69,56 @@ export class JobRunner {
   start(kind: JobKind, rawParams: unknown): Job {
     if (this.closed) throw new StudioError(ErrorCode.Conflict, 'The workspace is closing; no new jobs start.');
     const def = definitionOf(kind);
+    if (def.runsIn === 'core') throw new StudioError(ErrorCode.InvalidRequest, `${kind} jobs are started by Studio itself (they run on the core's thread), not by jobs.start.`);
     const parsed = jobParams[kind].params.safeParse(rawParams ?? {});
     if (!parsed.success) throw new StudioError(ErrorCode.InvalidRequest, formatZodIssues(parsed.error, 'params'));
     const job = insertJob(this.db, { id: newJobId(), kind, title: def.title(parsed.data), params: parsed.data });
     this.hooks.onJob(job);
     this.pump();
     return this.get(job.id);
+  }
+
+  /**
+   * Runs `body` on the core's thread as a job of a 'core' kind: a row that goes running at once
+   * (never queued: it takes no worker slot), progress and log as any job's, and its end recorded
+   * before it is announced. For work that waits on what lives on the core's thread (the devnet,
+   * the served model); heavy computing belongs in a worker kind. `done` resolves with the finished
+   * job, never rejects.
+   */
+  runInCore<K extends JobKind>(kind: K, rawParams: JobParamsInput<K>, body: (ctx: CoreJobContext) => Promise<JobResult<K>>): { job: Job; done: Promise<Job> } {
+    if (this.closed) throw new StudioError(ErrorCode.Conflict, 'The workspace is closing; no new jobs start.');
+    const def = definitionOf(kind);
+    if (def.runsIn !== 'core') throw new StudioError(ErrorCode.InvalidRequest, `${kind} runs in a worker thread: start it with jobs.start.`);
+    const params = jobParams[kind].params.parse(rawParams) as JobParams<JobKind>;
+    const { id } = insertJob(this.db, { id: newJobId(), kind, title: def.title(params), params });
+    // Started before anything can pump: a queued row would be handed to a worker.
+    markStarted(this.db, id);
+    const abort = new AbortController();
+    let settle!: () => void;
+    const run: Running = { worker: null, abort, cancelFlag: new Int32Array(new SharedArrayBuffer(4)), params, cancelRequested: false, lastFlush: 0, pending: null, done: new Promise((r) => (settle = r)) };
+    this.running.set(id, run);
+    const job = this.announce(id);
+    const ctx: CoreJobContext = {
+      signal: abort.signal,
+      progress: (fraction, message) => this.progress(id, run, fraction, message ?? null),
+      log: (level, message) => this.hooks.onLog(level, message, id),
+    };
+    const done = (async () => {
+      let outcome: { status: 'succeeded' | 'failed' | 'cancelled'; result?: unknown; error?: ApiErrorData; message?: string };
+      try {
+        const result = await body(ctx);
+        outcome = run.cancelRequested ? { status: 'cancelled', message: 'Cancelled.' } : { status: 'succeeded', result: jobParams[kind].result.parse(result) };
+      } catch (err) {
+        const error = asError(err);
+        outcome = run.cancelRequested || error.code === ErrorCode.Cancelled ? { status: 'cancelled', error } : { status: 'failed', error };
+      }
+      this.running.delete(id);
+      this.flush(id, run);
+      this.finish(id, outcome.status, outcome);
+      settle();
+      return this.get(id);
+    })();
+    return { job, done };
   }
 
   cancel(id: string): Job {
@@ -84,11 +130,16 @@ export class JobRunner {
     const run = this.running.get(id);
     if (!run) return job;
     run.cancelRequested = true;
+    const worker = run.worker;
+    if (!worker) {
+      run.abort?.abort();
+      return job;
+    }
     // Both: the message for JavaScript between awaits, the flag for a native call in progress.
     Atomics.store(run.cancelFlag, 0, 1);
-    run.worker.postMessage({ type: 'cancel' });
+    worker.postMessage({ type: 'cancel' });
     setTimeout(() => {
-      if (this.running.get(id) === run) void run.worker.terminate();
+      if (this.running.get(id) === run) void worker.terminate();
     }, CANCEL_GRACE_MS).unref();
     return job;
   }
@@ -129,7 +180,7 @@ export class JobRunner {
     const data: JobWorkerData = { kind: job.kind, input, workspaceRoot: this.workspaceRoot, cancelFlag };
     const worker = spawnWorker('jobWorker', data);
     let settle!: () => void;
-    const run: Running = { worker, cancelFlag: new Int32Array(cancelFlag), params, cancelRequested: false, lastFlush: 0, pending: null, done: new Promise((r) => (settle = r)) };
+    const run: Running = { worker, abort: null, cancelFlag: new Int32Array(cancelFlag), params, cancelRequested: false, lastFlush: 0, pending: null, done: new Promise((r) => (settle = r)) };
     this.running.set(job.id, run);
     this.announce(job.id);
 

@@ -67,7 +67,7 @@ describe('the demo datanet', { timeout: 600_000 }, () => {
     expect(list[0]).toMatchObject({ name: 'state-of-the-union', records: want.records, versions: 1 });
   });
 
-  it('the first `studio serve` on a fresh home builds it as a job; a later start does not again', async () => {
+  it('the first `studio serve` on a fresh home builds it as a job, then starts the fine-tune; a later start does not build it again', async () => {
     const home = path.join(root, 'serve');
     const serve = await startServeProcess(home, env(home));
     let list: { name: string; versions: number }[] = [];
@@ -93,8 +93,9 @@ describe('the demo datanet', { timeout: 600_000 }, () => {
     const again = await startServeProcess(home, env(home));
     try {
       const jobs = studio(home, 'jobs', 'list') as { kind: string; status: string }[];
+      // Not built again. (The fine-tune the first start began goes on in a new run: the first
+      // start's story, test/integration/firstStartStory.test.ts.)
       expect(jobs.filter((j) => j.kind === 'datanet.demo').map((j) => j.status)).toEqual(['succeeded']);
-      expect(jobs.filter((j) => j.kind === 'factory.run')).toHaveLength(1);
     } finally {
       await again.stop();
     }

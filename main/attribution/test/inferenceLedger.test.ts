@@ -45,6 +45,19 @@ describe('recordInference', () => {
     expect(fees!.byContributor.get(A)).toBe(5n * 10n ** 15n + 2n);
   });
 
+  it('records shares rounded to millionths, as the attribution gives them, whose sum misses 1 by the rounding', () => {
+    core = StudioCore.open({ home: tempDir(), mode: 'embedded' });
+    const db = core.workspace.db;
+    // Fifteen contributors (the demo datanet's presidents): 14 × 0.066667 + 0.066659 = 0.999997 (each rounding may miss by half a millionth).
+    const addresses = Array.from({ length: 15 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, '0')}`);
+    const contributors = addresses.map((address, i) => ({ address, share: i < 14 ? 0.066667 : 0.066659 }));
+    expect(Math.abs(contributors.reduce((s, c) => s + c.share, 0) - 1)).toBeGreaterThan(1e-6);
+    const recorded = recordInference(db, { model: 'demo-adapter', adapter: 'demo-adapter', datanet, contributors });
+    expect(recorded).toEqual({ id: 1, epoch: 1, feeWei: '10000000000000000' });
+    const [fees] = epochFees(db, 1);
+    expect([...fees!.byContributor.values()].reduce((s, v) => s + v, 0n)).toBe(10n ** 16n);
+  });
+
   it('refuses bad input naming the field and stores nothing; no contributors records nothing', () => {
     core = StudioCore.open({ home: tempDir(), mode: 'embedded' });
     const db = core.workspace.db;

@@ -47,7 +47,8 @@ describe('parsePipelineYaml', () => {
     const text = fs.readFileSync(path.join(__dirname, '../../../resources/demo.pipeline.yaml'), 'utf8');
     const r = parsePipelineYaml(text);
     expect(r.errors).toEqual([]);
-    expect(r.pipeline?.train.steps).toBe(60);
+    expect(r.pipeline?.train.steps).toBe(150);
+    expect(r.pipeline?.lora.targets).toEqual(['q', 'k', 'v', 'o', 'gate', 'up', 'down']);
   });
 
   it('exports a JSON Schema that refuses unknown fields, for the editor', () => {

@@ -1,3 +1,4 @@
+import { playgroundStore } from '../playground/playgroundStore';
 import { isJobActive } from '../jobs/jobs';
 import { artifactsStore } from '../artifacts/artifactsStore';
 import { chainChangedUnder } from '../chain/devnet/chainStatus';
@@ -36,6 +37,8 @@ export function startSession(): void {
     jobsStore.getState().apply(job);
     // A finished artifact job may have added or checked entries: show the store as it is now.
     if (job.status === 'succeeded' && job.kind.startsWith('artifacts.')) void artifactsStore.getState().load();
+    // A new adapter or the first start's demo answers: the playground's picker and page follow.
+    if (job.status === 'succeeded' && (job.kind === 'factory.run' || job.kind === 'demo.attribute' || job.kind.startsWith('adapters.'))) void playgroundStore.getState().load();
     // The overview counts jobs and artifacts: refresh it when a job appears or ends.
     if (!known || !isJobActive(job)) void workspaceStore.getState().refreshCurrent();
   });

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useStore } from 'zustand';
 import { Codicon } from '../components/Codicon';
 import { AttributionHeatmap } from './AttributionHeatmap';
+import { BASE_MODEL } from '../playground/playgroundStore';
 import { attributionStore, type HeatmapMode } from './attributionStore';
 import { ContributorChart } from './ContributorChart';
 import { HeatmapLegend } from './HeatmapLegend';
@@ -44,6 +45,14 @@ export function ColumnAttribution({ model }: { model: string }) {
     );
   }
   if (run.status === 'error' || !run.result) {
+    // The base has no training datanet and no adapter beside it lent one: say so plainly.
+    if (model === BASE_MODEL && run.error?.includes('no datanet lineage')) {
+      return (
+        <div className="attr-column attr-column--status" data-testid="attr-status" data-status="no-datanet">
+          Not attributed: the base model was not fine-tuned on a datanet, so there are no records to trace its answer to. Pick an adapter trained on a datanet beside it and this column is compared with that datanet too.
+        </div>
+      );
+    }
     return (
       <div className="attr-column attr-column--status tone-error" data-testid="attr-status" data-status="error" role="alert">
         Attribution failed: {run.error}
@@ -60,6 +69,12 @@ export function ColumnAttribution({ model }: { model: string }) {
           <Codicon name="screen-full" /> Present
         </button>
       </div>
+      {/* The base has no lineage: say whose datanet its answer is compared with, and why. */}
+      {model === BASE_MODEL && result.datanetFrom === 'argument' ? (
+        <p className="muted attr-column__source" data-testid="attr-datanet">
+          Compared with {result.datanet.name}@{result.datanet.version}, the datanet of the adapter beside it: the base model was not fine-tuned on a datanet, so this shows which of those records its answer echoes.
+        </p>
+      ) : null}
       <AttributionHeatmap result={result} mode={mode} selected={selected} onSelect={(i) => attributionStore.getState().select(model, i)} onHover={setHovered} />
       <HeatmapLegend result={result} mode={mode} />
       {shown !== null ? <TokenEvidence result={result} token={shown} /> : <p className="muted attr-column__hint">Point at or click a token to see the records behind it.</p>}

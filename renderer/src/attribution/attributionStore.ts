@@ -34,8 +34,11 @@ export interface AttributionStore {
   setMode(mode: HeatmapMode): void;
   /** Forgets every column's attribution (a new run starts). */
   clear(): void;
-  /** Asks the core for one completion's attribution (`attribution.attribute`). */
-  attribute(model: string, prompt: string, completion: string): Promise<void>;
+  /** Asks the core for one completion's attribution (`attribution.attribute`); `datanet` for a
+   * model without lineage (the base). */
+  attribute(model: string, prompt: string, completion: string, datanet?: string): Promise<void>;
+  /** Shows an attribution already made (the first start's demo answer), with the switch on. */
+  show(model: string, prompt: string, completion: string, result: ResponseAttribution): void;
   select(model: string, token: number | null): void;
   openPresenter(model: string): void;
   closePresenter(): void;
@@ -54,11 +57,16 @@ export const attributionStore = createStore<AttributionStore>()((set, get) => ({
   setEnabled: (enabled) => set({ enabled }),
   setMode: (mode) => set({ mode }),
   clear: () => set({ runs: {}, selected: null, presenter: null }),
-  async attribute(model, prompt, completion) {
+  show(model, prompt, completion, result) {
+    set({ enabled: true, runs: { ...get().runs, [model]: { status: 'done', prompt, completion, result, error: null } } });
+    const first = result.tokens.findIndex((t) => t.attribution.records.length > 0);
+    if (first >= 0 && get().selected === null) set({ selected: { model, token: first } });
+  },
+  async attribute(model, prompt, completion, datanet) {
     const run = (r: Partial<AttributionRun>) => set({ runs: { ...get().runs, [model]: { ...get().runs[model]!, ...r } } });
     set({ runs: { ...get().runs, [model]: { status: 'running', prompt, completion, result: null, error: null } } });
     try {
-      const result = await attributeCompletion({ model, prompt, completion });
+      const result = await attributeCompletion({ model, prompt, completion, ...(datanet ? { datanet } : {}) });
       // A newer run of the same column replaced this one while it was computed: drop it.
       if (get().runs[model]?.completion !== completion) return;
       run({ status: 'done', result });

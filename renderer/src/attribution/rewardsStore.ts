@@ -69,7 +69,10 @@ export const rewardsStore = createStore<RewardsStore>()((set, get) => {
       track(attributedContributors());
       set({ loading: true });
       try {
-        set({ epochs: await api().call('attribution.epochs', {}), error: null, loading: false });
+        // The first start's demo answers were attributed before this page: their contributors too.
+        const [epochs, story] = await Promise.all([api().call('attribution.epochs', {}), api().call('demo.story', {})]);
+        track(story.answers.flatMap((a) => a.attribution.contributors.map((c) => c.address)));
+        set({ epochs, error: null, loading: false });
       } catch (err) {
         set({ error: message(err), loading: false });
       }

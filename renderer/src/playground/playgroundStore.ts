@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { AdapterRecord, AdapterVerification } from '../../../main/api/adaptersSchemas';
+import type { DemoStory } from '../../../main/api/demoStorySchemas';
 import { api } from '../api/client';
 import { attributionStore } from '../attribution/attributionStore';
 import { reportError } from '../workbench/toastStore';
@@ -35,6 +36,10 @@ export interface PlaygroundStore {
   sampling: SamplingSettings;
   colourByProbability: boolean;
   columns: Column[];
+  /** The first start's demo adapter, once trained: picked first, and the base column's datanet. */
+  demoAdapter: string | null;
+  /** Whether the first start's answer has been put on the page (once a session, on a fresh page). */
+  demoShown: boolean;
   load(): Promise<void>;
   setQuery(q: string): void;
   toggle(model: string): void;
@@ -64,9 +69,13 @@ export const playgroundStore = createStore<PlaygroundStore>()((set, get) => ({
   sampling: { temperature: 0, topP: 1, maxTokens: 24, seed: 0 },
   colourByProbability: false,
   columns: [],
+  demoAdapter: null,
+  demoShown: false,
   async load() {
     try {
-      set({ adapters: await api().call('adapters.list', {}), loaded: true });
+      const [adapters, story] = await Promise.all([api().call('adapters.list', {}), api().call('demo.story', {})]);
+      set({ adapters, loaded: true, demoAdapter: story.adapter });
+      showDemoAnswer(story);
     } catch (err) {
       set({ loaded: true });
       reportError(err, 'Listing adapters');
@@ -121,7 +130,7 @@ export const playgroundStore = createStore<PlaygroundStore>()((set, get) => ({
           // With "Attribute" on, each finished answer is attributed to its training records.
           const attribution = attributionStore.getState();
           const completion = get().columns[i]!.tokens.map((t) => t.text).join('');
-          if (attribution.enabled && completion !== '') void attribution.attribute(model, prompt, completion);
+          if (attribution.enabled && completion !== '') void attribution.attribute(model, prompt, completion, model === BASE_MODEL ? baseDatanet(get()) : undefined);
         })
         .catch((err: unknown) => {
           if (ctl.signal.aborted) update(i, () => ({ status: 'stopped' }));
@@ -134,6 +143,43 @@ export const playgroundStore = createStore<PlaygroundStore>()((set, get) => ({
     controller = null;
   },
 }));
+
+/**
+ * The first start's story on a page nobody has used yet: the demo adapter picked, and its first
+ * attributed answer shown as if just run (its heatmap ready, "Attribute each answer" on). A page
+ * where the user already picked or ran something is left as it is.
+ */
+function showDemoAnswer(story: DemoStory): void {
+  const s = playgroundStore.getState();
+  const untouched = !s.demoShown && s.columns.length === 0 && s.selected.length === 1 && s.selected[0] === BASE_MODEL;
+  if (!untouched || !story.adapter) return;
+  const answer = story.answers[0];
+  if (!answer) {
+    playgroundStore.setState({ selected: [story.adapter] });
+    return;
+  }
+  playgroundStore.setState({
+    demoShown: true,
+    selected: [answer.model],
+    prompt: answer.prompt,
+    // Run again, the same settings give the same answer (greedy, the answer's length).
+    sampling: { ...s.sampling, temperature: 0, maxTokens: answer.tokens.length },
+    columns: [{ model: answer.model, tokens: answer.tokens, status: 'done', finish: 'length', error: null }],
+  });
+  attributionStore.getState().show(answer.model, answer.prompt, answer.completion, answer.attribution);
+}
+
+/**
+ * The datanet the base column is attributed against: the base was trained on none of them, so it
+ * borrows the lineage of an adapter beside it (the first selected one that has one), else the demo
+ * adapter's; the heatmap then shows which of that datanet's records the base's answer echoes.
+ * Undefined when no adapter has a lineage: the core says the base needs a datanet.
+ */
+export function baseDatanet(s: Pick<PlaygroundStore, 'adapters' | 'selected' | 'demoAdapter'>): string | undefined {
+  const lineage = (name: string | null) => s.adapters.find((a) => a.name === name)?.datanet?.trim().split(/\s+/)[0];
+  for (const m of s.selected) if (m !== BASE_MODEL && lineage(m)) return lineage(m);
+  return lineage(s.demoAdapter);
+}
 
 /** Adapters whose name, targets or base match every word of the query. */
 export function filterAdapters(adapters: AdapterRecord[], query: string): AdapterRecord[] {
