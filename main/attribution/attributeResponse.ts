@@ -17,9 +17,10 @@ const TOP_RECORDS = 10;
 export function combinationRule(withGradient: boolean): string {
   const span =
     'span(r,t) = length in tokens of the longest maximal verbatim span covering token t that record r contains, times 1/(1+ln occurrences), divided by the largest such value at t';
+  const confidence = `c(t), how far the spans decide t, is the largest over the spans covering t of min(1, length/${DECISIVE_SPAN_TOKENS}) / (records containing the span)`;
   const both = withGradient
-    ? `score(r,t) = c(t)·span(r,t) + (1−c(t))·gradient(r,t), where ${span}; gradient(r,t) is the influence normalised so t's top record scores 1; and c(t), how far the spans decide t, is the largest over the spans covering t of min(1, length/${DECISIVE_SPAN_TOKENS}) / (records containing the span): a long span unique to one record decides alone, a phrase many records share leaves t to the gradients`
-    : `score(r,t) = span(r,t), where ${span} (no gradient evidence)`;
+    ? `score(r,t) = c(t)·span(r,t) + (1−c(t))·gradient(r,t), where ${span}; gradient(r,t) is the influence normalised so t's top record scores 1; and ${confidence}: a long span unique to one record decides alone, a phrase many records share leaves t to the gradients`
+    : `score(r,t) = c(t)·span(r,t), where ${span}; and ${confidence} (no gradient evidence: the part spans cannot decide stays undecided, so a phrase many records share shows weak)`;
   return `${both}. Shares: each token's record scores raised to the power ${SHARE_POWER} and normalised to sum 1, summed per contributor over the response and divided by the total; contributors under the threshold are dropped and the rest renormalised.`;
 }
 
@@ -89,7 +90,10 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
     for (const rec of new Set([...span.keys(), ...grad.keys()])) {
       const s = maxSpan > 0 ? (span.get(rec) ?? 0) / maxSpan : 0;
       const g = gradient ? Math.min(1, grad.get(rec) ?? 0) : null;
-      const score = g === null ? s : combineEvidence(s, g, confidence);
+      // Without gradients the undecided part (1 − c) stays 0: a token only a shared phrase covers
+      // shows weak in the heatmap instead of as strong as a unique sentence (its shares, being
+      // normalised per token, are the same either way).
+      const score = combineEvidence(s, g ?? 0, confidence);
       if (score > 0) records.push({ record: rec, contributor: contributorOfRecord.get(rec)!, score, spanScore: span.get(rec) ?? 0, gradientScore: g });
     }
     records.sort((a, b) => b.score - a.score || a.record.localeCompare(b.record));

@@ -121,9 +121,10 @@ describe('attributeResponse', () => {
       ['carol-1', 0.625],
       ['alice-1', 0.375],
     ]);
-    // Without gradient evidence the span decides: the two holders tie.
+    // Without gradient evidence the span decides: the two holders tie,
     const spansOnly = attributeResponse(input(searcher, text));
-    expect(spansOnly.tokens.find((t) => t.text === ' amber')!.attribution.records.map((x) => [x.record, x.score])).toEqual([['alice-1', 1], ['bob-1', 1]]);
+    // ... at the span's confidence: a phrase two records share is weak evidence for either.
+    expect(spansOnly.tokens.find((t) => t.text === ' amber')!.attribution.records.map((x) => [x.record, x.score])).toEqual([['alice-1', 0.375], ['bob-1', 0.375]]);
   });
 
   it('span confidence: long and unique decides, shared or short weighs less, a cut document list counts occurrences', () => {
