@@ -27,7 +27,14 @@ export class GradientStoreBuilds {
   /** training job id -> the follow-up job it got */
   private readonly followUps = new Map<string, string>();
 
-  constructor(private readonly deps: { db: () => Db; jobs: () => GradientJobs; log: (level: 'info' | 'warn', message: string) => void }) {}
+  /**
+   * `automatic`: start a store after every training job that succeeded (the app and `studio
+   * serve`, which outlive it). The CLI's short-lived core passes false: a store of a few thousand
+   * records takes minutes of CPU on 2 cores, longer than the training it follows, so `studio
+   * train` builds it only when asked (`--gradient-store`, through startAfter) and otherwise the
+   * first attribution in the app, or `studio attribution index NAME --adapter A`, builds it.
+   */
+  constructor(private readonly deps: { db: () => Db; jobs: () => GradientJobs; log: (level: 'info' | 'warn', message: string) => void; automatic: boolean }) {}
 
   /** The store job of this adapter: one queued or running already, else a new one (null when it cannot start). */
   ensure(adapter: string, baseDir?: string): Job | null {
@@ -44,20 +51,23 @@ export class GradientStoreBuilds {
     }
   }
 
-  /** Called with every job update: a training job that registered an adapter with lineage gets its store built. */
+  /** Called with every job update: a training job that registered an adapter with lineage gets its store built (when automatic). */
   onJob(job: Job): void {
-    const name = trainedAdapter(job);
-    if (!name || this.followUps.has(job.id)) return;
-    const record = findAdapter(this.deps.db(), name);
-    if (!record || !lineageDatanet(record)) return;
-    const started = this.ensure(name);
-    if (!started) return;
-    this.followUps.set(job.id, started.id);
-    this.deps.log('info', `Adapter ${name} was trained on ${lineageDatanet(record)}: building its gradient store for attribution (job ${started.id}).`);
+    if (this.deps.automatic) this.startAfter(job);
   }
 
-  /** The store job started after this training job, if any. */
-  followUpOf(trainingJobId: string): string | null {
-    return this.followUps.get(trainingJobId) ?? null;
+  /** Starts the store of the adapter this succeeded training job registered (once); its job id, or null when it has none. */
+  startAfter(job: Job): string | null {
+    const done = this.followUps.get(job.id);
+    if (done) return done;
+    const name = trainedAdapter(job);
+    if (!name) return null;
+    const record = findAdapter(this.deps.db(), name);
+    if (!record || !lineageDatanet(record)) return null;
+    const started = this.ensure(name);
+    if (!started) return null;
+    this.followUps.set(job.id, started.id);
+    this.deps.log('info', `Adapter ${name} was trained on ${lineageDatanet(record)}: building its gradient store for attribution (job ${started.id}).`);
+    return started.id;
   }
 }

@@ -22,6 +22,8 @@ export const trainOptions: OptionSpec = {
   resume: { type: 'string' },
   rslora: { type: 'boolean' },
   'gradient-checkpointing': { type: 'boolean' },
+  // After training: build the adapter's gradient store for attribution and wait (waitForGradientStore).
+  'gradient-store': { type: 'boolean' },
   datanet: { type: 'string' },
   ...Object.fromEntries([...NUMBERS, ...STRINGS].map((name) => [name, { type: 'string' as const }])),
 };

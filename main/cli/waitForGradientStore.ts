@@ -5,13 +5,16 @@ import { waitForJob } from './runJobToEnd';
 export type GradientStoreOutcome = { job: string; records: number; dir: string; seconds: number } | { job: string; error: string };
 
 /**
- * After a training job whose adapter has datanet lineage, the core starts the adapter's gradient
- * store job (GradientStoreBuilds); the CLI waits for it, echoing its progress, because closing the
- * core would cancel it. A failed or cancelled store does not fail the training: the adapter is
- * registered, attribution falls back to exact spans, and its first use starts the store again.
+ * `--gradient-store`: after a training job whose adapter has datanet lineage, starts the adapter's
+ * gradient store job (GradientStoreBuilds) and waits for it, echoing its progress, because closing
+ * the core would cancel it. Without the flag the CLI leaves it (minutes of CPU for a few thousand
+ * records) to the app's first attribution or `studio attribution index NAME --adapter A`. A failed
+ * or cancelled store does not fail the training: the adapter is registered, attribution falls back
+ * to exact spans, and its first use starts the store again.
  */
-export async function waitForGradientStore(core: StudioCore, trainingJobId: string, info: (m: string) => void): Promise<GradientStoreOutcome | null> {
-  const id = core.gradientStoreJobAfter(trainingJobId);
+export async function waitForGradientStore(core: StudioCore, trainingJobId: string, info: (m: string) => void, wanted: boolean): Promise<GradientStoreOutcome | null> {
+  if (!wanted) return null;
+  const id = core.startGradientStoreAfter(trainingJobId);
   if (!id) return null;
   info('Building the adapter\'s gradient store for attribution (job attribution.gradients)');
   try {

@@ -125,10 +125,10 @@ export class StudioCore {
     }
   }
 
-  /** The job building the gradient store of the adapter a training job registered (started when
-   * it succeeded), so the CLI can wait for it before closing the core; null when none. */
-  gradientStoreJobAfter(trainingJobId: string): string | null {
-    return this.gradientStores.followUpOf(trainingJobId);
+  /** Starts (once) the job building the gradient store of the adapter a succeeded training job
+   * registered, so the CLI can wait for it before closing the core; null when it has none. */
+  startGradientStoreAfter(trainingJobId: string): string | null {
+    return this.gradientStores.startAfter(this.jobs.get(trainingJobId));
   }
 
   /** The open workspace's devnet (the CLI's devnet commands drive it directly). */
@@ -188,7 +188,7 @@ export class StudioCore {
       onLog: (level, message, jobId) => this.log.write(level, 'jobs', message, jobId),
       maxConcurrent: () => readSettings(ws.db).jobs.maxConcurrent,
     });
-    this.gradientStores = new GradientStoreBuilds({ db: () => ws.db, jobs: () => this.jobs, log: (level, message) => this.log.write(level, 'attribution', message) });
+    this.gradientStores = new GradientStoreBuilds({ db: () => ws.db, jobs: () => this.jobs, log: (level, message) => this.log.write(level, 'attribution', message), automatic: this.opts.mode !== 'embedded' });
     this.factory = new FactoryService({ db: () => ws.db, runsDir: () => ws.layout.runs, jobs: () => this.jobs, emit: (e) => this.emit('factory.metrics', e) });
     const interrupted = this.jobs.recover();
     this.log.write('info', 'core', `Opened workspace ${name} at ${ws.layout.root}`);

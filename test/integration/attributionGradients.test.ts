@@ -54,7 +54,7 @@ const ok = (...args: string[]) => {
   return r.json();
 };
 const train = (out: string, seed: string) =>
-  ok('train', '--model', model, '--datanet', 'lights@1', '--out', out, '--rank', '4', '--alpha', '8', '--steps', '30', '--batch', '4', '--seq', '32', '--lr', '0.01', '--seed', seed);
+  ok('train', '--model', model, '--datanet', 'lights@1', '--out', out, '--rank', '4', '--alpha', '8', '--steps', '30', '--batch', '4', '--seq', '32', '--lr', '0.01', '--seed', seed, '--gradient-store');
 
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -111,7 +111,7 @@ describe('gradient evidence in attribution.attribute', { timeout: 600_000 }, () 
       const r = await attribute(core);
       expect(r.evidence).toMatchObject({ spans: true, gradient: 'datainf' });
       expect(r.evidence.note).toMatch(/^Exact spans and gradient influence \(DataInf over adapter .* gradient store of lights@1/);
-      expect(r.combinationRule).toMatch(/0\.5·span\(r,t\) \+ 0\.5·gradient\(r,t\)/);
+      expect(r.combinationRule).toMatch(/c\(t\)·span\(r,t\) \+ \(1−c\(t\)\)·gradient\(r,t\)/);
       for (const t of r.tokens) for (const x of t.attribution.records) expect(x.gradientScore).not.toBeNull();
 
       // The slow reference: full per-layer gradients of every record as training tokenized it, the

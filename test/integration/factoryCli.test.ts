@@ -77,7 +77,7 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
   let first: { runId: string; adapter: string; adapterPath: string };
 
   it('runs a pipeline headless and prints the run summary', () => {
-    const s = ok('train', '--config', pipeline('tiny'));
+    const s = ok('train', '--config', pipeline('tiny'), '--gradient-store');
     expect(s).toMatchObject({ status: 'completed', steps: 6, resumedFromStep: 0, adapter: 'tiny', finalLoss: expect.any(Number), evalLoss: expect.any(Number), runId: expect.stringMatching(/^[a-z0-9-]+$/) });
     expect(fs.existsSync(path.join(s.adapterPath, 'adapter_model.safetensors'))).toBe(true);
     first = s;
@@ -97,7 +97,7 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
     expect(adapter).toMatchObject({ source: 'trained', run: s.runId, datanet: `stories@1 ${listed.datanet.merkleRoot}` });
     expect(adapter.base.digest).toBe(listed.model.digest);
 
-    // The run's follow-up job built the adapter's gradient store over exactly its train split
+    // --gradient-store: the run's follow-up job built the adapter's gradient store over exactly its train split
     // (the held-out contributor's records left out), each row named by the record's source id.
     const trained = fs.readFileSync(path.join(s.runDir, 'factory', 'train.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
     expect(s.gradientStore).toMatchObject({ records: trained.length });
@@ -108,6 +108,9 @@ describe('studio train --config FILE.pipeline.yaml and studio runs', { timeout: 
 
   it('compares runs: the settings that differ, final figures, samples side by side', () => {
     const second = ok('train', '--config', pipeline('tiny-lr', { train: ['  lr: 0.02', '  steps: 6', '  batch: 2', '  seq: 32', '  evalEvery: 3', '  checkpointEvery: 3'] }));
+    // Without --gradient-store the CLI leaves the store to the first attribution: no job started.
+    expect(second.gradientStore).toBeUndefined();
+    expect(ok('jobs', 'list').filter((j: { kind: string }) => j.kind === 'attribution.gradients')).toHaveLength(1);
     const c = ok('runs', 'compare', first.runId, second.runId);
     expect(c.runs.map((r: { id: string }) => r.id)).toEqual([first.runId, second.runId]);
     expect(c.differences).toEqual([{ path: 'train.lr', values: [0.01, 0.02] }]);

@@ -46,7 +46,7 @@ export async function followRun(core: StudioCore, ctx: CommandContext, run: RunS
     throw err;
   }
   const r = job.result as FactoryRunResult;
-  const gradientStore = await waitForGradientStore(core, job.id, ctx.info);
+  const gradientStore = await waitForGradientStore(core, job.id, ctx.info, ctx.values['gradient-store'] === true);
   return {
     runId: run.id,
     status: 'completed',
@@ -128,7 +128,8 @@ export const runsCompare: Command = {
 
 export const runsResume: Command = {
   path: ['runs', 'resume'],
-  usage: `studio runs resume ID ${WS}`,
+  usage: `studio runs resume ID [--gradient-store] ${WS}`,
+  options: { 'gradient-store': { type: 'boolean' } },
   summary: 'Continue a failed, cancelled or interrupted run from its last checkpoint (same numbers as an unbroken run)',
   run: (ctx) => withCore(ctx, async (core) => followRun(core, ctx, await callCore(core, 'runs.resume', { id: ids(ctx, 'studio runs resume ID')[0]! }))),
   human: humanOutcome,

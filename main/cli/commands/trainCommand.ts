@@ -18,7 +18,7 @@ import { followRun, humanOutcome, type RunOutcomeSummary } from './runsCommands'
 const isPipelineFile = (file: unknown): file is string => typeof file === 'string' && /\.ya?ml$/i.test(file);
 
 async function trainPipeline(ctx: CommandContext, core: StudioCore, file: string): Promise<RunOutcomeSummary> {
-  const others = Object.keys(trainOptions).filter((k) => k !== 'config' && ctx.values[k] !== undefined);
+  const others = Object.keys(trainOptions).filter((k) => k !== 'config' && k !== 'gradient-store' && ctx.values[k] !== undefined);
   if (others.length > 0) throw new UsageError(`train --config ${file}: the pipeline file holds every setting; drop --${others.join(', --')}`);
   const { text, baseDir } = readPipelineFile(file);
   const checked = await callCore(core, 'factory.validate', { yaml: text, baseDir });
@@ -45,7 +45,7 @@ function datanetTrainingData(ctx: CommandContext, core: StudioCore) {
 export const trainCommand: Command = {
   path: ['train'],
   // Every setting (rank, alpha, targets, steps, lr, batch, seq, seed, eval, ...) is in trainParamsFromCli.ts.
-  usage: 'studio train (--config FILE | --model DIR|default (--data FILE.jsonl | --datanet NAME[@V]) --out DIR [--rank R ...]) [--mode lora|full] [--gradient-checkpointing] [--device auto|cpu|cuda] [--resume RUN] [--json]',
+  usage: 'studio train (--config FILE | --model DIR|default (--data FILE.jsonl | --datanet NAME[@V]) --out DIR [--rank R ...]) [--mode lora|full] [--gradient-checkpointing] [--device auto|cpu|cuda] [--resume RUN] [--gradient-store] [--json]',
   summary: 'Train a LoRA adapter (--config FILE.pipeline.yaml: a Factory pipeline, tracked as a run) (or with --mode full every weight, CPU only, writing a whole model) on the native engine (a workspace job; checkpoints under runs/)',
   options: trainOptions,
   async run(ctx) {
@@ -56,7 +56,7 @@ export const trainCommand: Command = {
       const params = { ...trainParamsFromCli(fromDatanet ? { ...ctx, values: { ...ctx.values, data: fromDatanet.path } } : ctx, core.workspace.layout.runs), ...(fromDatanet ? { datanet: fromDatanet.datanet } : {}) };
       try {
         const job = await runJobToEnd(core, 'engine.train', params, ctx.info);
-        const gradientStore = await waitForGradientStore(core, job.id, ctx.info);
+        const gradientStore = await waitForGradientStore(core, job.id, ctx.info, ctx.values['gradient-store'] === true);
         return { ...(job.result as TrainingRunSummary), ...(gradientStore ? { gradientStore } : {}) };
       } catch (err) {
         // Keep the job's own error code (TRAINING_FAILED, CANCELLED) rather than a generic one.
