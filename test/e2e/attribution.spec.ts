@@ -43,8 +43,8 @@ test.beforeAll(async () => {
   studio('datanet', 'review', 'notes', '--filter', 'all', '--action', 'accept');
   studio('datanet', 'version', 'notes');
   // Enough steps at a high rate that the tiny model repeats its records verbatim: the heatmap
-  // then has exact spans to show. Training on a datanet also builds the adapter's gradient store.
-  studio('train', '--model', model, '--datanet', 'notes@1', '--out', path.join(home, 'notes-a'), '--rank', '8', '--steps', '40', '--lr', '5e-2', '--batch', '3', '--seq', '32', '--seed', '1');
+  // then has exact spans to show. --gradient-store also builds the adapter's gradient store.
+  studio('train', '--model', model, '--datanet', 'notes@1', '--out', path.join(home, 'notes-a'), '--rank', '8', '--steps', '40', '--lr', '5e-2', '--batch', '3', '--seq', '32', '--seed', '1', '--gradient-store');
   ({ child, server } = await startStudio({ home, args: ['--model', model] }));
 });
 
