@@ -10,10 +10,9 @@ import { ChatRequestSchema, CompletionRequestSchema } from './openaiSchemas';
 import { proxyRemote, REMOTE_PREFIX } from './remoteEndpointProxy';
 import { PlaygroundError, type PlaygroundService, type ServedBase } from './PlaygroundService';
 import type { ServeHandle, ServeRequest, ServeResult } from './ServingCore';
+import { readRequestBody } from './readRequestBody';
 
 export { OpenAiError };
-
-const MAX_BODY = 1 << 20;
 
 export function sendOpenAiError(res: http.ServerResponse, err: OpenAiError, headers: Record<string, string>): void {
   if (res.headersSent) return void res.end();
@@ -82,15 +81,9 @@ async function served(playground: PlaygroundService): Promise<ServedBase> {
 }
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new OpenAiError(413, `The request body is over ${MAX_BODY} bytes.`);
-    chunks.push(chunk);
-  }
+  const body = await readRequestBody(req);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch (err) {
     throw new OpenAiError(400, `The request body is not valid JSON: ${(err as Error).message}`);
   }

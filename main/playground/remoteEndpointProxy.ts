@@ -2,10 +2,10 @@ import type http from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { OpenAiError } from './OpenAiError';
+import { readRequestBody } from './readRequestBody';
 
 export const REMOTE_PREFIX = '/v1/studio/remote/';
 const PATHS = new Set(['models', 'completions', 'chat/completions']);
-const MAX_BODY = 1024 * 1024;
 
 /** The remote base URL the playground names: http(s), no credentials in it; the reason otherwise. */
 export function remoteBaseUrl(raw: string | undefined): URL {
@@ -38,14 +38,7 @@ export async function proxyRemote(req: http.IncomingMessage, res: http.ServerRes
   if (req.method !== method) throw new OpenAiError(405, `Use ${method} for ${pathname}.`);
   let body: Buffer | undefined;
   if (method === 'POST') {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY) throw new OpenAiError(413, `The request body is over ${MAX_BODY} bytes.`);
-      chunks.push(chunk);
-    }
-    body = Buffer.concat(chunks);
+    body = await readRequestBody(req);
   }
   const abort = new AbortController();
   // The page stopped (or went away): the remote request ends too.
