@@ -12,6 +12,7 @@
 //     exact per-token scores, overlap of the top 5, agreement of the top record, and how often the
 //     reproduced record is the token's top record.
 // Prints JSON.
+import { spearmanCorrelation } from '../main/attribution/eval/spearmanCorrelation';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -120,20 +121,6 @@ function speed(gm: GradientModelWithLayout, tok: Tokenizer, texts: string[], dir
   };
 }
 
-function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const rank = (x: ArrayLike<number>) => {
-    const idx = Array.from({ length: x.length }, (_, i) => i).sort((i, j) => x[i]! - x[j]!);
-    const r = new Float64Array(x.length);
-    idx.forEach((i, p) => (r[i] = p));
-    return r;
-  };
-  const ra = rank(a), rb = rank(b);
-  const n = a.length;
-  let d2 = 0;
-  for (let i = 0; i < n; i++) d2 += (ra[i]! - rb[i]!) ** 2;
-  return 1 - (6 * d2) / (n * (n * n - 1));
-}
-
 function quality(gm: GradientModelWithLayout, tok: Tokenizer, texts: string[], store: RecordGradientStore) {
   const scores = (q: Float32Array) => loadNativeEngine().gemm({ transA: false, transB: true, M: store.rows, N: q.length / store.k, K: store.k, A: store.rowsView(0, store.rows), B: precondition(store.preconditioner, K, q) });
   const order = (s: ArrayLike<number>) => Array.from({ length: s.length }, (_, i) => i).sort((i, j) => s[j]! - s[i]!);
@@ -153,7 +140,7 @@ function quality(gm: GradientModelWithLayout, tok: Tokenizer, texts: string[], s
         const a = Float32Array.from({ length: store.rows }, (_, i) => S[i * T + t]!);
         const oe = order(e), oa = order(a);
         const v = acc.get(name) ?? { rho: 0, top5: 0, top1: 0, hit: 0, n: 0 };
-        v.rho += spearman(e, a);
+        v.rho += spearmanCorrelation(Array.from(e), Array.from(a));
         v.top5 += oa.slice(0, 5).filter((i) => oe.slice(0, 5).includes(i)).length / 5;
         v.top1 += oa[0] === oe[0] ? 1 : 0;
         v.hit += oa[0] === target ? 1 : 0;
