@@ -25,6 +25,10 @@ export const RecordScoreSchema = z.object({
   /** Gradient influence (DataInf or TracIn) of the record on this token's loss, normalised; null
    * when no gradient store exists for the adapter (exact spans only). */
   gradientScore: z.number().nullable(),
+  /** Prompt context: how decisively the record holds the prompt's own verbatim spans, in [0, 1]
+   * (promptContext.ts); 0 when it holds none or no prompt was given. It re-ranks records that
+   * carry evidence for the token; it never adds one. */
+  contextScore: z.number(),
 });
 export type RecordScore = z.infer<typeof RecordScoreSchema>;
 
@@ -80,6 +84,9 @@ export const ResponseAttributionSchema = z.object({
   combinationRule: z.string(),
   tokens: z.array(AttributedTokenSchema),
   spans: z.array(AttributedSpanSchema),
+  /** The prompt's maximal spans found verbatim in the datanet (token indexes into the prompt's
+   * text tokens), rarest first: the context evidence behind each record's contextScore. */
+  promptSpans: z.array(AttributedSpanSchema),
   threshold: z.object({
     bps: z.number().int().min(0).max(10_000),
     /** 'chain': read from ProtocolParams.attributionThresholdBps; 'default' when no chain answered. */

@@ -13,6 +13,7 @@ import { lineageDatanet } from './adapterTrainingRecords';
 import type { GradientEvidence } from './evidenceTypes';
 import { SuffixSearcher } from './findSpans';
 import { DEFAULT_QUERY, gradientEvidenceFromStore } from './gradientEvidenceForAdapter';
+import type { PromptToken } from './promptContext';
 
 export interface AttributeCompletionArgs {
   engine: NativeEngine;
@@ -103,11 +104,21 @@ export function attributeCompletion(a: AttributeCompletionArgs): ResponseAttribu
     datanet,
     datanetFrom: from,
     tokens: a.tokens,
+    prompt: promptTokens(a.tokenizer, a.promptIds ?? []),
     searcher: new SuffixSearcher(index),
     gradient,
     note,
     threshold: a.threshold,
   });
+}
+
+/** The prompt's ids with the text each completes and which are special (BOS, chat markers): the prompt context's input. */
+export function promptTokens(tokenizer: Tokenizer, ids: readonly number[]): PromptToken[] {
+  const stream = new DecodeStream(tokenizer, { skipSpecialTokens: true });
+  const out: PromptToken[] = ids.map((id) => ({ id, text: stream.step(id), special: tokenizer.isSpecial(id) }));
+  const rest = stream.flush();
+  if (rest && out.length) out[out.length - 1]!.text += rest;
+  return out;
 }
 
 /** A text's tokens with the text each completes ('' while a character spans tokens), decoded after the prompt's ids. */

@@ -1,12 +1,10 @@
 import type { AttributedSpan, ContributorShare, RecordScore, ResponseAttribution } from '../api/attributionSchemas';
 import type { GradientEvidence } from './evidenceTypes';
-import { DEFAULT_MAX_DOCUMENTS, findSpans, type FoundSpan, type SuffixSearcher } from './findSpans';
+import { DECISIVE_SPAN_TOKENS, findSpans, spanConfidence, type SuffixSearcher } from './findSpans';
+import { contextFactor, describePromptSpans, PROMPT_CONTEXT_WEIGHT, promptContext, type PromptToken } from './promptContext';
 
 /** The threshold used when no chain answered: the devnet deployment's own default (deployProtocol.ts), 0.01%. */
 export const DEFAULT_ATTRIBUTION_THRESHOLD_BPS = 1;
-
-/** A span this many tokens long (or longer), found in one record only, decides its tokens alone. */
-export const DECISIVE_SPAN_TOKENS = 4;
 
 /** Each token's share goes to its records in proportion to score^SHARE_POWER (tokenShares). */
 export const SHARE_POWER = 4;
@@ -21,7 +19,8 @@ export function combinationRule(withGradient: boolean): string {
   const both = withGradient
     ? `score(r,t) = c(t)·span(r,t) + (1−c(t))·gradient(r,t), where ${span}; gradient(r,t) is the influence normalised so t's top record scores 1; and ${confidence}: a long span unique to one record decides alone, a phrase many records share leaves t to the gradients`
     : `score(r,t) = c(t)·span(r,t), where ${span}; and ${confidence} (no gradient evidence: the part spans cannot decide stays undecided, so a phrase many records share shows weak)`;
-  return `${both}. Shares: each token's record scores raised to the power ${SHARE_POWER} and normalised to sum 1, summed per contributor over the response and divided by the total; contributors under the threshold are dropped and the rest renormalised.`;
+  const prompt = `Prompt context: the prompt's own maximal verbatim spans give each record context(r), the largest over the prompt spans it holds of min(1, length/${DECISIVE_SPAN_TOKENS}) / (records containing the span); each score above is multiplied by (1 + ${PROMPT_CONTEXT_WEIGHT}·context(r)) / (1 + ${PROMPT_CONTEXT_WEIGHT}·C), C the largest context among the records the response's evidence names: a record that holds the question's rare words as well as the answer's evidence is preferred to one holding the answer's words alone, and the prompt never adds a record`;
+  return `${both}. ${prompt}. Shares: each token's record scores raised to the power ${SHARE_POWER} and normalised to sum 1, summed per contributor over the response and divided by the total; contributors under the threshold are dropped and the rest renormalised.`;
 }
 
 export interface AttributeInput {
@@ -31,6 +30,8 @@ export interface AttributeInput {
   datanetFrom: 'lineage' | 'argument';
   /** The response's tokens with the text each completes. */
   tokens: readonly { id: number; text: string }[];
+  /** The prompt's tokens (the context of the response; promptContext.ts). Absent or empty: no prompt context. */
+  prompt?: readonly PromptToken[];
   searcher: SuffixSearcher;
   gradient: GradientEvidence | null;
   /** Why gradient evidence is absent (null when present). */
@@ -62,11 +63,21 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
     occurrences: s.occurrences,
     records: s.documents.map((d) => ({ record: header.records[d]!, contributor: contributorOfDoc(d) })),
   }));
+  const prompt = input.prompt ?? [];
+  const context = promptContext(searcher, prompt);
+  const promptSpans = describePromptSpans(prompt, context, (d) => ({ record: header.records[d]!, contributor: contributorOfDoc(d) }));
   const spansMs = performance.now() - started;
 
   // Records named by the gradient evidence get their contributor from the index (same version).
   const contributorOfRecord = new Map<string, string>();
   header.records.forEach((r, d) => contributorOfRecord.set(r, contributorOfDoc(d)));
+  const contextOf = new Map<string, number>();
+  for (const [d, c] of context.byDocument) contextOf.set(header.records[d]!, c);
+  // C: the best prompt context among the records the response's evidence names (a record holding
+  // the prompt but no evidence for any response token is no candidate, so it cannot dim the rest).
+  let bestContext = 0;
+  for (const s of search.spans) for (const d of s.documents) bestContext = Math.max(bestContext, context.byDocument.get(d) ?? 0);
+  for (const list of gradient?.perToken ?? []) for (const g of list) if (g.score > 0) bestContext = Math.max(bestContext, contextOf.get(g.record) ?? 0);
 
   const shareSums = new Map<string, number>();
   const attributed = tokens.map((tok, t) => {
@@ -93,8 +104,9 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
       // Without gradients the undecided part (1 − c) stays 0: a token only a shared phrase covers
       // shows weak in the heatmap instead of as strong as a unique sentence (its shares, being
       // normalised per token, are the same either way).
-      const score = combineEvidence(s, g ?? 0, confidence);
-      if (score > 0) records.push({ record: rec, contributor: contributorOfRecord.get(rec)!, score, spanScore: span.get(rec) ?? 0, gradientScore: g });
+      const ctx = contextOf.get(rec) ?? 0;
+      const score = combineEvidence(s, g ?? 0, confidence) * contextFactor(ctx, bestContext);
+      if (score > 0) records.push({ record: rec, contributor: contributorOfRecord.get(rec)!, score, spanScore: span.get(rec) ?? 0, gradientScore: g, contextScore: ctx });
     }
     records.sort((a, b) => b.score - a.score || a.record.localeCompare(b.record));
     const shares = tokenShares(records.map((r) => r.score));
@@ -104,7 +116,7 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
       tokenId: tok.id,
       matchLength: search.matchLength[t]!,
       attribution: {
-        records: records.slice(0, TOP_RECORDS).map((r) => ({ ...r, score: round(r.score), spanScore: round(r.spanScore), gradientScore: r.gradientScore === null ? null : round(r.gradientScore) })),
+        records: records.slice(0, TOP_RECORDS).map((r) => ({ ...r, score: round(r.score), spanScore: round(r.spanScore), gradientScore: r.gradientScore === null ? null : round(r.gradientScore), contextScore: round(r.contextScore) })),
         span: best,
       },
     };
@@ -120,26 +132,12 @@ export function attributeResponse(input: AttributeInput): ResponseAttribution {
     combinationRule: combinationRule(gradient !== null),
     tokens: attributed,
     spans,
+    promptSpans,
     threshold: { ...input.threshold, dropped },
     contributors,
     inference: null,
     timings: { spansMs: round(spansMs), gradientMs: gradient ? gradient.ms : null },
   };
-}
-
-/**
- * How far exact-span evidence alone decides a token covered by span `s`, in [0, 1]: 1 for a span
- * of DECISIVE_SPAN_TOKENS or more found in one record (a string only that record holds, reproduced:
- * nothing else can explain it), shrinking with the number of records holding it (a phrase many
- * records share names none of them) and for shorter spans (two tokens recur by chance). What it
- * leaves is the gradient evidence's, which conditions on the prompt and so can tell apart records
- * sharing the words.
- */
-export function spanConfidence(s: Pick<FoundSpan, 'start' | 'end' | 'occurrences' | 'documents'>): number {
-  // The documents list is cut at DEFAULT_MAX_DOCUMENTS: a full list means "at least", so the
-  // occurrence count stands in for the record count there.
-  const holders = s.documents.length < DEFAULT_MAX_DOCUMENTS ? s.documents.length : Math.max(s.documents.length, s.occurrences);
-  return Math.min(1, (s.end - s.start) / DECISIVE_SPAN_TOKENS) / Math.max(1, holders);
 }
 
 /** One record's combined score at a token: span and gradient evidence weighted by the token's span confidence. */

@@ -138,6 +138,25 @@ export class SuffixSearcher {
 /** Records listed per span when the caller does not say (FindSpansOptions.maxDocuments). */
 export const DEFAULT_MAX_DOCUMENTS = 20;
 
+/** A span this many tokens long (or longer), found in one record only, decides its tokens alone. */
+export const DECISIVE_SPAN_TOKENS = 4;
+
+/**
+ * How far exact-span evidence alone decides a token covered by span `s`, in [0, 1]: 1 for a span
+ * of DECISIVE_SPAN_TOKENS or more found in one record (a string only that record holds, reproduced:
+ * nothing else can explain it), shrinking with the number of records holding it (a phrase many
+ * records share names none of them) and for shorter spans (two tokens recur by chance). What it
+ * leaves is the gradient evidence's, which conditions on the prompt and so can tell apart records
+ * sharing the words.
+ */
+export function spanConfidence(s: Pick<FoundSpan, 'start' | 'end' | 'occurrences' | 'documents'>): number {
+  // The documents list is cut at DEFAULT_MAX_DOCUMENTS: a full list means "at least", so the
+  // occurrence count stands in for the record count there.
+  const holders = s.documents.length < DEFAULT_MAX_DOCUMENTS ? s.documents.length : Math.max(s.documents.length, s.occurrences);
+  return Math.min(1, (s.end - s.start) / DECISIVE_SPAN_TOKENS) / Math.max(1, holders);
+}
+
+
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 
 /**

@@ -46,7 +46,7 @@ describe('studio attribution index and generate --attribute', { timeout: 300_000
     const rows = [
       { id: 'alice-1', text: `Heard at sea:${generated}`, who: ALICE },
       { id: 'bob-1', text: 'The lighthouse keeper painted the stairs green every spring.', who: BOB },
-      { id: 'carol-1', text: 'Bread rises faster in a warm kitchen, the baker said.', who: CAROL },
+      { id: 'carol-1', text: `${PROMPT}, bread rises faster in a warm kitchen, the baker said.`, who: CAROL },
     ];
     const data = path.join(root, 'tales.jsonl');
     fs.writeFileSync(data, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -80,10 +80,14 @@ describe('studio attribution index and generate --attribute', { timeout: 300_000
     expect(r.attribution.spans[0]).toMatchObject({ start: 0, end: r.tokens.length, occurrences: 1, records: [{ record: 'alice-1', contributor: ALICE }] });
     for (const t of r.tokens) {
       // No adapter, so no gradient store: the span evidence alone, and gradientScore null.
-      expect(t.attribution.records[0]).toEqual({ record: 'alice-1', contributor: ALICE, score: 1, spanScore: expect.any(Number), gradientScore: null });
+      // Carol's record holds the prompt but nothing of the response: it re-ranks nothing and is added nowhere.
+      expect(t.attribution.records[0]).toEqual({ record: 'alice-1', contributor: ALICE, score: 1, spanScore: expect.any(Number), gradientScore: null, contextScore: 0 });
       expect(t.attribution.span.records).toEqual([{ record: 'alice-1', contributor: ALICE }]);
     }
     expect(r.tokens.at(-1).matchLength).toBe(r.tokens.length);
+    // The prompt's own spans are searched too (the context evidence of the rule).
+    expect(r.attribution.promptSpans).toEqual([{ start: 0, end: expect.any(Number), text: PROMPT, occurrences: 1, records: [{ record: 'carol-1', contributor: CAROL }] }]);
+    expect(r.attribution.combinationRule).toMatch(/Prompt context/);
   });
 
   it('handles a response longer than the planted record, and asks for a datanet when none is known', () => {

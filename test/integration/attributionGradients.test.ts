@@ -175,6 +175,6 @@ describe('gradient evidence in attribution.attribute', { timeout: 600_000 }, () 
     const r = ok('generate', '--model', model, '--adapter', copy, '--prompt', PROMPT, '--max-tokens', '6', '--attribute');
     expect(r.attribution).toMatchObject({ adapter: adapterA, datanetFrom: 'lineage', evidence: { gradient: 'datainf' } });
     expect(r.tokens).toHaveLength(6);
-    for (const t of r.tokens) for (const x of t.attribution.records) expect(x).toEqual({ record: expect.any(String), contributor: expect.any(String), score: expect.any(Number), spanScore: expect.any(Number), gradientScore: expect.any(Number) });
+    for (const t of r.tokens) for (const x of t.attribution.records) expect(x).toEqual({ record: expect.any(String), contributor: expect.any(String), score: expect.any(Number), spanScore: expect.any(Number), gradientScore: expect.any(Number), contextScore: expect.any(Number) });
   });
 });

@@ -2,13 +2,15 @@
 // attribution service serves a datanet version and adapter: a span index of the copy's records
 // (writeSpanIndex, the model's tokenizer), the adapter's record gradient store, and
 // attributeResponse combining them. Three scorers so each evidence's part is visible:
-// - tool: exact spans and gradient evidence combined (attributeResponse's rule);
-// - spans: exact spans alone (what an adapter with unknown training data gets);
+// - tool: exact spans and gradient evidence combined (attributeResponse's rule, the prompt's
+//   context included, as the product attributes a response to its prompt);
+// - spans: exact spans alone, with the prompt's context (what an adapter with unknown training data gets);
 // - gradient: gradient evidence alone.
 import { join } from 'node:path';
 import type { ResponseAttribution } from '../../api/attributionSchemas';
 import { loadNativeEngine } from '../../engine/native/index';
 import { attributeResponse, DEFAULT_ATTRIBUTION_THRESHOLD_BPS } from '../attributeResponse';
+import { promptTokens } from '../attributeCompletion';
 import { SuffixSearcher } from '../findSpans';
 import { computeGradientEvidence } from '../gradientEvidence';
 import { openSpanIndex } from '../openSpanIndex';
@@ -61,7 +63,7 @@ export function attributionScorers(o: { records: readonly EvalRecord[]; gradient
     });
     const gradient = withGradient ? gradientEvidence(prompt, ids) : null;
     return attributeResponse({
-      model: o.model, adapter: 'eval-copy', datanet: o.datanet, datanetFrom: 'argument', tokens, searcher, gradient,
+      model: o.model, adapter: 'eval-copy', datanet: o.datanet, datanetFrom: 'argument', tokens, prompt: promptTokens(tok, tok.encode(prompt)), searcher, gradient,
       note: withGradient ? null : 'exact spans only (evaluation)', threshold: { bps: DEFAULT_ATTRIBUTION_THRESHOLD_BPS, source: 'default' },
     });
   };

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/tempDir';
 import { ResponseAttributionSchema } from '../../api/attributionSchemas';
 import { loadNativeEngine } from '../../engine/native/index';
-import { applyThreshold, attributeResponse, combineEvidence, DECISIVE_SPAN_TOKENS, SHARE_POWER, spanConfidence, tokenShares, type AttributeInput } from '../attributeResponse';
-import { SuffixSearcher } from '../findSpans';
+import { applyThreshold, attributeResponse, combineEvidence, SHARE_POWER, tokenShares, type AttributeInput } from '../attributeResponse';
+import { DECISIVE_SPAN_TOKENS, spanConfidence, SuffixSearcher } from '../findSpans';
 import { openSpanIndex } from '../openSpanIndex';
 import { writeSpanIndex } from '../writeSpanIndex';
 
@@ -90,7 +90,7 @@ describe('attributeResponse', () => {
     const g = attributeResponse(input(s, text, { gradient, note: null }));
     // " in the winter of the great storm." (8 tokens) is Bob's alone: confidence 1, the gradients' picks score 0.
     const w = g.tokens.find((t) => t.text === ' winter')!;
-    expect(w.attribution.records).toEqual([{ record: 'bob-1', contributor: BOB, score: 1, spanScore: expect.any(Number), gradientScore: 0 }]);
+    expect(w.attribution.records).toEqual([{ record: 'bob-1', contributor: BOB, score: 1, spanScore: expect.any(Number), gradientScore: 0, contextScore: 0 }]);
     expect(g.contributors.map((c) => c.address)[0]).toBe(BOB);
     // "Ships" and " waited" match nothing: the gradient evidence alone names their records.
     expect(g.tokens[0]!.attribution.records.map((x) => [x.record, x.score])).toEqual([['carol-1', 1], ['alice-2', 0.5]]);

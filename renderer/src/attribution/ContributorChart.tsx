@@ -46,6 +46,8 @@ export function ContributorChart({ result, large }: { result: ResponseAttributio
         <dd data-testid="attr-evidence">
           {evidenceLine(result.evidence)}
         </dd>
+        <dt>Prompt</dt>
+        <dd data-testid="attr-prompt-spans">{promptSpansLine(result.promptSpans)}</dd>
         <dt>Rule</dt>
         <dd data-testid="attr-rule">{result.combinationRule}</dd>
         <dt>Datanet</dt>
@@ -63,4 +65,11 @@ export function ContributorChart({ result, large }: { result: ResponseAttributio
       </dl>
     </section>
   );
+}
+
+/** The prompt's spans found in the datanet, in words: the context evidence behind each record's "prompt" score. */
+function promptSpansLine(spans: ResponseAttribution['promptSpans']): string {
+  if (spans.length === 0) return 'none of the prompt occurs in the datanet: records are ranked by the response alone';
+  const shown = spans.slice(0, 3).map((s) => `“${s.text.trim()}” (${s.records.length === 1 ? s.records[0]!.record : `${s.occurrences} occurrences`})`);
+  return `found in the datanet: ${shown.join(', ')}${spans.length > 3 ? `, and ${spans.length - 3} more` : ''}`;
 }

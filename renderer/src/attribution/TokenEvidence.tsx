@@ -60,6 +60,9 @@ function RecordRow({ result, r, needle, color, large }: { result: ResponseAttrib
           <span title={r.gradientScore === null ? 'No gradient evidence for this adapter (see the note under the chart): exact spans only' : 'Gradient influence on this token'} data-testid="attr-record-gradient-score">
             gradient {formatScore(r.gradientScore)}
           </span>
+          <span title="Prompt context: how decisively the record also holds the prompt's own words (it re-ranks records with evidence here, never adds one)" data-testid="attr-record-context-score">
+            prompt {formatScore(r.contextScore)}
+          </span>
         </span>
         <button
           type="button"

@@ -28,7 +28,7 @@ const ALICE = DEMO_CONTRIBUTOR_ADDRESSES[0];
 const BOB = DEMO_CONTRIBUTOR_ADDRESSES[1];
 const CAROL = '0x1111111111111111111111111111111111111111';
 
-const rec = (record: string, contributor: string, score: number, spanScore = score, gradientScore: number | null = null): RecordScore => ({ record, contributor, score, spanScore, gradientScore });
+const rec = (record: string, contributor: string, score: number, spanScore = score, gradientScore: number | null = null): RecordScore => ({ record, contributor, score, spanScore, gradientScore, contextScore: 0 });
 const tok = (text: string, records: RecordScore[], matchLength = records.length > 0 ? 2 : 0): AttributedToken => ({ text, tokenId: 1, matchLength, attribution: { records, span: null } });
 
 function fixture(): ResponseAttribution {
@@ -45,6 +45,7 @@ function fixture(): ResponseAttribution {
     combinationRule: 'score = span score (fixture rule)',
     tokens,
     spans: [span],
+    promptSpans: [],
     threshold: { bps: 500, source: 'chain', dropped: [{ address: CAROL, share: 0.02 }] },
     contributors: [
       { address: ALICE, share: 0.7 },
