@@ -110,6 +110,10 @@ test('generates with an adapter trained on a datanet, shows the heatmap and a to
   // gradient influence is a number beside the span score, and the chart says both were used.
   await expect(record.getByTestId('attr-record-span-score')).toHaveText(/^span \d/);
   await expect(record.getByTestId('attr-record-gradient-score')).toHaveText(/^gradient \d/);
+  // The prompt's own spans: "The curators keep" is the keepers record's opening, so that record
+  // holds the prompt (context 1) and the chart names the span.
+  await expect(record.getByTestId('attr-record-context-score')).toHaveText('prompt 1.000');
+  await expect(column.getByTestId('attr-prompt-spans')).toContainText('“The curators keep” (keepers)');
   await expect(column.getByTestId('attr-chart')).toContainText('exact spans and gradient influence (DataInf)');
   await page.screenshot({ path: '/tmp/attribution-token.png' });
 

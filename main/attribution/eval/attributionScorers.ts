@@ -68,8 +68,8 @@ export function attributionScorers(o: { records: readonly EvalRecord[]; gradient
     });
   };
   return [
-    { name: 'tool', description: 'exact spans and gradient evidence (DataInf) combined by attributeResponse', scorer: async (p, c) => rankingFromAttribution(attribute(p, c, true)) },
-    { name: 'spans', description: 'exact spans alone (suffix-array index of the copy)', scorer: async (p, c) => rankingFromAttribution(attribute(p, c, false)) },
+    { name: 'tool', description: 'exact spans and gradient evidence (DataInf) combined by attributeResponse, re-ranked by the prompt\'s context', scorer: async (p, c) => rankingFromAttribution(attribute(p, c, true)) },
+    { name: 'spans', description: 'exact spans alone (suffix-array index of the copy), re-ranked by the prompt\'s context', scorer: async (p, c) => rankingFromAttribution(attribute(p, c, false)) },
     {
       name: 'gradient',
       description: 'gradient evidence alone (DataInf over the record gradient store, summed over the answer)',
