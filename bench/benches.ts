@@ -2,6 +2,7 @@ import { attributionSettlement } from './attributionSettlement';
 import { attributionGradients } from './attributionGradients';
 import { attributionQuery } from './attributionQuery';
 import { attributionSpans } from './attributionSpans';
+import { attributionEvalDiagnostic } from './attributionEvalDiagnostic';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
 import { decodeVsLlama } from './decodeVsLlama';
@@ -61,6 +62,10 @@ export const benches: Record<string, Bench> = {
   // Exact-span attribution: suffix-table build tokens/s on 2 threads, bytes per token, and a
   // 256-token response against the index (ATTRIBUTION_BENCH_TOKENS, default 10,000,000).
   'attribution-spans': { run: attributionSpans, default: false },
+  // `studio eval attribution`'s demo setup trained once into a cache (ATTR_DIAG_DIR), then the
+  // answers scored per fact by the product's scorers and BM25: compares attribution rules in
+  // seconds on one adapter (minutes the first time).
+  'attribution-eval-diagnostic': { run: attributionEvalDiagnostic, default: false },
   // Factory: the run page's charts in Chromium while a real run streams factory.metrics (frame times).
   'factory-chart-frames': { run: factoryChartFrames, default: false },
   // The Factory's demo pipeline through `studio train --config` (the default model, or a stand-in of its shape).
