@@ -86,7 +86,18 @@ describe('verified loading of published adapters', () => {
     const v = byName(await client.call('adapters.verify', {}));
     expect(v['trusted']).toMatchObject({ status: 'verified', modelId: String(Number(base.result) + 1), file: null });
     expect(v['tampered']).toMatchObject({ status: 'verified', modelId: String(Number(base.result) + 2) });
-    expect(v['plain']).toMatchObject({ status: 'unpublished', modelId: null });
+    expect(v['plain']).toMatchObject({ status: 'unpublished', modelId: null, entry: null });
+    // The registry entry as the chain holds it, the base model's files hash resolved.
+    expect(v['trusted']!.entry).toEqual({
+      owner: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+      uri: 'studio:adapter/trusted',
+      filesHash: recordFilesHash(records['trusted']!),
+      trainingConfigHash: `0x${'11'.repeat(32)}`,
+      baseModelId: String(base.result),
+      baseFilesHash: `0x${(await modelFingerprint(model)).digest}`,
+      datanetVersions: [],
+    });
+    expect(v['trusted']!.localFilesHash).toBe(recordFilesHash(records['trusted']!));
   });
 
   it('refuses a published adapter whose weights file changed after publishing, naming the file, on /v1 and in adapters.verify', async () => {
@@ -106,6 +117,10 @@ describe('verified loading of published adapters', () => {
 
     const v = byName(await client.call('adapters.verify', { names: ['tampered', 'trusted'] }));
     expect(v['tampered']).toMatchObject({ status: 'mismatch', file: 'adapter_model.safetensors' });
+    // Both hashes of the changed file, for the adapter's page.
+    expect(v['tampered']!.changed).toEqual([{ file: 'adapter_model.safetensors', path: file, published: sha, actual: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(v['tampered']!.changed[0]!.actual).not.toBe(sha);
+    expect(v['tampered']!.localFilesHash).not.toBe(recordFilesHash(records['tampered']!));
     expect(v['trusted']!.status).toBe('verified');
 
     // The untouched published adapter and the unpublished one serve.
