@@ -131,11 +131,30 @@ describe('verified loading of published adapters', () => {
     }
   });
 
+  it('studio generate --adapter NAME checks a published adapter against the chain as /v1 does: a changed file is refused, the others run', async () => {
+    // Beside the running serve (the CLI reads the workspace without its lock, the devnet from chain/devnet.json).
+    const gen = (name: string) => runStudioInProcess(home, ['generate', '--model', model, '--adapter', name, '--prompt', 'The fox', '--max-tokens', '2', '--json']);
+    const refused = await gen('tampered');
+    expect(refused.code).toBe(1);
+    expect((refused.json() as { error: { code: string } }).error.code).toBe('ADAPTER_UNVERIFIED');
+    expect(refused.stderr).toMatch(/Adapter "tampered" is refused: its files do not match model \d+ in the ModelRegistry on chain \d+: adapter_model\.safetensors \(.*\) has sha256 [0-9a-f]{64}, published as [0-9a-f]{64}/);
+    for (const name of ['trusted', 'plain']) {
+      const ok = await gen(name);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.json()).toMatchObject({ adapter: name });
+      expect((ok.json() as { warnings?: string[] }).warnings).toBeUndefined();
+    }
+  });
+
   it('a published adapter whose chain cannot be read is marked unverifiable', async () => {
     await client.call('chain.stop', {});
     const v = byName(await client.call('adapters.verify', { names: ['trusted', 'plain'] }));
     expect(v['trusted']).toMatchObject({ status: 'unverifiable' });
     expect(v['trusted']!.message).toMatch(/devnet is not running/);
     expect(v['plain']!.status).toBe('unpublished');
+    // The CLI runs it with the same warning instead of refusing it.
+    const r = await runStudioInProcess(home, ['generate', '--model', model, '--adapter', 'trusted', '--prompt', 'The fox', '--max-tokens', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((r.json() as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/adapter "trusted" is published as model \d+ on chain \d+, which cannot be read now \(the devnet is not running.*its files were not verified/)]);
   });
 });
