@@ -42,6 +42,11 @@ export const AdapterRecordSchema = z.object({
   run: z.string().nullable(),
   importedFrom: z.string().nullable(),
   parents: z.array(z.object({ name: z.string(), weight: z.number(), configSha256: Sha256Schema, weightsSha256: Sha256Schema })),
+  /** A merge's options: how the parents were combined (null when not merged, or merged before
+   * they were recorded). density: ties/dare_*; seed: dare_* (the default 0 recorded as used). */
+  merge: z
+    .object({ method: MergeCombinationSchema, density: z.number().nullable(), seed: z.number().int().nullable() })
+    .nullable(),
   createdAt: z.string(),
 });
 export type AdapterRecord = z.infer<typeof AdapterRecordSchema>;
