@@ -15,6 +15,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { spearmanCorrelation } from '../main/attribution/eval/spearmanCorrelation.js';
 import { buildTestModel } from '../main/engine/testModels/buildTestModel.js';
 import { modelSpecWithFiles } from '../main/engine/modelSpecWithFiles.js';
 import { loadNativeEngine, type NativeModel } from '../main/engine/native/index.js';
@@ -114,20 +115,6 @@ function speed(dir: string) {
   };
 }
 
-function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const rank = (x: ArrayLike<number>) => {
-    const idx = Array.from({ length: x.length }, (_, i) => i).sort((i, j) => x[i]! - x[j]!);
-    const r = new Float64Array(x.length);
-    idx.forEach((i, p) => (r[i] = p));
-    return r;
-  };
-  const ra = rank(a), rb = rank(b);
-  const n = a.length;
-  let d2 = 0;
-  for (let i = 0; i < n; i++) d2 += (ra[i]! - rb[i]!) ** 2;
-  return 1 - (6 * d2) / (n * (n * n - 1));
-}
-
 function allScores(s: RecordGradientStore, h: Float32Array): Float32Array {
   return loadNativeEngine().gemm({ transA: false, transB: true, M: s.rows, N: h.length / s.k, K: s.k, A: s.rowsView(0, s.rows), B: h });
 }
@@ -176,7 +163,7 @@ function quality(dir: string) {
         const a = Float32Array.from({ length: store.rows }, (_, i) => S[i * T + t]!);
         const oe = order(e), oa = order(a);
         const top5 = oa.slice(0, 5).filter((i) => oe.slice(0, 5).includes(i)).length / 5;
-        add(name, { rho: spearman(e, a), top5, top1: oa[0] === oe[0] ? 1 : 0, hit: oa[0] === target ? 1 : 0 });
+        add(name, { rho: spearmanCorrelation(Array.from(e), Array.from(a)), top5, top1: oa[0] === oe[0] ? 1 : 0, hit: oa[0] === target ? 1 : 0 });
       }
     }
   }

@@ -16,9 +16,9 @@ import { loadNativeEngine } from '../main/engine/native/index.js';
 import { nativeEngineInfo } from '../main/engine/native/nativeEngineInfo.js';
 import { nativeLogitsSource } from '../main/engine/nativeLogitsSource.js';
 import { createLoraAdapter } from '../main/engine/peft/createLoraAdapter.js';
-import type { LoraAdapter } from '../main/engine/peft/LoraAdapter.js';
 import { loadPeftAdapter } from '../main/engine/peft/loadPeftAdapter.js';
-import { PEFT_PREFIX, savePeftAdapter } from '../main/engine/peft/savePeftAdapter.js';
+import { peftTensors } from '../main/engine/peft/peftTensors.js';
+import { savePeftAdapter } from '../main/engine/peft/savePeftAdapter.js';
 import { buildTestModel } from '../main/engine/testModels/buildTestModel.js';
 import { Tokenizer } from '../main/engine/tokenizer/Tokenizer.js';
 import { ServingCore } from '../main/playground/ServingCore.js';
@@ -38,14 +38,6 @@ const PROMPTS = [
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
-const tensorsOf = (a: LoraAdapter) => {
-  const t: Record<string, Float32Array> = {};
-  for (const [m, { A, B }] of a.modules) {
-    t[`${PEFT_PREFIX}${m}.lora_A.weight`] = A.data;
-    t[`${PEFT_PREFIX}${m}.lora_B.weight`] = B.data;
-  }
-  return t;
-};
 
 export async function openlora(options: { tokens?: number; threads?: number } = {}): Promise<unknown> {
   const engine = loadNativeEngine();
@@ -90,7 +82,7 @@ export async function openlora(options: { tokens?: number; threads?: number } = 
     t0 = performance.now();
     for (let i = 0; i < PROMPTS.length; i++) {
       const s = performance.now();
-      slot.setLoraTensors(tensorsOf(adapters[i]!));
+      slot.setLoraTensors(peftTensors(adapters[i]!));
       swaps.push(performance.now() - s);
       sequential.push(generate(nativeLogitsSource(engine, slot, spec.maxPositions), tok, PROMPTS[i]!, opts).text);
     }
@@ -106,7 +98,7 @@ export async function openlora(options: { tokens?: number; threads?: number } = 
       const a = loadPeftAdapter(adapterDirs[i % adapterDirs.length]!, spec);
       loads.push(performance.now() - s);
       s = performance.now();
-      const id = served.loraBankAdd(tensorsOf(a), { rank: 16, alpha: 32 });
+      const id = served.loraBankAdd(peftTensors(a), { rank: 16, alpha: 32 });
       banks.push(performance.now() - s);
       served.loraBankRemove(id);
     }

@@ -26,9 +26,9 @@ import { modelSpecWithFiles } from '../main/engine/modelSpecWithFiles.js';
 import { loadNativeEngine } from '../main/engine/native/index.js';
 import { nativeEngineInfo } from '../main/engine/native/nativeEngineInfo.js';
 import { createLoraAdapter } from '../main/engine/peft/createLoraAdapter.js';
-import type { LoraAdapter } from '../main/engine/peft/LoraAdapter.js';
 import { loadPeftAdapter } from '../main/engine/peft/loadPeftAdapter.js';
-import { PEFT_PREFIX, savePeftAdapter } from '../main/engine/peft/savePeftAdapter.js';
+import { peftTensors } from '../main/engine/peft/peftTensors.js';
+import { savePeftAdapter } from '../main/engine/peft/savePeftAdapter.js';
 import { buildTestModel } from '../main/engine/testModels/buildTestModel.js';
 import { AdapterCache, adapterBytes } from '../main/playground/AdapterCache.js';
 import { openDatabase } from '../main/workspace/openDatabase.js';
@@ -44,14 +44,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const range = (xs: number[]) => [Math.min(...xs), Math.max(...xs)].map((x) => +x.toFixed(3));
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e3;
 const round = (x: number, d = 3) => +x.toFixed(d);
-const tensorsOf = (a: LoraAdapter) => {
-  const t: Record<string, Float32Array> = {};
-  for (const [m, { A, B }] of a.modules) {
-    t[`${PEFT_PREFIX}${m}.lora_A.weight`] = A.data;
-    t[`${PEFT_PREFIX}${m}.lora_B.weight`] = B.data;
-  }
-  return t;
-};
 const sha = (i: number) => i.toString(16).padStart(64, '0');
 
 export async function openloraAdapters(options: { steps?: number; rounds?: number; lruRequests?: number } = {}): Promise<unknown> {
@@ -86,7 +78,7 @@ export async function openloraAdapters(options: { steps?: number; rounds?: numbe
       const a = loadPeftAdapter(adapterDirs[i % RESIDENT]!, spec);
       const m = performance.now();
       const cm = process.cpuUsage();
-      const id = model.loraBankAdd(tensorsOf(a), { rank: 16, alpha: 32 });
+      const id = model.loraBankAdd(peftTensors(a), { rank: 16, alpha: 32 });
       const e = performance.now();
       load.readCheckMs.push(m - s);
       load.bankMs.push(e - m);
@@ -100,7 +92,7 @@ export async function openloraAdapters(options: { steps?: number; rounds?: numbe
     // Switching: RESIDENT adapters in the bank; batch-1 steps changing adapter every step vs
     // keeping one, in alternating rounds so both see the same load.
     const rssBank0 = process.memoryUsage().rss;
-    const bankIds = adapters.map((a) => model.loraBankAdd(tensorsOf(a), { rank: 16, alpha: 32 }));
+    const bankIds = adapters.map((a) => model.loraBankAdd(peftTensors(a), { rank: 16, alpha: 32 }));
     const residentRssMB = (process.memoryUsage().rss - rssBank0) / 2 ** 20;
     const session = new engine.Session(model, { batch: 1, capacity: 64 + rounds * 2 * steps + 8 });
     const prompt = Int32Array.from({ length: 32 }, (_, i) => 3 + ((i * 37) % 400));

@@ -20,6 +20,8 @@ interface AdapterRow {
   run: string | null;
   imported_from: string | null;
   parents_json: string;
+  /** Absent in a workspace a reader without the lock sees before its migration. */
+  merge_json?: string | null;
   created_at: string;
 }
 
@@ -40,6 +42,7 @@ const toRecord = (r: AdapterRow): AdapterRecord => ({
   run: r.run,
   importedFrom: r.imported_from,
   parents: JSON.parse(r.parents_json) as AdapterRecord['parents'],
+  merge: r.merge_json ? (JSON.parse(r.merge_json) as AdapterRecord['merge']) : null,
   createdAt: r.created_at,
 });
 
@@ -85,12 +88,13 @@ export function uniqueAdapterName(db: Db, wanted: string): string {
   for (let i = 2; ; i++) if (!findAdapter(db, `${base}-${i}`)) return `${base}-${i}`;
 }
 
-export function recordAdapter(db: Db, a: Omit<AdapterRecord, 'createdAt'>): AdapterRecord {
+/** Records an adapter; `merge` is given by merges only. */
+export function recordAdapter(db: Db, a: Omit<AdapterRecord, 'createdAt' | 'merge'> & { merge?: AdapterRecord['merge'] }): AdapterRecord {
   if (findAdapter(db, a.name)) throw new StudioError(ErrorCode.Conflict, `An adapter named "${a.name}" exists already; choose another name or remove it first.`, { name: a.name });
   db.prepare(
     `INSERT INTO adapters (name, source, rank, alpha, rslora, targets_json, modules, parameters, size, config_sha256, weights_sha256,
-       base_json, base_digest, datanet, run, imported_from, parents_json, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       base_json, base_digest, datanet, run, imported_from, parents_json, merge_json, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     a.name,
     a.source,
@@ -109,6 +113,7 @@ export function recordAdapter(db: Db, a: Omit<AdapterRecord, 'createdAt'>): Adap
     a.run,
     a.importedFrom,
     JSON.stringify(a.parents),
+    a.merge ? JSON.stringify(a.merge) : null,
     new Date().toISOString(),
   );
   return getAdapter(db, a.name);

@@ -17,6 +17,8 @@ export const AdapterBaseSchema = z.object({
 });
 export type AdapterBase = z.infer<typeof AdapterBaseSchema>;
 
+export const MergeCombinationSchema = z.enum(['cat', 'linear', 'ties', 'dare_linear', 'dare_ties']);
+
 export const AdapterSourceSchema = z.enum(['trained', 'imported', 'merged']);
 
 export const AdapterRecordSchema = z.object({
@@ -40,6 +42,11 @@ export const AdapterRecordSchema = z.object({
   run: z.string().nullable(),
   importedFrom: z.string().nullable(),
   parents: z.array(z.object({ name: z.string(), weight: z.number(), configSha256: Sha256Schema, weightsSha256: Sha256Schema })),
+  /** A merge's options: how the parents were combined (null when not merged, or merged before
+   * they were recorded). density: ties/dare_*; seed: dare_* (the default 0 recorded as used). */
+  merge: z
+    .object({ method: MergeCombinationSchema, density: z.number().nullable(), seed: z.number().int().nullable() })
+    .nullable(),
   createdAt: z.string(),
 });
 export type AdapterRecord = z.infer<typeof AdapterRecordSchema>;
@@ -62,7 +69,6 @@ export const AdaptersImportParamsSchema = z
   })
   .strict();
 
-export const MergeCombinationSchema = z.enum(['cat', 'linear', 'ties', 'dare_linear', 'dare_ties']);
 
 export const AdaptersMergeParamsSchema = z
   .object({
@@ -89,6 +95,22 @@ export const AdapterExportResultSchema = z.object({ dir: z.string(), adapterDir:
  * mismatch: they do not (the adapter is refused; `file` names the changed file when known);
  * unverifiable: published, but that chain cannot be read now (served with a warning).
  */
+/** A published adapter's ModelRegistry entry as read from the chain now, with its lineage resolved:
+ * the base model's files hash and each datanet version's Merkle root (null when that read failed). */
+export const RegistryAdapterEntrySchema = z.object({
+  owner: z.string(),
+  uri: z.string(),
+  filesHash: z.string(),
+  trainingConfigHash: z.string(),
+  baseModelId: z.string(),
+  baseFilesHash: z.string().nullable(),
+  datanetVersions: z.array(z.object({ datanetId: z.string(), version: z.string(), merkleRoot: z.string().nullable() })),
+});
+export type RegistryAdapterEntry = z.infer<typeof RegistryAdapterEntrySchema>;
+
+/** One adapter file whose bytes differ from what was published: both sha256s and where it is. */
+export const ChangedAdapterFileSchema = z.object({ file: z.string(), path: z.string(), published: z.string(), actual: z.string() });
+
 export const AdapterVerificationSchema = z.object({
   name: z.string(),
   status: z.enum(['unpublished', 'verified', 'mismatch', 'unverifiable']),
@@ -96,6 +118,12 @@ export const AdapterVerificationSchema = z.object({
   modelId: z.string().nullable(),
   file: z.string().nullable(),
   message: z.string().nullable(),
+  /** The on-chain entry (null: unpublished, or the chain could not be read). */
+  entry: RegistryAdapterEntrySchema.nullable(),
+  /** The files hash of the adapter's files as they are on disk now (null: unpublished, or unreadable). */
+  localFilesHash: z.string().nullable(),
+  /** mismatch: each file changed since publishing (empty when the chain's entry is another adapter's). */
+  changed: z.array(ChangedAdapterFileSchema),
 });
 export type AdapterVerification = z.infer<typeof AdapterVerificationSchema>;
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { verifyAdapter, type RegistryFilesHashReader } from '../adapters/adapterVerification';
+import { verifyAdapter, type RegistryEntryReader } from '../adapters/adapterVerification';
 import { exportAdapter } from '../adapters/exportAdapter';
 import { getAdapter, listAdapters, removeAdapter } from '../adapters/adaptersRepository';
 import { registeredAdapterFiles } from '../adapters/storeAdapterFolder';
@@ -13,7 +13,7 @@ import type { Handlers } from './handlers';
 export function adaptersHandlers(deps: {
   db: () => Db;
   root: () => string;
-  readRegistry: RegistryFilesHashReader;
+  readRegistry: RegistryEntryReader;
 }): Pick<Handlers, 'adapters.list' | 'adapters.get' | 'adapters.remove' | 'adapters.export' | 'adapters.verify'> {
   return {
     'adapters.list': ({ query }) => listAdapters(deps.db(), query),

@@ -22,7 +22,8 @@ import { datanetHandlers } from './datanetHandlers';
 import { engineHandlers } from './engineHandlers';
 import { governanceHandlers } from './governanceHandlers';
 import { adaptersHandlers } from './adaptersHandlers';
-import { registryFilesHashReader } from '../adapters/registryFilesHashReader';
+import { listNetworks } from '../chain/networks/networksRepository';
+import { devnetServiceExplorer, registryEntryReader, registryFilesHashReader } from '../adapters/registryFilesHashReader';
 import { attributionHandlers } from './attributionHandlers';
 import { factoryHandlers } from './factoryHandlers';
 import { FactoryService } from '../factory/factoryService';
@@ -154,7 +155,7 @@ export class StudioCore {
       root: () => ws.layout.root,
       settings: () => readSettings(ws.db).playground,
       modelOverride: this.playgroundModel,
-      readRegistry: registryFilesHashReader(() => this.devnet, () => ws.db),
+      readRegistry: registryFilesHashReader(devnetServiceExplorer(() => this.devnet), () => listNetworks(ws.db)),
     });
   }
 
@@ -283,7 +284,7 @@ export class StudioCore {
       ...chainHandlers({ devnet: () => this.devnet, publishing: () => this.publishing, db: () => this.ws.db }),
       ...engineHandlers(),
       ...datanetHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, devnet: () => this.devnet, publishing: () => this.publishing }),
-      ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, readRegistry: registryFilesHashReader(() => this.devnet, () => this.ws.db) }),
+      ...adaptersHandlers({ db: () => this.ws.db, root: () => this.ws.layout.root, readRegistry: registryEntryReader(devnetServiceExplorer(() => this.devnet), () => listNetworks(this.ws.db)) }),
       ...factoryHandlers({ db: () => this.ws.db, pipelinesDir: () => this.ws.layout.pipelines, factory: () => this.factory, devnet: () => this.devnet, publishing: () => this.publishing }),
       ...networkHandlers({
         db: () => this.ws.db,

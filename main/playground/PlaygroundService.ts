@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkAdapterFilesAgainstRegistry, findAdapterPublication, type RegistryFilesHashReader } from '../adapters/adapterVerification';
+import { checkAdapterFilesAgainstRegistry, findAdapterPublication, readPublishedFilesHash, type RegistryFilesHashReader } from '../adapters/adapterVerification';
 import { findAdapter, listAdapters } from '../adapters/adaptersRepository';
 import { baseMismatchWarning } from '../adapters/baseMismatchWarning';
 import { modelFingerprint } from '../adapters/modelFingerprint';
@@ -106,16 +106,9 @@ export class PlaygroundService {
   async prepareAdapter(adapter: string | null): Promise<void> {
     if (adapter === null) return;
     const record = findAdapter(this.deps.db(), adapter);
-    const pub = record ? findAdapterPublication(this.deps.db(), record) : undefined;
-    if (!pub || !this.deps.readRegistry) {
-      this.registryRecords.delete(adapter);
-      return;
-    }
-    try {
-      this.registryRecords.set(adapter, { ...pub, filesHash: await this.deps.readRegistry(pub.chainId, pub.modelId) });
-    } catch (err) {
-      this.registryRecords.set(adapter, { unverifiable: `adapter "${adapter}" is published as model ${pub.modelId} on chain ${pub.chainId}, which cannot be read now (${(err as Error).message}): its files were not verified` });
-    }
+    const onChain = record && this.deps.readRegistry ? await readPublishedFilesHash(adapter, findAdapterPublication(this.deps.db(), record), this.deps.readRegistry) : undefined;
+    if (onChain) this.registryRecords.set(adapter, onChain);
+    else this.registryRecords.delete(adapter);
   }
 
   close(): void {

@@ -263,6 +263,14 @@ test('builds a pipeline in the graph on the default model and the demo datanet, 
   await expect(adapterPage.getByTestId('adapter-published')).toBeVisible({ timeout: 60_000 });
   const record = adapterPage.getByTestId('adapter-chain-record');
   await expect(record).toContainText('confirmed');
+  // The registry entry as the chain holds it, its lineage resolved, and the files on disk match it.
+  const verification = adapterPage.getByTestId('adapter-verification');
+  await expect(verification).toHaveAttribute('data-status', 'verified', { timeout: 30_000 });
+  await expect(verification.getByTestId('adapter-match')).toContainText('matches chain');
+  const entry = verification.getByTestId('adapter-registry-entry');
+  await expect(entry).toContainText(configHash);
+  await expect(entry).toContainText(baseDigest);
+  await expect(entry).toContainText(`root ${demoRoot}`);
   await snap(page, 'factory-adapter');
 
   // The explorer decodes the registration: AdapterRegistered with the run's training-config hash
@@ -273,6 +281,10 @@ test('builds a pipeline in the graph on the default model and the demo datanet, 
   await expect(events).toContainText('AdapterRegistered');
   await expect(events).toContainText(`trainingConfigHash${short(configHash)}`);
   await expect(events).toContainText(/datanetVersions\[\{"datanetId":"\d+","version":"1"\}\]/);
+  // ... and names the workspace's adapter it registered, with the same match.
+  const txAdapters = page.getByTestId('chain-transaction').getByTestId('tx-adapters');
+  await expect(txAdapters.getByTestId('tx-adapter-open')).toHaveText(bestAdapter);
+  await expect(txAdapters.getByTestId('adapter-match')).toHaveAttribute('data-status', 'verified');
   await snap(page, 'factory-adapter-explorer');
   // ... and its whole lineage in the event feed: the datanet version's Merkle root, the base
   // model's files hash (the default model's digest) and the adapter's config hash.
@@ -284,6 +296,25 @@ test('builds a pipeline in the graph on the default model and the demo datanet, 
   await expect(feed.locator('tr[data-event-name="BaseModelRegistered"]')).toContainText(short(baseDigest));
   await expect(feed.locator('tr[data-event-name="AdapterRegistered"]')).toContainText(short(configHash));
   await snap(page, 'factory-explorer-lineage');
+
+  // A byte of the adapter's weights changed on disk after publishing: the re-check names the file
+  // with the published and the actual sha256, and the explorer's link says so too.
+  const ws = await callStudio(server, 'workspace.current', {});
+  const weightsSha = listed[0]!.weightsSha256;
+  const weightsFile = path.join(ws.path, 'artifacts', 'sha256', weightsSha.slice(0, 2), weightsSha);
+  fs.chmodSync(weightsFile, 0o644);
+  const bytes = fs.readFileSync(weightsFile);
+  bytes[bytes.length - 2] = bytes[bytes.length - 2]! ^ 0x40;
+  fs.writeFileSync(weightsFile, bytes);
+  await page.locator(`[role="tab"][data-tab-id="factory-adapter:${bestAdapter}"]`).click();
+  await adapterPage.getByTestId('adapter-recheck').click();
+  await expect(verification).toHaveAttribute('data-status', 'mismatch');
+  await expect(verification.getByTestId('adapter-match')).toContainText('local files changed');
+  const changed = verification.getByTestId('adapter-changed-files').locator('tr[data-file="adapter_model.safetensors"]');
+  await expect(changed).toContainText(`published ${weightsSha}`);
+  await expect(changed).toContainText(/on disk now [0-9a-f]{64}/);
+  await expect(verification.getByTestId('adapter-changed-files').locator('tr')).toHaveCount(1);
+  await snap(page, 'factory-adapter-mismatch');
 
   // The light theme: the run page's charts are rebuilt with its colours.
   await page.getByRole('tab', { name: /sotu-e2e\.pipeline\.yaml/ }).click();

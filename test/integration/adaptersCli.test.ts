@@ -121,6 +121,9 @@ describe('studio adapters', () => {
     const m = studio('adapters', 'merge', '--out', 'mix', 'peft-style:1', 'tone:0', '--json');
     expect(m.code, m.stderr).toBe(0);
     expect(m.json()).toMatchObject({ name: 'mix', source: 'merged', rank: 6, parents: [{ name: 'peft-style', weight: 1 }, { name: 'tone', weight: 0 }] });
+    // The merge options are part of the lineage, as stored (read back by show), not only as returned.
+    expect(studio('adapters', 'show', 'mix', '--json').json().merge).toEqual({ method: 'cat', density: null, seed: null });
+    expect(studio('adapters', 'show', 'peft-style', '--json').json().merge).toBeNull();
     const args = ['generate', '--model', dirs.gpt2, '--prompt', PROMPT, '--max-tokens', '6', '--json'];
     const merged = studio(...args, '--adapter', 'mix').json().tokens as { id: number; logprob: number }[];
     const parent = studio(...args, '--adapter', 'peft-style').json().tokens as { id: number; logprob: number }[];
@@ -136,6 +139,8 @@ describe('studio adapters', () => {
     const tied = studio('adapters', 'merge', '--out', 'tied', 'peft-style:1', 'support-v1:0.5', '--method', 'ties', '--density', '0.5', '--json');
     expect(tied.code, tied.stderr).toBe(0);
     expect(tied.json()).toMatchObject({ name: 'tied', source: 'merged', rank: 4, parents: [{ name: 'peft-style', weight: 1 }, { name: 'support-v1', weight: 0.5 }] });
+    expect(studio('adapters', 'show', 'tied', '--json').json().merge).toEqual({ method: 'ties', density: 0.5, seed: null });
+    expect(studio('adapters', 'show', 'tied').stdout).toMatch(/^ {2}merge: ties, density 0\.5$/m);
     const gen = studio('generate', '--model', dirs.gpt2, '--prompt', PROMPT, '--max-tokens', '3', '--json', '--adapter', 'tied');
     expect(gen.code, gen.stderr).toBe(0);
     expect(gen.json().adapter).toBe('tied');
@@ -150,6 +155,9 @@ describe('studio adapters', () => {
     expect(d1.code, d1.stderr).toBe(0);
     expect(d2.json().weightsSha256).toBe(d1.json().weightsSha256);
     expect(d3.json().weightsSha256).not.toBe(d1.json().weightsSha256);
+    // The seed that decided the drop is in each one's lineage.
+    expect(studio('adapters', 'show', 'dare-c', '--json').json().merge).toEqual({ method: 'dare_ties', density: 0.3, seed: 4 });
+    expect(studio('adapters', 'show', 'dare-a').stdout).toMatch(/^ {2}merge: dare_ties, density 0\.3, seed 3$/m);
 
     expect(studio('adapters', 'merge', '--out', 'bad', 'peft-style:1', 'support-v1:1', '--method', 'ties', '--density', '2').stderr).toMatch(/--density: "2" is not a number in \(0, 1\]/);
     expect(studio('adapters', 'merge', '--out', 'bad', 'peft-style:1', 'support-v1:1', '--method', 'magic').stderr).toMatch(/--method: "magic" is not one of cat, linear, ties, dare_linear, dare_ties/);

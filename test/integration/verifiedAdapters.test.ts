@@ -86,7 +86,18 @@ describe('verified loading of published adapters', () => {
     const v = byName(await client.call('adapters.verify', {}));
     expect(v['trusted']).toMatchObject({ status: 'verified', modelId: String(Number(base.result) + 1), file: null });
     expect(v['tampered']).toMatchObject({ status: 'verified', modelId: String(Number(base.result) + 2) });
-    expect(v['plain']).toMatchObject({ status: 'unpublished', modelId: null });
+    expect(v['plain']).toMatchObject({ status: 'unpublished', modelId: null, entry: null });
+    // The registry entry as the chain holds it, the base model's files hash resolved.
+    expect(v['trusted']!.entry).toEqual({
+      owner: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+      uri: 'studio:adapter/trusted',
+      filesHash: recordFilesHash(records['trusted']!),
+      trainingConfigHash: `0x${'11'.repeat(32)}`,
+      baseModelId: String(base.result),
+      baseFilesHash: `0x${(await modelFingerprint(model)).digest}`,
+      datanetVersions: [],
+    });
+    expect(v['trusted']!.localFilesHash).toBe(recordFilesHash(records['trusted']!));
   });
 
   it('refuses a published adapter whose weights file changed after publishing, naming the file, on /v1 and in adapters.verify', async () => {
@@ -106,6 +117,10 @@ describe('verified loading of published adapters', () => {
 
     const v = byName(await client.call('adapters.verify', { names: ['tampered', 'trusted'] }));
     expect(v['tampered']).toMatchObject({ status: 'mismatch', file: 'adapter_model.safetensors' });
+    // Both hashes of the changed file, for the adapter's page.
+    expect(v['tampered']!.changed).toEqual([{ file: 'adapter_model.safetensors', path: file, published: sha, actual: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(v['tampered']!.changed[0]!.actual).not.toBe(sha);
+    expect(v['tampered']!.localFilesHash).not.toBe(recordFilesHash(records['tampered']!));
     expect(v['trusted']!.status).toBe('verified');
 
     // The untouched published adapter and the unpublished one serve.
@@ -116,11 +131,30 @@ describe('verified loading of published adapters', () => {
     }
   });
 
+  it('studio generate --adapter NAME checks a published adapter against the chain as /v1 does: a changed file is refused, the others run', async () => {
+    // Beside the running serve (the CLI reads the workspace without its lock, the devnet from chain/devnet.json).
+    const gen = (name: string) => runStudioInProcess(home, ['generate', '--model', model, '--adapter', name, '--prompt', 'The fox', '--max-tokens', '2', '--json']);
+    const refused = await gen('tampered');
+    expect(refused.code).toBe(1);
+    expect((refused.json() as { error: { code: string } }).error.code).toBe('ADAPTER_UNVERIFIED');
+    expect(refused.stderr).toMatch(/Adapter "tampered" is refused: its files do not match model \d+ in the ModelRegistry on chain \d+: adapter_model\.safetensors \(.*\) has sha256 [0-9a-f]{64}, published as [0-9a-f]{64}/);
+    for (const name of ['trusted', 'plain']) {
+      const ok = await gen(name);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.json()).toMatchObject({ adapter: name });
+      expect((ok.json() as { warnings?: string[] }).warnings).toBeUndefined();
+    }
+  });
+
   it('a published adapter whose chain cannot be read is marked unverifiable', async () => {
     await client.call('chain.stop', {});
     const v = byName(await client.call('adapters.verify', { names: ['trusted', 'plain'] }));
     expect(v['trusted']).toMatchObject({ status: 'unverifiable' });
     expect(v['trusted']!.message).toMatch(/devnet is not running/);
     expect(v['plain']!.status).toBe('unpublished');
+    // The CLI runs it with the same warning instead of refusing it.
+    const r = await runStudioInProcess(home, ['generate', '--model', model, '--adapter', 'trusted', '--prompt', 'The fox', '--max-tokens', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((r.json() as { warnings: string[] }).warnings).toEqual([expect.stringMatching(/adapter "trusted" is published as model \d+ on chain \d+, which cannot be read now \(the devnet is not running.*its files were not verified/)]);
   });
 });

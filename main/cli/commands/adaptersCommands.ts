@@ -29,7 +29,7 @@ export const adaptersList: Command = {
 export const adaptersShow: Command = {
   path: ['adapters', 'show'],
   usage: `studio adapters show NAME ${WS}`,
-  summary: "One adapter's shape and lineage: base model hashes, run, import folder, merge parents",
+  summary: "One adapter's shape and lineage: base model hashes, run, import folder, merge parents and options",
   run: async (ctx) => {
     const name = positional(ctx.positionals, 'adapters show NAME');
     return withReadonlyWorkspace(ctx, (db) => getAdapter(db, name));
@@ -44,6 +44,7 @@ export const adaptersShow: Command = {
       ...(a.datanet ? [`  datanet: ${a.datanet}`] : []),
       ...(a.importedFrom ? [`  imported from: ${a.importedFrom}`] : []),
       ...a.parents.map((p) => `  parent: ${p.name} x ${p.weight}`),
+      ...(a.merge ? [`  merge: ${[a.merge.method, ...(a.merge.density !== null ? [`density ${a.merge.density}`] : []), ...(a.merge.seed !== null ? [`seed ${a.merge.seed}`] : [])].join(', ')}`] : []),
       `  files: adapter_config.json ${a.configSha256}, adapter_model.safetensors ${a.weightsSha256}`,
     ].join('\n'),
 };

@@ -13,6 +13,10 @@ import { applyPeftAdapter } from '../../engine/peft/applyPeftAdapter';
 import { loadPeftAdapter, type PeftAdapterFiles } from '../../engine/peft/loadPeftAdapter';
 import { AdapterNameSchema, type AdapterRecord } from '../../api/adaptersSchemas';
 import { findAdapter } from '../../adapters/adaptersRepository';
+import { findAdapterPublication, type AdapterPublication } from '../../adapters/adapterVerification';
+import type { Network } from '../../api/networkSchemas';
+import { listNetworks } from '../../chain/networks/networksRepository';
+import { verifyPublishedAdapter } from '../verifyPublishedAdapter';
 import { baseMismatchWarning } from '../../adapters/baseMismatchWarning';
 import { modelFingerprint } from '../../adapters/modelFingerprint';
 import { registeredAdapterFiles } from '../../adapters/storeAdapterFolder';
@@ -74,8 +78,11 @@ export const generateCommand: Command = {
     const adapter = f.adapter ? resolveAdapterArg(ctx, f.adapter) : null;
     const warnings: string[] = [];
     if (adapter?.record) {
-      const w = baseMismatchWarning(adapter.record.name, adapter.record.base, (await modelFingerprint(dir)).digest, dir);
-      if (w) {
+      // A published adapter runs only when its files still match the ModelRegistry, as on /v1.
+      const unverified = await verifyPublishedAdapter(ctx, { ...adapter, record: adapter.record, files: adapter.files as PeftAdapterFiles });
+      const base = baseMismatchWarning(adapter.record.name, adapter.record.base, (await modelFingerprint(dir)).digest, dir);
+      for (const w of [base, unverified]) {
+        if (!w) continue;
         warnings.push(w);
         ctx.info(`warning: ${w}`);
       }
@@ -119,14 +126,21 @@ export const generateCommand: Command = {
 /**
  * `--adapter` names a folder (PEFT layout) when one exists at that path, else a registered
  * adapter of the workspace (read without its lock, so it works beside a running `studio serve`).
+ * A folder is not a registered adapter, so it has no publication to verify against.
  */
-function resolveAdapterArg(ctx: CommandContext, arg: string): { files: string | PeftAdapterFiles; record: AdapterRecord | null } {
+function resolveAdapterArg(
+  ctx: CommandContext,
+  arg: string,
+): { files: string | PeftAdapterFiles; record: AdapterRecord | null; publication: AdapterPublication | undefined; networks: Network[] } {
   const dir = path.resolve(arg);
-  if (existsSync(dir) && statSync(dir).isDirectory()) return { files: dir, record: null };
+  if (existsSync(dir) && statSync(dir).isDirectory()) return { files: dir, record: null, publication: undefined, networks: [] };
   if (!AdapterNameSchema.safeParse(arg).success) throw new StudioError(ErrorCode.NotFound, `--adapter: ${arg} is neither a folder nor a registered adapter name.`);
   const found = withExistingReadonlyWorkspace(ctx, (db, _name, root) => {
     const record = findAdapter(db, arg);
-    return record ? { record, files: registeredAdapterFiles(path.join(root, 'artifacts'), record) } : undefined;
+    // Its publication and the configured networks are read here, while the workspace is open.
+    return record
+      ? { record, files: registeredAdapterFiles(path.join(root, 'artifacts'), record), publication: findAdapterPublication(db, record), networks: listNetworks(db) }
+      : undefined;
   });
   if (!found) throw new StudioError(ErrorCode.NotFound, `--adapter: no folder ${dir} and no adapter named "${arg}" in the workspace; \`studio adapters list\` shows them.`);
   return found;

@@ -3,15 +3,10 @@
 // match but the adapter lacks keep B = 0, i.e. no change, as in PEFT.
 import type { NativeModel } from '../native/index';
 import type { LoraAdapter } from './LoraAdapter';
-import { PEFT_PREFIX } from './savePeftAdapter';
+import { peftTensors } from './peftTensors';
 
 export function applyPeftAdapter(model: NativeModel, adapter: LoraAdapter): void {
   const c = adapter.config;
   model.addLora({ targets: c.targetModules, rank: c.r, alpha: c.alpha, rslora: c.useRslora });
-  const tensors: Record<string, Float32Array> = {};
-  for (const [name, { A, B }] of adapter.modules) {
-    tensors[`${PEFT_PREFIX}${name}.lora_A.weight`] = A.data;
-    tensors[`${PEFT_PREFIX}${name}.lora_B.weight`] = B.data;
-  }
-  model.setLoraTensors(tensors);
+  model.setLoraTensors(peftTensors(adapter));
 }

@@ -53,13 +53,15 @@ export const adaptersMerge = defineJobKind({
       const stored = await storeAdapterFiles(input.artifactsRoot, { config: path.join(tmp, ADAPTER_CONFIG), weights: path.join(tmp, ADAPTER_WEIGHTS) }, merged, input.parents[0]!.record.base);
       const how = [input.combination, ...(input.options.density !== undefined ? [`density ${input.options.density}`] : []), ...(input.options.seed !== undefined ? [`seed ${input.options.seed}`] : [])].join(', ');
       ctx.log('info', `Merged ${input.parents.length} adapters (${how}) into ${input.out}: r=${stored.rank}`);
-      return { stored, out: input.out, parents: input.parents.map((x) => ({ name: x.name, weight: x.weight, configSha256: x.record.configSha256, weightsSha256: x.record.weightsSha256 })) };
+      // The options as used, for the lineage: a dare merge's seed is recorded even when defaulted.
+      const merge = { method: input.combination, density: input.options.density ?? null, seed: input.combination.startsWith('dare') ? (input.options.seed ?? 0) : null };
+      return { stored, out: input.out, merge, parents: input.parents.map((x) => ({ name: x.name, weight: x.weight, configSha256: x.record.configSha256, weightsSha256: x.record.weightsSha256 })) };
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
   },
   commit: (db, r) => {
     recordStoredAdapterFiles(db, r.stored, r.out);
-    return recordAdapter(db, { ...storedFields(r.stored), name: r.out, source: 'merged', datanet: null, run: null, importedFrom: null, parents: r.parents });
+    return recordAdapter(db, { ...storedFields(r.stored), name: r.out, source: 'merged', datanet: null, run: null, importedFrom: null, parents: r.parents, merge: r.merge });
   },
 });

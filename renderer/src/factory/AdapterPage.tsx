@@ -9,6 +9,7 @@ import { TxLink } from '../chain/TxLink';
 import { reportError } from '../workbench/toastStore';
 import { openRun } from './factoryTabs';
 import type { RunSummary } from './factoryTypes';
+import { AdapterChainStatus } from './AdapterChainStatus';
 import { fixed } from './runFormat';
 
 /**
@@ -26,7 +27,9 @@ export function adapterPublication(publications: readonly Publication[], name: s
 
 /**
  * An adapter's page: its lineage (base model files, datanet version root, run, config hash), the
- * run's figures, and publishing to the ModelRegistry with the on-chain record once published.
+ * run's figures, and publishing to the ModelRegistry with the on-chain record once published: the
+ * publication's transaction, the registry entry as the chain holds it now, and whether the files on
+ * disk still match it (AdapterChainStatus).
  */
 export function AdapterPage({ input }: { input: { name: string } }) {
   const [adapter, setAdapter] = useState<AdapterRecord | null>(null);
@@ -149,6 +152,10 @@ export function AdapterPage({ input }: { input: { name: string } }) {
               </tr>
             </tbody>
           </table>
+          {/* In the wide pane: the entry's hashes read on one line each. */}
+          <h3 className="fx-pane__title">On chain</h3>
+          {/* Read again when the publication confirms: the entry exists only from then on. */}
+          <AdapterChainStatus name={adapter.name} refreshKey={publication?.status ?? 'none'} />
         </section>
         <section className="fx-pane">
           <h3 className="fx-pane__title">Metrics</h3>
@@ -172,7 +179,7 @@ export function AdapterPage({ input }: { input: { name: string } }) {
               </tr>
             </tbody>
           </table>
-          <h3 className="fx-pane__title">On chain</h3>
+          {publication ? <h3 className="fx-pane__title">Publication</h3> : null}
           {publication ? (
             <table className="fx-table fx-table--kv" data-testid="adapter-chain-record">
               <tbody>
@@ -208,9 +215,7 @@ export function AdapterPage({ input }: { input: { name: string } }) {
                 ) : null}
               </tbody>
             </table>
-          ) : (
-            <p className="pl-muted fx-pad">Not published: its lineage is only in this workspace.</p>
-          )}
+          ) : null}
         </section>
       </div>
     </div>

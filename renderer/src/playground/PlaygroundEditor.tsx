@@ -58,9 +58,12 @@ export function PlaygroundEditor() {
               <li key={m}>
                 <label title={a ? `r=${a.rank} on ${a.targets.join(', ')}; base ${a.base.path ?? '?'}` : 'The base model without an adapter'}>
                   <input type="checkbox" checked={s.selected.includes(m)} disabled={!s.selected.includes(m) && s.selected.length >= MAX_COLUMNS} onChange={() => s.toggle(m)} data-testid={`playground-model-${m}`} />
-                  {m}
-                  {a ? <span className="playground__muted"> r{a.rank} · {a.source}</span> : <span className="playground__muted"> base</span>}
-                  {a ? <VerificationMark v={s.verification[m]} name={m} /> : null}
+                  {/* Each part stays whole: the mark moves under the name rather than breaking it. */}
+                  <span className="playground__model">
+                    <span className="playground__model-name" title={m}>{m}</span>
+                    {a ? <span className="playground__muted"> r{a.rank} · {a.source}</span> : <span className="playground__muted"> base</span>}
+                    {a ? <VerificationMark v={s.verification[m]} name={m} /> : null}
+                  </span>
                 </label>
               </li>
             );
@@ -69,8 +72,10 @@ export function PlaygroundEditor() {
             <li key={m}>
               <label title={`${m.slice(REMOTE_MODEL.length)} on ${s.remote.baseUrl}`}>
                 <input type="checkbox" checked onChange={() => s.toggle(m)} data-testid={`playground-model-${m}`} />
-                {m.slice(REMOTE_MODEL.length)}
-                <span className="playground__muted"> remote</span>
+                <span className="playground__model">
+                  <span className="playground__model-name">{m.slice(REMOTE_MODEL.length)}</span>
+                  <span className="playground__muted"> remote</span>
+                </span>
               </label>
             </li>
           ))}
@@ -112,10 +117,10 @@ export function PlaygroundEditor() {
           <label>
             Seed <input className="input" type="number" min="0" value={s.sampling.seed} onChange={(e) => num(e.target.value, (seed) => s.setSampling({ seed }))} />
           </label>
-          <label>
+          <label className="playground__check">
             <input type="checkbox" checked={s.colourByProbability} onChange={(e) => s.setColour(e.target.checked)} data-testid="playground-colour" /> Colour tokens by probability
           </label>
-          <label title="After each answer, show which training records and contributors shaped every token (attribution.attribute)">
+          <label className="playground__check" title="After each answer, show which training records and contributors shaped every token (attribution.attribute)">
             <input type="checkbox" checked={attribute} onChange={(e) => attributionStore.getState().setEnabled(e.target.checked)} data-testid="playground-attribute" /> Attribute each answer
           </label>
         </div>

@@ -11,6 +11,7 @@ import { chainStore } from '../devnet/chainStore';
 import { AddressText } from '../AddressText';
 import { ChainPageHeader } from '../ChainPageHeader';
 import { EventCard } from './EventCard';
+import { RegisteredAdapterNotice } from '../../factory/RegisteredAdapterNotice';
 import { NamedArgs } from '../NamedArgs';
 import { RevertNotice } from '../writes/RevertNotice';
 import { useChainContracts } from './useChainContracts';
@@ -51,6 +52,9 @@ export function ChainTransactionEditor({ hash }: { hash: string }) {
   const fn = tx?.call && abi ? findFunction(abi, tx.call.functionName, Object.keys(tx.call.args).length) : undefined;
   const types = fn ? Object.fromEntries(fn.inputs.map((p, i) => [p.name || String(i), displayType(p)])) : undefined;
   const status = tx ? STATUS[tx.status] : null;
+  // A ModelRegistry adapter registration links to the workspace's adapter it registered.
+  const adapterIds = (tx?.events ?? []).filter((e) => e.eventName === 'AdapterRegistered' && e.args.modelId !== undefined).map((e) => String(e.args.modelId));
+  const chainId = useStore(chainStore, (s) => s.status?.chainId ?? null);
 
   return (
     <div className="page page--wide" data-testid="chain-transaction">
@@ -125,6 +129,12 @@ export function ChainTransactionEditor({ hash }: { hash: string }) {
               <dd className="mono">{tx.nonce}</dd>
             </dl>
           </section>
+          {adapterIds.length > 0 && chainId !== null ? (
+            <section className="page__section" aria-label="Adapters registered">
+              <h2>Adapter registered</h2>
+              <RegisteredAdapterNotice chainId={chainId} modelIds={adapterIds} />
+            </section>
+          ) : null}
           <section className="page__section" aria-label="Decoded call">
             <h2>Call</h2>
             {tx.call ? (
