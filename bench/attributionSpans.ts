@@ -1,7 +1,7 @@
 // Benchmark (not a test): exact-span attribution. Builds a span index (native SA-IS suffix table,
 // infini-gram layout) over ATTRIBUTION_BENCH_TOKENS synthetic tokens (default 10,000,000), then
-// attributes 256-token responses against it. Registered as 'attribution-spans'
-// (`npm run -s bench attribution-spans`).
+// attributes 256-token responses against it. ATTRIBUTION_BENCH_THREADS sets the build's threads
+// (default 2). Registered as 'attribution-spans' (`npm run -s bench attribution-spans`).
 // The corpus: documents of 50-400 tokens drawn from a Zipf(1.1) law over a 50,257-id vocabulary
 // (GPT-2's size), 1 in 4 documents repeating a passage of an earlier one, so long matches and
 // common n-grams both occur. A response is half a passage copied from a document (a verbatim
@@ -44,6 +44,8 @@ function zipf(n: number, s: number, rand: () => number): () => number {
 
 export async function attributionSpans(): Promise<unknown> {
   const target = Number(process.env.ATTRIBUTION_BENCH_TOKENS ?? 10_000_000);
+  // Threads of the suffix-table build (ATTRIBUTION_BENCH_THREADS, default 2, as the app builds).
+  const threads = Number(process.env.ATTRIBUTION_BENCH_THREADS ?? 2);
   const engine = loadNativeEngine();
   const rand = rng(7);
   const draw = zipf(VOCAB, 1.1, rand);
@@ -66,7 +68,7 @@ export async function attributionSpans(): Promise<unknown> {
   const meta = { datanet: { name: 'bench', version: 1, root: '0x' + '00'.repeat(32) }, tokenizer: { fingerprint: 'ab'.repeat(32), vocabSize: VOCAB } };
   try {
     const t0 = performance.now();
-    const header = writeSpanIndex(engine, dir, docs.map((ids, i) => ({ record: `r${i}`, contributor: ADDRESSES[i % 3]!, ids })), meta, { threads: 2 });
+    const header = writeSpanIndex(engine, dir, docs.map((ids, i) => ({ record: `r${i}`, contributor: ADDRESSES[i % 3]!, ids })), meta, { threads });
     const buildMs = performance.now() - t0;
     const t1 = performance.now();
     const index = openSpanIndex(engine, dir, { datanetRoot: meta.datanet.root, tokenizerFingerprint: meta.tokenizer.fingerprint });
@@ -95,7 +97,7 @@ export async function attributionSpans(): Promise<unknown> {
     return {
       tokens,
       documents: header.documents,
-      threads: 2,
+      threads,
       buildMs: Math.round(buildMs),
       suffixTableMs: header.build.suffixArrayMs,
       suffixTableTokensPerSecond: Math.round(tokens / (header.build.suffixArrayMs / 1000)),
