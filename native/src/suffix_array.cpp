@@ -168,6 +168,10 @@ void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, b
       const int32_t* out = ahead->out.data() + base;
       for (int32_t t = 0; t < hi - lo; t++) {
         const int32_t i = L ? lo + t : hi - 1 - t;
+        // The bucket pointers of a reduced string's large alphabet are out of cache: fetch the
+        // one a few steps on (its symbol is known already).
+        const int32_t ia = L ? i + 16 : i - 16;
+        if (ia >= lo && ia < hi) prefetchRead(bkt.data() + sym[ia - lo]);
         const int32_t v = sa[i];
         const int32_t x = i - lo;
         if (v != 0 && seen[x] == v) {
