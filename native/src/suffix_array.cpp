@@ -76,7 +76,7 @@ void parallelRanges(int64_t n, int threads, const F& fn) {
 // reads it, so a value the helper saw is that slot's value or is replaced only by one the pass
 // checks again.
 constexpr int32_t kBlock = 8192;
-constexpr int kSlots = 4;
+constexpr int kSlots = 16;  // up to 15 blocks ahead: slack for a helper scheduled unevenly
 
 inline int32_t loadEntry(const int32_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
 inline void storeEntry(int32_t* p, int32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
@@ -111,7 +111,7 @@ void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, b
   };
   std::unique_ptr<Lookahead> ahead;
   std::thread helper;
-  if (threads > 1 && blocks > 2 * kSlots) {
+  if (threads > 1 && blocks > 8) {  // below some 64k entries a thread costs more than it saves
     ahead = std::make_unique<Lookahead>();
     helper = std::thread([&, la = ahead.get()]() {
       int64_t k = 1;
