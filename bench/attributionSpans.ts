@@ -19,6 +19,39 @@ import { loadNativeEngine } from '../main/engine/native/index';
 const VOCAB = 50_257;
 const ADDRESSES = ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8', '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC', '0x90F79bf6EB2c4f870365E785982E1f101E93b906'];
 
+/**
+ * CPU milliseconds of the calling thread so far (Linux /proc/thread-self/stat, clock ticks of
+ * 10 ms), or null elsewhere. On a shared machine it is the closest figure to a quiet machine's
+ * wall time for the native build: its sequential loop runs on the calling thread and never waits
+ * for the helper threads.
+ */
+function threadCpuMs(): number | null {
+  try {
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, at 100 ticks per second
+  } catch {
+    return null;
+  }
+}
+
+/** The suffix table alone on `threads` threads, timed three ways (the file already written). */
+function timeSuffixTable(engine: ReturnType<typeof loadNativeEngine>, tokens: Uint8Array, width: 2 | 4, ptrSize: number, threads: number) {
+  const cpu0 = process.cpuUsage();
+  const thread0 = threadCpuMs();
+  const t0 = performance.now();
+  engine.tokenSuffixTable(tokens, width, ptrSize, threads);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const thread1 = threadCpuMs();
+  return {
+    threads,
+    wallMs: Math.round(wallMs),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    callingThreadCpuMs: thread0 === null || thread1 === null ? null : thread1 - thread0,
+  };
+}
+
 function rng(seed: number) {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
@@ -73,6 +106,10 @@ export async function attributionSpans(): Promise<unknown> {
     const t1 = performance.now();
     const index = openSpanIndex(engine, dir, { datanetRoot: meta.datanet.root, tokenizerFingerprint: meta.tokenizer.fingerprint });
     const openMs = performance.now() - t1;
+    // The build again, natively only, on 1 thread and on `threads`, from the same run: with the
+    // calling thread's CPU beside the process's (the helper's work shows in the difference).
+    const tokenBytes = new Uint8Array(fs.readFileSync(path.join(dir, TOKENS_FILE)));
+    const direct = [1, threads].map((t) => timeSuffixTable(engine, tokenBytes, header.tokenWidth, header.ptrSize, t));
     const text = (id: number) => (id % 5 === 0 ? `w${id}` : ` w${id}`);
     const times: number[] = [];
     let spans = 0, longest = 0;
@@ -104,6 +141,7 @@ export async function attributionSpans(): Promise<unknown> {
       // Per second of CPU (both threads' time): less sensitive to other work on a shared machine.
       suffixTableCpuMs: header.build.suffixArrayCpuMs,
       suffixTableTokensPerCpuSecond: Math.round(tokens / (header.build.suffixArrayCpuMs / 1000)),
+      suffixTableAlone: direct,
       loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
       bytesPerToken: (header.files[TOKENS_FILE].bytes + header.files[TABLE_FILE].bytes) / tokens,
       openAndVerifyMs: Math.round(openMs),
