@@ -132,7 +132,7 @@ void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, b
         int32_t lo, hi;
         range(k, lo, hi);
         for (int32_t i = lo; i < hi; i++) {
-          const int32_t a = i + 32 < hi ? loadEntry(sa + i + 32) : 0;
+          const int32_t a = int64_t(i) + 32 < hi ? loadEntry(sa + i + 32) : 0;
           if (L ? a > 0 : a < 0) prefetchRead(s + (L ? a : ~a) - 1);
           const int32_t v = loadEntry(sa + i);
           const size_t x = base + size_t(i - lo);
@@ -173,7 +173,7 @@ void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, b
         const int32_t i = L ? lo + t : hi - 1 - t;
         // The bucket pointers of a reduced string's large alphabet are out of cache: fetch the
         // one a few steps on (its symbol is known already).
-        const int32_t ia = L ? i + 16 : i - 16;
+        const int64_t ia = L ? int64_t(i) + 16 : int64_t(i) - 16;  // 64-bit: i may be near 2^31
         if (ia >= lo && ia < hi) prefetchRead(bkt.data() + sym[ia - lo]);
         const int32_t v = sa[i];
         const int32_t x = i - lo;
@@ -188,7 +188,7 @@ void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, b
     } else {
       for (int32_t t = 0; t < hi - lo; t++) {
         const int32_t i = L ? lo + t : hi - 1 - t;
-        const int32_t ia = L ? i + kAhead : i - kAhead;
+        const int64_t ia = L ? int64_t(i) + kAhead : int64_t(i) - kAhead;
         if (ia >= 0 && ia < n) {
           const int32_t a = sa[ia];
           if (L ? a > 0 : a < 0) prefetchRead(s + (L ? a : ~a) - 1);
@@ -287,7 +287,7 @@ void sais(const T* s, int32_t* sa, int32_t n, int32_t K, int threads) {
   parts.run([&](int t, int64_t b, int64_t e) {
     int32_t names = 0;
     for (int32_t i = int32_t(b); i < int32_t(e); i++) {
-      if (i + 16 < e) {
+      if (int64_t(i) + 16 < e) {
         const int32_t a = sa[i + 16];
         prefetchRead(s + a);
         prefetchRead(sa + m + a / 2);
@@ -330,7 +330,7 @@ void sais(const T* s, int32_t* sa, int32_t n, int32_t K, int threads) {
   // Reduced suffix r starts at the r-th LMS position, lms[m - 1 - r].
   parts.run([&](int, int64_t b, int64_t e) {
     for (int32_t i = int32_t(b); i < int32_t(e); i++) {
-      if (i + 16 < e) prefetchRead(lms.data() + (m - 1 - sa1[i + 16]));
+      if (int64_t(i) + 16 < e) prefetchRead(lms.data() + (m - 1 - sa1[i + 16]));
       sa1[i] = lms[size_t(m - 1 - sa1[i])];
     }
   });
