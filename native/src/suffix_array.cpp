@@ -27,8 +27,8 @@ constexpr int32_t kAhead = 64;
 
 inline void prefetchRead(const void* p) { __builtin_prefetch(p, 0, 0); }
 
-// Runs fn(part, begin, end) over [0, n) split into parts()'s count of ranges, on as many threads
-// (the caller takes the first part). Small ranges stay on one thread: a thread costs more to
+// Splits [0, n) into `parts` ranges and runs fn(part, begin, end) on each, one thread per range
+// (the caller takes the first). Small ranges stay on one thread: a thread costs more to
 // start than it saves below some 64k items.
 struct Ranges {
   int64_t n;
@@ -54,18 +54,6 @@ void parallelRanges(int64_t n, int threads, const F& fn) {
   Ranges(n, threads).run([&fn](int, int64_t b, int64_t e) { fn(b, e); });
 }
 
-
-// The induction passes of SA-IS keep no type array. Entries carry one flag in their sign instead,
-// worked out when the entry is written (the symbols are needed there anyway):
-// - L pass (left to right, bucket starts): v > 0 means "suffix v, whose predecessor v-1 is L-type
-//   and is induced from it now". An L-type suffix j is written as j when j-1 is L too
-//   (s[j-1] >= s[j] for L-type j) and as ~j when j-1 is S-type; suffix 0 as 0 (nothing before it).
-// - S pass (right to left, bucket ends): v < 0 means "suffix ~v, whose predecessor is S-type and
-//   is induced from it now". An S-type j is written as ~j when j-1 is S (s[j-1] <= s[j] for S-type
-//   j) and as j otherwise (j is then LMS, or 0).
-// 0 doubles as the empty slot: suffix 0 never induces anything, so the two cannot be confused
-// in the passes. `final` keeps every suffix (stage 3); without it (stage 1) the passes drop all
-// but the LMS suffixes, which come out as the only positive entries, in LMS-substring order.
 // One induction pass, left to right (L pass: entries v > 0 induce v-1 at their bucket's start)
 // or right to left (S pass: entries v < 0 induce ~v-1 at their bucket's end). Each step reads the
 // symbol before a suffix that lies anywhere in the text; that read and the flag of the induced
