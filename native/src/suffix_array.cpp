@@ -1,6 +1,9 @@
 #include "suffix_array.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -18,110 +21,317 @@ void buckets(const std::vector<int32_t>& count, std::vector<int32_t>& bkt, bool 
   }
 }
 
-// SA-IS with a virtual sentinel at n. type[i] = 1 when suffix i is S-type (smaller than suffix
-// i+1); position i > 0 is LMS when it is S and i-1 is L. The sentinel is LMS and sorts first;
-// it is never stored in sa.
+// How far ahead the induction loops prefetch: the symbol before a suffix lies anywhere in the
+// text, so without it each step waits on a cache miss.
+constexpr int32_t kAhead = 64;
+
+inline void prefetchRead(const void* p) { __builtin_prefetch(p, 0, 0); }
+
+// Splits [0, n) into `parts` ranges and runs fn(part, begin, end) on each, one thread per range
+// (the caller takes the first). Small ranges stay on one thread: a thread costs more to
+// start than it saves below some 64k items.
+struct Ranges {
+  int64_t n;
+  int parts;
+  int64_t per;
+  Ranges(int64_t n_, int threads) : n(n_) {
+    parts = std::max(1, std::min(threads, int(std::min<int64_t>(n / (1 << 16) + 1, 64))));
+    per = (n + parts - 1) / std::max(1, parts);
+  }
+  int64_t begin(int t) const { return std::min(n, t * per); }
+  int64_t end(int t) const { return std::min(n, (t + 1) * per); }
+  template <typename F>
+  void run(const F& fn) const {
+    std::vector<std::thread> pool;
+    for (int t = 1; t < parts; t++) pool.emplace_back([&fn, this, t]() { fn(t, begin(t), end(t)); });
+    fn(0, begin(0), end(0));
+    for (auto& th : pool) th.join();
+  }
+};
+
+template <typename F>
+void parallelRanges(int64_t n, int threads, const F& fn) {
+  Ranges(n, threads).run([&fn](int, int64_t b, int64_t e) { fn(b, e); });
+}
+
+// One induction pass, left to right (L pass: entries v > 0 induce v-1 at their bucket's start)
+// or right to left (S pass: entries v < 0 induce ~v-1 at their bucket's end). Each step reads the
+// symbol before a suffix that lies anywhere in the text; that read and the flag of the induced
+// entry depend only on the entry, so a second thread can work them out a block ahead
+// (Lookahead): the pass itself stays one sequential loop over the table and its bucket pointers,
+// and takes a block's precomputed steps when the entry it reads is the one the helper saw. An
+// entry the helper saw empty (written by the pass after the helper passed) is worked out in the
+// loop, so the result never depends on timing. A slot is written at most once before the pass
+// reads it, so a value the helper saw is that slot's value or is replaced only by one the pass
+// checks again.
+constexpr int32_t kBlock = 8192;
+constexpr int kSlots = 16;  // up to 15 blocks ahead: slack for a helper scheduled unevenly
+
+inline int32_t loadEntry(const int32_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+inline void storeEntry(int32_t* p, int32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+
+struct Lookahead {
+  std::vector<int32_t> seen, out, sym;
+  std::atomic<int64_t> tag[kSlots];
+  std::atomic<int64_t> done{0};  // blocks the pass has finished
+  std::atomic<bool> stop{false};
+  Lookahead() : seen(size_t(kSlots) * kBlock), out(size_t(kSlots) * kBlock), sym(size_t(kSlots) * kBlock) {
+    for (auto& t : tag) t.store(-1);
+  }
+};
+
+// The step of entry v: the bucket symbol and the value to write, or false when v induces nothing.
+template <typename T, bool L>
+inline bool step(const T* s, int32_t v, T& c, int32_t& out) {
+  if (L ? v <= 0 : v >= 0) return false;
+  const int32_t j = (L ? v : ~v) - 1;
+  c = s[j];
+  out = L ? (j > 0 && s[j - 1] < c ? ~j : j) : (j > 0 && s[j - 1] <= c ? ~j : j);
+  return true;
+}
+
+template <typename T, bool L>
+void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, bool final, int threads) {
+  // Block k covers [first(k), first(k) + kBlock) in the pass's direction.
+  const int64_t blocks = (int64_t(n) + kBlock - 1) / kBlock;
+  auto range = [&](int64_t k, int32_t& lo, int32_t& hi) {
+    lo = L ? int32_t(k * kBlock) : int32_t(std::max<int64_t>(0, n - (k + 1) * kBlock));
+    hi = L ? int32_t(std::min<int64_t>(n, (k + 1) * kBlock)) : int32_t(n - k * kBlock);
+  };
+  std::unique_ptr<Lookahead> ahead;
+  std::thread helper;
+  if (threads > 1 && blocks > 8) {  // below some 64k entries a thread costs more than it saves
+    ahead = std::make_unique<Lookahead>();
+    helper = std::thread([&, la = ahead.get()]() {
+      int64_t k = 1;
+      int spins = 0;
+      while (!la->stop.load(std::memory_order_relaxed)) {
+        const int64_t done = la->done.load(std::memory_order_acquire);
+        if (k <= done) k = done + 1;  // the pass went past: skip ahead of it
+        if (k >= blocks) break;
+        if (k >= done + kSlots) {  // every slot still holds a block the pass has not finished
+          // The pass has kSlots blocks in hand (some 0.5 ms of work): sleeping a little costs it
+          // nothing and spares the CPU when the pass's thread is descheduled on a busy machine.
+          if (++spins > 64) std::this_thread::sleep_for(std::chrono::microseconds(50));
+          continue;
+        }
+        spins = 0;
+        const size_t base = size_t(k % kSlots) * kBlock;
+        int32_t lo, hi;
+        range(k, lo, hi);
+        for (int32_t i = lo; i < hi; i++) {
+          const int32_t a = int64_t(i) + 32 < hi ? loadEntry(sa + i + 32) : 0;
+          if (L ? a > 0 : a < 0) prefetchRead(s + (L ? a : ~a) - 1);
+          const int32_t v = loadEntry(sa + i);
+          const size_t x = base + size_t(i - lo);
+          T c;
+          int32_t o;
+          if (step<T, L>(s, v, c, o)) {
+            la->sym[x] = int32_t(c);
+            la->out[x] = o;
+            la->seen[x] = v;
+          } else {
+            la->seen[x] = 0;  // 0 induces nothing in either pass: never taken
+          }
+        }
+        la->tag[k % kSlots].store(k, std::memory_order_release);
+        k++;
+      }
+    });
+  }
+  auto visit = [&](int32_t i, T c, int32_t o) {
+    if (L) {
+      storeEntry(sa + bkt[size_t(c)]++, o);
+      if (!final) storeEntry(sa + i, 0);  // an L-type suffix (or a seed, rewritten by the S pass) is not LMS
+    } else {
+      storeEntry(sa + i, final ? ~sa[i] : 0);
+      storeEntry(sa + --bkt[size_t(c)], o);
+    }
+  };
+  for (int64_t k = 0; k < blocks; k++) {
+    int32_t lo, hi;
+    range(k, lo, hi);
+    const bool have = ahead && ahead->tag[k % kSlots].load(std::memory_order_acquire) == k;
+    if (have) {
+      const size_t base = size_t(k % kSlots) * kBlock;
+      const int32_t* seen = ahead->seen.data() + base;
+      const int32_t* sym = ahead->sym.data() + base;
+      const int32_t* out = ahead->out.data() + base;
+      for (int32_t t = 0; t < hi - lo; t++) {
+        const int32_t i = L ? lo + t : hi - 1 - t;
+        // The bucket pointers of a reduced string's large alphabet are out of cache: fetch the
+        // one a few steps on (its symbol is known already).
+        const int64_t ia = L ? int64_t(i) + 16 : int64_t(i) - 16;  // 64-bit: i may be near 2^31
+        if (ia >= lo && ia < hi) prefetchRead(bkt.data() + sym[ia - lo]);
+        const int32_t v = sa[i];
+        const int32_t x = i - lo;
+        if (v != 0 && seen[x] == v) {
+          visit(i, T(sym[x]), out[x]);
+        } else {
+          T c;
+          int32_t o;
+          if (step<T, L>(s, v, c, o)) visit(i, c, o);
+        }
+      }
+    } else {
+      for (int32_t t = 0; t < hi - lo; t++) {
+        const int32_t i = L ? lo + t : hi - 1 - t;
+        const int64_t ia = L ? int64_t(i) + kAhead : int64_t(i) - kAhead;
+        if (ia >= 0 && ia < n) {
+          const int32_t a = sa[ia];
+          if (L ? a > 0 : a < 0) prefetchRead(s + (L ? a : ~a) - 1);
+        }
+        T c;
+        int32_t o;
+        if (step<T, L>(s, sa[i], c, o)) visit(i, c, o);
+      }
+    }
+    if (ahead) ahead->done.store(k + 1, std::memory_order_release);
+  }
+  if (ahead) {
+    ahead->stop.store(true);
+    helper.join();
+  }
+}
+
+// The induction passes of SA-IS keep no type array. Entries carry one flag in their sign instead,
+// worked out when the entry is written (the symbols are needed there anyway):
+// - L pass (left to right, bucket starts): v > 0 means "suffix v, whose predecessor v-1 is L-type
+//   and is induced from it now". An L-type suffix j is written as j when j-1 is L too
+//   (s[j-1] >= s[j] for L-type j) and as ~j when j-1 is S-type; suffix 0 as 0 (nothing before it).
+// - S pass (right to left, bucket ends): v < 0 means "suffix ~v, whose predecessor is S-type and
+//   is induced from it now". An S-type j is written as ~j when j-1 is S (s[j-1] <= s[j] for S-type
+//   j) and as j otherwise (j is then LMS, or 0).
+// 0 doubles as the empty slot: suffix 0 never induces anything, so the two cannot be confused
+// in the passes. `final` keeps every suffix (stage 3); without it (stage 1) the passes drop all
+// but the LMS suffixes, which come out as the only positive entries, in LMS-substring order.
 template <typename T>
-void sais(const T* s, int32_t* sa, int32_t n, int32_t K) {
+void induce(const T* s, int32_t* sa, int32_t n, const std::vector<int32_t>& count, std::vector<int32_t>& bkt, bool final, int threads) {
+  buckets(count, bkt, false);
+  {
+    const int32_t j = n - 1;  // the virtual sentinel's predecessor: L-type, first in its bucket
+    sa[bkt[size_t(s[j])]++] = j > 0 && s[j - 1] < s[j] ? ~j : j;
+  }
+  inducePass<T, true>(s, sa, n, bkt, final, threads);
+  buckets(count, bkt, true);
+  inducePass<T, false>(s, sa, n, bkt, final, threads);
+}
+
+// SA-IS with a virtual sentinel at n (Nong, Zhang and Chan 2009; the sign-bit flags and the
+// length-first naming as in Yuta Mori's sais). Suffix i is S-type when smaller than suffix i+1;
+// i > 0 is LMS when S-type after an L-type. The sentinel is LMS and sorts first; it is never
+// stored in sa. `threads` share the steps whose items are independent (naming the LMS
+// substrings, mapping the reduced suffix array back); the inductions are sequential.
+template <typename T>
+void sais(const T* s, int32_t* sa, int32_t n, int32_t K, int threads) {
   if (n == 0) return;
   if (n == 1) {
     sa[0] = 0;
     return;
   }
-  std::vector<uint8_t> type(static_cast<size_t>(n));
-  type[size_t(n - 1)] = 0;  // greater than the sentinel after it
-  for (int32_t i = n - 2; i >= 0; i--) type[size_t(i)] = s[i] < s[i + 1] || (s[i] == s[i + 1] && type[size_t(i + 1)]);
-  auto isLms = [&](int32_t i) { return i > 0 && i < n && type[size_t(i)] && !type[size_t(i - 1)]; };
-
   std::vector<int32_t> count(static_cast<size_t>(K), 0), bkt(static_cast<size_t>(K));
   for (int32_t i = 0; i < n; i++) count[size_t(s[i])]++;
 
-  // Induced sort: L-type suffixes left to right from the bucket starts (the sentinel's
-  // predecessor n-1 is L and goes first), then S-type right to left from the bucket ends.
-  auto induce = [&]() {
-    buckets(count, bkt, false);
-    sa[bkt[size_t(s[n - 1])]++] = n - 1;
-    for (int32_t i = 0; i < n; i++) {
-      int32_t j = sa[i] - 1;
-      if (sa[i] > 0 && !type[size_t(j)]) sa[bkt[size_t(s[j])]++] = j;
-    }
-    buckets(count, bkt, true);
-    for (int32_t i = n - 1; i >= 0; i--) {
-      int32_t j = sa[i] - 1;
-      if (sa[i] > 0 && type[size_t(j)]) sa[--bkt[size_t(s[j])]] = j;
-    }
-  };
-
   // Stage 1: LMS positions at their bucket ends in any order; induction sorts the LMS substrings.
-  std::fill(sa, sa + n, -1);
+  // The LMS positions are also kept, last first, in `lms`: the substring lengths and stage 3
+  // read them there instead of classifying the text twice more.
+  for (int32_t i = 0; i < n; i++) sa[i] = 0;
   buckets(count, bkt, true);
-  for (int32_t i = 1; i < n; i++)
-    if (isLms(i)) sa[--bkt[size_t(s[i])]] = i;
-  induce();
-
-  // Compact the sorted LMS positions into sa[0..m) and name their substrings.
+  std::vector<int32_t> lms(static_cast<size_t>(n / 2 + 1));
   int32_t m = 0;
-  for (int32_t i = 0; i < n; i++)
-    if (isLms(sa[i])) sa[m++] = sa[i];
-  std::fill(sa + m, sa + n, -1);
-  int32_t names = 0, prev = -1;
-  for (int32_t i = 0; i < m; i++) {
-    const int32_t pos = sa[i];
-    bool diff = prev < 0;
-    for (int32_t d = 0; !diff; d++) {
-      // An LMS substring runs to the next LMS position inclusive; one that reaches the sentinel
-      // is unique.
-      if (pos + d == n || prev + d == n || s[pos + d] != s[prev + d] || type[size_t(pos + d)] != type[size_t(prev + d)]) {
-        diff = true;
-      } else if (d > 0 && (isLms(pos + d) || isLms(prev + d))) {
-        if (!(isLms(pos + d) && isLms(prev + d))) diff = true;
-        break;
+  {
+    bool nextS = false;  // n-1 is L-type (greater than the sentinel)
+    for (int32_t i = n - 2; i >= 0; i--) {
+      const bool isS = s[i] < s[i + 1] || (s[i] == s[i + 1] && nextS);
+      if (nextS && !isS) {
+        sa[--bkt[size_t(s[i + 1])]] = i + 1;
+        lms[size_t(m++)] = i + 1;
       }
+      nextS = isS;
     }
-    if (diff) {
-      names++;
-      prev = pos;
-    }
-    sa[m + pos / 2] = names - 1;  // LMS positions are >= 2 apart: the slots never collide
   }
+  induce(s, sa, n, count, bkt, false, threads);
+
+  // Compact the sorted LMS positions into sa[0..m); the rest of sa is zero.
+  for (int32_t i = 0, k = 0; i < n; i++) {
+    const int32_t v = sa[i];
+    if (v > 0) {
+      sa[i] = 0;
+      sa[k++] = v;
+    }
+  }
+  // Each LMS substring's length (to the next LMS position inclusive) at sa[m + p/2] (LMS positions
+  // are >= 2 apart, so the slots never collide); the last one runs to the sentinel and is unique.
+  const int32_t last = m > 0 ? lms[0] : -1;
+  if (m > 0) sa[m + last / 2] = n - last + 1;
+  for (int32_t k = 1; k < m; k++) sa[m + lms[size_t(k)] / 2] = lms[size_t(k - 1)] - lms[size_t(k)] + 1;
+
+  // Name the substrings in sorted order: equal neighbours share a name. Two LMS substrings of
+  // equal length and symbols also have equal types, so comparing symbols is enough. Each part
+  // marks where a new name starts and counts them; the names then follow from the counts.
+  std::vector<uint8_t> starts(static_cast<size_t>(m));
+  const Ranges parts(m, threads);
+  std::vector<int32_t> partNames(size_t(parts.parts) + 1, 0);
+  parts.run([&](int t, int64_t b, int64_t e) {
+    int32_t names = 0;
+    for (int32_t i = int32_t(b); i < int32_t(e); i++) {
+      if (int64_t(i) + 16 < e) {
+        const int32_t a = sa[i + 16];
+        prefetchRead(s + a);
+        prefetchRead(sa + m + a / 2);
+      }
+      const int32_t p = sa[i];
+      bool diff = i == 0 || p == last;
+      if (!diff) {
+        const int32_t prev = sa[i - 1], len = sa[m + p / 2];
+        diff = prev == last || len != sa[m + prev / 2];
+        for (int32_t d = 0; !diff && d < len; d++) diff = s[p + d] != s[prev + d];
+      }
+      starts[size_t(i)] = diff;
+      names += diff;
+    }
+    partNames[size_t(t) + 1] = names;
+  });
+  for (int t = 0; t < parts.parts; t++) partNames[size_t(t) + 1] += partNames[size_t(t)];
+  const int32_t names = partNames[size_t(parts.parts)];
+  parts.run([&](int t, int64_t b, int64_t e) {
+    int32_t name = partNames[size_t(t)];
+    for (int32_t i = int32_t(b); i < int32_t(e); i++) {
+      name += starts[size_t(i)];
+      sa[m + sa[i] / 2] = name;  // name + 1: 0 marks the empty slots
+    }
+  });
+  starts = std::vector<uint8_t>();
   for (int32_t i = n - 1, j = n - 1; i >= m; i--)
-    if (sa[i] >= 0) sa[j--] = sa[i];
+    if (sa[i] > 0) sa[j--] = sa[i] - 1;
 
   // Stage 2: sort the reduced string (its own virtual sentinel stands for ours).
   int32_t* s1 = sa + n - m;
   int32_t* sa1 = sa;
   if (names < m) {
-    sais<int32_t>(s1, sa1, m, names);
+    sais<int32_t>(s1, sa1, m, names, threads);
   } else {
     for (int32_t i = 0; i < m; i++) sa1[s1[i]] = i;
   }
 
   // Stage 3: sorted LMS suffixes at their bucket ends (right to left keeps their order), induce.
-  for (int32_t i = 1, j = 0; i < n; i++)
-    if (isLms(i)) s1[j++] = i;
-  for (int32_t i = 0; i < m; i++) sa1[i] = s1[sa1[i]];
-  std::fill(sa + m, sa + n, -1);
+  // Reduced suffix r starts at the r-th LMS position, lms[m - 1 - r].
+  parts.run([&](int, int64_t b, int64_t e) {
+    for (int32_t i = int32_t(b); i < int32_t(e); i++) {
+      if (int64_t(i) + 16 < e) prefetchRead(lms.data() + (m - 1 - sa1[i + 16]));
+      sa1[i] = lms[size_t(m - 1 - sa1[i])];
+    }
+  });
+  lms = std::vector<int32_t>();
+  std::fill(sa + m, sa + n, 0);
   buckets(count, bkt, true);
   for (int32_t i = m - 1; i >= 0; i--) {
+    if (i >= 16) prefetchRead(s + sa[i - 16]);
     const int32_t j = sa[i];
-    sa[i] = -1;
+    sa[i] = 0;
     sa[--bkt[size_t(s[j])]] = j;
   }
-  induce();
-}
-
-// Runs fn(begin, end) over [0, n) split across `threads` threads (the caller takes the first part).
-template <typename F>
-void parallelRanges(int64_t n, int threads, const F& fn) {
-  threads = std::max(1, std::min(threads, int(std::min<int64_t>(n / (1 << 16) + 1, 64))));
-  std::vector<std::thread> pool;
-  const int64_t per = (n + threads - 1) / threads;
-  for (int t = 1; t < threads; t++) {
-    const int64_t b = std::min(n, t * per), e = std::min(n, (t + 1) * per);
-    pool.emplace_back([&fn, b, e]() { fn(b, e); });
-  }
-  fn(0, std::min(n, per));
-  for (auto& th : pool) th.join();
+  induce(s, sa, n, count, bkt, true, threads);
 }
 
 }  // namespace
@@ -132,7 +342,7 @@ void suffixArray(const int32_t* text, int32_t* sa, int64_t n, int32_t alphabet) 
   for (int64_t i = 0; i < n; i++)
     if (text[i] < 0 || text[i] >= alphabet)
       throw std::invalid_argument("suffixArray: symbol " + std::to_string(text[i]) + " at " + std::to_string(i) + " is outside [0, " + std::to_string(alphabet) + ")");
-  sais<int32_t>(text, sa, int32_t(n), alphabet);
+  sais<int32_t>(text, sa, int32_t(n), alphabet, 1);
 }
 
 void tokenSuffixTable(const uint8_t* bytes, int64_t n, int width, int ptrSize, uint8_t* out, int threads) {
@@ -143,14 +353,20 @@ void tokenSuffixTable(const uint8_t* bytes, int64_t n, int width, int ptrSize, u
   if (ptrSize < 8 && maxOffset >= (uint64_t(1) << (8 * ptrSize)))
     throw std::invalid_argument("tokenSuffixTable: " + std::to_string(ptrSize) + "-byte pointers cannot address " + std::to_string(maxOffset) + " bytes");
   // memcmp order of little-endian tokens = numeric order of the byte-swapped values (read as
-  // big-endian). 2-byte tokens use that value directly as the symbol (alphabet 65536); 4-byte
-  // ones are ranked among the distinct values present, which keeps the buckets small.
-  std::vector<int32_t> text(static_cast<size_t>(n));
-  int32_t alphabet = 65536;
+  // big-endian). 2-byte tokens use that value directly as the symbol (alphabet 65536, kept in 16
+  // bits: half the bytes for the induction's scattered reads); 4-byte ones are ranked among the
+  // distinct values present, which keeps the buckets small.
+  // With 4-byte pointers the suffix array is built in `out` itself and encoded in place (one
+  // table's memory and page faults fewer); other widths need their own array.
+  const bool inPlace = ptrSize == 4 && reinterpret_cast<uintptr_t>(out) % alignof(int32_t) == 0;
+  std::vector<int32_t> own(inPlace ? 0 : static_cast<size_t>(n));
+  int32_t* sa = inPlace ? reinterpret_cast<int32_t*>(out) : own.data();
   if (width == 2) {
+    std::vector<uint16_t> text(static_cast<size_t>(n));
     parallelRanges(n, threads, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; i++) text[size_t(i)] = int32_t(bytes[2 * i]) << 8 | bytes[2 * i + 1];
+      for (int64_t i = b; i < e; i++) text[size_t(i)] = uint16_t(bytes[2 * i] << 8 | bytes[2 * i + 1]);
     });
+    sais<uint16_t>(text.data(), sa, int32_t(n), 65536, threads);
   } else {
     auto key = [&](int64_t i) {
       const uint8_t* p = bytes + 4 * i;
@@ -160,17 +376,17 @@ void tokenSuffixTable(const uint8_t* bytes, int64_t n, int width, int ptrSize, u
     for (int64_t i = 0; i < n; i++) distinct[size_t(i)] = key(i);
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-    alphabet = int32_t(std::max<size_t>(distinct.size(), 1));
+    const int32_t alphabet = int32_t(std::max<size_t>(distinct.size(), 1));
+    std::vector<int32_t> text(static_cast<size_t>(n));
     parallelRanges(n, threads, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; i++) text[size_t(i)] = int32_t(std::lower_bound(distinct.begin(), distinct.end(), key(i)) - distinct.begin());
     });
+    distinct = std::vector<uint32_t>();
+    sais<int32_t>(text.data(), sa, int32_t(n), alphabet, threads);
   }
-  std::vector<int32_t> sa(static_cast<size_t>(n));
-  sais<int32_t>(text.data(), sa.data(), int32_t(n), alphabet);
-  text = std::vector<int32_t>();
   parallelRanges(n, threads, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) {
-      uint64_t off = uint64_t(sa[size_t(i)]) * uint64_t(width);
+      uint64_t off = uint64_t(sa[i]) * uint64_t(width);  // read before the bytes over it are written
       uint8_t* p = out + i * ptrSize;
       for (int k = 0; k < ptrSize; k++, off >>= 8) p[k] = uint8_t(off & 0xff);
     }

@@ -17,7 +17,9 @@ void suffixArray(const int32_t* text, int32_t* sa, int64_t n, int32_t alphabet);
 // 4), little-endian. Suffixes are ordered as memcmp orders them in the file (infini-gram's engine
 // compares bytes), i.e. by the byte-swapped token values; the table holds each suffix's BYTE
 // offset in the file, `ptrSize` bytes little-endian per entry (out: n * ptrSize bytes).
-// threads > 1 splits the alphabet mapping and the table encoding (SA-IS itself is sequential).
+// threads > 1 adds a helper thread to SA-IS's induction passes (it works out the scattered symbol
+// reads a block ahead) and splits the naming, the alphabet mapping and the table encoding; the
+// table is the same on any thread count.
 void tokenSuffixTable(const uint8_t* bytes, int64_t n, int width, int ptrSize, uint8_t* out, int threads);
 
 }  // namespace engine

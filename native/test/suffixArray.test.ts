@@ -116,6 +116,64 @@ describe('tokenSuffixTable (infini-gram layout)', () => {
     }
   });
 
+  // A token file as writeSpanIndex lays it out: a separator (all ones) before each document of
+  // Zipf-like ids, some documents repeating a passage of an earlier one.
+  const tokenFile = (seed: number, tokens: number, width: 2 | 4): Uint8Array => {
+    const r = rng(seed);
+    const sep = width === 2 ? 0xffff : 0xffffffff;
+    const ids: number[] = [];
+    const starts: number[] = [];
+    while (ids.length < tokens) {
+      const len = 20 + Math.floor(r() * 200);
+      starts.push(ids.length + 1);
+      ids.push(sep);
+      const copy = starts.length > 3 && r() < 0.3 ? starts[Math.floor(r() * (starts.length - 1))]! : -1;
+      for (let i = 0; i < len; i++) ids.push(copy >= 0 && i < 60 ? ids[copy + i]! : Math.floor(1 / (r() + 2e-5)) % 50_000);
+    }
+    const bytes = new Uint8Array(ids.length * width);
+    const dv = new DataView(bytes.buffer);
+    ids.forEach((t, i) => (width === 2 ? dv.setUint16(i * 2, t, true) : dv.setUint32(i * 4, t >>> 0, true)));
+    return bytes;
+  };
+  const inByteOrder = (bytes: Uint8Array, table: number[]): void => {
+    const seen = new Uint8Array(bytes.length);
+    for (const o of table) seen[o] = 1;
+    expect(table.every((o) => seen[o] === 1) && new Set(table).size === table.length).toBe(true);
+    for (let i = 1; i < table.length; i++)
+      if (Buffer.compare(bytes.subarray(table[i - 1]!), bytes.subarray(table[i]!)) >= 0) throw new Error(`suffixes at bytes ${table[i - 1]} and ${table[i]} out of order at rank ${i}`);
+  };
+
+  it('builds byte-identical tables on 1, 2 and 3 threads, in memcmp order', () => {
+    for (const width of [2, 4] as const) {
+      const bytes = tokenFile(width, 300_000, width);
+      const one = engine.tokenSuffixTable(bytes, width, 4, 1);
+      inByteOrder(bytes, readTable(one, 4));
+      for (const threads of [2, 3]) expect(Buffer.compare(engine.tokenSuffixTable(bytes, width, 4, threads), one), `width ${width}, ${threads} threads`).toBe(0);
+    }
+  });
+
+  it('orders tiny files and repetitive ones (one long run of a token, a repeated document) on any thread count', () => {
+    const file = (ids: number[]): Uint8Array => new Uint8Array(Uint16Array.from(ids).buffer);
+    const doc = Array.from({ length: 50 }, (_, i) => (i * 7) % 13);
+    const cases: Record<string, number[]> = {
+      one: [7],
+      two: [3, 3],
+      three: [0xffff, 2, 1],
+      repeatedDocument: Array.from({ length: 40 }, () => [0xffff, ...doc]).flat(),
+      periodic: Array.from({ length: 5000 }, (_, i) => [1, 2, 1, 3][i % 4]!),
+    };
+    for (const [name, ids] of Object.entries(cases)) {
+      const bytes = file(ids);
+      for (const threads of [1, 2, 4]) expect(readTable(engine.tokenSuffixTable(bytes, 2, 4, threads), 4), `${name}, ${threads} threads`).toEqual(byteOrder(bytes, 2));
+    }
+    // One document of 200,000 copies of one token: a shorter suffix of the run sorts first, the
+    // separator (the largest token) last.
+    const n = 200_001;
+    const run = file([0xffff, ...Array<number>(n - 1).fill(5)]);
+    const expected = [...Array.from({ length: n - 1 }, (_, i) => 2 * (n - 1 - i)), 0];
+    for (const threads of [1, 2]) expect(readTable(engine.tokenSuffixTable(run, 2, 4, threads), 4), `run, ${threads} threads`).toEqual(expected);
+  });
+
   it('refuses pointers too small for the file and odd byte lengths', () => {
     expect(() => engine.tokenSuffixTable(new Uint8Array(600), 2, 1)).toThrow(/1-byte pointers cannot address 600 bytes/);
     expect(() => engine.tokenSuffixTable(new Uint8Array(7), 2, 4)).toThrow(/not a multiple of 2/);
