@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelSpec, RopeScalingLlama3 } from '../modelConfig';
+import type { BankTensorSource } from '../peft/peftBankSources';
 
 export type Arch = ModelSpec['arch'];
 export type RopeScalingSpec = RopeScalingLlama3;
@@ -170,6 +171,14 @@ export interface NativeModel {
    * `adapters` option. Independent of addLora.
    */
   loraBankAdd(tensors: Record<string, Float32Array | NamedTensor>, options: { rank: number; alpha: number; rslora?: boolean }): number;
+  /**
+   * loraBankAdd's entry read from a safetensors file straight into the bank (one copy; F16/BF16
+   * widened natively, bit for bit as the JS reader does). The tensors' offsets and dtypes come
+   * from a validated header (peftBankSources); a short file names the file and the tensor.
+   */
+  loraBankLoad(path: string, tensors: BankTensorSource[], options: { rank: number; alpha: number; rslora?: boolean }): number;
+  /** A copy of the bank's factors for an id, by PEFT name (tests compare the ways of filling it). */
+  loraBankTensors(id: number): Record<string, NamedTensor>;
   loraBankRemove(id: number): void;
   /** In full mode the moments are keyed by the model files' tensor names, in the files' layout. */
   getOptimizerState(): OptimizerState;
