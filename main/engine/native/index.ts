@@ -288,6 +288,12 @@ export interface NativeEngine {
    */
   setPoolWaitsForWorkers(wait: boolean): void;
   /**
+   * true (default): weight matrices of 2 MiB or more built afterwards are mapped 2 MiB-aligned and
+   * advised MADV_HUGEPAGE (Linux), fewer TLB misses while decoding streams them; false: 4 KiB
+   * pages, the reference benches compare against. Same results either way. Not while a model loads.
+   */
+  setWeightHugePages(on: boolean): void;
+  /**
    * Whether the CUDA backend is usable: loads libstudio_cuda.so ($STUDIO_CUDA_LIBRARY, else next
    * to the addon) on first use and counts devices; creates no model.
    */
