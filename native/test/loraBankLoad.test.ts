@@ -2,7 +2,7 @@
 // LoRA bank, F16/BF16 widened natively) against the reference path it replaces (loadPeftAdapter
 // into JS arrays, then loraBankAdd): the same bank bits for every stored dtype, the same logits,
 // and a file that changed after its header was checked refused naming the file and the tensor.
-import { truncateSync, statSync } from 'node:fs';
+import { copyFileSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../main/engine/modelConfig.js';
@@ -13,7 +13,7 @@ import { peftBankSources } from '../../main/engine/peft/peftBankSources.js';
 import { PEFT_PREFIX, savePeftAdapter } from '../../main/engine/peft/savePeftAdapter.js';
 import { bankAdapter } from '../../main/playground/AdapterCache.js';
 import { bitsEqual, engine } from './helpers/engine.js';
-import { llamaSpec, tempDir, writeTinyModel } from './helpers/tinyModels.js';
+import { llamaSpec, tempDir, writeSafetensors, writeTinyModel } from './helpers/tinyModels.js';
 
 const TARGETS = ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'];
 
@@ -74,6 +74,25 @@ describe('Model.loraBankLoad: the adapter file read straight into the bank', () 
       }
     });
   }
+
+  it("reads Hugging Face PEFT's names (with the adapter name, \".lora_A.default.weight\") into the same bank entry", () => {
+    const adapter = createLoraAdapter(mspec, { r: 2, alpha: 4, targets: ['q_proj', 'up_proj'], seed: 6, randomB: true });
+    const ours = tempDir('lora-bank-load-ours');
+    savePeftAdapter(ours, adapter);
+    const hf = tempDir('lora-bank-load-hf');
+    copyFileSync(path.join(ours, 'adapter_config.json'), path.join(hf, 'adapter_config.json'));
+    const renamed: Record<string, { shape: number[]; data: Float32Array }> = {};
+    for (const [m, { A, B }] of adapter.modules) {
+      renamed[`${PEFT_PREFIX}${m}.lora_A.default.weight`] = { shape: A.shape, data: A.data };
+      renamed[`${PEFT_PREFIX}${m}.lora_B.default.weight`] = { shape: B.shape, data: B.data };
+    }
+    writeSafetensors(path.join(hf, 'adapter_model.safetensors'), renamed);
+    const model = new engine.Model(full);
+    const want = model.loraBankTensors(bankAdapter(model, inspectPeftAdapter(ours, mspec)));
+    const got = model.loraBankTensors(bankAdapter(model, inspectPeftAdapter(hf, mspec)));
+    expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+    for (const [name, t] of Object.entries(want)) expect(bitsEqual(got[name]!.data, t.data), name).toBe(true);
+  });
 
   it('refuses a file cut short after its header was checked, naming the file and the tensor; nothing is stored', () => {
     const adapter = createLoraAdapter(mspec, { r: 2, alpha: 2, targets: ['q_proj', 'down_proj'], seed: 4, randomB: true });
