@@ -5,14 +5,16 @@
 // does; the prompt is the same 18 tokens.
 //
 // Built for a shared, loaded machine: every round runs the three contenders back to back (native,
-// native with the pool's previous region ending as reference, llama.cpp) so they see the same
-// load, and each ratio is reported per round (>= 3 rounds) beside wall and process CPU time.
+// native with its weights on 4 KiB pages as reference (setWeightHugePages(false): the engine's
+// layout before 2 MiB huge pages), llama.cpp) so they see the same load, and each ratio is
+// reported per round (>= 3 rounds) beside wall and process CPU time. How much of each model's
+// weights the kernel put on huge pages is read from /proc/self/smaps_rollup (AnonHugePages).
 // Per token: weight GEMV time (benchGemm at the decode shapes, one row times each weight), the
 // pool's regions and the time the caller waited on worker threads (poolStats), the JS side
 // (argmax over the logits, the N-API call and the logits copy), and what remains (attention over
 // the KV cache, norms, residuals). JSON on stdout.
 //
-//   npm run -s bench decode-vs-llama          (DECODE_BENCH_TOKENS, DECODE_BENCH_ROUNDS)
+//   npm run -s bench decode-vs-llama          (DECODE_BENCH_TOKENS, DECODE_BENCH_ROUNDS, DECODE_BENCH_THREADS=1,2)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +37,16 @@ const GEMVS = [
   { name: 'lm_head', N: 50257, K: 768, calls: 1 },
 ];
 
+// AnonHugePages of this process (Linux), in MiB: how much anonymous memory sits on 2 MiB pages.
+function anonHugePagesMiB(): number | null {
+  try {
+    const m = /AnonHugePages:\s+(\d+) kB/.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 interface Rate {
   tokensPerSecond: number;
   cpuMsPerToken: number;
@@ -52,7 +64,7 @@ function argmax(v: Float32Array): number {
 export async function decodeVsLlama(options: { tokens?: number; rounds?: number; threads?: number[] } = {}): Promise<unknown> {
   const N = options.tokens ?? Number(process.env.DECODE_BENCH_TOKENS ?? 24);
   const rounds = options.rounds ?? Number(process.env.DECODE_BENCH_ROUNDS ?? 3);
-  const threadCounts = options.threads ?? [1, 2];
+  const threadCounts = options.threads ?? (process.env.DECODE_BENCH_THREADS ? process.env.DECODE_BENCH_THREADS.split(',').map(Number) : [1, 2]);
   const engine = loadNativeEngine();
   const dir = mkdtempSync(path.join(tmpdir(), 'decode-vs-llama-'));
   const load0 = loadavg();
@@ -61,8 +73,17 @@ export async function decodeVsLlama(options: { tokens?: number; rounds?: number;
     const gguf = path.join(dir, 'model-f32.gguf');
     exportGguf(built.dir, gguf, { dtype: 'F32' });
     const promptIds = Tokenizer.fromModelDir(built.dir).encode(PROMPT);
+    // The reference first, on 4 KiB pages; then the model as the engine builds it by default.
+    const huge0 = anonHugePagesMiB();
+    engine.setWeightHugePages(false);
+    const model4k = new engine.Model(modelSpecWithFiles(built.dir));
+    engine.setWeightHugePages(true);
+    const huge1 = anonHugePagesMiB();
     const model = new engine.Model(modelSpecWithFiles(built.dir));
+    const huge2 = anonHugePagesMiB();
+    const hugePagesMiB = huge0 === null ? null : { reference4k: round(huge1! - huge0), hugePages: round(huge2! - huge1!), weightsMiB: round((124_439_808 * 4) / 2 ** 20) };
     const session = new engine.Session(model, { batch: 1, capacity: promptIds.length + N + 8 });
+    const session4k = new engine.Session(model4k, { batch: 1, capacity: promptIds.length + N + 8 });
     const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: Math.max(...threadCounts) });
     const lm = await llama.loadModel({ modelPath: gguf });
 
@@ -81,16 +102,18 @@ export async function decodeVsLlama(options: { tokens?: number; rounds?: number;
       return r;
     };
     let nativeIds: number[] = [];
-    const native = (waitForWorkers: boolean) => {
-      engine.setPoolWaitsForWorkers(waitForWorkers);
-      session.reset();
-      let next = argmax(session.prefill(Int32Array.from(promptIds)));
-      next = argmax(session.step(Int32Array.of(next)));
+    let referenceIds: number[] = [];
+    const native = (reference4k: boolean) => {
+      const s = reference4k ? session4k : session;
+      s.reset();
+      let next = argmax(s.prefill(Int32Array.from(promptIds)));
+      next = argmax(s.step(Int32Array.of(next)));
       const ids = [next];
       return timed(() => {
-        for (let i = 0; i < N; i++) ids.push((next = argmax(session.step(Int32Array.of(next)))));
-        nativeIds = ids;
-      }, true).finally(() => engine.setPoolWaitsForWorkers(false));
+        for (let i = 0; i < N; i++) ids.push((next = argmax(s.step(Int32Array.of(next)))));
+        if (reference4k) referenceIds = ids;
+        else nativeIds = ids;
+      }, true);
     };
 
     const byThreads: Record<string, unknown> = {};
@@ -113,14 +136,14 @@ export async function decodeVsLlama(options: { tokens?: number; rounds?: number;
       };
       await native(false); // warm-up: pages, caches
       await llamaCpp();
-      const runs: { native: Rate; nativeReferencePool: Rate; llamaCpp: Rate }[] = [];
+      const runs: { native: Rate; nativeReference4kPages: Rate; llamaCpp: Rate }[] = [];
       for (let r = 0; r < rounds; r++) {
         // Alternate the order so neither side always follows the other.
-        if (r % 2 === 0) runs.push({ native: await native(false), nativeReferencePool: await native(true), llamaCpp: await llamaCpp() });
+        if (r % 2 === 0) runs.push({ native: await native(false), nativeReference4kPages: await native(true), llamaCpp: await llamaCpp() });
         else {
           const l = await llamaCpp();
           const ref = await native(true);
-          runs.push({ native: await native(false), nativeReferencePool: ref, llamaCpp: l });
+          runs.push({ native: await native(false), nativeReference4kPages: ref, llamaCpp: l });
         }
       }
       await ctx.dispose();
@@ -142,11 +165,13 @@ export async function decodeVsLlama(options: { tokens?: number; rounds?: number;
         ratioPerRound: runs.map((x) => ({
           wall: round(x.native.tokensPerSecond / x.llamaCpp.tokensPerSecond),
           cpu: round(x.llamaCpp.cpuMsPerToken / x.native.cpuMsPerToken),
-          poolNewOverReference: round(x.native.tokensPerSecond / x.nativeReferencePool.tokensPerSecond),
+          hugeOver4kPages: round(x.native.tokensPerSecond / x.nativeReference4kPages.tokensPerSecond),
+          hugeOver4kPagesCpu: round(x.nativeReference4kPages.cpuMsPerToken / x.native.cpuMsPerToken),
         })),
         median: {
           nativeTokensPerSecond: median(runs.map((x) => x.native.tokensPerSecond)),
-          nativeReferencePoolTokensPerSecond: median(runs.map((x) => x.nativeReferencePool.tokensPerSecond)),
+          nativeReference4kPagesTokensPerSecond: median(runs.map((x) => x.nativeReference4kPages.tokensPerSecond)),
+          nativeReference4kPagesCpuMsPerToken: median(runs.map((x) => x.nativeReference4kPages.cpuMsPerToken)),
           llamaCppTokensPerSecond: median(runs.map((x) => x.llamaCpp.tokensPerSecond)),
           nativeCpuMsPerToken: median(runs.map((x) => x.native.cpuMsPerToken)),
           llamaCppCpuMsPerToken: median(runs.map((x) => x.llamaCpp.cpuMsPerToken)),
@@ -161,6 +186,8 @@ export async function decodeVsLlama(options: { tokens?: number; rounds?: number;
           rest: round(stepMs - gemvMs - waitMs - argmaxMs),
         },
         firstDifferentToken: llamaIds.findIndex((id, i) => id !== nativeIds[i]),
+        // Huge pages change no value: the reference decodes the same tokens.
+        sameTokensAs4kPages: referenceIds.length === nativeIds.length && referenceIds.every((id, i) => id === nativeIds[i]),
       };
     }
     await lm.dispose();
@@ -172,6 +199,8 @@ export async function decodeVsLlama(options: { tokens?: number; rounds?: number;
       machine: { cpu: cpus()[0]?.model ?? 'unknown', logicalCpus: cpus().length, loadAverageBefore: load0.map((x) => round(x)), loadAverageAfter: loadavg().map((x) => round(x)) },
       engine: nativeEngineInfo(engine),
       model: { shape: 'gpt2-small (12 layers, C 768, vocab 50257)', parameters: 124_439_808, weights: 'f32 both (GGUF f32 of the same folder)', promptTokens: promptIds.length, decodedTokens: N, rounds },
+      // MiB of AnonHugePages each native model added (null: not Linux).
+      anonHugePagesMiB: hugePagesMiB,
       llamaCpp: { package: `node-llama-cpp@${pkg.version}`, kvCache: 'f16 (its default)' },
       target: { nativeOverLlamaCpp: 1.0, aim: 1.2 },
       ...byThreads,

@@ -1,5 +1,8 @@
+import type { PeftAdapterLayout } from '../engine/peft/inspectPeftAdapter';
 import type { LoraAdapter } from '../engine/peft/LoraAdapter';
-import { PEFT_PREFIX } from '../engine/peft/savePeftAdapter';
+import { readPeftAdapter } from '../engine/peft/loadPeftAdapter';
+import { peftBankSources, type BankTensorSource } from '../engine/peft/peftBankSources';
+import { peftTensors } from '../engine/peft/peftTensors';
 
 /** An adapter held on the model for per-row serving (its id in the model's LoRA bank). */
 export interface ResidentAdapter {
@@ -11,11 +14,18 @@ export interface ResidentAdapter {
   warning: string | null;
 }
 
-/** The model's LoRA bank as the cache uses it (NativeModel.loraBankAdd / loraBankRemove). */
+/** The model's LoRA bank as the cache uses it (NativeModel.loraBankAdd / loraBankLoad / loraBankRemove). */
 export interface LoraBank {
   loraBankAdd(tensors: Record<string, Float32Array>, options: { rank: number; alpha: number; rslora?: boolean }): number;
+  loraBankLoad(path: string, tensors: BankTensorSource[], options: { rank: number; alpha: number; rslora?: boolean }): number;
   loraBankRemove(id: number): void;
 }
+
+/**
+ * What a load gives the cache: an adapter in memory, or one checked on disk (inspectPeftAdapter)
+ * whose factors the bank reads from its file itself, the serving path's single copy.
+ */
+export type CacheableAdapter = LoraAdapter | PeftAdapterLayout;
 
 /**
  * Adapters loaded just in time into the model's LoRA bank within a memory budget (the factors'
@@ -32,7 +42,8 @@ export class AdapterCache {
     readonly budgetBytes: number,
     readonly maxRank: number,
     private readonly bank: LoraBank,
-    private readonly load: (key: string) => { adapter: LoraAdapter; warning: string | null },
+    private readonly load: (key: string) => { adapter: CacheableAdapter; warning: string | null },
+    private readonly bankError: (key: string, err: Error) => Error = (_key, err) => err,
   ) {}
 
   get residentBytes(): number {
@@ -73,7 +84,12 @@ export class AdapterCache {
     }
     if (free < bytes) return null;
     const t0 = performance.now();
-    const bankId = this.bank.loraBankAdd(peftTensors(adapter), { rank: adapter.config.r, alpha: adapter.config.alpha, rslora: adapter.config.useRslora });
+    let bankId: number;
+    try {
+      bankId = bankAdapter(this.bank, adapter);
+    } catch (err) {
+      throw this.bankError(key, err instanceof Error ? err : new Error(String(err)));
+    }
     this.bankMs += performance.now() - t0;
     const entry: ResidentAdapter = { key, bankId, bytes, pins: 1, warning };
     this.resident.set(key, entry);
@@ -86,17 +102,20 @@ export class AdapterCache {
   }
 }
 
-export function adapterBytes(a: LoraAdapter): number {
+/** The adapter's bytes in the bank (f32 factors), from its shapes. */
+export function adapterBytes(a: CacheableAdapter): number {
   let n = 0;
-  for (const { A, B } of a.modules.values()) n += A.data.length + B.data.length;
+  for (const { A, B } of a.modules.values()) n += A.shape.reduce((x, y) => x * y, 1) + B.shape.reduce((x, y) => x * y, 1);
   return n * 4;
 }
 
-function peftTensors(a: LoraAdapter): Record<string, Float32Array> {
-  const out: Record<string, Float32Array> = {};
-  for (const [module, { A, B }] of a.modules) {
-    out[`${PEFT_PREFIX}${module}.lora_A.weight`] = A.data;
-    out[`${PEFT_PREFIX}${module}.lora_B.weight`] = B.data;
+/** Puts the adapter into the bank: read from its file natively when it is on disk in a float dtype. */
+export function bankAdapter(bank: LoraBank, adapter: CacheableAdapter): number {
+  const options = { rank: adapter.config.r, alpha: adapter.config.alpha, rslora: adapter.config.useRslora };
+  if ('file' in adapter) {
+    const sources = peftBankSources(adapter);
+    if (sources) return bank.loraBankLoad(adapter.file.path, sources, options);
+    return bank.loraBankAdd(peftTensors(readPeftAdapter(adapter)), options);
   }
-  return out;
+  return bank.loraBankAdd(peftTensors(adapter), options);
 }

@@ -10,7 +10,7 @@ import { checkedDefaultModelDir, DEFAULT_MODEL_ARGUMENT, defaultModelFolder, def
 import { modelSpecWithFiles } from '../engine/modelSpecWithFiles';
 import { modelSpecialIds } from '../engine/modelSpecialIds';
 import { loadNativeEngine } from '../engine/native/index';
-import { loadPeftAdapter } from '../engine/peft/loadPeftAdapter';
+import { inspectPeftAdapter } from '../engine/peft/inspectPeftAdapter';
 import { readTokenizerConfig, type TokenizerConfig } from '../engine/tokenizer/renderChatTemplate';
 import { Tokenizer } from '../engine/tokenizer/Tokenizer';
 import type { Db } from '../workspace/openDatabase';
@@ -142,7 +142,7 @@ export class PlaygroundService {
             const problem = checkAdapterFilesAgainstRegistry(name, files, record, onChain);
             if (problem) throw new PlaygroundError('adapter_unverified', problem.message);
           }
-          const adapter = loadPeftAdapter(files, spec);
+          const adapter = inspectPeftAdapter(files, spec);
           const warnings = [baseMismatchWarning(name, record.base, digest, dir), onChain && 'unverifiable' in onChain ? onChain.unverifiable : null].filter((w) => w !== null);
           return { adapter, warning: warnings.length > 0 ? warnings.join('; ') : null };
         } catch (err) {
@@ -150,6 +150,9 @@ export class PlaygroundService {
           throw new PlaygroundError('model_invalid', `Adapter "${name}" cannot be loaded: ${(err as Error).message}`);
         }
       },
+      // The factors are read into the bank after the checks above (one copy from the file): a
+      // file changed in between is the same bad adapter to the client.
+      adapterLoadError: (name, err) => new PlaygroundError('model_invalid', `Adapter "${name}" cannot be loaded: ${err.message}`),
     });
     return { dir, id: path.basename(dir), spec, tokenizer, tokenizerConfig: readTokenizerConfig(dir), eosIds: modelSpecialIds(dir).eos, digest, core };
   }

@@ -1,12 +1,11 @@
 import type { GenerateOptions, GeneratedToken } from '../engine/generate';
 import type { ModelSpec } from '../engine/modelConfig';
 import type { NativeEngine, NativeModel, NativeSession } from '../engine/native/index';
-import type { LoraAdapter } from '../engine/peft/LoraAdapter';
 import { sampleToken } from '../engine/sampling/sampleToken';
 import { Xoshiro128 } from '../engine/sampling/Xoshiro128';
 import { DecodeStream } from '../engine/tokenizer/DecodeStream';
 import type { Tokenizer } from '../engine/tokenizer/Tokenizer';
-import { AdapterCache, type ResidentAdapter } from './AdapterCache';
+import { AdapterCache, type CacheableAdapter, type ResidentAdapter } from './AdapterCache';
 
 export type FinishReason = 'stop' | 'length' | 'cancelled';
 
@@ -43,8 +42,13 @@ export interface ServingCoreOptions {
   maxRank: number;
   /** Rows decoding at once (each holds KV cache slots); later requests wait their turn. Default 64. */
   maxActive?: number;
-  /** Loads a registered adapter (checked against this base) with any warning to pass on. */
-  loadAdapter(name: string): { adapter: LoraAdapter; warning: string | null };
+  /**
+   * Loads a registered adapter (checked against this base) with any warning to pass on: in
+   * memory, or checked on disk (inspectPeftAdapter) for the bank to read from its file.
+   */
+  loadAdapter(name: string): { adapter: CacheableAdapter; warning: string | null };
+  /** What a failure to read a checked adapter into the bank is reported as (default: as is). */
+  adapterLoadError?: (name: string, err: Error) => Error;
   /** Prompt tokens per native prefill call (default 256): a long prompt is prefilled in slices,
    * the event loop served between them, so the serve process answers HTTP meanwhile. */
   prefillSlice?: number;
@@ -109,7 +113,7 @@ export class ServingCore {
     readonly tokenizer: Tokenizer,
     opts: ServingCoreOptions,
   ) {
-    this.cache = new AdapterCache(opts.adapterBudgetBytes, opts.maxRank, model, opts.loadAdapter);
+    this.cache = new AdapterCache(opts.adapterBudgetBytes, opts.maxRank, model, opts.loadAdapter, opts.adapterLoadError);
     this.maxActive = opts.maxActive ?? 64;
     this.prefillSliceTokens = Math.max(1, opts.prefillSlice ?? 256);
   }

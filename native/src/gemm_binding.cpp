@@ -10,6 +10,7 @@
 #include "napi_args.h"
 #include "pool_mode.h"
 #include "threadpool.h"
+#include "weight_memory.h"
 #include "weightmatrix.h"
 
 namespace engine {
@@ -164,6 +165,15 @@ Napi::Value SetPoolWaitsForWorkers(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// setWeightHugePages(bool): huge-page advice for weight matrices built afterwards (weight_memory.h);
+// off is the 4 KiB-page reference benchmarks compare against. Same results either way.
+Napi::Value SetWeightHugePages(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsBoolean()) typeError(env, "setWeightHugePages(on): on must be a boolean");
+  setWeightHugePages(info[0].As<Napi::Boolean>().Value());
+  return env.Undefined();
+}
+
 Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int threads = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : threadCount();
@@ -185,6 +195,7 @@ void registerGemmBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("poolStats", Napi::Function::New(env, PoolStatsJs));
   exports.Set("resetPoolStats", Napi::Function::New(env, ResetPoolStatsJs));
   exports.Set("setPoolWaitsForWorkers", Napi::Function::New(env, SetPoolWaitsForWorkers));
+  exports.Set("setWeightHugePages", Napi::Function::New(env, SetWeightHugePages));
 }
 
 }  // namespace js

@@ -78,6 +78,8 @@ Napi::Function ModelWrap::Init(Napi::Env env) {
                                   InstanceMethod("getLoraGrads", &ModelWrap::GetLoraGrads),
                                   InstanceMethod("setLoraTensors", &ModelWrap::SetLoraTensors),
                                   InstanceMethod("loraBankAdd", &ModelWrap::LoraBankAdd),
+                                  InstanceMethod("loraBankLoad", &ModelWrap::LoraBankLoad),
+                                  InstanceMethod("loraBankTensors", &ModelWrap::LoraBankTensors),
                                   InstanceMethod("loraBankRemove", &ModelWrap::LoraBankRemove),
                                   InstanceMethod("getOptimizerState", &ModelWrap::GetOptimizerState),
                                   InstanceMethod("setOptimizerState", &ModelWrap::SetOptimizerState),

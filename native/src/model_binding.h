@@ -53,7 +53,10 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value SetParameters(const Napi::CallbackInfo& info);
   // lora_bank_binding.cpp: adapters served per row (segmented LoRA), beside any addLora adapter.
   std::vector<std::unique_ptr<LoraBankEntry>> bank_;  // null: removed id
+  int storeBankEntry(std::unique_ptr<LoraBankEntry> entry);  // the id it gets
   Napi::Value LoraBankAdd(const Napi::CallbackInfo& info);
+  Napi::Value LoraBankLoad(const Napi::CallbackInfo& info);
+  Napi::Value LoraBankTensors(const Napi::CallbackInfo& info);
   Napi::Value LoraBankRemove(const Napi::CallbackInfo& info);
 };
 

@@ -1,9 +1,54 @@
 #include "weightmatrix.h"
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <new>
 #include <stdexcept>
 
 namespace engine {
+
+namespace {
+
+constexpr size_t kHugePage = size_t(2) << 20;
+std::atomic<bool> hugePages{true};
+
+}  // namespace
+
+void setWeightHugePages(bool on) { hugePages.store(on); }
+bool weightHugePages() { return hugePages.load(); }
+
+#if defined(__linux__)
+// >= 2 MiB: a private anonymous mapping starting on a 2 MiB boundary (over-mapped by 2 MiB, the
+// unaligned head and tail unmapped again), so every whole 2 MiB of it can be one huge page; the
+// advice is given before the matrix is written, when the pages are first faulted in. Whether a
+// block came from here is decided by its size alone, so freeing never depends on the mode.
+void* allocWeightBytes(size_t bytes) {
+  if (bytes < kHugePage) return ::operator new(bytes);
+  const size_t len = (bytes + 4095) & ~size_t(4095);
+  void* m = ::mmap(nullptr, len + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) throw std::bad_alloc();
+  const uintptr_t start = uintptr_t(m), aligned = (start + kHugePage - 1) & ~uintptr_t(kHugePage - 1);
+  if (aligned > start) ::munmap(m, aligned - start);
+  const uintptr_t end = start + len + kHugePage, used = aligned + len;
+  if (end > used) ::munmap(reinterpret_cast<void*>(used), end - used);
+  if (hugePages.load()) ::madvise(reinterpret_cast<void*>(aligned), len, MADV_HUGEPAGE);  // advice: failure leaves 4 KiB pages
+  return reinterpret_cast<void*>(aligned);
+}
+
+void freeWeightBytes(void* p, size_t bytes) {
+  if (!p) return;
+  if (bytes < kHugePage) return ::operator delete(p);
+  ::munmap(p, (bytes + 4095) & ~size_t(4095));
+}
+#else
+void* allocWeightBytes(size_t bytes) { return ::operator new(bytes); }
+void freeWeightBytes(void* p, size_t) { ::operator delete(p); }
+#endif
 
 namespace {
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "precision.h"
+#include "weight_memory.h"
 
 namespace engine {
 
@@ -25,8 +26,8 @@ constexpr int kPanel = 64;
 struct WeightMatrix {
   Dtype dtype = Dtype::F32;
   int rows = 0, cols = 0;
-  std::vector<float> f32;      // when dtype == F32
-  std::vector<uint16_t> half;  // f16 or bf16 bits otherwise
+  std::vector<float, WeightAllocator<float>> f32;        // when dtype == F32
+  std::vector<uint16_t, WeightAllocator<uint16_t>> half;  // f16 or bf16 bits otherwise
 
   // From a row-major (rows,cols) f32 array, narrowed to d (round to nearest even).
   static WeightMatrix fromRowMajor(const float* src, int rows, int cols, Dtype d);

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelSpec, RopeScalingLlama3 } from '../modelConfig';
+import type { BankTensorSource } from '../peft/peftBankSources';
 
 export type Arch = ModelSpec['arch'];
 export type RopeScalingSpec = RopeScalingLlama3;
@@ -170,6 +171,14 @@ export interface NativeModel {
    * `adapters` option. Independent of addLora.
    */
   loraBankAdd(tensors: Record<string, Float32Array | NamedTensor>, options: { rank: number; alpha: number; rslora?: boolean }): number;
+  /**
+   * loraBankAdd's entry read from a safetensors file straight into the bank (one copy; F16/BF16
+   * widened natively, bit for bit as the JS reader does). The tensors' offsets and dtypes come
+   * from a validated header (peftBankSources); a short file names the file and the tensor.
+   */
+  loraBankLoad(path: string, tensors: BankTensorSource[], options: { rank: number; alpha: number; rslora?: boolean }): number;
+  /** A copy of the bank's factors for an id, by PEFT name (tests compare the ways of filling it). */
+  loraBankTensors(id: number): Record<string, NamedTensor>;
   loraBankRemove(id: number): void;
   /** In full mode the moments are keyed by the model files' tensor names, in the files' layout. */
   getOptimizerState(): OptimizerState;
@@ -278,6 +287,12 @@ export interface NativeEngine {
    * for its tasks. Same results either way. Not while an engine call runs.
    */
   setPoolWaitsForWorkers(wait: boolean): void;
+  /**
+   * true (default): weight matrices of 2 MiB or more built afterwards are mapped 2 MiB-aligned and
+   * advised MADV_HUGEPAGE (Linux), fewer TLB misses while decoding streams them; false: 4 KiB
+   * pages, the reference benches compare against. Same results either way. Not while a model loads.
+   */
+  setWeightHugePages(on: boolean): void;
   /**
    * Whether the CUDA backend is usable: loads libstudio_cuda.so ($STUDIO_CUDA_LIBRARY, else next
    * to the addon) on first use and counts devices; creates no model.

@@ -12,7 +12,8 @@ export class SafetensorsFile {
     readonly path: string,
     readonly metadata: Record<string, string>,
     readonly tensors: Map<string, TensorEntry>,
-    private readonly dataStart: number,
+    /** File offset of the data section (tensor offsets are relative to it). */
+    readonly dataStart: number,
   ) {}
 
   static open(path: string): SafetensorsFile {
