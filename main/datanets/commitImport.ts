@@ -64,9 +64,10 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
         }
         const id = Number(res.lastInsertRowid);
         firstId ??= id;
-        writeSignals(id, r.signals);
+        writeSignals.write(id, r.signals);
         imported++;
       });
+      writeSignals.finish();
       if (firstId !== null) {
         // The import's rows are the ids from firstId on (this transaction holds the write lock);
         // their full-text rows go in with one statement (why: migration 20261205T1810).

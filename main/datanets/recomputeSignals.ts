@@ -70,9 +70,10 @@ export function replaceSignals(db: Db, datanetId: number, threshold: number, fil
       forEachLineSync(file, (l) => {
         const { id, signals } = JSON.parse(l) as { id: number; signals: StagedRecord['signals'] };
         first ??= id;
-        write(id, signals);
+        write.write(id, signals);
         records++;
       });
+      write.finish();
       if (first !== null) {
         settleExactDuplicates(db, datanetId, first);
         settleNearDuplicates(db, datanetId, first, threshold, fromLshRowid);
