@@ -34,13 +34,24 @@ Napi::Value DatanetHashes(const Napi::CallbackInfo& info) {
     // Lone surrogates become U+FFFD, as TextEncoder (viem's stringToBytes) writes them.
     contents[i] = b.As<Napi::String>().Utf8Value();
   }
+  // An optional third argument names the MinHash kernel (tests compare each with the reference).
+  MinhashKernel kernel = MinhashKernel::Auto;
+  if (info.Length() >= 3 && !info[2].IsUndefined()) {
+    if (!info[2].IsString()) throw Napi::TypeError::New(env, "datanetHashes: kernel must be a string");
+    const std::string name = info[2].As<Napi::String>().Utf8Value();
+    if (name == "scalar") kernel = MinhashKernel::Scalar;
+    else if (name == "avx2") kernel = MinhashKernel::Avx2;
+    else if (name == "avx512") kernel = MinhashKernel::Avx512;
+    else if (name != "auto") throw Napi::TypeError::New(env, "datanetHashes: unknown kernel '" + name + "' (auto, scalar, avx2, avx512)");
+    if (!minhashKernelAvailable(kernel)) throw Napi::Error::New(env, "datanetHashes: kernel '" + name + "' is not available on this CPU");
+  }
   Napi::Uint32Array minhash = Napi::Uint32Array::New(env, size_t(n) * kMinhashSlots);
   Napi::Uint8Array hashes = Napi::Uint8Array::New(env, size_t(n) * 32);
   uint32_t* mh = minhash.Data();
   uint8_t* kh = hashes.Data();
   parallelFor(n, 16, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; i++) {
-      minhashSignature(reinterpret_cast<const uint16_t*>(texts[i].data()), texts[i].size(), mh + i * kMinhashSlots);
+      minhashSignature(reinterpret_cast<const uint16_t*>(texts[i].data()), texts[i].size(), mh + i * kMinhashSlots, kernel);
       keccak256(reinterpret_cast<const uint8_t*>(contents[i].data()), contents[i].size(), kh + i * 32);
     }
   });
