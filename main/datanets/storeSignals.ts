@@ -1,6 +1,6 @@
 import type { Db } from '../workspace/openDatabase';
 import { bandingFor, lshBuckets } from './lshBands';
-import type { StagedRecord } from './stagedRecord';
+import type { SignalColumns } from './stagedRecord';
 
 /**
  * Writes records' signals and LSH buckets: `write` one record at a time in id order, then
@@ -15,7 +15,7 @@ import type { StagedRecord } from './stagedRecord';
  * order too, so settleNearDuplicates' probes of earlier buckets (new rows in rowid order) walk the
  * index in order as well.
  */
-export function signalWriter(db: Db, datanetId: number, threshold: number): { write: (recordId: number, s: StagedRecord['signals']) => void; finish: () => void } {
+export function signalWriter(db: Db, datanetId: number, threshold: number): { write: (recordId: number, s: SignalColumns) => void; finish: () => void } {
   const banding = bandingFor(threshold);
   const insert = db.prepare(`INSERT INTO datanet_signals (record_id, datanet_id, norm_hash, exact_dup_of, near_dup_cluster, minhash, pii_count, pii_json,
     length, words, mean_word_length, symbol_ratio, alpha_ratio, dup_line_ratio, top_ngram_ratio, stop_words, language, quality_flags)
@@ -33,16 +33,16 @@ export function signalWriter(db: Db, datanetId: number, threshold: number): { wr
     );
     db.exec('DELETE FROM temp.datanet_lsh_staged');
   };
-  const write = (recordId: number, s: StagedRecord['signals']) => {
-    const minhash = Buffer.from(s.minhash, 'base64');
+  const write = (recordId: number, s: SignalColumns) => {
+    const minhash = s.minhash;
     insert.run(
       recordId,
       datanetId,
       s.normHash,
       null,
       minhash,
-      s.pii.length,
-      JSON.stringify(s.pii),
+      s.piiCount,
+      s.piiJson,
       s.length,
       s.words,
       s.meanWordLength,
@@ -52,7 +52,7 @@ export function signalWriter(db: Db, datanetId: number, threshold: number): { wr
       s.topNgramRatio,
       s.stopWords,
       s.language,
-      s.flags.join(','),
+      s.flags,
     );
     const sig = new Uint32Array(minhash.buffer.slice(minhash.byteOffset, minhash.byteOffset + minhash.byteLength));
     lshBuckets(sig, banding).forEach((b, band) => {
