@@ -88,13 +88,14 @@ Napi::Value DatanetTextTables(const Napi::CallbackInfo& info) {
       Napi::Array la = langs.As<Napi::Array>();
       tables->stopMinLen = std::min(tables->stopMinLen, word.size());
       tables->stopMaxLen = std::max(tables->stopMaxLen, word.size());
-      std::vector<int32_t>& out = tables->stopWordLanguages[word];
-      for (uint32_t k = 0; k < la.Length(); k++) out.push_back(la.Get(k).As<Napi::Number>().Int32Value());
+      TextSignalTables::StopWord& stopWord = tables->stopWords[word];
+      stopWord.listed = true;
+      for (uint32_t k = 0; k < la.Length(); k++) stopWord.languages.push_back(la.Get(k).As<Napi::Number>().Int32Value());
     }
     Napi::Array en = info[1].As<Napi::Array>();
     for (uint32_t i = 0; i < en.Length(); i++) {
       std::string_view w = tables->keep(stringAt(en, i, "datanetTextTables"));
-      tables->englishStopWords.insert(w);
+      tables->stopWords[w].english = true;
       // English stop words are stop words of the language table too; the bounds cover both.
       tables->stopMinLen = std::min(tables->stopMinLen, w.size());
       tables->stopMaxLen = std::max(tables->stopMaxLen, w.size());
