@@ -22,15 +22,14 @@ export function signalWriter(db: Db, datanetId: number, threshold: number): { wr
     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // The connection's own temp table (temp_store spills it to a file, so any size stays bounded);
   // created inside the caller's transaction, so a rollback drops it with everything else.
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS datanet_lsh_staged (datanet_id INTEGER, band INTEGER, bucket INTEGER, record_id INTEGER)');
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS datanet_lsh_staged (band INTEGER, bucket INTEGER, record_id INTEGER)');
   db.exec('DELETE FROM temp.datanet_lsh_staged');
-  // All of a record's bands in one statement (one call into SQLite instead of one per band).
-  const buckets = db.prepare(`INSERT INTO temp.datanet_lsh_staged (datanet_id, band, bucket, record_id) VALUES ${Array(banding.bands).fill('(?, ?, ?, ?)').join(', ')}`);
-  const params: number[] = new Array(banding.bands * 4);
+  // All of a record's bands in one statement (one call into SQLite instead of one per band), the
+  // band numbers written into it: two values bound per band.
+  const buckets = db.prepare(`INSERT INTO temp.datanet_lsh_staged (band, bucket, record_id) VALUES ${Array.from({ length: banding.bands }, (_, band) => `(${band}, ?, ?)`).join(', ')}`);
+  const params: number[] = new Array(banding.bands * 2);
   const finish = () => {
-    db.exec(
-      'INSERT INTO datanet_lsh (datanet_id, band, bucket, record_id) SELECT datanet_id, band, bucket, record_id FROM temp.datanet_lsh_staged ORDER BY datanet_id, band, bucket, record_id',
-    );
+    db.prepare('INSERT INTO datanet_lsh (datanet_id, band, bucket, record_id) SELECT ?, band, bucket, record_id FROM temp.datanet_lsh_staged ORDER BY band, bucket, record_id').run(datanetId);
     db.exec('DELETE FROM temp.datanet_lsh_staged');
   };
   const write = (recordId: number, s: SignalColumns) => {
@@ -56,10 +55,8 @@ export function signalWriter(db: Db, datanetId: number, threshold: number): { wr
     );
     const sig = new Uint32Array(minhash.buffer.slice(minhash.byteOffset, minhash.byteOffset + minhash.byteLength));
     lshBuckets(sig, banding).forEach((b, band) => {
-      params[4 * band] = datanetId;
-      params[4 * band + 1] = band;
-      params[4 * band + 2] = b;
-      params[4 * band + 3] = recordId;
+      params[2 * band] = b;
+      params[2 * band + 1] = recordId;
     });
     buckets.run(params);
   };
