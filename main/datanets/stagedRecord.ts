@@ -79,10 +79,11 @@ const stringsOf = (r: StagedRecord) => {
 /** Records as frames, for appending to a staging file. */
 export function encodeStagedRecords(records: readonly StagedRecord[]): Buffer {
   const all = records.map(stringsOf);
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit (a lone surrogate becomes U+FFFD, 3 bytes).
-  let bound = 0;
-  for (const strings of all) bound += 4 + 8 * NUMBERS + MINHASH_BYTES + 4 * STRINGS + 3 * strings.reduce((n, s) => n + s.length, 0);
-  const buf = Buffer.allocUnsafe(bound);
+  // The exact size (not a bound of 3 bytes per code unit): a batch of large records stays one
+  // copy of its UTF-8 in memory.
+  let size = 0;
+  for (const strings of all) size += 4 + 8 * NUMBERS + MINHASH_BYTES + 4 * STRINGS + strings.reduce((n, s) => n + Buffer.byteLength(s, 'utf8'), 0);
+  const buf = Buffer.allocUnsafe(size);
   let o = 0;
   records.forEach((r, i) => {
     const start = o;
@@ -97,7 +98,8 @@ export function encodeStagedRecords(records: readonly StagedRecord[]): Buffer {
     }
     buf.writeUInt32LE(o - start - 4, start);
   });
-  return buf.subarray(0, o);
+  if (o !== size) throw new Error(`staged records: wrote ${o} bytes of ${size}`);
+  return buf;
 }
 
 function decode(buf: Buffer, from: number): StagedRecord {
