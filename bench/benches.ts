@@ -5,6 +5,7 @@ import { attributionSpans } from './attributionSpans';
 import { attributionEvalDiagnostic } from './attributionEvalDiagnostic';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
+import { datanetStageCommit } from './datanetStageCommit';
 import { decodeVsLlama } from './decodeVsLlama';
 import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
@@ -43,6 +44,8 @@ export const benches: Record<string, Bench> = {
   // Datanet import of ~1 KB JSONL records with every signal, then a version freeze
   // (DATANET_BENCH_RECORDS, default 1,000,000: many minutes on 2 cores).
   datanetImport: { run: datanetImport, default: false },
+  // The import's stage and commit halves in-process on 10,000 records (DATANET_BENCH_RECORDS): CPU per record.
+  datanetStageCommit: { run: datanetStageCommit, default: false },
   // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
   openlora: { run: () => openlora(), default: false },
   // OpenLoRA adapter operations at SmolLM-135M shape: load from disk, switch among resident, registry

@@ -40,7 +40,7 @@ function sotuSentences(): string[] {
 }
 
 /** The i-th record's fields, deterministic for a seed: { id, text }. */
-function* recordTexts(n: number): Generator<{ id: string; text: string }> {
+export function* recordTexts(n: number): Generator<{ id: string; text: string }> {
   const sentences = sotuSentences();
   const rand = rng(42);
   const recent: string[] = [];
@@ -70,7 +70,7 @@ function* recordTexts(n: number): Generator<{ id: string; text: string }> {
 const csvField = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /** Writes the records as JSONL, CSV (header id,text; RFC 4180 quoting) or Parquet (row groups of 10,000). */
-function writeRecords(file: string, n: number, format: 'jsonl' | 'csv' | 'parquet'): void {
+export function writeRecords(file: string, n: number, format: 'jsonl' | 'csv' | 'parquet'): void {
   if (format === 'parquet') {
     const columns = (ids: string[], texts: string[]) => [
       { name: 'id', data: ids, type: 'STRING' as const },

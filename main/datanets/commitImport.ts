@@ -4,10 +4,9 @@ import type { DatanetImportResult, FieldMapping, ImportFormat, RejectedRow } fro
 import { ArtifactStore } from '../artifacts/artifactStore';
 import { recordArtifact } from '../artifacts/artifactsRepository';
 import type { Db } from '../workspace/openDatabase';
-import { forEachLineSync } from './forEachLineSync';
 import { settleNearDuplicates } from './settleNearDuplicates';
 import { MAX_REPORTED_REJECTIONS, type StagingResult } from './stageImport';
-import type { StagedRecord } from './stagedRecord';
+import { forEachStagedRecordSync } from './stagedRecord';
 import { settleExactDuplicates, signalWriter } from './storeSignals';
 
 /** SQLite page cache while an import commits (KiB): bounds the commit's memory at any size. */
@@ -54,9 +53,8 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
       let firstId: number | null = null;
       // This import's LSH rows are the rowids from here on (the transaction holds the write lock).
       const fromLshRowid = (db.prepare('SELECT COALESCE(MAX(rowid), 0) + 1 FROM datanet_lsh').pluck().get() as number);
-      forEachLineSync(staging.stagingPath, (line) => {
-        const r = JSON.parse(line) as StagedRecord;
-        const res = insert.run(input.datanetId, importId, r.sourceId, r.contributor, JSON.stringify(r.content), JSON.stringify(r.metadata), r.text, r.contentHash);
+      forEachStagedRecordSync(staging.stagingPath, (r) => {
+        const res = insert.run(input.datanetId, importId, r.sourceId, r.contributor, r.contentJson, r.metadataJson, r.text, r.contentHash);
         if (res.changes === 0) {
           rejectedCount++;
           if (rejected.length < MAX_REPORTED_REJECTIONS) rejected.push({ line: r.line, ...(r.file ? { file: r.file } : {}), reason: `duplicate source id "${r.sourceId}" (already in the datanet or earlier in this file)` });
@@ -64,9 +62,10 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
         }
         const id = Number(res.lastInsertRowid);
         firstId ??= id;
-        writeSignals(id, r.signals);
+        writeSignals.write(id, r.signals);
         imported++;
       });
+      writeSignals.finish();
       if (firstId !== null) {
         // The import's rows are the ids from firstId on (this transaction holds the write lock);
         // their full-text rows go in with one statement (why: migration 20261205T1810).

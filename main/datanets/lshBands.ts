@@ -35,12 +35,27 @@ export function lshBuckets(sig: Uint32Array, banding: { bands: number; rows: num
         h1 = Math.imul(h1 ^ 0x2c, 0x01000193);
         h2 = Math.imul(h2 ^ 0x2c, 0x01000193);
       }
-      let v = sig[b * banding.rows + r]!;
+      // The decimal digits, least significant first, from two halves that fit int32 (v < 2^32:
+      // hi < 42,950), so each digit is an integer division instead of a floating-point one.
+      const v = sig[b * banding.rows + r]!;
+      let hi = Math.floor(v / 100000);
+      let lo = v - hi * 100000;
       let n = 0;
-      do {
-        digits[n++] = 0x30 + (v % 10);
-        v = Math.floor(v / 10);
-      } while (v > 0);
+      if (hi > 0) {
+        for (let k = 0; k < 5; k++) {
+          digits[n++] = 0x30 + (lo % 10);
+          lo = (lo / 10) | 0;
+        }
+        do {
+          digits[n++] = 0x30 + (hi % 10);
+          hi = (hi / 10) | 0;
+        } while (hi > 0);
+      } else {
+        do {
+          digits[n++] = 0x30 + (lo % 10);
+          lo = (lo / 10) | 0;
+        } while (lo > 0);
+      }
       while (n > 0) {
         const c = digits[--n]!;
         h1 = Math.imul(h1 ^ c, 0x01000193);

@@ -8,7 +8,7 @@ import type { Db } from '../workspace/openDatabase';
 import { computeRecordSignals } from './computeRecordSignals';
 import { forEachLineSync } from './forEachLineSync';
 import { settleNearDuplicates } from './settleNearDuplicates';
-import type { StagedRecord } from './stagedRecord';
+import { signalColumns, type SignalColumns } from './stagedRecord';
 import { settleExactDuplicates, signalWriter } from './storeSignals';
 
 /** Main thread: writes every record's id and text to a temp file for the worker, in id order. */
@@ -39,7 +39,8 @@ export async function computeSignalsFile(inFile: string, signal: AbortSignal, pr
       if (signal.aborted) throw new StudioError(ErrorCode.Cancelled, 'Signal recompute cancelled; the old signals stay.');
       const { id, text } = JSON.parse(l) as { id: number; text: string };
       const s = computeRecordSignals(text);
-      const row = { id, signals: { ...s, minhash: Buffer.from(s.minhash.buffer, s.minhash.byteOffset, s.minhash.byteLength).toString('base64') } };
+      const c = signalColumns(s);
+      const row = { id, signals: { ...c, minhash: c.minhash.toString('base64') } };
       if (!out.write(JSON.stringify(row) + '\n')) await once(out, 'drain');
       if (++n % 1000 === 0) progress(n);
     }
@@ -68,11 +69,12 @@ export function replaceSignals(db: Db, datanetId: number, threshold: number, fil
       let records = 0;
       let first: number | null = null;
       forEachLineSync(file, (l) => {
-        const { id, signals } = JSON.parse(l) as { id: number; signals: StagedRecord['signals'] };
+        const { id, signals } = JSON.parse(l) as { id: number; signals: Omit<SignalColumns, 'minhash'> & { minhash: string } };
         first ??= id;
-        write(id, signals);
+        write.write(id, { ...signals, minhash: Buffer.from(signals.minhash, 'base64') });
         records++;
       });
+      write.finish();
       if (first !== null) {
         settleExactDuplicates(db, datanetId, first);
         settleNearDuplicates(db, datanetId, first, threshold, fromLshRowid);

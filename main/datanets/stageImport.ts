@@ -11,7 +11,7 @@ import { normalizeText } from './normalizeText';
 import { recordHashes } from './recordHashes';
 import { readSourceRows, type ImportSource } from './readSourceRows';
 import type { ReadOptions } from './sourceRow';
-import type { StagedRecord } from './stagedRecord';
+import { encodeStagedRecords, signalColumns, type StagedRecord } from './stagedRecord';
 
 /** Rejections kept in full; beyond this only the count grows (the report says so). */
 export const MAX_REPORTED_REJECTIONS = 1000;
@@ -28,7 +28,7 @@ export interface StagingResult {
 
 /**
  * The worker's half of an import: reads the source row by row, maps and checks each row,
- * computes its own-text signals, and appends it to a staging file, so memory stays bounded by
+ * computes its own-text signals, and appends it to a staging file (stagedRecord.ts), so memory stays bounded by
  * one batch of rows and the file is never held. Record hashes and MinHash signatures are computed
  * per batch of HASH_BATCH records in one native call (recordHashes.ts), and so are the quality
  * heuristics and PII pre-checks of ASCII texts (nativeTextSignals.ts). Nothing here touches the
@@ -40,7 +40,7 @@ export async function stageImport(
   read: ReadOptions,
 ): Promise<StagingResult> {
   fs.mkdirSync(opts.stagingDir, { recursive: true });
-  const stagingPath = path.join(opts.stagingDir, `datanet-import-${process.pid}-${crypto.randomBytes(6).toString('hex')}.jsonl`);
+  const stagingPath = path.join(opts.stagingDir, `datanet-import-${process.pid}-${crypto.randomBytes(6).toString('hex')}.staged`);
   const out = fs.createWriteStream(stagingPath, { flags: 'wx' });
   // Write errors surface through once(out, 'drain' | 'finish'); after a destroy they are moot.
   out.on('error', () => {});
@@ -60,21 +60,22 @@ export async function stageImport(
     pending = [];
     const hashes = recordHashes(batch.map((p) => ({ normalized: p.normalized, canonical: p.mapped.canonical })));
     const texts = useNativeText ? nativeTextSignals(batch.map((p) => p.mapped.text)) : null;
-    const lines: string[] = [];
-    batch.forEach(({ mapped: { canonical: _canonical, ...mapped }, normalized, line, file }, i) => {
+    const records = batch.map(({ mapped, normalized, line, file }, i): StagedRecord => {
       const { contentHash, minhash } = hashes[i]!;
-      const signals = computeRecordSignals(mapped.text, { normalized, minhash }, texts?.[i]);
-      const record: StagedRecord = {
-        ...mapped,
-        contentHash,
+      return {
         line,
         ...(file ? { file } : {}),
-        signals: { ...signals, minhash: Buffer.from(minhash.buffer, minhash.byteOffset, minhash.byteLength).toString('base64') },
+        sourceId: mapped.sourceId,
+        contributor: mapped.contributor,
+        contentJson: JSON.stringify(mapped.content),
+        metadataJson: JSON.stringify(mapped.metadata),
+        text: mapped.text,
+        contentHash,
+        signals: signalColumns(computeRecordSignals(mapped.text, { normalized, minhash }, texts?.[i])),
       };
-      lines.push(JSON.stringify(record) + '\n');
     });
     staged += batch.length;
-    if (!out.write(lines.join(''))) await once(out, 'drain');
+    if (!out.write(encodeStagedRecords(records))) await once(out, 'drain');
   };
   // A file that changes while it is read would give a mix of two versions: refuse it.
   const before = src.files.map((f) => fingerprint(f));

@@ -1,30 +1,47 @@
 import type { Db } from '../workspace/openDatabase';
 import { bandingFor, lshBuckets } from './lshBands';
-import type { StagedRecord } from './stagedRecord';
+import type { SignalColumns } from './stagedRecord';
 
 /**
- * Writes one record's signals and LSH buckets. Callers write records in id order, then settle
- * exact duplicates (settleExactDuplicates) and near-duplicate clusters (settleNearDuplicates)
- * once every row of the batch is in.
+ * Writes records' signals and LSH buckets: `write` one record at a time in id order, then
+ * `finish` once every record of the batch is written (it moves the buckets into datanet_lsh),
+ * then settle exact duplicates (settleExactDuplicates) and near-duplicate clusters
+ * (settleNearDuplicates).
+ *
+ * Why the buckets go through a temp table: they are random keys, and inserting them one record at
+ * a time into the datanet_lsh_bucket index touched a random index page per row (half the commit's
+ * LSH cost). Appended to an unindexed temp table, then inserted in key order by one statement,
+ * they fill the index page by page; the rows stored are the same. Their rowids then rise in key
+ * order too, so settleNearDuplicates' probes of earlier buckets (new rows in rowid order) walk the
+ * index in order as well.
  */
-export function signalWriter(db: Db, datanetId: number, threshold: number) {
+export function signalWriter(db: Db, datanetId: number, threshold: number): { write: (recordId: number, s: SignalColumns) => void; finish: () => void } {
   const banding = bandingFor(threshold);
   const insert = db.prepare(`INSERT INTO datanet_signals (record_id, datanet_id, norm_hash, exact_dup_of, near_dup_cluster, minhash, pii_count, pii_json,
     length, words, mean_word_length, symbol_ratio, alpha_ratio, dup_line_ratio, top_ngram_ratio, stop_words, language, quality_flags)
     VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  // All of a record's bands in one statement (one call into SQLite instead of one per band).
-  const buckets = db.prepare(`INSERT INTO datanet_lsh (datanet_id, band, bucket, record_id) VALUES ${Array(banding.bands).fill('(?, ?, ?, ?)').join(', ')}`);
-  const params: number[] = new Array(banding.bands * 4);
-  return (recordId: number, s: StagedRecord['signals']) => {
-    const minhash = Buffer.from(s.minhash, 'base64');
+  // The connection's own temp table (temp_store spills it to a file, so any size stays bounded);
+  // created inside the caller's transaction, so a rollback drops it with everything else.
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS datanet_lsh_staged (band INTEGER, bucket INTEGER, record_id INTEGER)');
+  db.exec('DELETE FROM temp.datanet_lsh_staged');
+  // All of a record's bands in one statement (one call into SQLite instead of one per band), the
+  // band numbers written into it: two values bound per band.
+  const buckets = db.prepare(`INSERT INTO temp.datanet_lsh_staged (band, bucket, record_id) VALUES ${Array.from({ length: banding.bands }, (_, band) => `(${band}, ?, ?)`).join(', ')}`);
+  const params: number[] = new Array(banding.bands * 2);
+  const finish = () => {
+    db.prepare('INSERT INTO datanet_lsh (datanet_id, band, bucket, record_id) SELECT ?, band, bucket, record_id FROM temp.datanet_lsh_staged ORDER BY band, bucket, record_id').run(datanetId);
+    db.exec('DELETE FROM temp.datanet_lsh_staged');
+  };
+  const write = (recordId: number, s: SignalColumns) => {
+    const minhash = s.minhash;
     insert.run(
       recordId,
       datanetId,
       s.normHash,
       null,
       minhash,
-      s.pii.length,
-      JSON.stringify(s.pii),
+      s.piiCount,
+      s.piiJson,
       s.length,
       s.words,
       s.meanWordLength,
@@ -34,17 +51,16 @@ export function signalWriter(db: Db, datanetId: number, threshold: number) {
       s.topNgramRatio,
       s.stopWords,
       s.language,
-      s.flags.join(','),
+      s.flags,
     );
     const sig = new Uint32Array(minhash.buffer.slice(minhash.byteOffset, minhash.byteOffset + minhash.byteLength));
     lshBuckets(sig, banding).forEach((b, band) => {
-      params[4 * band] = datanetId;
-      params[4 * band + 1] = band;
-      params[4 * band + 2] = b;
-      params[4 * band + 3] = recordId;
+      params[2 * band] = b;
+      params[2 * band + 1] = recordId;
     });
     buckets.run(params);
   };
+  return { write, finish };
 }
 
 /**

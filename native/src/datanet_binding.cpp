@@ -34,13 +34,24 @@ Napi::Value DatanetHashes(const Napi::CallbackInfo& info) {
     // Lone surrogates become U+FFFD, as TextEncoder (viem's stringToBytes) writes them.
     contents[i] = b.As<Napi::String>().Utf8Value();
   }
+  // An optional third argument names the MinHash kernel (tests compare each with the reference).
+  MinhashKernel kernel = MinhashKernel::Auto;
+  if (info.Length() >= 3 && !info[2].IsUndefined()) {
+    if (!info[2].IsString()) throw Napi::TypeError::New(env, "datanetHashes: kernel must be a string");
+    const std::string name = info[2].As<Napi::String>().Utf8Value();
+    if (name == "scalar") kernel = MinhashKernel::Scalar;
+    else if (name == "avx2") kernel = MinhashKernel::Avx2;
+    else if (name == "avx512") kernel = MinhashKernel::Avx512;
+    else if (name != "auto") throw Napi::TypeError::New(env, "datanetHashes: unknown kernel '" + name + "' (auto, scalar, avx2, avx512)");
+    if (!minhashKernelAvailable(kernel)) throw Napi::Error::New(env, "datanetHashes: kernel '" + name + "' is not available on this CPU");
+  }
   Napi::Uint32Array minhash = Napi::Uint32Array::New(env, size_t(n) * kMinhashSlots);
   Napi::Uint8Array hashes = Napi::Uint8Array::New(env, size_t(n) * 32);
   uint32_t* mh = minhash.Data();
   uint8_t* kh = hashes.Data();
   parallelFor(n, 16, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; i++) {
-      minhashSignature(reinterpret_cast<const uint16_t*>(texts[i].data()), texts[i].size(), mh + i * kMinhashSlots);
+      minhashSignature(reinterpret_cast<const uint16_t*>(texts[i].data()), texts[i].size(), mh + i * kMinhashSlots, kernel);
       keccak256(reinterpret_cast<const uint8_t*>(contents[i].data()), contents[i].size(), kh + i * 32);
     }
   });
@@ -77,13 +88,14 @@ Napi::Value DatanetTextTables(const Napi::CallbackInfo& info) {
       Napi::Array la = langs.As<Napi::Array>();
       tables->stopMinLen = std::min(tables->stopMinLen, word.size());
       tables->stopMaxLen = std::max(tables->stopMaxLen, word.size());
-      std::vector<int32_t>& out = tables->stopWordLanguages[word];
-      for (uint32_t k = 0; k < la.Length(); k++) out.push_back(la.Get(k).As<Napi::Number>().Int32Value());
+      TextSignalTables::StopWord& stopWord = tables->stopWords[word];
+      stopWord.listed = true;
+      for (uint32_t k = 0; k < la.Length(); k++) stopWord.languages.push_back(la.Get(k).As<Napi::Number>().Int32Value());
     }
     Napi::Array en = info[1].As<Napi::Array>();
     for (uint32_t i = 0; i < en.Length(); i++) {
       std::string_view w = tables->keep(stringAt(en, i, "datanetTextTables"));
-      tables->englishStopWords.insert(w);
+      tables->stopWords[w].english = true;
       // English stop words are stop words of the language table too; the bounds cover both.
       tables->stopMinLen = std::min(tables->stopMinLen, w.size());
       tables->stopMaxLen = std::max(tables->stopMaxLen, w.size());

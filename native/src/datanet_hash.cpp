@@ -1,5 +1,14 @@
 #include "datanet_hash.h"
 
+// The MinHash slot loop has AVX2 and AVX-512 versions chosen at run time (as gemm.cpp's kernels
+// are); elsewhere only the portable loop is built.
+#if defined(__GNUC__) && defined(__x86_64__)
+#define DATANET_X86 1
+#include <immintrin.h>
+#else
+#define DATANET_X86 0
+#endif
+
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -70,7 +79,84 @@ struct Seeds {
 };
 const Seeds kSeeds;
 
+// Slot s: the minimum over the shingles of fmix32(h ^ seed_s). The reference loop; the vector
+// versions below do the same 32-bit arithmetic on 8 or 16 slots at once (multiplication mod 2^32,
+// unsigned minimum), so they give identical signatures.
+void minSlotsScalar(const uint32_t* shingles, size_t n, uint32_t out[kMinhashSlots]) {
+  for (int s = 0; s < kMinhashSlots; s++) out[s] = 0xffffffffu;
+  for (size_t i = 0; i < n; i++) {
+    const uint32_t h = shingles[i];
+    for (int s = 0; s < kMinhashSlots; s++) {
+      uint32_t v = fmix32(h ^ kSeeds.v[s]);
+      out[s] = v < out[s] ? v : out[s];
+    }
+  }
+}
+
+#if DATANET_X86
+// One vector of slots at a time over all shingles: its seeds and running minima stay in
+// registers, each shingle is one broadcast.
+__attribute__((target("avx2"))) void minSlotsAvx2(const uint32_t* shingles, size_t n, uint32_t out[kMinhashSlots]) {
+  const __m256i c1 = _mm256_set1_epi32(int(0x85ebca6bu));
+  const __m256i c2 = _mm256_set1_epi32(int(0xc2b2ae35u));
+  for (int s = 0; s < kMinhashSlots; s += 8) {
+    const __m256i seed = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kSeeds.v + s));
+    __m256i acc = _mm256_set1_epi32(-1);
+    for (size_t i = 0; i < n; i++) {
+      __m256i v = _mm256_xor_si256(_mm256_set1_epi32(int(shingles[i])), seed);
+      v = _mm256_xor_si256(v, _mm256_srli_epi32(v, 16));
+      v = _mm256_mullo_epi32(v, c1);
+      v = _mm256_xor_si256(v, _mm256_srli_epi32(v, 13));
+      v = _mm256_mullo_epi32(v, c2);
+      v = _mm256_xor_si256(v, _mm256_srli_epi32(v, 16));
+      acc = _mm256_min_epu32(acc, v);
+    }
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + s), acc);
+  }
+}
+
+__attribute__((target("avx512f"))) void minSlotsAvx512(const uint32_t* shingles, size_t n, uint32_t out[kMinhashSlots]) {
+  const __m512i c1 = _mm512_set1_epi32(int(0x85ebca6bu));
+  const __m512i c2 = _mm512_set1_epi32(int(0xc2b2ae35u));
+  for (int s = 0; s < kMinhashSlots; s += 16) {
+    const __m512i seed = _mm512_loadu_si512(kSeeds.v + s);
+    __m512i acc = _mm512_set1_epi32(-1);
+    for (size_t i = 0; i < n; i++) {
+      __m512i v = _mm512_xor_si512(_mm512_set1_epi32(int(shingles[i])), seed);
+      v = _mm512_xor_si512(v, _mm512_srli_epi32(v, 16));
+      v = _mm512_mullo_epi32(v, c1);
+      v = _mm512_xor_si512(v, _mm512_srli_epi32(v, 13));
+      v = _mm512_mullo_epi32(v, c2);
+      v = _mm512_xor_si512(v, _mm512_srli_epi32(v, 16));
+      acc = _mm512_min_epu32(acc, v);
+    }
+    _mm512_storeu_si512(out + s, acc);
+  }
+}
+#endif
+
+using MinSlots = void (*)(const uint32_t*, size_t, uint32_t*);
+
+MinSlots minSlotsFor(MinhashKernel k) {
+#if DATANET_X86
+  if (k == MinhashKernel::Auto) k = minhashKernelAvailable(MinhashKernel::Avx512) ? MinhashKernel::Avx512 : minhashKernelAvailable(MinhashKernel::Avx2) ? MinhashKernel::Avx2 : MinhashKernel::Scalar;
+  if (k == MinhashKernel::Avx512) return minSlotsAvx512;
+  if (k == MinhashKernel::Avx2) return minSlotsAvx2;
+#endif
+  return minSlotsScalar;
+}
+
 }  // namespace
+
+bool minhashKernelAvailable(MinhashKernel k) {
+  if (k == MinhashKernel::Auto || k == MinhashKernel::Scalar) return true;
+#if DATANET_X86
+  __builtin_cpu_init();
+  if (k == MinhashKernel::Avx512) return __builtin_cpu_supports("avx512f");
+  if (k == MinhashKernel::Avx2) return __builtin_cpu_supports("avx2");
+#endif
+  return false;
+}
 
 void keccak256(const uint8_t* data, size_t len, uint8_t out[32]) {
   constexpr size_t kRate = 136;
@@ -91,7 +177,7 @@ void keccak256(const uint8_t* data, size_t len, uint8_t out[32]) {
     for (int b = 0; b < 8; b++) out[8 * i + b] = uint8_t(st[i] >> (8 * b));
 }
 
-void minhashSignature(const uint16_t* text, size_t len, uint32_t out[kMinhashSlots]) {
+void minhashSignature(const uint16_t* text, size_t len, uint32_t out[kMinhashSlots], MinhashKernel kernel) {
   // Words: maximal runs without U+0020 (split(' ') with empty pieces dropped).
   std::vector<std::pair<size_t, size_t>> words;
   for (size_t i = 0; i < len;) {
@@ -121,13 +207,9 @@ void minhashSignature(const uint16_t* text, size_t len, uint32_t out[kMinhashSlo
   // The minimum over a set equals the minimum over the list: repeats only cost time.
   std::sort(shingles.begin(), shingles.end());
   shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
-  for (int s = 0; s < kMinhashSlots; s++) out[s] = 0xffffffffu;
-  for (uint32_t h : shingles) {
-    for (int s = 0; s < kMinhashSlots; s++) {
-      uint32_t v = fmix32(h ^ kSeeds.v[s]);
-      out[s] = v < out[s] ? v : out[s];
-    }
-  }
+  // The CPU's features do not change while the process runs: the automatic choice is made once.
+  static const MinSlots kAuto = minSlotsFor(MinhashKernel::Auto);
+  (kernel == MinhashKernel::Auto ? kAuto : minSlotsFor(kernel))(shingles.data(), shingles.size(), out);
 }
 
 }  // namespace engine

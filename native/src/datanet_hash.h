@@ -14,6 +14,11 @@ namespace engine {
 constexpr int kMinhashSlots = 128;
 
 void keccak256(const uint8_t* data, size_t len, uint8_t out[32]);
-void minhashSignature(const uint16_t* text, size_t len, uint32_t out[kMinhashSlots]);
+// Which implementation of MinHash's slot loop runs (all give the same signature): Auto picks the
+// widest the CPU has; the others let the tests hold each one to the reference.
+enum class MinhashKernel { Auto, Scalar, Avx2, Avx512 };
+bool minhashKernelAvailable(MinhashKernel k);
+
+void minhashSignature(const uint16_t* text, size_t len, uint32_t out[kMinhashSlots], MinhashKernel kernel = MinhashKernel::Auto);
 
 }  // namespace engine

@@ -25,13 +25,25 @@ uint32_t piiCandidates(std::string_view t, const TextSignalTables& tables) {
   uint32_t mask = 0;
   // API-key shapes: each pattern starts with one of these fixed prefixes (looked for only where
   // the text has a prefix's first letter: one pass, not one search per prefix).
+  // A bit per pair of first two characters rules most positions out at once ('s', 'p' and 'r'
+  // start many words, few go on with 'k'); only at a listed pair are the prefixes compared.
   static constexpr std::string_view kKeyPrefixes[] = {"AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "sk_live_", "sk_test_", "rk_live_",
                                                       "rk_test_", "pk_live_", "pk_test_", "AIza", "xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxr-", "xoxs-", "sk-"};
-  for (size_t i = 0; i < t.size() && !(mask & kPiiApiKey); i++) {
-    const char c = t[i];
-    if (c != 'A' && c != 'g' && c != 's' && c != 'r' && c != 'p' && c != 'x') continue;
+  struct PairBits {
+    uint64_t bits[128 * 128 / 64] = {};
+    PairBits() {
+      for (std::string_view p : kKeyPrefixes) {
+        const size_t k = size_t(p[0]) * 128 + size_t(p[1]);
+        bits[k / 64] |= uint64_t(1) << (k % 64);
+      }
+    }
+  };
+  static const PairBits kPairs;
+  for (size_t i = 0; i + 1 < t.size() && !(mask & kPiiApiKey); i++) {
+    const size_t k = size_t(static_cast<unsigned char>(t[i])) * 128 + size_t(static_cast<unsigned char>(t[i + 1]));
+    if (!((kPairs.bits[k / 64] >> (k % 64)) & 1)) continue;
     for (std::string_view p : kKeyPrefixes) {
-      if (p[0] == c && t.compare(i, p.size(), p) == 0) {
+      if (t.compare(i, p.size(), p) == 0) {
         mask |= kPiiApiKey;
         break;
       }
@@ -216,11 +228,12 @@ void textFigures(const uint16_t* text, size_t len, const TextSignalTables& table
     for (const Token& tok : words) {
       if (tok.len < tables.stopMinLen || tok.len > tables.stopMaxLen) continue;
       const std::string_view w = all.substr(tok.start, tok.len);
-      if (tables.englishStopWords.count(w)) out->stopWords++;
-      auto it = tables.stopWordLanguages.find(w);
-      if (it == tables.stopWordLanguages.end()) continue;
+      auto it = tables.stopWords.find(w);
+      if (it == tables.stopWords.end()) continue;
+      if (it->second.english) out->stopWords++;
+      if (!it->second.listed) continue;
       total++;
-      for (int32_t lang : it->second) {
+      for (int32_t lang : it->second.languages) {
         if (static_cast<size_t>(lang) >= votes.size()) votes.resize(lang + 1, 0);
         if (votes[lang]++ == 0) order.push_back(lang);
       }

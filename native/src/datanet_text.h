@@ -25,9 +25,15 @@ namespace engine {
 // per looked-up word; lengths outside [minLen, maxLen] are not looked up at all.
 struct TextSignalTables {
   std::deque<std::string> words;
-  // Lower-cased stop word -> the languages (indices) it votes for, in the reference's order.
-  std::unordered_map<std::string_view, std::vector<int32_t>> stopWordLanguages;
-  std::unordered_set<std::string_view> englishStopWords;
+  // Lower-cased stop word -> the languages (indices) it votes for, in the reference's order
+  // (`listed`: it is in the language table), and whether it is an English stop word: both lists
+  // in one map, so a word costs one lookup.
+  struct StopWord {
+    std::vector<int32_t> languages;
+    bool listed = false;
+    bool english = false;
+  };
+  std::unordered_map<std::string_view, StopWord> stopWords;
   std::unordered_set<std::string_view> bip39Words;
   size_t stopMinLen = SIZE_MAX, stopMaxLen = 0, bip39MinLen = SIZE_MAX, bip39MaxLen = 0;
 

@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../main/datanets/canonicalJson';
 import { normalizeText } from '../../main/datanets/normalizeText';
+import { minhashSignature } from '../../main/datanets/minhashSignature';
 import { recordHashes, recordHashesBackend } from '../../main/datanets/recordHashes';
+import { loadNativeEngine } from '../../main/engine/native';
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -65,6 +67,30 @@ describe('native datanet hashes', () => {
       words(200_000),
       'z'.repeat(1_000_000),
     ]);
+  });
+
+  it('give the reference signature with every MinHash kernel this CPU has (scalar, AVX2, AVX-512)', () => {
+    const engine = loadNativeEngine();
+    const rand = rng(11);
+    // Shingle counts around and past the vector widths, and real-length texts.
+    const texts = [...Array.from({ length: 40 }, (_, i) => Array.from({ length: i + 1 }, (_, k) => `w${(k * 7 + i) % 23}`).join(' ')), ...Array.from({ length: 60 }, () => randomText(rand, 2000))].map(normalizeText);
+    const reference = texts.map((t) => Array.from(minhashSignature(t)));
+    const ran: string[] = [];
+    for (const kernel of ['scalar', 'avx2', 'avx512'] as const) {
+      let out: { minhash: Uint32Array };
+      try {
+        out = engine.datanetHashes(texts, texts, kernel);
+      } catch (err) {
+        // Only a CPU without the instructions may skip a kernel; the scalar one always runs.
+        expect(kernel).not.toBe('scalar');
+        expect(String(err)).toMatch(/not available on this CPU/);
+        continue;
+      }
+      ran.push(kernel);
+      texts.forEach((_, i) => expect(Array.from(out.minhash.subarray(i * 128, (i + 1) * 128)), `${kernel}, text ${i}`).toEqual(reference[i]));
+    }
+    expect(ran).toContain('scalar');
+    expect(() => engine.datanetHashes(texts, texts, 'sse' as 'auto')).toThrow(/unknown kernel/);
   });
 
   it('hash an empty batch', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/tempDir';
 import { resolveImportSource } from '../readSourceRows';
 import { stageImport } from '../stageImport';
+import { forEachStagedRecordSync, type StagedRecord } from '../stagedRecord';
 
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 
@@ -36,7 +37,11 @@ describe('stageImport', () => {
     fs.writeFileSync(file, `${JSON.stringify({ id: 7, text: 'Mail ada@example.org today.' })}\nnot json\n`);
     const r = await stageImport(resolveImportSource(file), { schema: 'text', mapping: { contributor: ALICE }, split: 'file', stagingDir: dir }, { signal: new AbortController().signal });
     expect(r).toMatchObject({ staged: 1, rows: 2, rejectedCount: 1, rejected: [{ line: 2 }] });
-    const staged = JSON.parse(fs.readFileSync(r.stagingPath, 'utf8'));
-    expect(staged).toMatchObject({ sourceId: '7', contributor: ALICE, content: { text: 'Mail ada@example.org today.' }, signals: { pii: [{ kind: 'email', start: 5, end: 20 }] } });
+    const staged: StagedRecord[] = [];
+    forEachStagedRecordSync(r.stagingPath, (x) => staged.push(x));
+    expect(staged).toHaveLength(1);
+    expect(staged[0]).toMatchObject({ line: 1, sourceId: '7', contributor: ALICE, contentJson: JSON.stringify({ text: 'Mail ada@example.org today.' }), metadataJson: '{}', signals: { piiCount: 1 } });
+    expect(JSON.parse(staged[0]!.signals.piiJson)).toMatchObject([{ kind: 'email', start: 5, end: 20 }]);
+    expect(staged[0]!.signals.minhash.length).toBe(128 * 4);
   });
 });

@@ -9,6 +9,20 @@ describe('text signals', () => {
     expect(normalizeText('  Cafe\u0301   AU\tLait\n')).toBe(normalizeText('café au lait'));
   });
 
+  it('normalises whitespace exactly as replacing every \\s+ run with one space would', () => {
+    // The definition normalizeText must keep (stored norm hashes depend on it), on random mixes
+    // of every kind of whitespace JavaScript's \s knows, and of characters it does not.
+    const reference = (t: string) => t.normalize('NFC').toLowerCase().replace(/\s+/gu, ' ').trim();
+    const pieces = ['a', 'B', 'é', 'e\u0301', ' ', '  ', '\t', '\n', '\r\n', '\v', '\f', '\u00a0', '\u1680', '\u2000', '\u2009', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0085', '\u180e', '\u200b', '😀', '\ud800'];
+    let s = 3;
+    const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 5000; i++) {
+      let t = '';
+      for (let n = Math.floor(rand() * 30); n > 0; n--) t += pieces[Math.floor(rand() * pieces.length)];
+      expect(normalizeText(t), JSON.stringify(t)).toBe(reference(t));
+    }
+  });
+
   it('MinHash estimates Jaccard similarity of word 3-shingles and LSH puts near copies in a shared bucket', () => {
     const words = Array.from({ length: 200 }, (_, i) => `w${i}`);
     const a = minhashSignature(words.join(' '));

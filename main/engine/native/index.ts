@@ -309,7 +309,8 @@ export interface NativeEngine {
    * main/datanets/minhashSignature.ts) and keccak256 hashes (32 bytes each, of the UTF-8 of the
    * canonical content JSON), computed on the engine's thread pool. main/datanets/recordHashes.ts.
    */
-  datanetHashes(normalized: string[], canonical: string[]): { minhash: Uint32Array; keccak: Uint8Array };
+  /** kernel: the MinHash slot loop to use (default auto, the widest the CPU has; each gives the same signatures). */
+  datanetHashes(normalized: string[], canonical: string[], kernel?: 'auto' | 'scalar' | 'avx2' | 'avx512'): { minhash: Uint32Array; keccak: Uint8Array };
   /** The word lists datanetTextSignals reads (stop words with their language indices, English stop words, BIP-39), held by the handle. */
   datanetTextTables(stopWords: [string, number[]][], english: string[], bip39: string[]): object;
   /**
