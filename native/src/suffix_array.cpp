@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -27,31 +30,169 @@ constexpr int32_t kAhead = 64;
 
 inline void prefetchRead(const void* p) { __builtin_prefetch(p, 0, 0); }
 
-// Splits [0, n) into `parts` ranges and runs fn(part, begin, end) on each, one thread per range
-// (the caller takes the first). Small ranges stay on one thread: a thread costs more to
-// start than it saves below some 64k items.
+constexpr int32_t kBlock = 8192;
+constexpr int kSlots = 16;  // up to 15 blocks ahead: slack for a helper scheduled unevenly
+
+inline int32_t loadEntry(const int32_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+inline void storeEntry(int32_t* p, int32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
+
+// The look-ahead's blocks, one set per build (the crew's): slot k % kSlots holds block k of the
+// pass numbered `pass` once tag[k % kSlots] == pass << 32 | k. A helper still busy with an earlier
+// pass (it started late, or was descheduled) sees `pass` move on and stops; what it wrote under
+// its own pass's tags is never taken.
+struct Lookahead {
+  std::vector<int32_t> seen, out, sym;
+  std::atomic<int64_t> tag[kSlots];
+  std::atomic<int64_t> pass{0};
+  std::atomic<int64_t> done{0};  // blocks the current pass has finished
+  Lookahead() : seen(size_t(kSlots) * kBlock), out(size_t(kSlots) * kBlock), sym(size_t(kSlots) * kBlock) {
+    for (auto& t : tag) t.store(-1);
+  }
+};
+
+// The build's second thread: ONE worker, started once per build, instead of a thread per step.
+// On a busy machine a thread may wait milliseconds for a core; a build that started and joined
+// a thread per induction pass and per split step (some 20) waited for that each time. Here the
+// caller never waits for work the worker has not started: share() hands out parts one at a time
+// and the caller runs every part the worker has not claimed (it waits only for a part in
+// progress), and offer() gives the worker a job the caller does not need (the look-ahead below)
+// and does not wait for it at all. A job that arrives late finds its parts taken or its pass over
+// and returns. The caller's results never depend on which thread ran what.
+class Crew {
+ public:
+  explicit Crew(int threads) {
+    if (threads > 1) {
+      ahead_ = std::make_unique<Lookahead>();
+      worker_ = std::thread([this]() { loop(); });
+    }
+  }
+  ~Crew() {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    if (worker_.joinable()) worker_.join();
+  }
+  Crew(const Crew&) = delete;
+  Crew& operator=(const Crew&) = delete;
+  bool active() const { return worker_.joinable(); }
+  Lookahead* lookahead() { return ahead_.get(); }
+
+  // Runs fn(part) for every part in [0, parts) and returns when all are done.
+  void share(int64_t parts, const std::function<void(int64_t)>& fn) {
+    if (!active() || parts <= 1) {
+      for (int64_t t = 0; t < parts; t++) fn(t);
+      return;
+    }
+    auto job = std::make_shared<Job>();
+    job->fn = &fn;
+    job->n = parts;
+    post(job);
+    drain(*job, false);
+    if (job->finished.load(std::memory_order_acquire) != parts) {
+      for (int i = 0; i < 2000 && job->finished.load(std::memory_order_acquire) != parts; i++) relax();
+      std::unique_lock<std::mutex> lk(mu_);
+      done_.wait(lk, [&]() { return job->finished.load(std::memory_order_acquire) == parts; });
+    }
+    withdraw(job);
+  }
+
+  // Gives fn (which owns what it uses) to the worker; the caller goes on at once. Returns a
+  // handle for withdraw(): a worker that has not started fn by then never will.
+  std::shared_ptr<void> offer(std::function<void()> fn) {
+    auto job = std::make_shared<Job>();
+    job->side = std::move(fn);
+    post(job);
+    return job;
+  }
+  void withdraw(const std::shared_ptr<void>& job) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (job_ == job) job_.reset();
+  }
+
+ private:
+  struct Job {
+    const std::function<void(int64_t)>* fn = nullptr;  // share(): valid while parts are unclaimed
+    int64_t n = 0;
+    std::atomic<int64_t> next{0}, finished{0};
+    std::function<void()> side;  // offer()
+  };
+  static void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+  }
+  void post(const std::shared_ptr<Job>& job) {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      job_ = job;
+      gen_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_one();
+  }
+  void drain(Job& job, bool worker) {
+    for (;;) {
+      const int64_t t = job.next.fetch_add(1, std::memory_order_acq_rel);
+      if (t >= job.n) return;
+      (*job.fn)(t);
+      if (job.finished.fetch_add(1, std::memory_order_acq_rel) + 1 == job.n && worker) {
+        std::lock_guard<std::mutex> lk(mu_);  // the caller may be between its check and its wait
+        done_.notify_all();
+      }
+    }
+  }
+  void loop() {
+    uint64_t seen = 0;
+    for (;;) {
+      // Jobs follow each other within a millisecond or so: spin a little before sleeping.
+      for (int i = 0; i < 4000 && gen_.load(std::memory_order_acquire) == seen; i++) relax();
+      std::shared_ptr<Job> job;
+      {
+        std::unique_lock<std::mutex> lk(mu_);
+        wake_.wait(lk, [&]() { return stop_ || gen_.load(std::memory_order_relaxed) != seen; });
+        if (stop_) return;
+        seen = gen_.load(std::memory_order_relaxed);
+        job = job_;  // null when the caller has finished it already
+      }
+      if (!job) continue;
+      if (job->side) job->side();
+      else drain(*job, true);
+    }
+  }
+
+  std::unique_ptr<Lookahead> ahead_;
+  std::thread worker_;
+  std::mutex mu_;
+  std::condition_variable wake_, done_;
+  std::atomic<uint64_t> gen_{0};
+  bool stop_ = false;         // under mu_
+  std::shared_ptr<Job> job_;  // the latest job (under mu_); null once the caller has finished it
+};
+
+// Splits [0, n) into ranges and runs fn(part, begin, end) on each, shared by the crew. With a
+// worker there are up to 64 parts, so the one it may be in the middle of when the caller has run
+// out is short; small ranges stay whole (below some 64k items a hand-off costs more than it saves).
 struct Ranges {
   int64_t n;
   int parts;
   int64_t per;
-  Ranges(int64_t n_, int threads) : n(n_) {
-    parts = std::max(1, std::min(threads, int(std::min<int64_t>(n / (1 << 16) + 1, 64))));
+  Crew& crew;
+  Ranges(int64_t n_, Crew& crew_) : n(n_), crew(crew_) {
+    parts = crew.active() ? int(std::min<int64_t>(n / (1 << 16) + 1, 64)) : 1;
     per = (n + parts - 1) / std::max(1, parts);
   }
   int64_t begin(int t) const { return std::min(n, t * per); }
   int64_t end(int t) const { return std::min(n, (t + 1) * per); }
   template <typename F>
   void run(const F& fn) const {
-    std::vector<std::thread> pool;
-    for (int t = 1; t < parts; t++) pool.emplace_back([&fn, this, t]() { fn(t, begin(t), end(t)); });
-    fn(0, begin(0), end(0));
-    for (auto& th : pool) th.join();
+    crew.share(parts, [&fn, this](int64_t t) { fn(int(t), begin(int(t)), end(int(t))); });
   }
 };
 
 template <typename F>
-void parallelRanges(int64_t n, int threads, const F& fn) {
-  Ranges(n, threads).run([&fn](int, int64_t b, int64_t e) { fn(b, e); });
+void parallelRanges(int64_t n, Crew& crew, const F& fn) {
+  Ranges(n, crew).run([&fn](int, int64_t b, int64_t e) { fn(b, e); });
 }
 
 // One induction pass, left to right (L pass: entries v > 0 induce v-1 at their bucket's start)
@@ -64,22 +205,6 @@ void parallelRanges(int64_t n, int threads, const F& fn) {
 // loop, so the result never depends on timing. A slot is written at most once before the pass
 // reads it, so a value the helper saw is that slot's value or is replaced only by one the pass
 // checks again.
-constexpr int32_t kBlock = 8192;
-constexpr int kSlots = 16;  // up to 15 blocks ahead: slack for a helper scheduled unevenly
-
-inline int32_t loadEntry(const int32_t* p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
-inline void storeEntry(int32_t* p, int32_t v) { __atomic_store_n(p, v, __ATOMIC_RELAXED); }
-
-struct Lookahead {
-  std::vector<int32_t> seen, out, sym;
-  std::atomic<int64_t> tag[kSlots];
-  std::atomic<int64_t> done{0};  // blocks the pass has finished
-  std::atomic<bool> stop{false};
-  Lookahead() : seen(size_t(kSlots) * kBlock), out(size_t(kSlots) * kBlock), sym(size_t(kSlots) * kBlock) {
-    for (auto& t : tag) t.store(-1);
-  }
-};
-
 // The step of entry v: the bucket symbol and the value to write, or false when v induces nothing.
 template <typename T, bool L>
 inline bool step(const T* s, int32_t v, T& c, int32_t& out) {
@@ -90,54 +215,70 @@ inline bool step(const T* s, int32_t v, T& c, int32_t& out) {
   return true;
 }
 
+// Block k of a pass over n entries: [lo, hi), the pass's k-th block in its direction.
+template <bool L>
+inline void blockRange(int32_t n, int64_t k, int32_t& lo, int32_t& hi) {
+  lo = L ? int32_t(k * kBlock) : int32_t(std::max<int64_t>(0, n - (k + 1) * kBlock));
+  hi = L ? int32_t(std::min<int64_t>(n, (k + 1) * kBlock)) : int32_t(n - k * kBlock);
+}
+
+// The helper's side of a pass: works out blocks 1.. of pass `pass` ahead of the pass. It runs on
+// the crew's worker whenever that gets to it, possibly after the pass is over and sa holds other
+// data: it stops as soon as la->pass moves on, and it only reads s within [0, n) (an entry out of
+// that range counts as empty), so a late helper neither reads outside the arrays nor is waited for.
+// What such a helper reads (atomically) while the caller rewrites sa is never taken: it is
+// tagged with the old pass.
 template <typename T, bool L>
-void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, bool final, int threads) {
-  // Block k covers [first(k), first(k) + kBlock) in the pass's direction.
+void lookAhead(const T* s, const int32_t* sa, int32_t n, Lookahead* la, int64_t pass) {
   const int64_t blocks = (int64_t(n) + kBlock - 1) / kBlock;
-  auto range = [&](int64_t k, int32_t& lo, int32_t& hi) {
-    lo = L ? int32_t(k * kBlock) : int32_t(std::max<int64_t>(0, n - (k + 1) * kBlock));
-    hi = L ? int32_t(std::min<int64_t>(n, (k + 1) * kBlock)) : int32_t(n - k * kBlock);
-  };
-  std::unique_ptr<Lookahead> ahead;
-  std::thread helper;
-  if (threads > 1 && blocks > 8) {  // below some 64k entries a thread costs more than it saves
-    ahead = std::make_unique<Lookahead>();
-    helper = std::thread([&, la = ahead.get()]() {
-      int64_t k = 1;
-      int spins = 0;
-      while (!la->stop.load(std::memory_order_relaxed)) {
-        const int64_t done = la->done.load(std::memory_order_acquire);
-        if (k <= done) k = done + 1;  // the pass went past: skip ahead of it
-        if (k >= blocks) break;
-        if (k >= done + kSlots) {  // every slot still holds a block the pass has not finished
-          // The pass has kSlots blocks in hand (some 0.5 ms of work): sleeping a little costs it
-          // nothing and spares the CPU when the pass's thread is descheduled on a busy machine.
-          if (++spins > 64) std::this_thread::sleep_for(std::chrono::microseconds(50));
-          continue;
-        }
-        spins = 0;
-        const size_t base = size_t(k % kSlots) * kBlock;
-        int32_t lo, hi;
-        range(k, lo, hi);
-        for (int32_t i = lo; i < hi; i++) {
-          const int32_t a = int64_t(i) + 32 < hi ? loadEntry(sa + i + 32) : 0;
-          if (L ? a > 0 : a < 0) prefetchRead(s + (L ? a : ~a) - 1);
-          const int32_t v = loadEntry(sa + i);
-          const size_t x = base + size_t(i - lo);
-          T c;
-          int32_t o;
-          if (step<T, L>(s, v, c, o)) {
-            la->sym[x] = int32_t(c);
-            la->out[x] = o;
-            la->seen[x] = v;
-          } else {
-            la->seen[x] = 0;  // 0 induces nothing in either pass: never taken
-          }
-        }
-        la->tag[k % kSlots].store(k, std::memory_order_release);
-        k++;
+  int64_t k = 1;
+  int spins = 0;
+  while (la->pass.load(std::memory_order_acquire) == pass) {
+    const int64_t done = la->done.load(std::memory_order_acquire);
+    if (k <= done) k = done + 1;  // the pass went past: skip ahead of it
+    if (k >= blocks) break;
+    if (k >= done + kSlots) {  // every slot still holds a block the pass has not finished
+      // The pass has kSlots blocks in hand (some 0.5 ms of work): sleeping a little costs it
+      // nothing and spares the CPU when the pass's thread is descheduled on a busy machine.
+      if (++spins > 64) std::this_thread::sleep_for(std::chrono::microseconds(50));
+      continue;
+    }
+    spins = 0;
+    const size_t base = size_t(k % kSlots) * kBlock;
+    int32_t lo, hi;
+    blockRange<L>(n, k, lo, hi);
+    for (int32_t i = lo; i < hi; i++) {
+      const int32_t a = int64_t(i) + 32 < hi ? loadEntry(sa + i + 32) : 0;
+      if (L ? a > 0 : a < 0) prefetchRead(s + (L ? a : ~a) - 1);
+      const int32_t v = loadEntry(sa + i);
+      const size_t x = base + size_t(i - lo);
+      T c;
+      int32_t o;
+      if ((L ? v <= n : v < -1 && ~v <= n) && step<T, L>(s, v, c, o)) {
+        la->sym[x] = int32_t(c);
+        la->out[x] = o;
+        la->seen[x] = v;
+      } else {
+        la->seen[x] = 0;  // 0 induces nothing in either pass: never taken
       }
-    });
+    }
+    la->tag[k % kSlots].store(pass << 32 | k, std::memory_order_release);
+    k++;
+  }
+}
+
+template <typename T, bool L>
+void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, bool final, Crew& crew) {
+  const int64_t blocks = (int64_t(n) + kBlock - 1) / kBlock;
+  Lookahead* ahead = nullptr;
+  int64_t pass = 0;
+  std::shared_ptr<void> job;
+  if (crew.active() && blocks > 8) {  // below some 64k entries the hand-off costs more than it saves
+    ahead = crew.lookahead();
+    pass = ahead->pass.load(std::memory_order_relaxed) + 1;
+    ahead->done.store(0, std::memory_order_relaxed);
+    ahead->pass.store(pass, std::memory_order_release);
+    job = crew.offer([=]() { lookAhead<T, L>(s, sa, n, ahead, pass); });
   }
   auto visit = [&](int32_t i, T c, int32_t o) {
     if (L) {
@@ -150,8 +291,8 @@ void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, b
   };
   for (int64_t k = 0; k < blocks; k++) {
     int32_t lo, hi;
-    range(k, lo, hi);
-    const bool have = ahead && ahead->tag[k % kSlots].load(std::memory_order_acquire) == k;
+    blockRange<L>(n, k, lo, hi);
+    const bool have = ahead && ahead->tag[k % kSlots].load(std::memory_order_acquire) == (pass << 32 | k);
     if (have) {
       const size_t base = size_t(k % kSlots) * kBlock;
       const int32_t* seen = ahead->seen.data() + base;
@@ -189,8 +330,9 @@ void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, b
     if (ahead) ahead->done.store(k + 1, std::memory_order_release);
   }
   if (ahead) {
-    ahead->stop.store(true);
-    helper.join();
+    // Tell a helper still at work to stop (it is not waited for) and one not started to skip it.
+    ahead->pass.store(pass + 1, std::memory_order_release);
+    crew.withdraw(job);
   }
 }
 
@@ -206,24 +348,24 @@ void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, b
 // in the passes. `final` keeps every suffix (stage 3); without it (stage 1) the passes drop all
 // but the LMS suffixes, which come out as the only positive entries, in LMS-substring order.
 template <typename T>
-void induce(const T* s, int32_t* sa, int32_t n, const std::vector<int32_t>& count, std::vector<int32_t>& bkt, bool final, int threads) {
+void induce(const T* s, int32_t* sa, int32_t n, const std::vector<int32_t>& count, std::vector<int32_t>& bkt, bool final, Crew& crew) {
   buckets(count, bkt, false);
   {
     const int32_t j = n - 1;  // the virtual sentinel's predecessor: L-type, first in its bucket
     sa[bkt[size_t(s[j])]++] = j > 0 && s[j - 1] < s[j] ? ~j : j;
   }
-  inducePass<T, true>(s, sa, n, bkt, final, threads);
+  inducePass<T, true>(s, sa, n, bkt, final, crew);
   buckets(count, bkt, true);
-  inducePass<T, false>(s, sa, n, bkt, final, threads);
+  inducePass<T, false>(s, sa, n, bkt, final, crew);
 }
 
 // SA-IS with a virtual sentinel at n (Nong, Zhang and Chan 2009; the sign-bit flags and the
 // length-first naming as in Yuta Mori's sais). Suffix i is S-type when smaller than suffix i+1;
 // i > 0 is LMS when S-type after an L-type. The sentinel is LMS and sorts first; it is never
-// stored in sa. `threads` share the steps whose items are independent (naming the LMS
+// stored in sa. The crew shares the steps whose items are independent (naming the LMS
 // substrings, mapping the reduced suffix array back); the inductions are sequential.
 template <typename T>
-void sais(const T* s, int32_t* sa, int32_t n, int32_t K, int threads) {
+void sais(const T* s, int32_t* sa, int32_t n, int32_t K, Crew& crew) {
   if (n == 0) return;
   if (n == 1) {
     sa[0] = 0;
@@ -250,7 +392,7 @@ void sais(const T* s, int32_t* sa, int32_t n, int32_t K, int threads) {
       nextS = isS;
     }
   }
-  induce(s, sa, n, count, bkt, false, threads);
+  induce(s, sa, n, count, bkt, false, crew);
 
   // Compact the sorted LMS positions into sa[0..m); the rest of sa is zero.
   for (int32_t i = 0, k = 0; i < n; i++) {
@@ -270,7 +412,7 @@ void sais(const T* s, int32_t* sa, int32_t n, int32_t K, int threads) {
   // equal length and symbols also have equal types, so comparing symbols is enough. Each part
   // marks where a new name starts and counts them; the names then follow from the counts.
   std::vector<uint8_t> starts(static_cast<size_t>(m));
-  const Ranges parts(m, threads);
+  const Ranges parts(m, crew);
   std::vector<int32_t> partNames(size_t(parts.parts) + 1, 0);
   parts.run([&](int t, int64_t b, int64_t e) {
     int32_t names = 0;
@@ -309,7 +451,7 @@ void sais(const T* s, int32_t* sa, int32_t n, int32_t K, int threads) {
   int32_t* s1 = sa + n - m;
   int32_t* sa1 = sa;
   if (names < m) {
-    sais<int32_t>(s1, sa1, m, names, threads);
+    sais<int32_t>(s1, sa1, m, names, crew);
   } else {
     for (int32_t i = 0; i < m; i++) sa1[s1[i]] = i;
   }
@@ -331,7 +473,7 @@ void sais(const T* s, int32_t* sa, int32_t n, int32_t K, int threads) {
     sa[i] = 0;
     sa[--bkt[size_t(s[j])]] = j;
   }
-  induce(s, sa, n, count, bkt, true, threads);
+  induce(s, sa, n, count, bkt, true, crew);
 }
 
 }  // namespace
@@ -342,7 +484,8 @@ void suffixArray(const int32_t* text, int32_t* sa, int64_t n, int32_t alphabet) 
   for (int64_t i = 0; i < n; i++)
     if (text[i] < 0 || text[i] >= alphabet)
       throw std::invalid_argument("suffixArray: symbol " + std::to_string(text[i]) + " at " + std::to_string(i) + " is outside [0, " + std::to_string(alphabet) + ")");
-  sais<int32_t>(text, sa, int32_t(n), alphabet, 1);
+  Crew crew(1);
+  sais<int32_t>(text, sa, int32_t(n), alphabet, crew);
 }
 
 void tokenSuffixTable(const uint8_t* bytes, int64_t n, int width, int ptrSize, uint8_t* out, int threads) {
@@ -361,12 +504,16 @@ void tokenSuffixTable(const uint8_t* bytes, int64_t n, int width, int ptrSize, u
   const bool inPlace = ptrSize == 4 && reinterpret_cast<uintptr_t>(out) % alignof(int32_t) == 0;
   std::vector<int32_t> own(inPlace ? 0 : static_cast<size_t>(n));
   int32_t* sa = inPlace ? reinterpret_cast<int32_t*>(out) : own.data();
+  // Declared before the crew: a late look-ahead may still read the text until the crew is gone.
+  std::vector<uint16_t> text16;
+  std::vector<int32_t> text32;
+  Crew crew(threads);
   if (width == 2) {
-    std::vector<uint16_t> text(static_cast<size_t>(n));
-    parallelRanges(n, threads, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; i++) text[size_t(i)] = uint16_t(bytes[2 * i] << 8 | bytes[2 * i + 1]);
+    text16.resize(static_cast<size_t>(n));
+    parallelRanges(n, crew, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; i++) text16[size_t(i)] = uint16_t(bytes[2 * i] << 8 | bytes[2 * i + 1]);
     });
-    sais<uint16_t>(text.data(), sa, int32_t(n), 65536, threads);
+    sais<uint16_t>(text16.data(), sa, int32_t(n), 65536, crew);
   } else {
     auto key = [&](int64_t i) {
       const uint8_t* p = bytes + 4 * i;
@@ -377,14 +524,14 @@ void tokenSuffixTable(const uint8_t* bytes, int64_t n, int width, int ptrSize, u
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     const int32_t alphabet = int32_t(std::max<size_t>(distinct.size(), 1));
-    std::vector<int32_t> text(static_cast<size_t>(n));
-    parallelRanges(n, threads, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; i++) text[size_t(i)] = int32_t(std::lower_bound(distinct.begin(), distinct.end(), key(i)) - distinct.begin());
+    text32.resize(static_cast<size_t>(n));
+    parallelRanges(n, crew, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; i++) text32[size_t(i)] = int32_t(std::lower_bound(distinct.begin(), distinct.end(), key(i)) - distinct.begin());
     });
     distinct = std::vector<uint32_t>();
-    sais<int32_t>(text.data(), sa, int32_t(n), alphabet, threads);
+    sais<int32_t>(text32.data(), sa, int32_t(n), alphabet, crew);
   }
-  parallelRanges(n, threads, [&](int64_t b, int64_t e) {
+  parallelRanges(n, crew, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; i++) {
       uint64_t off = uint64_t(sa[i]) * uint64_t(width);  // read before the bytes over it are written
       uint8_t* p = out + i * ptrSize;
