@@ -45,6 +45,7 @@ struct Lookahead {
   std::atomic<int64_t> tag[kSlots];
   std::atomic<int64_t> pass{0};
   std::atomic<int64_t> done{0};  // blocks the current pass has finished
+  std::atomic<int> active{0};    // 1 while the helper is inside lookAhead (see inducePass's end)
   Lookahead() : seen(size_t(kSlots) * kBlock), out(size_t(kSlots) * kBlock), sym(size_t(kSlots) * kBlock) {
     for (auto& t : tag) t.store(-1);
   }
@@ -56,8 +57,8 @@ struct Lookahead {
 // caller never waits for work the worker has not started: share() hands out parts one at a time
 // and the caller runs every part the worker has not claimed (it waits only for a part in
 // progress), and offer() gives the worker a job the caller does not need (the look-ahead below)
-// and does not wait for it at all. A job that arrives late finds its parts taken or its pass over
-// and returns. The caller's results never depend on which thread ran what.
+// and waits for it only while it is inside a block when its pass ends. A job that arrives late
+// finds its parts taken or its pass over and returns. The caller's results never depend on which thread ran what.
 class Crew {
  public:
   explicit Crew(int threads) {
@@ -225,15 +226,21 @@ inline void blockRange(int32_t n, int64_t k, int32_t& lo, int32_t& hi) {
 // The helper's side of a pass: works out blocks 1.. of pass `pass` ahead of the pass. It runs on
 // the crew's worker whenever that gets to it, possibly after the pass is over and sa holds other
 // data: it stops as soon as la->pass moves on, and it only reads s within [0, n) (an entry out of
-// that range counts as empty), so a late helper neither reads outside the arrays nor is waited for.
-// What such a helper reads (atomically) while the caller rewrites sa is never taken: it is
-// tagged with the old pass.
+// that range counts as empty), so a late helper never reads outside the arrays.
+// It marks itself active before its first look at the pass number, so a pass that ends waits
+// for a helper inside it to leave (at most one block of work) and never writes sa or s under
+// a helper still reading them; a helper that arrives after the pass ended sees it and leaves.
 template <typename T, bool L>
 void lookAhead(const T* s, const int32_t* sa, int32_t n, Lookahead* la, int64_t pass) {
+  la->active.fetch_add(1, std::memory_order_seq_cst);
+  struct Leave {
+    Lookahead* la;
+    ~Leave() { la->active.fetch_sub(1, std::memory_order_release); }
+  } leave{la};
   const int64_t blocks = (int64_t(n) + kBlock - 1) / kBlock;
   int64_t k = 1;
   int spins = 0;
-  while (la->pass.load(std::memory_order_acquire) == pass) {
+  while (la->pass.load(std::memory_order_seq_cst) == pass) {
     const int64_t done = la->done.load(std::memory_order_acquire);
     if (k <= done) k = done + 1;  // the pass went past: skip ahead of it
     if (k >= blocks) break;
@@ -330,9 +337,21 @@ void inducePass(const T* s, int32_t* sa, int32_t n, std::vector<int32_t>& bkt, b
     if (ahead) ahead->done.store(k + 1, std::memory_order_release);
   }
   if (ahead) {
-    // Tell a helper still at work to stop (it is not waited for) and one not started to skip it.
-    ahead->pass.store(pass + 1, std::memory_order_release);
+    // Tell a helper still at work to stop and one not started to skip it, then wait for one
+    // inside a block to leave it: what follows writes sa (and the recursion's text) with plain
+    // stores, which must not overlap its reads. A running helper leaves within one block (tens of
+    // microseconds); only one descheduled in the middle of a block costs a scheduling delay.
+    ahead->pass.store(pass + 1, std::memory_order_seq_cst);
     crew.withdraw(job);
+    for (int spins = 0; ahead->active.load(std::memory_order_seq_cst) != 0; spins++) {
+      if (spins < 2000) {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#endif
+      } else {
+        std::this_thread::yield();
+      }
+    }
   }
 }
 
