@@ -4,6 +4,7 @@ import { attributionQuery } from './attributionQuery';
 import { attributionSpans } from './attributionSpans';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
+import { datanetScale } from './datanetScale';
 import { decodeVsLlama } from './decodeVsLlama';
 import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
@@ -42,6 +43,10 @@ export const benches: Record<string, Bench> = {
   // Datanet import of ~1 KB JSONL records with every signal, then a version freeze
   // (DATANET_BENCH_RECORDS, default 1,000,000: many minutes on 2 cores).
   datanetImport: { run: datanetImport, default: false },
+  // A datanet at a million records after import (fixture built once, then kept): listings under
+  // every filter and sort, bulk review, version freeze, table scroll frames in Chromium
+  // (DATANET_SCALE_RECORDS, default 1,000,000).
+  'datanet-scale': { run: datanetScale, default: false },
   // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
   openlora: { run: () => openlora(), default: false },
   // OpenLoRA adapter operations at SmolLM-135M shape: load from disk, switch among resident, registry

@@ -11,7 +11,14 @@ export interface ParsedFilter {
   namesState: RecordStatus | null;
   /** For search: the FTS5 query, so listings can highlight matches. */
   search: string | null;
+  /** The filter picks its records through an index of its own (a signal's partial index, FTS):
+   * a query should look those up first and check the datanet on each, not walk the datanet. */
+  narrows: boolean;
 }
+
+/** Records whose signals match `where` (a condition on datanet_signals), through the partial
+ * indexes of migration 20261205T2060 when `where` starts with one of their conditions. */
+const withSignals = (where: string) => `r.id IN (SELECT record_id FROM datanet_signals WHERE ${where})`;
 
 /** Words of a search as an FTS5 query: each a quoted phrase (so punctuation cannot break the
  * query syntax), all required. */
@@ -30,12 +37,13 @@ export function ftsQuery(text: string): string {
  */
 export function parseFilter(expr: string): ParsedFilter {
   const e = expr.trim();
-  const plain = (sql: string, params: unknown[] = []): ParsedFilter => ({ sql, params, namesState: null, search: null });
+  const plain = (sql: string, params: unknown[] = []): ParsedFilter => ({ sql, params, namesState: null, search: null, narrows: false });
+  const narrow = (sql: string, params: unknown[] = []): ParsedFilter => ({ sql, params, namesState: null, search: null, narrows: true });
   if (e === 'all') return plain('1');
-  if (e === 'duplicate' || e === 'duplicates') return plain('s.exact_dup_of IS NOT NULL');
-  if (e === 'near-duplicate' || e === 'near-duplicates') return plain('s.near_dup_cluster IS NOT NULL AND s.near_dup_cluster != r.id');
-  if (e === 'pii') return plain('s.pii_count > 0');
-  if (e === 'quality') return plain("s.quality_flags != ''");
+  if (e === 'duplicate' || e === 'duplicates') return narrow(withSignals('exact_dup_of IS NOT NULL'));
+  if (e === 'near-duplicate' || e === 'near-duplicates') return narrow(withSignals('near_dup_cluster IS NOT NULL AND near_dup_cluster != record_id'));
+  if (e === 'pii') return narrow(withSignals('pii_count > 0'));
+  if (e === 'quality') return narrow(withSignals("quality_flags != ''"));
   const [head, ...tail] = e.split(':');
   const arg = tail.join(':');
   if (/^0x[0-9a-fA-F]{40}$/.test(e)) {
@@ -47,16 +55,16 @@ export function parseFilter(expr: string): ParsedFilter {
     case 'status': {
       const s = RecordStatusSchema.safeParse(arg);
       if (!s.success) throw new StudioError(ErrorCode.InvalidRequest, `status:${arg} is not a state (pending, accepted, rejected, excluded).`);
-      return { sql: 'r.status = ?', params: [s.data], namesState: s.data, search: null };
+      return { sql: 'r.status = ?', params: [s.data], namesState: s.data, search: null, narrows: false };
     }
     case 'search': {
       const q = ftsQuery(arg);
-      return { sql: 'r.id IN (SELECT rowid FROM datanet_records_fts WHERE datanet_records_fts MATCH ?)', params: [q], namesState: null, search: q };
+      return { sql: 'r.id IN (SELECT rowid FROM datanet_records_fts WHERE datanet_records_fts MATCH ?)', params: [q], namesState: null, search: q, narrows: true };
     }
     case 'pii':
-      return plain('EXISTS (SELECT 1 FROM json_each(s.pii_json) j WHERE json_extract(j.value, \'$.kind\') = ?)', [arg]);
+      return narrow(withSignals("pii_count > 0 AND EXISTS (SELECT 1 FROM json_each(pii_json) j WHERE json_extract(j.value, '$.kind') = ?)"), [arg]);
     case 'quality':
-      return plain("(',' || s.quality_flags || ',') LIKE ?", [`%,${arg},%`]);
+      return narrow(withSignals("quality_flags != '' AND (',' || quality_flags || ',') LIKE ?"), [`%,${arg},%`]);
     case 'language':
       return plain('s.language = ?', [arg]);
     case 'source':

@@ -7,6 +7,7 @@ import attributionSettlement from './20261205T1420_attribution_settlement';
 import runs from './20261205T1430_runs';
 import datanetFtsBulk from './20261205T1810_datanet_fts_bulk';
 import demoStory from './20261205T1870_demo_story';
+import datanetFilterIndexes from './20261205T2060_datanet_filter_indexes';
 
 /**
  * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
@@ -23,4 +24,5 @@ export const migrations: readonly { id: string; sql: string }[] = [
   { id: '20261205T1430_runs', sql: runs },
   { id: '20261205T1810_datanet_fts_bulk', sql: datanetFtsBulk },
   { id: '20261205T1870_demo_story', sql: demoStory },
+  { id: '20261205T2060_datanet_filter_indexes', sql: datanetFilterIndexes },
 ];
