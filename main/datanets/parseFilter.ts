@@ -11,9 +11,6 @@ export interface ParsedFilter {
   namesState: RecordStatus | null;
   /** For search: the FTS5 query, so listings can highlight matches. */
   search: string | null;
-  /** The filter picks its records through an index of its own (a signal's partial index, FTS):
-   * a query should look those up first and check the datanet on each, not walk the datanet. */
-  narrows: boolean;
 }
 
 /** Records whose signals match `where` (a condition on datanet_signals), through the partial
@@ -37,13 +34,12 @@ export function ftsQuery(text: string): string {
  */
 export function parseFilter(expr: string): ParsedFilter {
   const e = expr.trim();
-  const plain = (sql: string, params: unknown[] = []): ParsedFilter => ({ sql, params, namesState: null, search: null, narrows: false });
-  const narrow = (sql: string, params: unknown[] = []): ParsedFilter => ({ sql, params, namesState: null, search: null, narrows: true });
+  const plain = (sql: string, params: unknown[] = []): ParsedFilter => ({ sql, params, namesState: null, search: null });
   if (e === 'all') return plain('1');
-  if (e === 'duplicate' || e === 'duplicates') return narrow(withSignals('exact_dup_of IS NOT NULL'));
-  if (e === 'near-duplicate' || e === 'near-duplicates') return narrow(withSignals('near_dup_cluster IS NOT NULL AND near_dup_cluster != record_id'));
-  if (e === 'pii') return narrow(withSignals('pii_count > 0'));
-  if (e === 'quality') return narrow(withSignals("quality_flags != ''"));
+  if (e === 'duplicate' || e === 'duplicates') return plain(withSignals('exact_dup_of IS NOT NULL'));
+  if (e === 'near-duplicate' || e === 'near-duplicates') return plain(withSignals('near_dup_cluster IS NOT NULL AND near_dup_cluster != record_id'));
+  if (e === 'pii') return plain(withSignals('pii_count > 0'));
+  if (e === 'quality') return plain(withSignals("quality_flags != ''"));
   const [head, ...tail] = e.split(':');
   const arg = tail.join(':');
   if (/^0x[0-9a-fA-F]{40}$/.test(e)) {
@@ -55,16 +51,16 @@ export function parseFilter(expr: string): ParsedFilter {
     case 'status': {
       const s = RecordStatusSchema.safeParse(arg);
       if (!s.success) throw new StudioError(ErrorCode.InvalidRequest, `status:${arg} is not a state (pending, accepted, rejected, excluded).`);
-      return { sql: 'r.status = ?', params: [s.data], namesState: s.data, search: null, narrows: false };
+      return { sql: 'r.status = ?', params: [s.data], namesState: s.data, search: null };
     }
     case 'search': {
       const q = ftsQuery(arg);
-      return { sql: 'r.id IN (SELECT rowid FROM datanet_records_fts WHERE datanet_records_fts MATCH ?)', params: [q], namesState: null, search: q, narrows: true };
+      return { sql: 'r.id IN (SELECT rowid FROM datanet_records_fts WHERE datanet_records_fts MATCH ?)', params: [q], namesState: null, search: q };
     }
     case 'pii':
-      return narrow(withSignals("pii_count > 0 AND EXISTS (SELECT 1 FROM json_each(pii_json) j WHERE json_extract(j.value, '$.kind') = ?)"), [arg]);
+      return plain(withSignals("pii_count > 0 AND EXISTS (SELECT 1 FROM json_each(pii_json) j WHERE json_extract(j.value, '$.kind') = ?)"), [arg]);
     case 'quality':
-      return narrow(withSignals("quality_flags != '' AND (',' || quality_flags || ',') LIKE ?"), [`%,${arg},%`]);
+      return plain(withSignals("quality_flags != '' AND (',' || quality_flags || ',') LIKE ?"), [`%,${arg},%`]);
     case 'language':
       return plain('s.language = ?', [arg]);
     case 'source':

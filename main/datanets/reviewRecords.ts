@@ -1,6 +1,5 @@
 import { ErrorCode, StudioError } from '../api/apiError';
 import type { Db } from '../workspace/openDatabase';
-import { datanetTerm } from './listRecords';
 import { parseFilter } from './parseFilter';
 
 export interface ReviewRequest {
@@ -25,7 +24,7 @@ export function reviewRecords(db: Db, req: ReviewRequest): { actionId: number | 
   if (!req.filter && !req.recordIds) throw new StudioError(ErrorCode.InvalidRequest, 'A review action needs a filter or record ids.');
   if (req.action === 'reject' && !req.reason?.trim()) throw new StudioError(ErrorCode.InvalidRequest, 'Rejecting needs a reason (--reason TEXT).');
   const f = parseFilter(req.filter ?? 'all');
-  const where = [datanetTerm(f), `(${f.sql})`];
+  const where = [`r.datanet_id = ?`, `(${f.sql})`];
   const params: unknown[] = [req.datanetId, ...f.params];
   if (req.recordIds) {
     where.push('r.id IN (SELECT value FROM json_each(?))');
