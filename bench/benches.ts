@@ -6,6 +6,7 @@ import { attributionEvalDiagnostic } from './attributionEvalDiagnostic';
 import { chainGas } from './chainGas';
 import { datanetImport } from './datanetImport';
 import { datanetStageCommit } from './datanetStageCommit';
+import { datanetScale } from './datanetScale';
 import { decodeVsLlama } from './decodeVsLlama';
 import { engineGenerate } from './engineGenerate';
 import { engineTrain } from './engineTrain';
@@ -46,6 +47,10 @@ export const benches: Record<string, Bench> = {
   datanetImport: { run: datanetImport, default: false },
   // The import's stage and commit halves in-process on 10,000 records (DATANET_BENCH_RECORDS): CPU per record.
   datanetStageCommit: { run: datanetStageCommit, default: false },
+  // A datanet at a million records after import (fixture built once, then kept): listings under
+  // every filter and sort, bulk review, version freeze, table scroll frames in Chromium
+  // (DATANET_SCALE_RECORDS, default 1,000,000).
+  'datanet-scale': { run: datanetScale, default: false },
   // OpenLoRA: 8 requests on 8 adapters batched (segmented LoRA) vs one after another with swapping.
   openlora: { run: () => openlora(), default: false },
   // OpenLoRA adapter operations at SmolLM-135M shape: load from disk, switch among resident, registry

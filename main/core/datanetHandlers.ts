@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ErrorCode, StudioError } from '../api/apiError';
 import type { DevnetService } from '../chain/devnet/devnetService';
 import type { PublishingService } from '../chain/publishing/publishingService';
-import { createDatanet, datanetStats, getDatanet, listDatanets } from '../datanets/datanetsRepository';
+import { createDatanet, datanetStats, getDatanet, getDatanetId, listDatanets } from '../datanets/datanetsRepository';
 import { diffVersions } from '../datanets/diffVersions';
 import { exportVersion } from '../datanets/exportVersion';
 import { freezeVersion } from '../datanets/freezeVersion';
@@ -27,20 +27,22 @@ type DatanetMethod = Extract<keyof Handlers, `datanets.${string}`>;
 export function datanetHandlers(deps: { db: () => Db; root: () => string; devnet: () => DevnetService; publishing: () => PublishingService }): Pick<Handlers, DatanetMethod> {
   const artifacts = () => path.join(deps.root(), 'artifacts');
   const d = (name: string) => getDatanet(deps.db(), name);
+  // The hot paths (table pages, the inspector, review, stats) need only the id.
+  const id = (name: string) => getDatanetId(deps.db(), name);
   return {
     'datanets.list': () => listDatanets(deps.db()),
     'datanets.create': (p) => createDatanet(deps.db(), p),
     'datanets.get': ({ datanet }) => d(datanet),
-    'datanets.stats': ({ datanet }) => datanetStats(deps.db(), d(datanet).id),
+    'datanets.stats': ({ datanet }) => datanetStats(deps.db(), id(datanet)),
     'datanets.preview': ({ path: p, format, split, limit }) => previewSource(path.resolve(p), format, split, limit),
     'datanets.imports': ({ datanet }) => listImports(deps.db(), d(datanet).id),
-    'datanets.records': ({ datanet, ...q }) => listRecords(deps.db(), d(datanet).id, q),
-    'datanets.record': ({ datanet, id }) => {
-      const r = getRecord(deps.db(), d(datanet).id, id);
-      if (!r) throw new StudioError(ErrorCode.NotFound, `Datanet ${datanet} has no record ${id}.`);
+    'datanets.records': ({ datanet, ...q }) => listRecords(deps.db(), id(datanet), q),
+    'datanets.record': ({ datanet, id: recordId }) => {
+      const r = getRecord(deps.db(), id(datanet), recordId);
+      if (!r) throw new StudioError(ErrorCode.NotFound, `Datanet ${datanet} has no record ${recordId}.`);
       return r;
     },
-    'datanets.review': ({ datanet, ...req }) => reviewRecords(deps.db(), { datanetId: d(datanet).id, ...req }),
+    'datanets.review': ({ datanet, ...req }) => reviewRecords(deps.db(), { datanetId: id(datanet), ...req }),
     'datanets.reviewHistory': ({ datanet, limit }) => reviewHistory(deps.db(), d(datanet).id, limit),
     'datanets.undoAction': ({ datanet, actionId, actor }) => undoAction(deps.db(), d(datanet).id, actionId, actor),
     'datanets.versions': ({ datanet }) => listVersions(deps.db(), d(datanet).id),

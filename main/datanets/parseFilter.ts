@@ -13,6 +13,10 @@ export interface ParsedFilter {
   search: string | null;
 }
 
+/** Records whose signals match `where` (a condition on datanet_signals), through the partial
+ * indexes of migration 20261205T2060 when `where` starts with one of their conditions. */
+const withSignals = (where: string) => `r.id IN (SELECT record_id FROM datanet_signals WHERE ${where})`;
+
 /** Words of a search as an FTS5 query: each a quoted phrase (so punctuation cannot break the
  * query syntax), all required. */
 export function ftsQuery(text: string): string {
@@ -32,10 +36,10 @@ export function parseFilter(expr: string): ParsedFilter {
   const e = expr.trim();
   const plain = (sql: string, params: unknown[] = []): ParsedFilter => ({ sql, params, namesState: null, search: null });
   if (e === 'all') return plain('1');
-  if (e === 'duplicate' || e === 'duplicates') return plain('s.exact_dup_of IS NOT NULL');
-  if (e === 'near-duplicate' || e === 'near-duplicates') return plain('s.near_dup_cluster IS NOT NULL AND s.near_dup_cluster != r.id');
-  if (e === 'pii') return plain('s.pii_count > 0');
-  if (e === 'quality') return plain("s.quality_flags != ''");
+  if (e === 'duplicate' || e === 'duplicates') return plain(withSignals('exact_dup_of IS NOT NULL'));
+  if (e === 'near-duplicate' || e === 'near-duplicates') return plain(withSignals('near_dup_cluster IS NOT NULL AND near_dup_cluster != record_id'));
+  if (e === 'pii') return plain(withSignals('pii_count > 0'));
+  if (e === 'quality') return plain(withSignals("quality_flags != ''"));
   const [head, ...tail] = e.split(':');
   const arg = tail.join(':');
   if (/^0x[0-9a-fA-F]{40}$/.test(e)) {
@@ -54,9 +58,9 @@ export function parseFilter(expr: string): ParsedFilter {
       return { sql: 'r.id IN (SELECT rowid FROM datanet_records_fts WHERE datanet_records_fts MATCH ?)', params: [q], namesState: null, search: q };
     }
     case 'pii':
-      return plain('EXISTS (SELECT 1 FROM json_each(s.pii_json) j WHERE json_extract(j.value, \'$.kind\') = ?)', [arg]);
+      return plain(withSignals("pii_count > 0 AND EXISTS (SELECT 1 FROM json_each(pii_json) j WHERE json_extract(j.value, '$.kind') = ?)"), [arg]);
     case 'quality':
-      return plain("(',' || s.quality_flags || ',') LIKE ?", [`%,${arg},%`]);
+      return plain(withSignals("quality_flags != '' AND (',' || quality_flags || ',') LIKE ?"), [`%,${arg},%`]);
     case 'language':
       return plain('s.language = ?', [arg]);
     case 'source':

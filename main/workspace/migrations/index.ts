@@ -8,6 +8,7 @@ import runs from './20261205T1430_runs';
 import datanetFtsBulk from './20261205T1810_datanet_fts_bulk';
 import demoStory from './20261205T1870_demo_story';
 import adapterMerge from './20261205T2010_adapter_merge';
+import datanetFilterIndexes from './20261205T2060_datanet_filter_indexes';
 
 /**
  * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
@@ -25,4 +26,5 @@ export const migrations: readonly { id: string; sql: string }[] = [
   { id: '20261205T1810_datanet_fts_bulk', sql: datanetFtsBulk },
   { id: '20261205T1870_demo_story', sql: demoStory },
   { id: '20261205T2010_adapter_merge', sql: adapterMerge },
+  { id: '20261205T2060_datanet_filter_indexes', sql: datanetFilterIndexes },
 ];
