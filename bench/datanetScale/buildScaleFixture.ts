@@ -15,6 +15,7 @@ import { nativeTextSignals, nativeTextSignalsAvailable } from '../../main/datane
 import { normalizeText } from '../../main/datanets/normalizeText';
 import { recordHashes } from '../../main/datanets/recordHashes';
 import { settleNearDuplicates } from '../../main/datanets/settleNearDuplicates';
+import { signalColumns } from '../../main/datanets/stagedRecord';
 import { settleExactDuplicates, signalWriter } from '../../main/datanets/storeSignals';
 import type { Db } from '../../main/workspace/openDatabase';
 
@@ -78,7 +79,7 @@ export function buildScaleFixture(
       const res = insert.run(datanet.id, importId, m.sourceId, m.contributor, JSON.stringify(m.content), JSON.stringify(m.metadata), m.text, contentHash);
       const id = Number(res.lastInsertRowid);
       firstId ??= id;
-      writeSignals(id, { ...s, minhash: Buffer.from(minhash.buffer, minhash.byteOffset, minhash.byteLength).toString('base64') });
+      writeSignals.write(id, signalColumns(s));
     });
   });
   // Batches of BATCH rows, grouped ROWS_PER_TRANSACTION to a transaction by BEGIN/COMMIT around them.
@@ -93,6 +94,7 @@ export function buildScaleFixture(
         sinceCommit += batch.length;
         batch = [];
         if (sinceCommit >= ROWS_PER_TRANSACTION) {
+          writeSignals.finish(); // the staged LSH rows into datanet_lsh in key order, as the import's commit does
           db.exec('COMMIT');
           db.exec('BEGIN');
           sinceCommit = 0;
@@ -107,6 +109,7 @@ export function buildScaleFixture(
         if (batch.length >= BATCH) flush();
       }
       flush();
+      writeSignals.finish();
       db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
