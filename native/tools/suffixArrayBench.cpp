@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <vector>
 
 #include "suffix_array.h"
@@ -68,17 +69,20 @@ int main(int argc, char** argv) {
   }
   std::vector<uint8_t> first;
   for (int t : threads) {
-    std::vector<uint8_t> out(size_t(n) * 4);
+    // Zeroed and untouched, as the addon's output (a Uint8Array: calloc'd) reaches the build.
+    const size_t bytesOut = size_t(n) * 4;
+    std::unique_ptr<uint8_t, void (*)(void*)> out(static_cast<uint8_t*>(std::calloc(bytesOut, 1)), std::free);
+    if (!out) return 2;
     const double c0 = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID), m0 = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
     const auto w0 = std::chrono::steady_clock::now();
-    engine::tokenSuffixTable(bytes.data(), n, 2, 4, out.data(), t);
+    engine::tokenSuffixTable(bytes.data(), n, 2, 4, out.get(), t);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
     const double cpu = cpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - c0, mainCpu = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - m0;
     // The calling thread's CPU: on a loaded machine, the closest figure to a quiet machine's wall
     // time (the build's sequential loop runs there and never waits for the helper threads).
     std::printf("{\"tokens\": %lld, \"threads\": %d, \"wallS\": %.3f, \"cpuS\": %.3f, \"callingThreadCpuS\": %.3f, \"tokensPerWallS\": %.0f, \"tokensPerCpuS\": %.0f, \"tokensPerCallingThreadCpuS\": %.0f}\n", (long long)n, t, wall, cpu, mainCpu, n / wall, n / cpu, n / mainCpu);
-    if (first.empty()) first = out;
-    else if (std::memcmp(first.data(), out.data(), out.size()) != 0) {
+    if (first.empty()) first.assign(out.get(), out.get() + bytesOut);
+    else if (std::memcmp(first.data(), out.get(), bytesOut) != 0) {
       std::printf("MISMATCH between thread counts\n");
       return 1;
     }
