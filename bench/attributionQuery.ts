@@ -50,7 +50,7 @@ const VARIANTS: [string, number, number][] = [
   ['span 32', 32, 256],
   ['span 64', 64, 256],
   ['span 16, context 32', 16, 32],
-  ['span 32, context 64 (product)', DEFAULT_QUERY.span, DEFAULT_QUERY.context],
+  [`span ${DEFAULT_QUERY.span}, context ${DEFAULT_QUERY.context} (product)`, DEFAULT_QUERY.span, DEFAULT_QUERY.context],
   ['span 64, context 64', 64, 64],
   ['exact, context 32', 1, 32],
 ];
