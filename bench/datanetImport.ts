@@ -23,13 +23,14 @@ import { runJobToEnd } from '../main/cli/runJobToEnd';
 import { StudioCore } from '../main/core/studioCore';
 import { sotuDataDir } from '../main/datanets/demo/sotuPassages';
 
-function rng(seed: number) {
+/** A seeded LCG in [0, 1): the benches' fixtures are the same on every run. */
+export function rng(seed: number) {
   let s = seed >>> 0;
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
 }
 
 /** Every sentence of every address in the corpus, in file order. */
-function sotuSentences(): string[] {
+export function sotuSentences(): string[] {
   const dir = sotuDataDir();
   const out: string[] = [];
   for (const f of fs.readdirSync(dir).filter((x) => /^\d{4}_.+\.json$/.test(x)).sort()) {

@@ -8,25 +8,7 @@
 //   noise, 1 in 1,000 a two-word record (too short).
 // Contributors: 500 addresses, the first few contributing far more than the rest (a record's
 // contributor is the square of a uniform draw scaled to 500, so shares fall off like 1/sqrt).
-import fs from 'node:fs';
-import path from 'node:path';
-import { sotuDataDir } from '../../main/datanets/demo/sotuPassages';
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-/** Every sentence of every address in the corpus, in file order. */
-function sotuSentences(): string[] {
-  const dir = sotuDataDir();
-  const out: string[] = [];
-  for (const f of fs.readdirSync(dir).filter((x) => /^\d{4}_.+\.json$/.test(x)).sort()) {
-    const { text } = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { text: string };
-    for (const m of text.replace(/\s+/g, ' ').match(/[^.!?]+[.!?]+["')\]]*/g) ?? []) if (m.trim().length > 20) out.push(m.trim());
-  }
-  return out;
-}
+import { rng, sotuSentences } from '../datanetImport';
 
 export const SCALE_CONTRIBUTORS = 500;
 
