@@ -19,25 +19,16 @@ export interface StagedRecord {
   signals: SignalColumns;
 }
 
-/** One record's own-text signals as datanet_signals stores them. */
-export interface SignalColumns {
-  normHash: string;
+/** One record's own-text signals as datanet_signals stores them: RecordTextSignals with the
+ * MinHash as the stored BLOB, the PII matches as their count and JSON, the flags joined. */
+export type SignalColumns = Omit<RecordTextSignals, 'minhash' | 'pii' | 'flags'> & {
   /** MINHASH_SLOTS uint32, little-endian (the BLOB stored). */
   minhash: Buffer;
   piiCount: number;
   piiJson: string;
-  length: number;
-  words: number;
-  meanWordLength: number;
-  symbolRatio: number;
-  alphaRatio: number;
-  dupLineRatio: number;
-  topNgramRatio: number;
-  stopWords: number;
-  language: string;
   /** Heuristics failed, comma-separated. */
   flags: string;
-}
+};
 
 export function signalColumns(s: RecordTextSignals): SignalColumns {
   return {
