@@ -4,7 +4,7 @@
 import { loadNativeEngine, type NativeModel } from '../engine/native/index';
 import { modelSpecWithFiles } from '../engine/modelSpecWithFiles';
 import type { LoraAdapter } from '../engine/peft/LoraAdapter';
-import { PEFT_PREFIX } from '../engine/peft/savePeftAdapter';
+import { peftTensors } from '../engine/peft/peftTensors';
 import { loraLayerLayout, type LoraLayerLayout } from './loraLayerLayout';
 
 export interface GradientModelWithLayout {
@@ -19,11 +19,7 @@ export function loadGradientModel(modelDir: string, adapter: LoraAdapter): Gradi
   const model = new engine.Model({ ...spec, backend: 'cpu' });
   const c = adapter.config;
   model.addLora({ targets: c.targetModules, rank: c.r, alpha: c.alpha, rslora: c.useRslora, dropout: 0 });
-  const tensors: Record<string, Float32Array> = {};
-  for (const [module, { A, B }] of adapter.modules) {
-    tensors[`${PEFT_PREFIX}${module}.lora_A.weight`] = A.data;
-    tensors[`${PEFT_PREFIX}${module}.lora_B.weight`] = B.data;
-  }
+  const tensors = peftTensors(adapter);
   model.setLoraTensors(tensors);
   // Only the adapter's own factors: modules addLora adds beyond them (zero B) are not its parameters.
   const all = model.getLoraTensors();

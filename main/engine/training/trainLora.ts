@@ -7,6 +7,7 @@ import type { ModelSpec } from '../modelConfig';
 import type { Tokenizer } from '../tokenizer/Tokenizer';
 import type { LoraAdapter, LoraPair } from '../peft/LoraAdapter';
 import { PEFT_PREFIX } from '../peft/savePeftAdapter';
+import { peftTensors } from '../peft/peftTensors';
 import type { LrSchedule } from './learningRateAt';
 import type { TrainingRecord } from './readTrainingRecords';
 import { tokenizeRecord, type TokenizedRecord } from './tokenizeRecord';
@@ -63,12 +64,7 @@ export function trainLora(model: TrainableModel, spec: ModelSpec, tok: Tokenizer
   model.addLora({ targets: o.targets, rank: o.rank, alpha: o.alpha, rslora: o.rslora, dropout: o.dropout, seed: o.seed });
   const order = new DataOrder(tokenized.length, o.seed, o.resume?.position);
   if (o.resume) {
-    const t: Record<string, Float32Array> = {};
-    for (const [name, { A, B }] of o.resume.adapter.modules) {
-      t[`${PEFT_PREFIX}${name}.lora_A.weight`] = A.data;
-      t[`${PEFT_PREFIX}${name}.lora_B.weight`] = B.data;
-    }
-    model.setLoraTensors(t);
+    model.setLoraTensors(peftTensors(o.resume.adapter));
     model.setOptimizerState(o.resume.optimizer);
   }
   const { losses, step } = runTrainingSteps(model, tokenized, order, o.resume?.step ?? 0, o);
