@@ -1,23 +1,11 @@
-import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { ErrorCode, StudioError } from '../api/apiError';
 import type { DatanetVersion } from '../api/datanetSchemas';
 import { ArtifactStore } from '../artifacts/artifactStore';
 import { recordArtifact } from '../artifacts/artifactsRepository';
 import type { Db } from '../workspace/openDatabase';
-import { LEAF_ENCODING, type RecordLeaf } from './recordLeaf';
+import { versionMerkle } from './versionMerkle';
 import { getVersionRow, toVersion, versionRecords } from './versionsRepository';
 import { writeSnapshotFiles } from './writeSnapshotFiles';
-
-/** The Merkle tree of a version's records, leaves in record-id order (the tree sorts them). */
-export function versionTree(db: Db, versionId: number): { tree: StandardMerkleTree<RecordLeaf>; ids: number[] } {
-  const leaves: RecordLeaf[] = [];
-  const ids: number[] = [];
-  for (const r of versionRecords(db, versionId)) {
-    leaves.push([r.contributor, r.content_hash]);
-    ids.push(r.id);
-  }
-  return { tree: StandardMerkleTree.of(leaves, [...LEAF_ENCODING]), ids };
-}
 
 /**
  * Freezes the datanet's accepted records into version N+1: the record list, the Merkle root
@@ -37,11 +25,11 @@ export function freezeVersion(db: Db, datanet: { id: number; name: string }, art
         .run(datanet.id, next, accepted, new Date().toISOString()).lastInsertRowid,
     );
     db.prepare("INSERT INTO datanet_version_records (version_id, record_id) SELECT ?, id FROM datanet_records WHERE datanet_id = ? AND status = 'accepted'").run(versionId, datanet.id);
-    const { tree } = versionTree(db, versionId);
+    const { root } = versionMerkle(db, versionId);
     const files = writeSnapshotFiles(store, () => versionRecords(db, versionId));
     recordArtifact(db, { ...files.jsonl, name: `${datanet.name}-v${next}.jsonl`, mediaType: 'application/x-ndjson' });
     recordArtifact(db, { ...files.parquet, name: `${datanet.name}-v${next}.parquet`, mediaType: 'application/vnd.apache.parquet' });
-    db.prepare('UPDATE datanet_versions SET merkle_root = ?, jsonl_sha256 = ?, parquet_sha256 = ? WHERE id = ?').run(tree.root, files.jsonl.sha256, files.parquet.sha256, versionId);
+    db.prepare('UPDATE datanet_versions SET merkle_root = ?, jsonl_sha256 = ?, parquet_sha256 = ? WHERE id = ?').run(root, files.jsonl.sha256, files.parquet.sha256, versionId);
     return toVersion(getVersionRow(db, datanet.id, datanet.name, next));
   })();
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "datanet_hash.h"
+#include "datanet_merkle.h"
 #include "datanet_text.h"
 #include "napi_args.h"
 #include "threadpool.h"
@@ -141,12 +142,66 @@ Napi::Value DatanetTextSignals(const Napi::CallbackInfo& info) {
   GUARD_END
 }
 
+// datanetMerkleBegin(expectedLeaves): a Merkle builder (datanet_merkle.h) for
+// datanetMerkleAdd(builder, pairs: Uint8Array of 52-byte (address, recordHash) pairs) and
+// datanetMerkleFinish(builder, prove: value index or -1) -> { root: Uint8Array(32), proof:
+// Uint8Array(32 * depth) }. The caller streams a version's leaves in batches.
+VersionMerkle* merkleArg(const Napi::CallbackInfo& info, const char* what) {
+  if (info.Length() < 1 || !info[0].IsExternal()) throw Napi::TypeError::New(info.Env(), std::string(what) + ": expected a builder from datanetMerkleBegin");
+  return info[0].As<Napi::External<VersionMerkle>>().Data();
+}
+
+Napi::Value DatanetMerkleBegin(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GUARD_BEGIN
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "datanetMerkleBegin: expected (expectedLeaves: number)");
+  const double expected = info[0].As<Napi::Number>().DoubleValue();
+  auto* m = new VersionMerkle(expected > 0 && expected < 4e9 ? size_t(expected) : 0);
+  return Napi::External<VersionMerkle>::New(env, m, [](Napi::Env, VersionMerkle* p) { delete p; });
+  GUARD_END
+}
+
+Napi::Value DatanetMerkleAdd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GUARD_BEGIN
+  VersionMerkle* m = merkleArg(info, "datanetMerkleAdd");
+  if (info.Length() < 2 || !info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    throw Napi::TypeError::New(env, "datanetMerkleAdd: expected (builder, pairs: Uint8Array)");
+  Napi::Uint8Array pairs = info[1].As<Napi::Uint8Array>();
+  if (pairs.ByteLength() % VersionMerkle::kPairBytes != 0)
+    throw Napi::TypeError::New(env, "datanetMerkleAdd: pairs must be whole 52-byte (address, recordHash) pairs");
+  m->add(pairs.Data(), pairs.ByteLength() / VersionMerkle::kPairBytes);
+  return env.Undefined();
+  GUARD_END
+}
+
+Napi::Value DatanetMerkleFinish(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GUARD_BEGIN
+  VersionMerkle* m = merkleArg(info, "datanetMerkleFinish");
+  if (info.Length() < 2 || !info[1].IsNumber()) throw Napi::TypeError::New(env, "datanetMerkleFinish: expected (builder, prove: number)");
+  std::vector<Hash32> proof;
+  const Hash32 root = m->finish(info[1].As<Napi::Number>().Int64Value(), proof);
+  Napi::Uint8Array r = Napi::Uint8Array::New(env, 32);
+  std::copy(root.begin(), root.end(), r.Data());
+  Napi::Uint8Array p = Napi::Uint8Array::New(env, proof.size() * 32);
+  for (size_t i = 0; i < proof.size(); i++) std::copy(proof[i].begin(), proof[i].end(), p.Data() + 32 * i);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("root", r);
+  out.Set("proof", p);
+  return out;
+  GUARD_END
+}
+
 }  // namespace
 
 void registerDatanetBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("datanetHashes", Napi::Function::New(env, DatanetHashes, "datanetHashes"));
   exports.Set("datanetTextTables", Napi::Function::New(env, DatanetTextTables, "datanetTextTables"));
   exports.Set("datanetTextSignals", Napi::Function::New(env, DatanetTextSignals, "datanetTextSignals"));
+  exports.Set("datanetMerkleBegin", Napi::Function::New(env, DatanetMerkleBegin, "datanetMerkleBegin"));
+  exports.Set("datanetMerkleAdd", Napi::Function::New(env, DatanetMerkleAdd, "datanetMerkleAdd"));
+  exports.Set("datanetMerkleFinish", Napi::Function::New(env, DatanetMerkleFinish, "datanetMerkleFinish"));
 }
 
 }  // namespace js

@@ -319,6 +319,16 @@ export interface NativeEngine {
    * the text is not ASCII and the caller must use the reference).
    */
   datanetTextSignals(texts: string[], tables: object): Int32Array;
+  /**
+   * A datanet version's Merkle tree as @openzeppelin's StandardMerkleTree over ["address",
+   * "bytes32"] builds it, from leaves streamed in batches (main/datanets/versionMerkle.ts):
+   * datanetMerkleAdd takes 52-byte pairs (20-byte address, 32-byte record hash) in value order;
+   * datanetMerkleFinish returns the root and, for value index `prove` (-1: none), its proof
+   * (32 bytes a sibling, leaf to root). The builder is spent by finish.
+   */
+  datanetMerkleBegin(expectedLeaves: number): object;
+  datanetMerkleAdd(builder: object, pairs: Uint8Array): void;
+  datanetMerkleFinish(builder: object, prove: number): { root: Uint8Array; proof: Uint8Array };
   Model: new (spec: NativeModelSpec) => NativeModel;
   Session: new (model: NativeModel, options: { batch: number; capacity?: number }) => NativeSession;
 }
