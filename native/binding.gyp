@@ -43,6 +43,7 @@
         "src/datanet_hash.cpp",
         "src/datanet_text.cpp",
         "src/datanet_merkle.cpp",
+        "src/parquet_snappy.cpp",
         "src/datanet_binding.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

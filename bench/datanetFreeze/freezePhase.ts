@@ -7,7 +7,8 @@
 //   treeReference     the root by @openzeppelin's StandardMerkleTree in JS (the previous freeze)
 //   treeNative        the root by the engine's builder (versionMerkle.ts)
 //   proofNative       the proof of the version's last record (what `datanet proof` computes)
-//   snapshotPrevious  the snapshot files by the previous writer
+//   snapshot          the snapshot files by writeSnapshotFiles (one pass, the engine's Snappy)
+//   snapshotPrevious  the snapshot files by the previous writer (two passes, hyparquet's JS Snappy)
 import path from 'node:path';
 import { ArtifactStore } from '../../main/artifacts/artifactStore';
 import { callCore } from '../../main/cli/callCore';
@@ -16,6 +17,7 @@ import { freezeVersion } from '../../main/datanets/freezeVersion';
 import { previousSnapshotFiles } from '../../main/datanets/test/previousSnapshotFiles';
 import { versionMerkle } from '../../main/datanets/versionMerkle';
 import { versionRecords } from '../../main/datanets/versionsRepository';
+import { writeSnapshotFiles } from '../../main/datanets/writeSnapshotFiles';
 import { buildFreezeFixture } from './buildFreezeFixture';
 
 export const FREEZE_DATANET = 'freeze';
@@ -50,6 +52,9 @@ async function main(): Promise<void> {
       const last = db.prepare('SELECT MAX(record_id) FROM datanet_version_records WHERE version_id = ?').pluck().get(latest()) as number;
       const m = versionMerkle(db, latest(), { proveRecordId: last });
       result = { merkleRoot: m.root, proofLength: m.proof!.length };
+    } else if (phase === 'snapshot') {
+      const files = writeSnapshotFiles(new ArtifactStore(artifacts), () => versionRecords(db, latest()));
+      result = { jsonlSha256: files.jsonl.sha256, parquetSha256: files.parquet.sha256 };
     } else if (phase === 'snapshotPrevious') {
       const files = previousSnapshotFiles(new ArtifactStore(artifacts), () => versionRecords(db, latest()));
       result = { jsonlSha256: files.jsonl.sha256, parquetSha256: files.parquet.sha256 };

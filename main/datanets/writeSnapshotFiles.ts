@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
-import { fileWriter } from 'hyparquet-writer';
+import { ParquetWriter, fileWriter, schemaFromColumnData } from 'hyparquet-writer';
 import type { ArtifactStore } from '../artifacts/artifactStore';
+import { loadNativeEngine } from '../engine/native';
 
 export interface SnapshotRow {
   source_id: string;
@@ -17,49 +17,72 @@ export function snapshotLine(r: SnapshotRow): string {
 }
 
 const ROWS_PER_GROUP = 10_000;
+const NAMES = ['id', 'contributor', 'record_hash', 'content', 'text'] as const;
+
+type Compress = (input: Uint8Array) => Uint8Array;
+let nativeSnappy: Compress | null | undefined;
+
+/**
+ * The engine's Snappy, the same bytes as hyparquet-writer's own (native/test/parquetSnappy.test.ts)
+ * at a fraction of the CPU: that JS compressor was most of a snapshot's time. Null when the engine
+ * is not built or predates it (the writer then uses its own), or when
+ * STUDIO_PARQUET_SNAPPY=reference asks for the JS one.
+ */
+function snappyCompressor(): Compress | null {
+  if (process.env.STUDIO_PARQUET_SNAPPY === 'reference') return null;
+  if (nativeSnappy !== undefined) return nativeSnappy;
+  try {
+    const engine = loadNativeEngine();
+    nativeSnappy = typeof engine.parquetSnappy === 'function' ? (input) => engine.parquetSnappy(input) : null;
+  } catch {
+    nativeSnappy = null;
+  }
+  return nativeSnappy;
+}
 
 /**
  * Writes a version's records to the artifact store as JSONL and as Parquet (columns id,
  * contributor, record_hash, content (JSON), text: DuckDB, pandas and Spark read it as is), both
- * streamed in groups of 10,000 rows. Returns both sha256s.
+ * in groups of 10,000 rows from ONE pass over the rows (each group is the memory held). Returns
+ * both sha256s. The bytes are those of the writer before session 8
+ * (main/datanets/test/previousSnapshotFiles.ts; writeSnapshotFiles.test.ts compares them): the
+ * content column still goes through JSON.parse because hyparquet-writer writes a JSON column by
+ * JSON.stringify of the value, and the stored content_json is JSON.stringify's output, so the
+ * round trip gives its bytes back.
  */
 export function writeSnapshotFiles(store: ArtifactStore, rows: () => Iterable<SnapshotRow>): { jsonl: { sha256: string; size: number }; parquet: { sha256: string; size: number } } {
-  const jsonl = store.putTempSync((tmp) => {
-    const fd = fs.openSync(tmp, 'wx');
-    try {
-      let buf: string[] = [];
-      for (const r of rows()) {
-        buf.push(snapshotLine(r));
-        if (buf.length >= ROWS_PER_GROUP) {
-          fs.writeSync(fd, buf.join(''));
-          buf = [];
+  let parquet: { sha256: string; size: number } | undefined;
+  const jsonl = store.putTempSync((jsonlTmp) => {
+    parquet = store.putTempSync((parquetTmp) => {
+      const fd = fs.openSync(jsonlTmp, 'wx');
+      try {
+        const empty = NAMES.map((name) => ({ name, data: [] as string[], type: name === 'content' ? ('JSON' as const) : ('STRING' as const) }));
+        const snappy = snappyCompressor();
+        const writer = new ParquetWriter({ writer: fileWriter(parquetTmp), schema: schemaFromColumnData({ columnData: empty }), ...(snappy ? { compressors: { SNAPPY: snappy } } : {}) });
+        let lines: string[] = [];
+        let cols: string[][] = NAMES.map(() => []);
+        const flush = () => {
+          if (lines.length === 0) return;
+          fs.writeSync(fd, lines.join(''));
+          writer.write({ columnData: NAMES.map((name, i) => ({ name, data: name === 'content' ? cols[i]!.map((s) => JSON.parse(s) as unknown) : cols[i]! })), rowGroupSize: ROWS_PER_GROUP });
+          lines = [];
+          cols = NAMES.map(() => []);
+        };
+        for (const r of rows()) {
+          lines.push(snapshotLine(r));
+          cols[0]!.push(r.source_id);
+          cols[1]!.push(r.contributor);
+          cols[2]!.push(r.content_hash);
+          cols[3]!.push(r.content_json);
+          cols[4]!.push(r.text);
+          if (lines.length >= ROWS_PER_GROUP) flush();
         }
+        flush();
+        writer.finish();
+      } finally {
+        fs.closeSync(fd);
       }
-      if (buf.length > 0) fs.writeSync(fd, buf.join(''));
-    } finally {
-      fs.closeSync(fd);
-    }
+    });
   });
-  const parquet = store.putTempSync((tmp) => {
-    const names = ['id', 'contributor', 'record_hash', 'content', 'text'] as const;
-    const empty = names.map((name) => ({ name, data: [] as string[], type: name === 'content' ? ('JSON' as const) : ('STRING' as const) }));
-    const writer = new ParquetWriter({ writer: fileWriter(tmp), schema: schemaFromColumnData({ columnData: empty }) });
-    let cols: string[][] = names.map(() => []);
-    const flush = () => {
-      if (cols[0]!.length === 0) return;
-      writer.write({ columnData: names.map((name, i) => ({ name, data: name === 'content' ? cols[i]!.map((s) => JSON.parse(s)) : cols[i]! })), rowGroupSize: ROWS_PER_GROUP });
-      cols = names.map(() => []);
-    };
-    for (const r of rows()) {
-      cols[0]!.push(r.source_id);
-      cols[1]!.push(r.contributor);
-      cols[2]!.push(r.content_hash);
-      cols[3]!.push(r.content_json);
-      cols[4]!.push(r.text);
-      if (cols[0]!.length >= ROWS_PER_GROUP) flush();
-    }
-    flush();
-    writer.finish();
-  });
-  return { jsonl, parquet };
+  return { jsonl, parquet: parquet! };
 }

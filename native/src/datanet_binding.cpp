@@ -6,6 +6,7 @@
 
 #include "datanet_hash.h"
 #include "datanet_merkle.h"
+#include "parquet_snappy.h"
 #include "datanet_text.h"
 #include "napi_args.h"
 #include "threadpool.h"
@@ -193,6 +194,22 @@ Napi::Value DatanetMerkleFinish(const Napi::CallbackInfo& info) {
   GUARD_END
 }
 
+// parquetSnappy(input: Uint8Array) -> Uint8Array: a page compressed exactly as hyparquet-writer's
+// JS snappy would (parquet_snappy.h), for the datanet snapshot writer.
+Napi::Value ParquetSnappy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GUARD_BEGIN
+  if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
+    throw Napi::TypeError::New(env, "parquetSnappy: expected (input: Uint8Array)");
+  Napi::Uint8Array input = info[0].As<Napi::Uint8Array>();
+  std::vector<uint8_t> out;
+  snappyCompressLikeHyparquet(input.Data(), input.ByteLength(), out);
+  Napi::Uint8Array result = Napi::Uint8Array::New(env, out.size());
+  std::copy(out.begin(), out.end(), result.Data());
+  return result;
+  GUARD_END
+}
+
 }  // namespace
 
 void registerDatanetBindings(Napi::Env env, Napi::Object exports) {
@@ -201,6 +218,7 @@ void registerDatanetBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("datanetTextSignals", Napi::Function::New(env, DatanetTextSignals, "datanetTextSignals"));
   exports.Set("datanetMerkleBegin", Napi::Function::New(env, DatanetMerkleBegin, "datanetMerkleBegin"));
   exports.Set("datanetMerkleAdd", Napi::Function::New(env, DatanetMerkleAdd, "datanetMerkleAdd"));
+  exports.Set("parquetSnappy", Napi::Function::New(env, ParquetSnappy, "parquetSnappy"));
   exports.Set("datanetMerkleFinish", Napi::Function::New(env, DatanetMerkleFinish, "datanetMerkleFinish"));
 }
 

@@ -329,6 +329,8 @@ export interface NativeEngine {
   datanetMerkleBegin(expectedLeaves: number): object;
   datanetMerkleAdd(builder: object, pairs: Uint8Array): void;
   datanetMerkleFinish(builder: object, prove: number): { root: Uint8Array; proof: Uint8Array };
+  /** Snappy of one Parquet page, the same bytes as hyparquet-writer's JS compressor (main/datanets/writeSnapshotFiles.ts). */
+  parquetSnappy(input: Uint8Array): Uint8Array;
   Model: new (spec: NativeModelSpec) => NativeModel;
   Session: new (model: NativeModel, options: { batch: number; capacity?: number }) => NativeSession;
 }
