@@ -107,7 +107,19 @@ void snappyCompressLikeHyparquet(const uint8_t* in, size_t size, std::vector<uin
       for (;;) {
         const size_t base = ip;
         size_t matched = 4;
+        // The JS compares byte by byte; eight at a time finds the same first difference.
+        while (ip + matched + 8 <= size) {
+          uint64_t a, b;
+          std::memcpy(&a, in + ip + matched, 8);
+          std::memcpy(&b, in + candidate + matched, 8);
+          if (a != b) {
+            matched += size_t(__builtin_ctzll(a ^ b) >> 3);
+            goto counted;
+          }
+          matched += 8;
+        }
         while (ip + matched < size && in[ip + matched] == in[candidate + matched]) matched++;
+      counted:
         ip += matched;
         emitCopy(out, uint32_t(base - candidate), uint32_t(matched));
         nextEmit = ip;
