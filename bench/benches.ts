@@ -4,6 +4,7 @@ import { attributionQuery } from './attributionQuery';
 import { attributionSpans } from './attributionSpans';
 import { attributionEvalDiagnostic } from './attributionEvalDiagnostic';
 import { chainGas } from './chainGas';
+import { datanetFreeze } from './datanetFreeze';
 import { datanetImport } from './datanetImport';
 import { datanetStageCommit } from './datanetStageCommit';
 import { datanetScale } from './datanetScale';
@@ -47,6 +48,8 @@ export const benches: Record<string, Bench> = {
   datanetImport: { run: datanetImport, default: false },
   // The import's stage and commit halves in-process on 10,000 records (DATANET_BENCH_RECORDS): CPU per record.
   datanetStageCommit: { run: datanetStageCommit, default: false },
+  // A version freeze of N accepted records (default 100,000), its parts before and after session 8.
+  datanetFreeze: { run: datanetFreeze, default: false },
   // A datanet at a million records after import (fixture built once, then kept): listings under
   // every filter and sort, bulk review, version freeze, table scroll frames in Chromium
   // (DATANET_SCALE_RECORDS, default 1,000,000).
