@@ -1,12 +1,12 @@
-import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { ErrorCode, StudioError } from '../api/apiError';
 import type { DevnetService } from '../chain/devnet/devnetService';
 import { devAccountByAddress } from '../chain/keys/devKeys';
 import type { PublishingService } from '../chain/publishing/publishingService';
 import type { Db } from '../workspace/openDatabase';
 import { ensureOnchainDatanet } from './ensureOnchainDatanet';
-import { LEAF_ENCODING, type RecordLeaf } from './recordLeaf';
+import type { RecordLeaf } from './recordLeaf';
 import { reviewRecords } from './reviewRecords';
+import { merkleOf } from './versionMerkle';
 
 export interface SubmissionRow {
   id: number;
@@ -26,10 +26,9 @@ export interface SubmissionRow {
 /** The batch hash of an import's records from one contributor: the Merkle root of their
  * (contributor, contentHash) leaves in record order, the same leaves versions use. */
 export function batchRoot(db: Db, importId: number, contributor: string): { root: string; records: number } {
-  const leaves = (db.prepare('SELECT contributor, content_hash FROM datanet_records WHERE import_id = ? AND contributor = ? ORDER BY id').all(importId, contributor) as { contributor: string; content_hash: string }[]).map(
-    (r): RecordLeaf => [r.contributor, r.content_hash],
-  );
-  return { root: StandardMerkleTree.of(leaves, [...LEAF_ENCODING]).root, records: leaves.length };
+  const leaves = db.prepare('SELECT contributor, content_hash FROM datanet_records WHERE import_id = ? AND contributor = ? ORDER BY id').raw().iterate(importId, contributor) as Iterable<RecordLeaf>;
+  const { root, leaves: records } = merkleOf(leaves);
+  return { root, records };
 }
 
 /**
