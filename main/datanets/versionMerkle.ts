@@ -98,5 +98,13 @@ export function versionMerkle(db: Db, versionId: number, opts: { proveRecordId?:
     .prepare('SELECT r.contributor, r.content_hash FROM datanet_version_records v JOIN datanet_records r ON r.id = v.record_id WHERE v.version_id = ? ORDER BY r.id')
     .raw()
     .iterate(versionId) as Iterable<RecordLeaf>;
-  return merkleOf(rows, { prove, expected, backend: opts.backend });
+  try {
+    return merkleOf(rows, { prove, expected, backend: opts.backend });
+  } catch (err) {
+    // A malformed stored leaf is named by its record, not by its place in the tree's input.
+    const m = /^Leaf (\d+): (.*)$/s.exec((err as Error).message);
+    if (!m) throw err;
+    const id = db.prepare('SELECT record_id FROM datanet_version_records WHERE version_id = ? ORDER BY record_id LIMIT 1 OFFSET ?').pluck().get(versionId, Number(m[1])) as number;
+    throw new Error(`Record ${id}: ${m[2]}`);
+  }
 }

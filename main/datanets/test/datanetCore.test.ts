@@ -130,6 +130,24 @@ describe('datanets in the core', () => {
     expect(exported[3]).toMatchObject({ id: 'q3', contributor: ALICE, recordHash: proof.recordHash, content: { prompt: 'What is 3 + 3?' } });
   });
 
+  it('a freeze that fails leaves no version, no version records and no recorded snapshot', async () => {
+    const c = open();
+    await callCore(c, 'datanets.create', { name: 'notes' });
+    const file = path.join(tempDir(), 'notes.jsonl');
+    fs.writeFileSync(file, ['a', 'b', 'c'].map((id) => JSON.stringify({ id, text: prose(id), author: ALICE })).join('\n') + '\n');
+    await runJobToEnd(c, 'datanet.import', { datanet: 'notes', path: file, mapping: { contributorField: 'author' } }, () => {});
+    await callCore(c, 'datanets.review', { datanet: 'notes', filter: 'all', action: 'accept' });
+    const db = c.workspace.db;
+    const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+    const before = [count('SELECT COUNT(*) FROM datanet_versions'), count('SELECT COUNT(*) FROM datanet_version_records'), count('SELECT COUNT(*) FROM artifacts')];
+    // A stored record hash that is not 32 bytes of hex (records are never updated: this stands
+    // for a damaged database) fails the Merkle tree in the middle of the freeze.
+    const bad = db.prepare("SELECT id FROM datanet_records WHERE source_id = 'b'").pluck().get() as number;
+    db.prepare("UPDATE datanet_records SET content_hash = '0x12' WHERE id = ?").run(bad);
+    await expect(callCore(c, 'datanets.createVersion', { datanet: 'notes' })).rejects.toThrow(new RegExp(`Record ${bad}: the record hash "0x12" is not 0x and 32 bytes of hex`));
+    expect([count('SELECT COUNT(*) FROM datanet_versions'), count('SELECT COUNT(*) FROM datanet_version_records'), count('SELECT COUNT(*) FROM artifacts')]).toEqual(before);
+  });
+
   it('a cancelled import stores nothing and leaves no staging file', async () => {
     const c = open();
     await callCore(c, 'datanets.create', { name: 'big' });
