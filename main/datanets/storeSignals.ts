@@ -1,21 +1,28 @@
 import type { Db } from '../workspace/openDatabase';
+import { bucketFilter } from './bucketFilter';
 import { bandingFor, lshBuckets } from './lshBands';
 import type { SignalColumns } from './stagedRecord';
 
 /**
  * Writes records' signals and LSH buckets: `write` one record at a time in id order, then
- * `finish` once every record of the batch is written (it moves the buckets into datanet_lsh),
- * then settle exact duplicates (settleExactDuplicates) and near-duplicate clusters
- * (settleNearDuplicates).
+ * `finish` once every record of the batch is written (it moves the buckets into datanet_lsh and
+ * returns the batch's records that may share a bucket with an earlier record: all that do, and
+ * a few that do not), then settle exact
+ * duplicates (settleExactDuplicates) and near-duplicate clusters (settleNearDuplicates, given
+ * what `finish` returned).
  *
  * Why the buckets go through a temp table: they are random keys, and inserting them one record at
- * a time into the datanet_lsh_bucket index touched a random index page per row (half the commit's
- * LSH cost). Appended to an unindexed temp table, then inserted in key order by one statement,
- * they fill the index page by page; the rows stored are the same. Their rowids then rise in key
- * order too, so settleNearDuplicates' probes of earlier buckets (new rows in rowid order) walk the
- * index in order as well.
+ * a time into datanet_lsh's B-tree touched a random page per row (half the commit's LSH cost).
+ * Appended to an unindexed temp table, then inserted in key order by one statement, they fill
+ * the B-tree page by page; the rows stored are the same.
  */
-export function signalWriter(db: Db, datanetId: number, threshold: number): { write: (recordId: number, s: SignalColumns) => void; finish: () => void } {
+export function signalWriter(
+  db: Db,
+  datanetId: number,
+  threshold: number,
+  expectedRecords = 1_000_000,
+): { write: (recordId: number, s: SignalColumns) => void; finish: () => number[] } {
+  // expectedRecords only sizes the Bloom filter below (bucketFilter.ts): a wrong guess costs time, never a result.
   const banding = bandingFor(threshold);
   const insert = db.prepare(`INSERT INTO datanet_signals (record_id, datanet_id, norm_hash, exact_dup_of, near_dup_cluster, minhash, pii_count, pii_json,
     length, words, mean_word_length, symbol_ratio, alpha_ratio, dup_line_ratio, top_ngram_ratio, stop_words, language, quality_flags)
@@ -28,9 +35,44 @@ export function signalWriter(db: Db, datanetId: number, threshold: number): { wr
   // band numbers written into it: two values bound per band.
   const buckets = db.prepare(`INSERT INTO temp.datanet_lsh_staged (band, bucket, record_id) VALUES ${Array.from({ length: banding.bands }, (_, band) => `(${band}, ?, ?)`).join(', ')}`);
   const params: number[] = new Array(banding.bands * 2);
-  const finish = () => {
+  // Which records share a bucket with an earlier record of the datanet: the only ones
+  // settleNearDuplicates has candidates for (a few percent). Among the records written here, a
+  // Bloom filter of their keys answers as each is written (its false positives only cost the
+  // settle a probe that finds nothing). Only when the datanet had records before (a later import)
+  // does `finish` ask datanet_lsh, in whichever of two ways reads less: a walk of the datanet's
+  // rows in key order that probes each new row next to where the walk is (its cost grows with
+  // the datanet), or a probe per staged row at a random place (about 3x a walked row's cost).
+  const seen = bucketFilter(expectedRecords * banding.bands);
+  // Records with signals before this writer (their LSH rows were written with them).
+  const before = db.prepare('SELECT COUNT(*) FROM datanet_signals WHERE datanet_id = ?').pluck().get(datanetId) as number;
+  const probeStaged = db
+    .prepare(
+      `SELECT DISTINCT s.record_id FROM temp.datanet_lsh_staged s WHERE EXISTS
+         (SELECT 1 FROM main.datanet_lsh c WHERE c.datanet_id = ? AND c.band = s.band AND c.bucket = s.bucket AND c.record_id < s.record_id)`,
+    )
+    .pluck();
+  const walkDatanet = db
+    .prepare(
+      `SELECT DISTINCT n.record_id FROM datanet_lsh n WHERE n.datanet_id = ? AND n.record_id >= ? AND EXISTS
+         (SELECT 1 FROM datanet_lsh c WHERE c.datanet_id = n.datanet_id AND c.band = n.band AND c.bucket = n.bucket AND c.record_id < n.record_id)`,
+    )
+    .pluck();
+  let sharing: number[] = [];
+  let written = 0;
+  let batchFirst: number | null = null;
+  let batchWritten = 0;
+  const finish = (): number[] => {
     db.prepare('INSERT INTO datanet_lsh (datanet_id, band, bucket, record_id) SELECT ?, band, bucket, record_id FROM temp.datanet_lsh_staged ORDER BY band, bucket, record_id').run(datanetId);
+    let ids = sharing;
+    if (before > 0 && batchFirst !== null) {
+      const earlier = (before + written <= 5 * batchWritten ? walkDatanet.all(datanetId, batchFirst) : probeStaged.all(datanetId)) as number[];
+      ids = [...new Set([...sharing, ...earlier])].sort((a, b) => a - b);
+    }
+    sharing = [];
+    batchFirst = null;
+    batchWritten = 0;
     db.exec('DELETE FROM temp.datanet_lsh_staged');
+    return ids;
   };
   const write = (recordId: number, s: SignalColumns) => {
     const minhash = s.minhash;
@@ -54,11 +96,17 @@ export function signalWriter(db: Db, datanetId: number, threshold: number): { wr
       s.flags,
     );
     const sig = new Uint32Array(minhash.buffer.slice(minhash.byteOffset, minhash.byteOffset + minhash.byteLength));
+    let shares = false;
     lshBuckets(sig, banding).forEach((b, band) => {
       params[2 * band] = b;
       params[2 * band + 1] = recordId;
+      if (seen.seen(band, b)) shares = true;
     });
     buckets.run(params);
+    if (shares) sharing.push(recordId);
+    batchFirst ??= recordId;
+    batchWritten++;
+    written++;
   };
   return { write, finish };
 }
