@@ -63,7 +63,7 @@ export function replaceSignals(db: Db, datanetId: number, threshold: number, fil
       db.prepare('DELETE FROM datanet_lsh WHERE datanet_id = ?').run(datanetId);
       db.prepare('DELETE FROM datanet_signals WHERE datanet_id = ?').run(datanetId);
       db.prepare('UPDATE datanets SET near_dup_threshold = ? WHERE id = ?').run(threshold, datanetId);
-      const write = signalWriter(db, datanetId, threshold);
+      const write = signalWriter(db, datanetId, threshold, db.prepare('SELECT COUNT(*) FROM datanet_records WHERE datanet_id = ?').pluck().get(datanetId) as number);
       let records = 0;
       let first: number | null = null;
       forEachLineSync(file, (l) => {

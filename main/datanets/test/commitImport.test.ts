@@ -47,9 +47,8 @@ describe('commitImport', () => {
       ];
       await importTexts(db, root, b, first.slice(0, 10), 'b1');
       await importTexts(db, root, a, first, 'a1');
-      // Each way signalWriter finds the records sharing a bucket with an earlier one: a datanet's
-      // first import (its Bloom filter alone), a later import as large as a good share of the
-      // datanet (a walk of the datanet's buckets), a small later one (a probe per staged bucket).
+      // Both ways signalWriter finds the records sharing a bucket with an earlier one: a datanet's
+      // first import (its Bloom filter alone), later imports (the filter and a probe per bucket).
       const res = await importTexts(db, root, a, second, 'a2');
       expect(res.imported).toBe(second.length);
       const third = [first[20]!.replace('harbour', 'harbor'), first[21]!, second[12]!.replace('river', 'rivers'), passage(300)];
