@@ -63,7 +63,9 @@ export function buildScaleFixture(
   const insert = db.prepare(`INSERT INTO datanet_records (datanet_id, import_id, source_id, contributor, content_json, metadata_json, text, content_hash, status)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`);
   const writeSignals = signalWriter(db, datanet.id, datanet.threshold);
-  const fromLshRowid = db.prepare('SELECT COALESCE(MAX(rowid), 0) + 1 FROM datanet_lsh').pluck().get() as number;
+  // The records sharing a bucket with an earlier one, from every transaction's finish (each
+  // batch's probes see every earlier batch's rows, so together they are the import's).
+  const sharing: number[] = [];
   const useNativeText = nativeTextSignalsAvailable();
   let firstId: number | null = null;
   let done = 0;
@@ -94,7 +96,7 @@ export function buildScaleFixture(
         sinceCommit += batch.length;
         batch = [];
         if (sinceCommit >= ROWS_PER_TRANSACTION) {
-          writeSignals.finish(); // the staged LSH rows into datanet_lsh in key order, as the import's commit does
+          sharing.push(...writeSignals.finish()); // the staged LSH rows into datanet_lsh in key order, as the import's commit does
           db.exec('COMMIT');
           db.exec('BEGIN');
           sinceCommit = 0;
@@ -109,7 +111,7 @@ export function buildScaleFixture(
         if (batch.length >= BATCH) flush();
       }
       flush();
-      writeSignals.finish();
+      sharing.push(...writeSignals.finish());
       db.exec('COMMIT');
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
@@ -120,7 +122,7 @@ export function buildScaleFixture(
     const from = firstId;
     phase('fullText', () => db.transaction(() => db.prepare('INSERT INTO datanet_records_fts (rowid, text) SELECT id, text FROM datanet_records WHERE id >= ? ORDER BY id').run(from))());
     phase('exactDuplicates', () => db.transaction(() => settleExactDuplicates(db, datanet.id, from))());
-    phase('nearDuplicates', () => db.transaction(() => settleNearDuplicates(db, datanet.id, from, datanet.threshold, fromLshRowid))());
+    phase('nearDuplicates', () => db.transaction(() => settleNearDuplicates(db, datanet.id, from, datanet.threshold, sharing))());
   }
   db.prepare('UPDATE datanet_imports SET imported = ? WHERE id = ?').run(done, importId);
   onProgress(done);

@@ -48,11 +48,9 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
       );
       const insert = db.prepare(`INSERT OR IGNORE INTO datanet_records (datanet_id, import_id, source_id, contributor, content_json, metadata_json, text, content_hash, status)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`);
-      const writeSignals = signalWriter(db, input.datanetId, input.threshold);
+      const writeSignals = signalWriter(db, input.datanetId, input.threshold, staging.staged);
       let imported = 0;
       let firstId: number | null = null;
-      // This import's LSH rows are the rowids from here on (the transaction holds the write lock).
-      const fromLshRowid = (db.prepare('SELECT COALESCE(MAX(rowid), 0) + 1 FROM datanet_lsh').pluck().get() as number);
       forEachStagedRecordSync(staging.stagingPath, (r) => {
         const res = insert.run(input.datanetId, importId, r.sourceId, r.contributor, r.contentJson, r.metadataJson, r.text, r.contentHash);
         if (res.changes === 0) {
@@ -65,13 +63,13 @@ export function commitImport(db: Db, staging: StagingResult, input: ImportCommit
         writeSignals.write(id, r.signals);
         imported++;
       });
-      writeSignals.finish();
+      const sharing = writeSignals.finish();
       if (firstId !== null) {
         // The import's rows are the ids from firstId on (this transaction holds the write lock);
         // their full-text rows go in with one statement (why: migration 20261205T1810).
         db.prepare('INSERT INTO datanet_records_fts (rowid, text) SELECT id, text FROM datanet_records WHERE id >= ? ORDER BY id').run(firstId);
         settleExactDuplicates(db, input.datanetId, firstId);
-        settleNearDuplicates(db, input.datanetId, firstId, input.threshold, fromLshRowid);
+        settleNearDuplicates(db, input.datanetId, firstId, input.threshold, sharing);
       }
       rejected.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.line - b.line);
       const report = {

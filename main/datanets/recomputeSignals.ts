@@ -63,9 +63,7 @@ export function replaceSignals(db: Db, datanetId: number, threshold: number, fil
       db.prepare('DELETE FROM datanet_lsh WHERE datanet_id = ?').run(datanetId);
       db.prepare('DELETE FROM datanet_signals WHERE datanet_id = ?').run(datanetId);
       db.prepare('UPDATE datanets SET near_dup_threshold = ? WHERE id = ?').run(threshold, datanetId);
-      const write = signalWriter(db, datanetId, threshold);
-      // The new LSH rows are the rowids from here on (after the delete, in this write transaction).
-      const fromLshRowid = db.prepare('SELECT COALESCE(MAX(rowid), 0) + 1 FROM datanet_lsh').pluck().get() as number;
+      const write = signalWriter(db, datanetId, threshold, db.prepare('SELECT COUNT(*) FROM datanet_records WHERE datanet_id = ?').pluck().get(datanetId) as number);
       let records = 0;
       let first: number | null = null;
       forEachLineSync(file, (l) => {
@@ -74,10 +72,10 @@ export function replaceSignals(db: Db, datanetId: number, threshold: number, fil
         write.write(id, { ...signals, minhash: Buffer.from(signals.minhash, 'base64') });
         records++;
       });
-      write.finish();
+      const sharing = write.finish();
       if (first !== null) {
         settleExactDuplicates(db, datanetId, first);
-        settleNearDuplicates(db, datanetId, first, threshold, fromLshRowid);
+        settleNearDuplicates(db, datanetId, first, threshold, sharing);
       }
       return { records };
     })();

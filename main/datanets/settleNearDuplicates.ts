@@ -7,11 +7,12 @@ import { estimateJaccard } from './minhashSignature';
  * Jaccard similarity reaches the threshold. A cluster is named by its smallest record id;
  * clusters that a new record bridges merge into one.
  *
- * `fromLshRowid` (an import: its LSH rows are the rowids from there on) lets one statement find
- * the few new records that share any bucket with an earlier record; the others have no
- * candidate in any band, so skipping them changes nothing, and most records are skipped.
+ * `sharing` (what signalWriter's `finish` returned for the records from `fromId` on: every one
+ * that shares any bucket with an earlier record, and a few that do not) lets most records be
+ * skipped: the others have no candidate in any band, so skipping them changes nothing. Without
+ * it every record is probed.
  */
-export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, threshold: number, fromLshRowid?: number): void {
+export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, threshold: number, sharing?: Iterable<number>): void {
   const banding = bandingFor(threshold);
   // Indexed lookups by (band, bucket). A bucket shared by very many records (copies of one text)
   // needs only a few of them: they are already clustered together, so joining any one joins all.
@@ -22,17 +23,9 @@ export function settleNearDuplicates(db: Db, datanetId: number, fromId: number, 
   const params: number[] = new Array(banding.bands * 4);
   const sigOf = db.prepare('SELECT minhash, near_dup_cluster FROM datanet_signals WHERE record_id = ?');
   let news = db.prepare('SELECT record_id FROM datanet_signals WHERE datanet_id = ? AND record_id >= ? ORDER BY record_id').pluck().all(datanetId, fromId) as number[];
-  if (fromLshRowid !== undefined) {
-    const sharing = new Set(
-      db
-        .prepare(
-          `SELECT DISTINCT n.record_id FROM datanet_lsh n WHERE n.rowid >= ? AND n.datanet_id = ? AND EXISTS
-             (SELECT 1 FROM datanet_lsh c WHERE c.datanet_id = n.datanet_id AND c.band = n.band AND c.bucket = n.bucket AND c.record_id < n.record_id)`,
-        )
-        .pluck()
-        .all(fromLshRowid, datanetId) as number[],
-    );
-    news = news.filter((id) => sharing.has(id));
+  if (sharing !== undefined) {
+    const shares = new Set(sharing);
+    news = news.filter((id) => shares.has(id));
   }
   const parent = new Map<number, number>();
   const find = (x: number): number => {

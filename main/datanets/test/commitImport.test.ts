@@ -47,8 +47,12 @@ describe('commitImport', () => {
       ];
       await importTexts(db, root, b, first.slice(0, 10), 'b1');
       await importTexts(db, root, a, first, 'a1');
+      // Both ways signalWriter finds the records sharing a bucket with an earlier one: a datanet's
+      // first import (its Bloom filter alone), later imports (the filter and a probe per bucket).
       const res = await importTexts(db, root, a, second, 'a2');
       expect(res.imported).toBe(second.length);
+      const third = [first[20]!.replace('harbour', 'harbor'), first[21]!, second[12]!.replace('river', 'rivers'), passage(300)];
+      expect((await importTexts(db, root, a, third, 'a3')).imported).toBe(third.length);
       const bulk = settled(db);
       expect(bulk.filter((r) => (r as { exact_dup_of: number | null }).exact_dup_of !== null).length).toBeGreaterThanOrEqual(6);
       expect(bulk.filter((r) => (r as { near_dup_cluster: number | null }).near_dup_cluster !== null).length).toBeGreaterThanOrEqual(20);

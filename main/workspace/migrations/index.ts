@@ -9,6 +9,7 @@ import datanetFtsBulk from './20261205T1810_datanet_fts_bulk';
 import demoStory from './20261205T1870_demo_story';
 import adapterMerge from './20261205T2010_adapter_merge';
 import datanetFilterIndexes from './20261205T2060_datanet_filter_indexes';
+import datanetLshKeyed from './20261206T0110_datanet_lsh_keyed';
 
 /**
  * Append-only. Each migration runs once, in order, inside a transaction; its sha256 is recorded
@@ -27,4 +28,5 @@ export const migrations: readonly { id: string; sql: string }[] = [
   { id: '20261205T1870_demo_story', sql: demoStory },
   { id: '20261205T2010_adapter_merge', sql: adapterMerge },
   { id: '20261205T2060_datanet_filter_indexes', sql: datanetFilterIndexes },
+  { id: '20261206T0110_datanet_lsh_keyed', sql: datanetLshKeyed },
 ];
