@@ -122,6 +122,19 @@ function decode(buf: Buffer, from: number): StagedRecord {
 }
 
 /**
+ * Calls fn for every record of a buffer of whole frames (what encodeStagedRecords returned), in
+ * order: the import's commit worker gets its records this way, one staging batch per message.
+ */
+export function forEachStagedRecordIn(buf: Buffer, fn: (r: StagedRecord) => void): void {
+  let pos = 0;
+  while (pos < buf.length) {
+    if (buf.length - pos < 4 || buf.length - pos - 4 < buf.readUInt32LE(pos)) throw new Error(`staged records: a frame at byte ${pos} runs past the end of its batch (${buf.length} bytes)`);
+    fn(decode(buf, pos + 4));
+    pos += 4 + buf.readUInt32LE(pos);
+  }
+}
+
+/**
  * Calls fn for every record of a staging file in order, reading 4 MiB at a time (more only for a
  * record larger than that): the commit runs synchronously inside one SQLite transaction without
  * holding the whole file.

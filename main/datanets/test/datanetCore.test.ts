@@ -130,7 +130,7 @@ describe('datanets in the core', () => {
     expect(exported[3]).toMatchObject({ id: 'q3', contributor: ALICE, recordHash: proof.recordHash, content: { prompt: 'What is 3 + 3?' } });
   });
 
-  it('a cancelled import stores nothing and leaves no staging file', async () => {
+  it('a cancelled import stores nothing, leaves no staging file and frees the write lock, even with records already in its commit', async () => {
     const c = open();
     await callCore(c, 'datanets.create', { name: 'big' });
     const file = path.join(tempDir(), 'big.jsonl');
@@ -142,12 +142,13 @@ describe('datanets in the core', () => {
     }
     fs.closeSync(fd);
     const job = await callCore(c, 'jobs.start', { kind: 'datanet.import', params: { datanet: 'big', path: file, mapping: { contributor: ALICE } } });
+    let asked = false;
     const final = await new Promise<Job>((resolve) => {
-      let asked = false;
       const off = c.onEvent((event, data) => {
         const j = data as Job;
         if (event !== 'job.updated' || j.id !== job.id) return;
-        if (j.status === 'running' && j.progress !== null && !asked) {
+        // Cancelled once its commit thread holds records in its open transaction.
+        if (j.status === 'running' && /[1-9][\d,]* records in/.test(j.message ?? '') && !asked) {
           asked = true;
           void callCore(c, 'jobs.cancel', { id: job.id });
         }
@@ -158,8 +159,12 @@ describe('datanets in the core', () => {
       });
     });
     expect(final.status).toBe('cancelled');
+    expect(asked).toBe(true);
     expect(await callCore(c, 'datanets.stats', { datanet: 'big' })).toMatchObject({ records: 0, imports: 0 });
     expect(fs.readdirSync(path.join(c.workspace.layout.artifacts, 'tmp'))).toEqual([]);
+    // The core writes again at once: the commit's connection let the lock go.
+    await callCore(c, 'datanets.create', { name: 'after' });
+    expect(c.workspace.db.prepare("SELECT count(*) FROM datanet_records").pluck().get()).toBe(0);
   });
 });
 
