@@ -25,6 +25,8 @@ interface Running {
   cancelFlag: Int32Array;
   cancelRequested: boolean;
   lastFlush: number;
+  /** A flush due at the end of the interval, for a last update that came too soon after the previous. */
+  flushTimer?: NodeJS.Timeout;
   pending: { progress: number | null; message: string | null } | null;
   done: Promise<void>;
 }
@@ -267,7 +269,15 @@ export class JobRunner {
 
   private progress(id: string, run: Running, progress: number | null, message: string | null): void {
     run.pending = { progress: progress === null ? null : Math.min(1, Math.max(0, progress)), message };
-    if (Date.now() - run.lastFlush >= PROGRESS_INTERVAL_MS) this.flush(id, run);
+    const wait = PROGRESS_INTERVAL_MS - (Date.now() - run.lastFlush);
+    if (wait <= 0) this.flush(id, run);
+    else
+      // The latest state shows at the interval's end even when no update follows it (a job's
+      // last message before a long quiet step, say), not only at the job's end.
+      run.flushTimer ??= setTimeout(() => {
+        run.flushTimer = undefined;
+        if (this.running.get(id) === run) this.flush(id, run);
+      }, wait);
   }
 
   private flush(id: string, run: Running): void {

@@ -60,7 +60,8 @@ export function markStarted(db: Db, id: string): void {
 }
 
 export function updateProgress(db: Db, id: string, progress: number | null, message: string | null): void {
-  db.prepare('UPDATE jobs SET progress = ?, message = ? WHERE id = ?').run(progress, message, id);
+  // A row already ended keeps its final progress (an import's commit thread ends its own row).
+  db.prepare(`UPDATE jobs SET progress = ?, message = ? WHERE id = ? AND status = 'running'`).run(progress, message, id);
 }
 
 /**

@@ -169,6 +169,38 @@ describe('datanets in the core', () => {
 });
 
 describe('datanet import edge cases', () => {
+  it('imports started together each land whole: one commit waits for the other to let the write lock go, a queued one starts after', async () => {
+    const c = open();
+    const sizes = { a: 4000, b: 50, c: 50 };
+    const jobs: Job[] = [];
+    for (const [name, n] of Object.entries(sizes)) {
+      await callCore(c, 'datanets.create', { name });
+      const file = path.join(tempDir(), `${name}.jsonl`);
+      // Texts that share few words (prose() ones would all be near duplicates of each other).
+      const words = (i: number) => Array.from({ length: 24 }, (_, k) => `w${(i * 7919 + k * 104729) % 100003}`).join(' ');
+      fs.writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify({ text: `${name}: ${words(i)}.` })).join('\n') + '\n');
+      // Two run at once (the default maxConcurrent), the third waits in the queue.
+      jobs.push(await callCore(c, 'jobs.start', { kind: 'datanet.import', params: { datanet: name, path: file, mapping: { contributor: ALICE } } }));
+    }
+    const ends = await Promise.all(
+      jobs.map(
+        (job) =>
+          new Promise<Job>((resolve) => {
+            const check = async () => {
+              const j = await callCore(c, 'jobs.get', { id: job.id });
+              if (['succeeded', 'failed', 'cancelled'].includes(j.status)) resolve(j);
+              else setTimeout(() => void check(), 100);
+            };
+            void check();
+          }),
+      ),
+    );
+    expect(ends.map((j) => [j.status, j.error?.message ?? null])).toEqual(ends.map(() => ['succeeded', null]));
+    for (const [name, n] of Object.entries(sizes)) expect(await callCore(c, 'datanets.stats', { datanet: name })).toMatchObject({ records: n, imports: 1 });
+    // Every row the runner held while a commit had the lock is written: none is left running.
+    expect(c.workspace.db.prepare("SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')").pluck().get()).toBe(0);
+  });
+
   it('reports a line over 16 MiB without holding it, and keeps the rows around it', async () => {
     const c = open();
     await callCore(c, 'datanets.create', { name: 'long' });
