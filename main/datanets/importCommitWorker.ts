@@ -82,7 +82,7 @@ port.on('message', (m: ToCommitWorker) => {
     const result = commit.finish(m.staging);
     // The last moment a cancel can still stop it; after COMMIT the import has happened.
     if (cancelled()) throw cancelledError();
-    markFinished(db, data.jobId, 'succeeded', { result });
+    markFinished(db, data.jobId, 'succeeded', { result, message: `${result.imported.toLocaleString('en-US')} records imported, ${result.rejectedCount.toLocaleString('en-US')} rejected` });
     db.exec('COMMIT');
     end({ type: 'done', result });
   } catch (err) {

@@ -38,7 +38,9 @@ export const datanetImport = defineJobKind({
     ctx.log('info', `Reading ${input.source} as ${input.src.format}${input.src.files.length > 1 ? ` (${input.src.files.length} files)` : ''}`);
     let read = 0;
     let committed = 0;
-    const show = () => ctx.progress(0.9 * read, `${input.src.format}: ${Math.round(100 * read)}% read, ${committed.toLocaleString('en-US')} records in`);
+    let finishing = false;
+    // The last batches' counts arrive after staging ended: they must not hide the end's message.
+    const show = () => !finishing && ctx.progress(0.9 * read, `${input.src.format}: ${Math.round(100 * read)}% read, ${committed.toLocaleString('en-US')} records in`);
     const commitInput = { datanetId: input.datanetId, datanetName: input.datanetName, threshold: input.threshold, jobId: null, source: input.source, format: input.src.format, mapping: input.mapping, artifactsRoot: input.artifactsRoot };
     const commit = await ImportCommitOffThread.start(
       { dbFile: input.dbFile, input: commitInput, jobId: input.jobId, cancelFlag: ctx.cancelFlag.buffer as SharedArrayBuffer },
@@ -56,6 +58,7 @@ export const datanetImport = defineJobKind({
         (frames, records) => commit.append(frames, records),
       );
       ctx.log('info', `Read ${staged.rows} rows: ${staged.staged} staged, ${staged.rejectedCount} rejected`);
+      finishing = true;
       ctx.progress(0.9, `${staged.staged.toLocaleString('en-US')} records in: indexing their text and settling duplicates`);
       return await commit.finish(staged);
     } catch (err) {
