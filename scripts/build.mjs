@@ -21,6 +21,7 @@ await Promise.all([
       cli: 'main/cli/studio.ts',
       jobWorker: 'main/jobs/jobWorker.ts',
       inspectModelWorker: 'main/engine/inspectModelWorker.ts',
+      importCommitWorker: 'main/datanets/importCommitWorker.ts',
       'electron-main': 'main/electron/main.ts',
     },
     outdir: 'dist/node',

@@ -21,6 +21,7 @@ import { insertPending, publicPublication, updatePublication } from '../chain/pu
 import type { PublishingService } from '../chain/publishing/publishingService';
 import { revertedError } from '../chain/writes/sendAsDevAccount';
 import type { Db } from '../workspace/openDatabase';
+import { retryWhileBusy } from '../workspace/retryWhileBusy';
 import { LEAF_ENCODING, loadTree } from './settlementTree';
 import type { SettlementRow } from './settlementsRepository';
 
@@ -247,14 +248,15 @@ export async function claimReward(
       const decoded = decodeCallError(err);
       return fail(decoded ? revertedError('AttributionLedger.claim', decoded) : rpcError(err, 'sending AttributionLedger.claim'));
     }
-    row = updatePublication(db, row.id, { txHash: hash });
+    // Sent: recorded even while an import's commit holds the write lock (retryWhileBusy).
+    row = await retryWhileBusy(() => updatePublication(db, row!.id, { txHash: hash }));
     deps.announce?.(row);
     const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 100, timeout: 120_000 }).catch((err: unknown) => fail(rpcError(err, `waiting for AttributionLedger.claim (${hash})`)));
     if (receipt.status !== 'success') {
       const detail = await explorer.transaction(hash).catch(() => null);
       return fail(revertedError('AttributionLedger.claim', detail?.revert ?? UNKNOWN_REVERT, { hash }));
     }
-    publication = updatePublication(db, row.id, { status: 'confirmed', blockNumber: Number(receipt.blockNumber), blockHash: receipt.blockHash, result: null });
+    publication = await retryWhileBusy(() => updatePublication(db, row!.id, { status: 'confirmed', blockNumber: Number(receipt.blockNumber), blockHash: receipt.blockHash, result: null }));
     deps.announce?.(publication);
   }
   const receipt = await client.getTransactionReceipt({ hash });

@@ -21,6 +21,7 @@ import { currentEpoch, epochFees } from './inferenceLedger';
 import { payEpochFees, type PayHooks } from './payEpochFees';
 import { batchLeaves, buildTree } from './settlementTree';
 import { getSettlement, listSettlements, updateSettlement, type SettlementRow } from './settlementsRepository';
+import { retryWhileBusy } from '../workspace/retryWhileBusy';
 
 export interface SettlementDeps {
   db: Db;
@@ -137,8 +138,9 @@ async function awaitSentPost(deps: SettlementDeps, row: SettlementRow): Promise<
       try {
         const ev = decodeEventLog({ abi: AttributionLedgerAbi, data: log.data, topics: log.topics });
         if (ev.eventName === 'AttributionBatchPosted') {
-          updatePublication(deps.db, p.id, { status: 'confirmed', blockNumber: Number(receipt.blockNumber), blockHash: receipt.blockHash, result: ev.args.batchId.toString() });
-          return { batchId: ev.args.batchId.toString(), hash: p.txHash as Hash };
+          const batchId = ev.args.batchId.toString();
+          await retryWhileBusy(() => updatePublication(deps.db, p.id, { status: 'confirmed', blockNumber: Number(receipt.blockNumber), blockHash: receipt.blockHash, result: batchId }));
+          return { batchId, hash: p.txHash as Hash };
         }
       } catch {
         // Another contract's or event's log.
@@ -179,7 +181,7 @@ async function postEpochBatch(deps: SettlementDeps, start: SettlementRow, hooks:
     const recorded = listPublications(db, { chainId: devnet.devnetChainId }).find((p) => p.txHash?.toLowerCase() === hash.toLowerCase());
     if (recorded) {
       publicationId = recorded.id;
-      if (recorded.status === 'pending') updatePublication(db, recorded.id, { status: 'confirmed', result: batchId });
+      if (recorded.status === 'pending') await retryWhileBusy(() => updatePublication(db, recorded.id, { status: 'confirmed', result: batchId }));
     }
   } else {
     const publication = await deps.publishing.publish({

@@ -120,10 +120,27 @@ export class StudioCore {
       const result = await handler(parsed.data);
       return { ok: true, result };
     } catch (err) {
-      const error = toApiError(err);
+      const error = toApiError(this.busyError(err) ?? err);
       if (error.code === ErrorCode.Internal) this.log.write('error', 'api', `${method} failed: ${error.message}`);
       return { ok: false, error };
     }
+  }
+
+  /**
+   * SQLite's "database is locked" said what, not why: while a job's own connection holds the
+   * write lock (a datanet import committing, JobRunner.writingJob), a write on the core's fails
+   * at once; the caller is told which job, that reads still work, and to retry when it ends.
+   */
+  private busyError(err: unknown): StudioError | null {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) return null;
+    const writer = this.jobs?.writingJob();
+    if (!writer) return new StudioError(ErrorCode.Conflict, `The workspace database is busy (another connection holds its write lock): ${(err as Error).message}. Try again.`);
+    return new StudioError(
+      ErrorCode.Conflict,
+      `The workspace database is busy: job ${writer.id} (${writer.title}) is committing and holds its write lock until it ends. Reading works meanwhile; try this again once that job has finished, or cancel it.`,
+      { busy: true, jobId: writer.id },
+    );
   }
 
   /** Starts (once) the job building the gradient store of the adapter a succeeded training job

@@ -27,12 +27,9 @@ export interface StagingResult {
 }
 
 /**
- * The worker's half of an import: reads the source row by row, maps and checks each row,
- * computes its own-text signals, and appends it to a staging file (stagedRecord.ts), so memory stays bounded by
- * one batch of rows and the file is never held. Record hashes and MinHash signatures are computed
- * per batch of HASH_BATCH records in one native call (recordHashes.ts), and so are the quality
- * heuristics and PII pre-checks of ASCII texts (nativeTextSignals.ts). Nothing here touches the
- * database.
+ * The worker's half of an import, to a staging file: stageRecords' frames appended to a file
+ * under `stagingDir` (stagedRecord.ts), so memory stays bounded by one batch of rows and the file
+ * is never held. On any failure or cancel the file is removed.
  */
 export async function stageImport(
   src: ImportSource,
@@ -44,6 +41,34 @@ export async function stageImport(
   const out = fs.createWriteStream(stagingPath, { flags: 'wx' });
   // Write errors surface through once(out, 'drain' | 'finish'); after a destroy they are moot.
   out.on('error', () => {});
+  try {
+    const summary = await stageRecords(src, opts, read, async (frames) => {
+      if (!out.write(frames)) await once(out, 'drain');
+    });
+    out.end();
+    await once(out, 'finish');
+    return { stagingPath, ...summary };
+  } catch (err) {
+    out.destroy();
+    fs.rmSync(stagingPath, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Reads the source row by row, maps and checks each row, computes its own-text signals, and hands
+ * the records to `emit` as staging frames (stagedRecord.ts), one batch at a time, in source order;
+ * staging waits for `emit`, so a slow consumer holds the reading back and memory stays bounded by
+ * a few batches. Record hashes and MinHash signatures are computed per batch of HASH_BATCH
+ * records in one native call (recordHashes.ts), and so are the quality heuristics and PII
+ * pre-checks of ASCII texts (nativeTextSignals.ts). Nothing here touches the database.
+ */
+export async function stageRecords(
+  src: ImportSource,
+  opts: { schema: RecordSchemaKind; mapping: FieldMapping; split: 'file' | 'paragraph' },
+  read: ReadOptions,
+  emit: (frames: Buffer, records: number) => Promise<void>,
+): Promise<Omit<StagingResult, 'stagingPath'>> {
   const rejected: RejectedRow[] = [];
   let rejectedCount = 0;
   let staged = 0;
@@ -75,41 +100,33 @@ export async function stageImport(
       };
     });
     staged += batch.length;
-    if (!out.write(encodeStagedRecords(records))) await once(out, 'drain');
+    await emit(encodeStagedRecords(records), records.length);
   };
   // A file that changes while it is read would give a mix of two versions: refuse it.
   const before = src.files.map((f) => fingerprint(f));
-  try {
-    for await (const row of readSourceRows(src, opts.split, read)) {
-      rows++;
-      const where = { line: row.line, ...(src.isFolder && row.file ? { file: row.file } : {}), ...(row.rowGroup !== undefined ? { rowGroup: row.rowGroup, row: row.row } : {}) };
-      if ('error' in row) {
-        reject({ ...where, reason: row.error });
-        continue;
-      }
-      const fallbackId = src.isFolder && row.file ? `${row.file}:${row.line}` : `line-${row.line}`;
-      const mapped = mapRowUnhashed(row.fields, opts.schema, opts.mapping, fallbackId);
-      if ('error' in mapped) {
-        reject({ ...where, reason: mapped.error });
-        continue;
-      }
-      pending.push({ mapped, normalized: normalizeText(mapped.text), line: row.line, file: where.file });
-      if (pending.length >= HASH_BATCH) await flush();
+  for await (const row of readSourceRows(src, opts.split, read)) {
+    rows++;
+    const where = { line: row.line, ...(src.isFolder && row.file ? { file: row.file } : {}), ...(row.rowGroup !== undefined ? { rowGroup: row.rowGroup, row: row.row } : {}) };
+    if ('error' in row) {
+      reject({ ...where, reason: row.error });
+      continue;
     }
-    await flush();
-    // Readers that stop between files or row groups return quietly: a cancel must still fail.
-    if (read.signal.aborted) throw new StudioError(ErrorCode.Cancelled, 'Import cancelled; nothing was stored.');
-    src.files.forEach((f, i) => {
-      if (fingerprint(f) !== before[i]) throw new StudioError('DATANET_SOURCE_CHANGED', `${f} changed while it was read; nothing was imported. Import it again once it is complete.`, { file: f });
-    });
-    out.end();
-    await once(out, 'finish');
-  } catch (err) {
-    out.destroy();
-    fs.rmSync(stagingPath, { force: true });
-    throw err;
+    const fallbackId = src.isFolder && row.file ? `${row.file}:${row.line}` : `line-${row.line}`;
+    const mapped = mapRowUnhashed(row.fields, opts.schema, opts.mapping, fallbackId);
+    if ('error' in mapped) {
+      reject({ ...where, reason: mapped.error });
+      continue;
+    }
+    pending.push({ mapped, normalized: normalizeText(mapped.text), line: row.line, file: where.file });
+    if (pending.length >= HASH_BATCH) await flush();
   }
-  return { stagingPath, staged, rejected, rejectedCount, rows };
+  await flush();
+  // Readers that stop between files or row groups return quietly: a cancel must still fail.
+  if (read.signal.aborted) throw new StudioError(ErrorCode.Cancelled, 'Import cancelled; nothing was stored.');
+  src.files.forEach((f, i) => {
+    if (fingerprint(f) !== before[i]) throw new StudioError('DATANET_SOURCE_CHANGED', `${f} changed while it was read; nothing was imported. Import it again once it is complete.`, { file: f });
+  });
+  return { staged, rejected, rejectedCount, rows };
 }
 
 function fingerprint(file: string): string {

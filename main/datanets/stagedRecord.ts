@@ -3,9 +3,9 @@ import type { RecordTextSignals } from './computeRecordSignals';
 import { MINHASH_SLOTS } from './minhashSignature';
 
 /**
- * One record of an import's staging file (under artifacts/tmp): what the worker decided, in the
- * form the commit writes it, its JSON columns already serialised. The worker writes these;
- * commit inserts them.
+ * One staged record: what the worker decided, in the form the commit writes it, its JSON columns
+ * already serialised. The worker encodes these, a batch at a time, for the import's commit thread
+ * (or into a staging file under artifacts/tmp, for commitImport); the commit inserts them.
  */
 export interface StagedRecord {
   line: number;
@@ -51,7 +51,8 @@ export function signalColumns(s: RecordTextSignals): SignalColumns {
 
 // The file is a run of frames: a uint32 byte length, then NUMBERS float64, the MinHash bytes,
 // and STRINGS UTF-8 strings each after its uint32 byte length (all little-endian). Why not JSON
-// lines: the commit runs on the core's thread, and parsing each record's JSON (its text twice,
+// lines: the commit is the import's serial half (it ran on the core's thread until session 8; now
+// on a thread of its own), and parsing each record's JSON (its text twice,
 // the MinHash in base64) and serialising its columns again cost more than the row inserts'
 // binding; a frame is read with one slice per string.
 const NUMBERS = 10;
@@ -119,6 +120,19 @@ function decode(buf: Buffer, from: number): StagedRecord {
     contentHash,
     signals: { normHash, minhash, piiCount, piiJson, length, words, meanWordLength, symbolRatio, alphaRatio, dupLineRatio, topNgramRatio, stopWords, language, flags },
   };
+}
+
+/**
+ * Calls fn for every record of a buffer of whole frames (what encodeStagedRecords returned), in
+ * order: the import's commit worker gets its records this way, one staging batch per message.
+ */
+export function forEachStagedRecordIn(buf: Buffer, fn: (r: StagedRecord) => void): void {
+  let pos = 0;
+  while (pos < buf.length) {
+    if (buf.length - pos < 4 || buf.length - pos - 4 < buf.readUInt32LE(pos)) throw new Error(`staged records: a frame at byte ${pos} runs past the end of its batch (${buf.length} bytes)`);
+    fn(decode(buf, pos + 4));
+    pos += 4 + buf.readUInt32LE(pos);
+  }
 }
 
 /**

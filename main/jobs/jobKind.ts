@@ -16,6 +16,14 @@ export interface JobContext {
   /** fraction is 0..1, or null when unknown. Throttled by the runner; call freely. */
   progress(fraction: number | null, message?: string): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  /**
+   * For a body that writes the workspace database on a connection of its own (datanet.import's
+   * commit thread): true once that connection holds the write lock, false once it let it go.
+   * Meanwhile any write on the core's connection fails busy, so the runner keeps progress in
+   * memory, holds other jobs' ends and new launches until false, and the core names this job in
+   * the busy error its callers get.
+   */
+  writing(active: boolean): void;
 }
 
 /** The row a job kind may key its files on (the run folder of a training, say). */
@@ -25,8 +33,9 @@ export interface JobRef {
 }
 
 /**
- * A kind of long work. `prepare` and `commit` run on the core's main thread, which alone writes
- * the database; `run` runs in a worker thread and must not touch the database. Params and the
+ * A kind of long work. `prepare` and `commit` run on the core's main thread, which writes the
+ * database; `run` runs in a worker thread and must not touch the database, except through a
+ * connection of its own that it announces with `ctx.writing` (datanet.import only). Params and the
  * committed result have the types of the kind's schemas in the contract (`jobParams`); the runner
  * has parsed the params before `title` or `prepare` see them.
  */

@@ -25,6 +25,8 @@ interface Running {
   cancelFlag: Int32Array;
   cancelRequested: boolean;
   lastFlush: number;
+  /** A flush due at the end of the interval, for a last update that came too soon after the previous. */
+  flushTimer?: NodeJS.Timeout;
   pending: { progress: number | null; message: string | null } | null;
   done: Promise<void>;
 }
@@ -46,6 +48,16 @@ function definitionOf(kind: JobKind): JobKindDefinition<JobKind, unknown, unknow
 export class JobRunner {
   private readonly running = new Map<string, Running>();
   private closed = false;
+  /**
+   * Jobs whose own connection holds (or is about to hold, or has just let go of) the database's
+   * write lock (JobContext.writing), by id with their titles: two imports' reports of one handing
+   * the lock to the next may arrive in either order. Empty when none.
+   */
+  private readonly writers = new Map<string, string>();
+  /** The core connection's busy timeout, set back when the last writer lets go. */
+  private busyTimeout = 0;
+  /** Ends of jobs that finished while another connection held the write lock, written after. */
+  private readonly deferredEnds: { id: string; status: 'succeeded' | 'failed' | 'cancelled'; outcome: { result?: unknown; error?: ApiErrorData; message?: string } }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -59,11 +71,17 @@ export class JobRunner {
   }
 
   list(limit?: number): Job[] {
-    return listJobs(this.db, limit);
+    return listJobs(this.db, limit).map((j) => this.withPending(j));
   }
 
   get(id: string): Job {
-    return getJob(this.db, id);
+    return this.withPending(getJob(this.db, id));
+  }
+
+  /** A running job's progress not yet written (held while another connection writes) is its latest. */
+  private withPending(job: Job): Job {
+    const pending = this.running.get(job.id)?.pending;
+    return pending && job.status === 'running' ? { ...job, progress: pending.progress, message: pending.message } : job;
   }
 
   start(kind: JobKind, rawParams: unknown): Job {
@@ -156,7 +174,37 @@ export class JobRunner {
     return this.running.size;
   }
 
+  /** The job holding the database's write lock on its own connection, if any (for busy errors). */
+  writingJob(): { id: string; title: string } | null {
+    const first = this.writers.entries().next();
+    return first.done ? null : { id: first.value[0], title: first.value[1] };
+  }
+
+  /**
+   * A job's own connection took (or let go of) the write lock. While it holds it, a write on the
+   * core's connection could only fail: the busy timeout drops to 0 so such a write fails at once
+   * (a caller gets the busy error naming the job, StudioCore.request) instead of blocking the
+   * core's thread 5 s per try; progress stays in memory, other jobs' ends wait and nothing new
+   * launches. Once it lets go, all of that is written.
+   */
+  private setWriting(id: string, active: boolean): void {
+    if (active) {
+      if (this.writers.size === 0) {
+        this.busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+        this.db.pragma('busy_timeout = 0');
+      }
+      this.writers.set(id, this.get(id).title);
+      return;
+    }
+    if (!this.writers.delete(id) || this.writers.size > 0) return;
+    this.db.pragma(`busy_timeout = ${this.busyTimeout}`);
+    for (const [runId, run] of this.running) this.flush(runId, run);
+    for (const end of this.deferredEnds.splice(0)) this.finish(end.id, end.status, end.outcome);
+    this.pump();
+  }
+
   private pump(): void {
+    if (this.writers.size > 0) return;
     while (!this.closed && this.running.size < this.hooks.maxConcurrent()) {
       const next = oldestQueued(this.db);
       if (!next) return;
@@ -188,6 +236,7 @@ export class JobRunner {
     worker.on('message', (m: WorkerToRunner) => {
       if (m.type === 'progress') this.progress(job.id, run, m.progress, m.message);
       else if (m.type === 'log') this.hooks.onLog(m.level, m.message, job.id);
+      else if (m.type === 'writing') this.setWriting(job.id, m.active);
       else outcome = m;
     });
     worker.on('error', (err) => {
@@ -195,6 +244,8 @@ export class JobRunner {
     });
     worker.on('exit', (code) => {
       this.running.delete(job.id);
+      // A thread that ended (or was terminated) has closed its connection: the lock is free.
+      this.setWriting(job.id, false);
       this.flush(job.id, run);
       const o = outcome as WorkerToRunner | null;
       if (run.cancelRequested && (o === null || o.type !== 'done')) {
@@ -218,18 +269,35 @@ export class JobRunner {
 
   private progress(id: string, run: Running, progress: number | null, message: string | null): void {
     run.pending = { progress: progress === null ? null : Math.min(1, Math.max(0, progress)), message };
-    if (Date.now() - run.lastFlush >= PROGRESS_INTERVAL_MS) this.flush(id, run);
+    const wait = PROGRESS_INTERVAL_MS - (Date.now() - run.lastFlush);
+    if (wait <= 0) this.flush(id, run);
+    else
+      // The latest state shows at the interval's end even when no update follows it (a job's
+      // last message before a long quiet step, say), not only at the job's end.
+      run.flushTimer ??= setTimeout(() => {
+        run.flushTimer = undefined;
+        if (this.running.get(id) === run) this.flush(id, run);
+      }, wait);
   }
 
   private flush(id: string, run: Running): void {
     if (!run.pending) return;
+    run.lastFlush = Date.now();
+    if (this.writers.size > 0) {
+      // Shown now (get() reads the pending state), written once the lock is free (setWriting).
+      this.announce(id);
+      return;
+    }
     updateProgress(this.db, id, run.pending.progress, run.pending.message);
     run.pending = null;
-    run.lastFlush = Date.now();
     this.announce(id);
   }
 
   private finish(id: string, status: 'succeeded' | 'failed' | 'cancelled', outcome: { result?: unknown; error?: ApiErrorData; message?: string }): void {
+    if (this.writers.size > 0 && !this.writers.has(id)) {
+      this.deferredEnds.push({ id, status, outcome });
+      return;
+    }
     markFinished(this.db, id, status, outcome);
     const job = this.announce(id);
     if (status === 'failed') this.hooks.onLog('error', `${job.title} failed: ${job.error?.message ?? 'unknown error'}`, id);

@@ -20,6 +20,7 @@ const ctx: JobContext = {
   cancelFlag: new Int32Array(data.cancelFlag),
   progress: (progress, message) => post({ type: 'progress', progress, message: message ?? null }),
   log: (level, message) => post({ type: 'log', level, message }),
+  writing: (active) => post({ type: 'writing', active }),
 };
 
 const def = jobKinds[data.kind as keyof typeof jobKinds];

@@ -60,9 +60,15 @@ export function markStarted(db: Db, id: string): void {
 }
 
 export function updateProgress(db: Db, id: string, progress: number | null, message: string | null): void {
-  db.prepare('UPDATE jobs SET progress = ?, message = ? WHERE id = ?').run(progress, message, id);
+  // A row already ended keeps its final progress (an import's commit thread ends its own row).
+  db.prepare(`UPDATE jobs SET progress = ?, message = ? WHERE id = ? AND status = 'running'`).run(progress, message, id);
 }
 
+/**
+ * Ends a queued or running job; a row already ended is left as it is (the datanet.import commit
+ * thread sets its job succeeded inside the import's transaction, and a cancel that came too late
+ * must not overwrite that).
+ */
 export function markFinished(
   db: Db,
   id: string,
@@ -72,7 +78,7 @@ export function markFinished(
   db.prepare(
     `UPDATE jobs SET status = ?, finished_at = ?, result_json = ?, error_json = ?, message = coalesce(?, message),
        progress = CASE WHEN ? = 'succeeded' THEN 1 ELSE progress END
-     WHERE id = ?`,
+     WHERE id = ? AND status IN ('queued', 'running')`,
   ).run(
     status,
     new Date().toISOString(),

@@ -4,6 +4,7 @@ import type { ApiErrorData } from '../api/apiError';
 export type WorkerToRunner =
   | { type: 'progress'; progress: number | null; message: string | null }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string }
+  | { type: 'writing'; active: boolean }
   | { type: 'done'; result: unknown }
   | { type: 'failed'; error: ApiErrorData };
 

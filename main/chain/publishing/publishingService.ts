@@ -5,6 +5,7 @@
 import { toApiError, StudioError } from '../../api/apiError';
 import { PublishRequestSchema, type Publication, type PublishRequest } from '../../api/chainSchemas';
 import type { Db } from '../../workspace/openDatabase';
+import { retryWhileBusy } from '../../workspace/retryWhileBusy';
 import { convertArgs } from '../writes/convertArgs';
 import type { DevnetService } from '../devnet/devnetService';
 import { insertPending, publicPublication, updatePublication } from './publicationsRepository';
@@ -95,6 +96,7 @@ export class PublishingService {
       params: req,
     });
     this.announce(publicPublication(row));
+    let hashWritten: Promise<void> = Promise.resolve();
     try {
       const outcome = await sendAsDevAccount(
         explorer,
@@ -106,19 +108,25 @@ export class PublishingService {
           devnetChainId: this.devnet.devnetChainId,
           ...(planned.value !== undefined ? { value: planned.value } : {}),
         },
-        (hash) => this.announce(updatePublication(this.db, row.id, { txHash: hash })),
+        // Sent: from here the row must record what happened even if an import's commit holds the
+        // write lock just now (retryWhileBusy waits for it without blocking the core).
+        (hash) => void (hashWritten = retryWhileBusy(() => this.announce(updatePublication(this.db, row.id, { txHash: hash })))),
       );
-      const done = updatePublication(this.db, row.id, {
-        status: 'confirmed',
-        blockNumber: Number(outcome.receipt.blockNumber),
-        blockHash: outcome.receipt.blockHash,
-        result: outcome.result,
-      });
+      await hashWritten;
+      const done = await retryWhileBusy(() =>
+        updatePublication(this.db, row.id, {
+          status: 'confirmed',
+          blockNumber: Number(outcome.receipt.blockNumber),
+          blockHash: outcome.receipt.blockHash,
+          result: outcome.result,
+        }),
+      );
       this.announce(done);
       return done;
     } catch (err) {
       const error = toApiError(err);
-      const failed = updatePublication(this.db, row.id, { status: 'failed', error });
+      await hashWritten.catch(() => {});
+      const failed = await retryWhileBusy(() => updatePublication(this.db, row.id, { status: 'failed', error }));
       this.announce(failed);
       const details = { ...(typeof error.details === 'object' && error.details !== null ? error.details : {}), publicationId: row.id };
       throw new StudioError(error.code, error.message, details);

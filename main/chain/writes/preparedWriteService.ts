@@ -36,6 +36,7 @@ import { publicationKindOf, publicationTitle } from '../publishing/publicationKi
 import { insertPending, publicPublication, updatePublication } from '../publishing/publicationsRepository';
 import { revertedError } from './sendAsDevAccount';
 import { toJson } from '../explorer/toJson';
+import { retryWhileBusy } from '../../workspace/retryWhileBusy';
 
 /** How long a prepared write may wait for its confirmation: fees and chain state move on. */
 export const PREPARED_TTL_MS = 5 * 60_000;
@@ -289,7 +290,9 @@ export class PreparedWriteService {
       const decoded = decodeCallError(err);
       return fail(decoded ? revertedError(what, decoded) : rpcError(err, `sending ${what} to ${network.name}`));
     }
-    if (row) this.deps.announce(updatePublication(this.deps.db, row.id, { txHash: hash }));
+    // Sent: recorded even while an import's commit holds the write lock (retryWhileBusy).
+    const sent = row;
+    if (sent) this.deps.announce(await retryWhileBusy(() => updatePublication(this.deps.db, sent.id, { txHash: hash })));
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(network.rpcUrl).hostname);
     let receipt;
     try {
@@ -303,12 +306,15 @@ export class PreparedWriteService {
       return fail(revertedError(what, detail?.revert ?? UNKNOWN_REVERT, { hash }));
     }
     if (row) {
-      row = updatePublication(this.deps.db, row.id, {
-        status: 'confirmed',
-        blockNumber: Number(receipt.blockNumber),
-        blockHash: receipt.blockHash,
-        result: toJson(simulated),
-      });
+      const id = row.id;
+      row = await retryWhileBusy(() =>
+        updatePublication(this.deps.db, id, {
+          status: 'confirmed',
+          blockNumber: Number(receipt.blockNumber),
+          blockHash: receipt.blockHash,
+          result: toJson(simulated),
+        }),
+      );
       this.deps.announce(row);
     }
     return {

@@ -148,7 +148,7 @@ describe('datanets in the core', () => {
     expect([count('SELECT COUNT(*) FROM datanet_versions'), count('SELECT COUNT(*) FROM datanet_version_records'), count('SELECT COUNT(*) FROM artifacts')]).toEqual(before);
   });
 
-  it('a cancelled import stores nothing and leaves no staging file', async () => {
+  it('a cancelled import stores nothing, leaves no staging file and frees the write lock, even with records already in its commit', async () => {
     const c = open();
     await callCore(c, 'datanets.create', { name: 'big' });
     const file = path.join(tempDir(), 'big.jsonl');
@@ -160,12 +160,13 @@ describe('datanets in the core', () => {
     }
     fs.closeSync(fd);
     const job = await callCore(c, 'jobs.start', { kind: 'datanet.import', params: { datanet: 'big', path: file, mapping: { contributor: ALICE } } });
+    let asked = false;
     const final = await new Promise<Job>((resolve) => {
-      let asked = false;
       const off = c.onEvent((event, data) => {
         const j = data as Job;
         if (event !== 'job.updated' || j.id !== job.id) return;
-        if (j.status === 'running' && j.progress !== null && !asked) {
+        // Cancelled once its commit thread holds records in its open transaction.
+        if (j.status === 'running' && /[1-9][\d,]* records in/.test(j.message ?? '') && !asked) {
           asked = true;
           void callCore(c, 'jobs.cancel', { id: job.id });
         }
@@ -176,12 +177,48 @@ describe('datanets in the core', () => {
       });
     });
     expect(final.status).toBe('cancelled');
+    expect(asked).toBe(true);
     expect(await callCore(c, 'datanets.stats', { datanet: 'big' })).toMatchObject({ records: 0, imports: 0 });
     expect(fs.readdirSync(path.join(c.workspace.layout.artifacts, 'tmp'))).toEqual([]);
+    // The core writes again at once: the commit's connection let the lock go.
+    await callCore(c, 'datanets.create', { name: 'after' });
+    expect(c.workspace.db.prepare("SELECT count(*) FROM datanet_records").pluck().get()).toBe(0);
   });
 });
 
 describe('datanet import edge cases', () => {
+  it('imports started together each land whole: one commit waits for the other to let the write lock go, a queued one starts after', async () => {
+    const c = open();
+    const sizes = { a: 4000, b: 50, c: 50 };
+    const jobs: Job[] = [];
+    for (const [name, n] of Object.entries(sizes)) {
+      await callCore(c, 'datanets.create', { name });
+      const file = path.join(tempDir(), `${name}.jsonl`);
+      // Texts that share few words (prose() ones would all be near duplicates of each other).
+      const words = (i: number) => Array.from({ length: 24 }, (_, k) => `w${(i * 7919 + k * 104729) % 100003}`).join(' ');
+      fs.writeFileSync(file, Array.from({ length: n }, (_, i) => JSON.stringify({ text: `${name}: ${words(i)}.` })).join('\n') + '\n');
+      // Two run at once (the default maxConcurrent), the third waits in the queue.
+      jobs.push(await callCore(c, 'jobs.start', { kind: 'datanet.import', params: { datanet: name, path: file, mapping: { contributor: ALICE } } }));
+    }
+    const ends = await Promise.all(
+      jobs.map(
+        (job) =>
+          new Promise<Job>((resolve) => {
+            const check = async () => {
+              const j = await callCore(c, 'jobs.get', { id: job.id });
+              if (['succeeded', 'failed', 'cancelled'].includes(j.status)) resolve(j);
+              else setTimeout(() => void check(), 100);
+            };
+            void check();
+          }),
+      ),
+    );
+    expect(ends.map((j) => [j.status, j.error?.message ?? null])).toEqual(ends.map(() => ['succeeded', null]));
+    for (const [name, n] of Object.entries(sizes)) expect(await callCore(c, 'datanets.stats', { datanet: name })).toMatchObject({ records: n, imports: 1 });
+    // Every row the runner held while a commit had the lock is written: none is left running.
+    expect(c.workspace.db.prepare("SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')").pluck().get()).toBe(0);
+  });
+
   it('reports a line over 16 MiB without holding it, and keeps the rows around it', async () => {
     const c = open();
     await callCore(c, 'datanets.create', { name: 'long' });

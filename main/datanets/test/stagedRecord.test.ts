@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/tempDir';
-import { encodeStagedRecords, forEachStagedRecordSync, type StagedRecord } from '../stagedRecord';
+import { encodeStagedRecords, forEachStagedRecordIn, forEachStagedRecordSync, type StagedRecord } from '../stagedRecord';
 
 function record(i: number, text: string): StagedRecord {
   const minhash = Buffer.alloc(512);
@@ -59,5 +59,14 @@ describe('staged record frames', () => {
     const seen: number[] = [];
     expect(() => forEachStagedRecordSync(file, (r) => seen.push(r.line))).toThrow(/ends inside a record/);
     expect(seen).toEqual([2]);
+  });
+
+  it('gives back the records of one batch handed over in memory (to an import commit thread), and refuses a cut batch', () => {
+    const records = [record(0, 'short'), record(1, 'ünïcødé 😀 '.repeat(50)), record(2, '')];
+    const batch = encodeStagedRecords(records);
+    const back: StagedRecord[] = [];
+    forEachStagedRecordIn(batch, (r) => back.push(r));
+    expect(back).toEqual(records);
+    expect(() => forEachStagedRecordIn(batch.subarray(0, batch.length - 1), () => {})).toThrow(/runs past the end of its batch/);
   });
 });
