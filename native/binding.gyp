@@ -42,6 +42,7 @@
         "src/cancel_binding.cpp",
         "src/datanet_hash.cpp",
         "src/datanet_text.cpp",
+        "src/datanet_sha256.cpp",
         "src/datanet_binding.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

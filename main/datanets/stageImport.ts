@@ -9,6 +9,7 @@ import { mapRowUnhashed } from './mapRow';
 import { nativeTextSignals, nativeTextSignalsAvailable } from './nativeTextSignals';
 import { normalizeText } from './normalizeText';
 import { recordHashes } from './recordHashes';
+import { stageSignals, stageSignalsAvailable } from './stageSignals';
 import { readSourceRows, type ImportSource } from './readSourceRows';
 import type { ReadOptions } from './sourceRow';
 import { encodeStagedRecords, signalColumns, type StagedRecord } from './stagedRecord';
@@ -53,15 +54,30 @@ export async function stageImport(
     if (rejected.length < MAX_REPORTED_REJECTIONS) rejected.push(r);
   };
   const useNativeText = nativeTextSignalsAvailable();
-  let pending: { mapped: Exclude<ReturnType<typeof mapRowUnhashed>, { error: string }>; normalized: string; line: number; file: string | undefined }[] = [];
+  const useStageSignals = stageSignalsAvailable();
+  let pending: { mapped: Exclude<ReturnType<typeof mapRowUnhashed>, { error: string }>; line: number; file: string | undefined }[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    const hashes = recordHashes(batch.map((p) => ({ normalized: p.normalized, canonical: p.mapped.canonical })));
-    const texts = useNativeText ? nativeTextSignals(batch.map((p) => p.mapped.text)) : null;
-    const records = batch.map(({ mapped, normalized, line, file }, i): StagedRecord => {
-      const { contentHash, minhash } = hashes[i]!;
+    const texts = batch.map((p) => p.mapped.text);
+    const canonical = batch.map((p) => p.mapped.canonical);
+    // One native pass per record where the engine has it: an ASCII text is normalised, hashed and
+    // measured there. The other texts (and every text without it) are normalised here and take
+    // recordHashes and the reference heuristics, as before.
+    const fast = useStageSignals ? stageSignals(texts, canonical) : null;
+    const slow = batch.flatMap((_, i) => (fast?.[i]!.ascii ? [] : [i]));
+    const normalized = new Map(slow.map((i) => [i, normalizeText(texts[i]!)]));
+    const slowHashes = recordHashes(slow.map((i) => ({ normalized: normalized.get(i)!, canonical: canonical[i]! })));
+    const slowText = useNativeText && !fast && slow.length > 0 ? nativeTextSignals(slow.map((i) => texts[i]!)) : null;
+    const slowAt = new Map(slow.map((i, k) => [i, k]));
+    const records = batch.map(({ mapped, line, file }, i): StagedRecord => {
+      const f = fast?.[i];
+      const k = slowAt.get(i);
+      const signals =
+        f?.ascii
+          ? computeRecordSignals(mapped.text, { normHash: f.ascii.normHash, minhash: f.ascii.minhash }, f.ascii.text)
+          : computeRecordSignals(mapped.text, { normalized: normalized.get(i)!, minhash: slowHashes[k!]!.minhash }, slowText?.[k!]);
       return {
         line,
         ...(file ? { file } : {}),
@@ -70,8 +86,8 @@ export async function stageImport(
         contentJson: JSON.stringify(mapped.content),
         metadataJson: JSON.stringify(mapped.metadata),
         text: mapped.text,
-        contentHash,
-        signals: signalColumns(computeRecordSignals(mapped.text, { normalized, minhash }, texts?.[i])),
+        contentHash: f?.contentHash ?? slowHashes[k!]!.contentHash,
+        signals: signalColumns(signals),
       };
     });
     staged += batch.length;
@@ -93,7 +109,7 @@ export async function stageImport(
         reject({ ...where, reason: mapped.error });
         continue;
       }
-      pending.push({ mapped, normalized: normalizeText(mapped.text), line: row.line, file: where.file });
+      pending.push({ mapped, line: row.line, file: where.file });
       if (pending.length >= HASH_BATCH) await flush();
     }
     await flush();

@@ -5,8 +5,6 @@
 namespace engine {
 namespace {
 
-// JavaScript's \s restricted to ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
-inline bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 inline bool isLower(char c) { return c >= 'a' && c <= 'z'; }
 inline bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
 inline bool isDigit(char c) { return c >= '0' && c <= '9'; }
@@ -108,6 +106,28 @@ uint32_t piiCandidates(std::string_view t, const TextSignalTables& tables) {
 
 }  // namespace
 
+bool normalizeAscii(const uint16_t* text, size_t len, std::string& ascii, std::string& normalized) {
+  ascii.resize(len);
+  normalized.clear();
+  normalized.reserve(len);
+  bool gap = false;
+  for (size_t i = 0; i < len; i++) {
+    const uint16_t u = text[i];
+    if (u >= 0x80) return false;
+    const char c = static_cast<char>(u);
+    ascii[i] = c;
+    if (isSpace(c)) {
+      // A run of whitespace is one space, none at either end (the trim).
+      gap = !normalized.empty();
+      continue;
+    }
+    if (gap) normalized.push_back(' ');
+    gap = false;
+    normalized.push_back(isUpper(c) ? static_cast<char>(c + 32) : c);
+  }
+  return true;
+}
+
 void textFigures(const uint16_t* text, size_t len, const TextSignalTables& tables, TextFigures* out) {
   *out = TextFigures{};
   std::string t(len, '\0');
@@ -115,7 +135,13 @@ void textFigures(const uint16_t* text, size_t len, const TextSignalTables& table
     if (text[i] >= 0x80) return;  // not handled: the caller runs the reference
     t[i] = static_cast<char>(text[i]);
   }
+  textFiguresAscii(t, tables, out);
+}
+
+void textFiguresAscii(std::string_view t, const TextSignalTables& tables, TextFigures* out) {
+  *out = TextFigures{};
   out->handled = 1;
+  const size_t len = t.size();
   std::string lower(t);
   for (char& c : lower)
     if (isUpper(c)) c = static_cast<char>(c + 32);
@@ -168,7 +194,7 @@ void textFigures(const uint16_t* text, size_t len, const TextSignalTables& table
   // Lines split on '\n', trimmed (JavaScript's trim on ASCII), the empty ones dropped.
   {
     std::unordered_set<std::string_view> seen;
-    std::string_view all(t);
+    const std::string_view all(t);
     size_t start = 0;
     while (start <= len) {
       size_t end = all.find('\n', start);

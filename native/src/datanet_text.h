@@ -75,5 +75,15 @@ struct TextFigures {
 constexpr int kTextFigureFields = 13;
 
 void textFigures(const uint16_t* text, size_t len, const TextSignalTables& tables, TextFigures* out);
+// The same of a text already known to be ASCII, as bytes.
+void textFiguresAscii(std::string_view text, const TextSignalTables& tables, TextFigures* out);
+
+// JavaScript's \s restricted to ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+inline bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// normalizeText.ts on a text of ASCII code units: NFC changes nothing there, toLowerCase maps only
+// A-Z, and \s and trim mean the six characters of isSpace. Fills `ascii` with the text as bytes
+// and `normalized` with its normal form; false (both unfinished) at the first code unit >= 0x80.
+bool normalizeAscii(const uint16_t* text, size_t len, std::string& ascii, std::string& normalized);
 
 }  // namespace engine
