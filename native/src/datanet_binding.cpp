@@ -108,6 +108,7 @@ Napi::Value DatanetTextTables(const Napi::CallbackInfo& info) {
       tables->bip39MinLen = std::min(tables->bip39MinLen, w.size());
       tables->bip39MaxLen = std::max(tables->bip39MaxLen, w.size());
     }
+    tables->index();
   } catch (...) {
     delete tables;
     throw;
