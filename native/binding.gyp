@@ -44,6 +44,7 @@
         "src/datanet_text.cpp",
         "src/datanet_merkle.cpp",
         "src/parquet_snappy.cpp",
+        "src/datanet_sha256.cpp",
         "src/datanet_binding.cpp"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -15,7 +15,7 @@ const FIELDS = 13;
 let engine: { native: NativeEngine; tables: object } | null | undefined;
 
 /** The engine and its copy of the word lists, once per thread; null when the addon lacks them. */
-function nativeText(): { native: NativeEngine; tables: object } | null {
+export function nativeText(): { native: NativeEngine; tables: object } | null {
   if (engine !== undefined) return engine;
   try {
     const native = loadNativeEngine();
@@ -41,25 +41,28 @@ export function nativeTextSignals(texts: readonly string[]): (NativeTextSignals 
   const e = nativeText();
   if (!e) throw new Error('nativeTextSignals: the native engine is not built with datanetTextSignals (run npm run build:native)');
   const f = e.native.datanetTextSignals(texts as string[], e.tables);
-  return texts.map((_, i) => {
-    const o = i * FIELDS;
-    if (f[o] === 0) return null;
-    const lang = f[o + 11]!;
-    return {
-      quality: qualityFromFigures({
-        tokens: f[o + 1]!,
-        words: f[o + 2]!,
-        wordChars: f[o + 3]!,
-        alphaTokens: f[o + 4]!,
-        symbols: f[o + 5]!,
-        lines: f[o + 6]!,
-        dupLines: f[o + 7]!,
-        topGramLength: f[o + 8]!,
-        topGramCount: f[o + 9]!,
-        stopWords: f[o + 10]!,
-        language: lang < 0 ? 'und' : STOP_WORD_LANGUAGES[lang]!,
-      }),
-      piiCandidates: f[o + 12]!,
-    };
-  });
+  return texts.map((_, i) => textSignalsAt(f, i));
+}
+
+/** The i-th text's answer in the engine's figures (FIELDS int32 per text); null when not handled. */
+export function textSignalsAt(f: Int32Array, i: number): NativeTextSignals | null {
+  const o = i * FIELDS;
+  if (f[o] === 0) return null;
+  const lang = f[o + 11]!;
+  return {
+    quality: qualityFromFigures({
+      tokens: f[o + 1]!,
+      words: f[o + 2]!,
+      wordChars: f[o + 3]!,
+      alphaTokens: f[o + 4]!,
+      symbols: f[o + 5]!,
+      lines: f[o + 6]!,
+      dupLines: f[o + 7]!,
+      topGramLength: f[o + 8]!,
+      topGramCount: f[o + 9]!,
+      stopWords: f[o + 10]!,
+      language: lang < 0 ? 'und' : STOP_WORD_LANGUAGES[lang]!,
+    }),
+    piiCandidates: f[o + 12]!,
+  };
 }

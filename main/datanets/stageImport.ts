@@ -9,6 +9,7 @@ import { mapRowUnhashed } from './mapRow';
 import { nativeTextSignals, nativeTextSignalsAvailable } from './nativeTextSignals';
 import { normalizeText } from './normalizeText';
 import { recordHashes } from './recordHashes';
+import { stageSignals, stageSignalsAvailable } from './stageSignals';
 import { readSourceRows, type ImportSource } from './readSourceRows';
 import type { ReadOptions } from './sourceRow';
 import { encodeStagedRecords, signalColumns, type StagedRecord } from './stagedRecord';
@@ -59,9 +60,10 @@ export async function stageImport(
  * Reads the source row by row, maps and checks each row, computes its own-text signals, and hands
  * the records to `emit` as staging frames (stagedRecord.ts), one batch at a time, in source order;
  * staging waits for `emit`, so a slow consumer holds the reading back and memory stays bounded by
- * a few batches. Record hashes and MinHash signatures are computed per batch of HASH_BATCH
- * records in one native call (recordHashes.ts), and so are the quality heuristics and PII
- * pre-checks of ASCII texts (nativeTextSignals.ts). Nothing here touches the database.
+ * a few batches. Each batch of HASH_BATCH records takes one native pass (stageSignals.ts): record
+ * hashes for all, and for ASCII texts the normalised text's hash, MinHash, quality heuristics and
+ * PII pre-checks; other texts take recordHashes.ts and the JS reference. Nothing here touches the
+ * database.
  */
 export async function stageRecords(
   src: ImportSource,
@@ -78,15 +80,30 @@ export async function stageRecords(
     if (rejected.length < MAX_REPORTED_REJECTIONS) rejected.push(r);
   };
   const useNativeText = nativeTextSignalsAvailable();
-  let pending: { mapped: Exclude<ReturnType<typeof mapRowUnhashed>, { error: string }>; normalized: string; line: number; file: string | undefined }[] = [];
+  const useStageSignals = stageSignalsAvailable();
+  let pending: { mapped: Exclude<ReturnType<typeof mapRowUnhashed>, { error: string }>; line: number; file: string | undefined }[] = [];
   const flush = async () => {
     if (pending.length === 0) return;
     const batch = pending;
     pending = [];
-    const hashes = recordHashes(batch.map((p) => ({ normalized: p.normalized, canonical: p.mapped.canonical })));
-    const texts = useNativeText ? nativeTextSignals(batch.map((p) => p.mapped.text)) : null;
-    const records = batch.map(({ mapped, normalized, line, file }, i): StagedRecord => {
-      const { contentHash, minhash } = hashes[i]!;
+    const texts = batch.map((p) => p.mapped.text);
+    const canonical = batch.map((p) => p.mapped.canonical);
+    // One native pass per record where the engine has it: an ASCII text is normalised, hashed and
+    // measured there. The other texts (and every text without it) are normalised here and take
+    // recordHashes and the reference heuristics, as before.
+    const fast = useStageSignals ? stageSignals(texts, canonical) : null;
+    const slow = batch.flatMap((_, i) => (fast?.[i]!.ascii ? [] : [i]));
+    const normalized = new Map(slow.map((i) => [i, normalizeText(texts[i]!)]));
+    const slowHashes = recordHashes(slow.map((i) => ({ normalized: normalized.get(i)!, canonical: canonical[i]! })));
+    const slowText = useNativeText && !fast && slow.length > 0 ? nativeTextSignals(slow.map((i) => texts[i]!)) : null;
+    const slowAt = new Map(slow.map((i, k) => [i, k]));
+    const records = batch.map(({ mapped, line, file }, i): StagedRecord => {
+      const f = fast?.[i];
+      const k = slowAt.get(i);
+      const signals =
+        f?.ascii
+          ? computeRecordSignals(mapped.text, { normHash: f.ascii.normHash, minhash: f.ascii.minhash }, f.ascii.text)
+          : computeRecordSignals(mapped.text, { normalized: normalized.get(i)!, minhash: slowHashes[k!]!.minhash }, slowText?.[k!]);
       return {
         line,
         ...(file ? { file } : {}),
@@ -95,8 +112,8 @@ export async function stageRecords(
         contentJson: JSON.stringify(mapped.content),
         metadataJson: JSON.stringify(mapped.metadata),
         text: mapped.text,
-        contentHash,
-        signals: signalColumns(computeRecordSignals(mapped.text, { normalized, minhash }, texts?.[i])),
+        contentHash: f?.contentHash ?? slowHashes[k!]!.contentHash,
+        signals: signalColumns(signals),
       };
     });
     staged += batch.length;
@@ -117,7 +134,7 @@ export async function stageRecords(
       reject({ ...where, reason: mapped.error });
       continue;
     }
-    pending.push({ mapped, normalized: normalizeText(mapped.text), line: row.line, file: where.file });
+    pending.push({ mapped, line: row.line, file: where.file });
     if (pending.length >= HASH_BATCH) await flush();
   }
   await flush();

@@ -7,6 +7,7 @@
 #include "datanet_hash.h"
 #include "datanet_merkle.h"
 #include "parquet_snappy.h"
+#include "datanet_sha256.h"
 #include "datanet_text.h"
 #include "napi_args.h"
 #include "threadpool.h"
@@ -109,6 +110,7 @@ Napi::Value DatanetTextTables(const Napi::CallbackInfo& info) {
       tables->bip39MinLen = std::min(tables->bip39MinLen, w.size());
       tables->bip39MaxLen = std::max(tables->bip39MaxLen, w.size());
     }
+    tables->index();
   } catch (...) {
     delete tables;
     throw;
@@ -139,6 +141,120 @@ Napi::Value DatanetTextSignals(const Napi::CallbackInfo& info) {
   parallelFor(n, 16, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; i++) textFigures(reinterpret_cast<const uint16_t*>(texts[i].data()), texts[i].size(), *tables, figures + i);
   });
+  return out;
+  GUARD_END
+}
+
+// All of one batch's strings in one buffer each (offsets per string): a string costs a copy, not
+// an allocation. UTF-16 as the JS string holds it, or UTF-8 (lone surrogates as U+FFFD, as
+// TextEncoder and node:crypto write them).
+struct Utf16Batch {
+  std::vector<char16_t> units;
+  std::vector<size_t> offsets;  // n + 1
+};
+struct Utf8Batch {
+  std::vector<char> bytes;
+  std::vector<size_t> offsets;  // n + 1
+};
+
+Utf16Batch utf16Strings(Napi::Env env, Napi::Array a, const char* what) {
+  const uint32_t n = a.Length();
+  std::vector<napi_value> values(n);
+  Utf16Batch out;
+  out.offsets.resize(size_t(n) + 1, 0);
+  for (uint32_t i = 0; i < n; i++) {
+    Napi::Value v = a.Get(i);
+    if (!v.IsString()) throw Napi::TypeError::New(env, std::string(what) + ": element " + std::to_string(i) + " is not a string");
+    values[i] = v;
+    size_t len = 0;
+    NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf16(env, v, nullptr, 0, &len), Utf16Batch());
+    out.offsets[i + 1] = out.offsets[i] + len;
+  }
+  // One spare unit: napi writes a terminating NUL after the last string.
+  out.units.resize(out.offsets[n] + 1);
+  for (uint32_t i = 0; i < n; i++) {
+    size_t got = 0;
+    NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf16(env, values[i], out.units.data() + out.offsets[i], out.offsets[i + 1] - out.offsets[i] + 1, &got), Utf16Batch());
+  }
+  return out;
+}
+
+Utf8Batch utf8Strings(Napi::Env env, Napi::Array a, const char* what) {
+  const uint32_t n = a.Length();
+  std::vector<napi_value> values(n);
+  Utf8Batch out;
+  out.offsets.resize(size_t(n) + 1, 0);
+  for (uint32_t i = 0; i < n; i++) {
+    Napi::Value v = a.Get(i);
+    if (!v.IsString()) throw Napi::TypeError::New(env, std::string(what) + ": element " + std::to_string(i) + " is not a string");
+    values[i] = v;
+    size_t len = 0;
+    NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf8(env, v, nullptr, 0, &len), Utf8Batch());
+    out.offsets[i + 1] = out.offsets[i] + len;
+  }
+  out.bytes.resize(out.offsets[n] + 1);
+  for (uint32_t i = 0; i < n; i++) {
+    size_t got = 0;
+    NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf8(env, values[i], out.bytes.data() + out.offsets[i], out.offsets[i + 1] - out.offsets[i] + 1, &got), Utf8Batch());
+  }
+  return out;
+}
+
+// datanetStageSignals(texts: string[], canonical: string[], tables, sha256Kernel?): what the
+// import stages of each record that the engine can compute, in one pass per record on the pool:
+// keccak256 of the canonical content's UTF-8 (every record) and, for a text of ASCII code units,
+// its normal form (normalizeText.ts), that form's SHA-256 (first 16 bytes: the normHash), its
+// MinHash and its text figures (datanetTextSignals' fields). A text with any other code unit
+// gets figures with `handled` 0 and nothing else: the caller normalises it in JS.
+Napi::Value DatanetStageSignals(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GUARD_BEGIN
+  if (info.Length() < 3 || !info[0].IsArray() || !info[1].IsArray() || !info[2].IsExternal())
+    throw Napi::TypeError::New(env, "datanetStageSignals: expected (texts: string[], canonical: string[], tables from datanetTextTables)");
+  Napi::Array textArr = info[0].As<Napi::Array>();
+  Napi::Array canonArr = info[1].As<Napi::Array>();
+  const TextSignalTables* tables = info[2].As<Napi::External<TextSignalTables>>().Data();
+  const uint32_t n = textArr.Length();
+  if (canonArr.Length() != n) throw Napi::TypeError::New(env, "datanetStageSignals: texts and canonical must have the same length");
+  // An optional fourth argument names the SHA-256 kernel (tests compare each with node:crypto).
+  Sha256Kernel shaKernel = Sha256Kernel::Auto;
+  if (info.Length() >= 4 && !info[3].IsUndefined()) {
+    if (!info[3].IsString()) throw Napi::TypeError::New(env, "datanetStageSignals: sha256 kernel must be a string");
+    const std::string name = info[3].As<Napi::String>().Utf8Value();
+    if (name == "scalar") shaKernel = Sha256Kernel::Scalar;
+    else if (name == "shani") shaKernel = Sha256Kernel::ShaNi;
+    else if (name != "auto") throw Napi::TypeError::New(env, "datanetStageSignals: unknown sha256 kernel '" + name + "' (auto, scalar, shani)");
+    if (!sha256KernelAvailable(shaKernel)) throw Napi::Error::New(env, "datanetStageSignals: sha256 kernel '" + name + "' is not available on this CPU");
+  }
+  const Utf16Batch texts = utf16Strings(env, textArr, "datanetStageSignals");
+  const Utf8Batch contents = utf8Strings(env, canonArr, "datanetStageSignals");
+  Napi::Uint8Array keccak = Napi::Uint8Array::New(env, size_t(n) * 32);
+  Napi::Uint8Array normHash = Napi::Uint8Array::New(env, size_t(n) * 16);
+  Napi::Uint32Array minhash = Napi::Uint32Array::New(env, size_t(n) * kMinhashSlots);
+  Napi::Int32Array figures = Napi::Int32Array::New(env, size_t(n) * kTextFigureFields);
+  uint8_t* kh = keccak.Data();
+  uint8_t* nh = normHash.Data();
+  uint32_t* mh = minhash.Data();
+  TextFigures* fig = reinterpret_cast<TextFigures*>(figures.Data());
+  parallelFor(n, 16, [&](int64_t begin, int64_t end) {
+    thread_local std::string ascii, normalized;
+    for (int64_t i = begin; i < end; i++) {
+      keccak256(reinterpret_cast<const uint8_t*>(contents.bytes.data() + contents.offsets[i]), contents.offsets[i + 1] - contents.offsets[i], kh + i * 32);
+      fig[i] = TextFigures{};
+      const uint16_t* text = reinterpret_cast<const uint16_t*>(texts.units.data() + texts.offsets[i]);
+      if (!normalizeAscii(text, texts.offsets[i + 1] - texts.offsets[i], ascii, normalized)) continue;
+      uint8_t digest[32];
+      sha256(reinterpret_cast<const uint8_t*>(normalized.data()), normalized.size(), digest, shaKernel);
+      std::copy(digest, digest + 16, nh + i * 16);
+      minhashSignature(normalized.data(), normalized.size(), mh + i * kMinhashSlots);
+      textFiguresAscii(ascii, *tables, fig + i);
+    }
+  });
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("keccak", keccak);
+  out.Set("normHash", normHash);
+  out.Set("minhash", minhash);
+  out.Set("figures", figures);
   return out;
   GUARD_END
 }
@@ -220,6 +336,7 @@ void registerDatanetBindings(Napi::Env env, Napi::Object exports) {
   exports.Set("datanetMerkleAdd", Napi::Function::New(env, DatanetMerkleAdd, "datanetMerkleAdd"));
   exports.Set("parquetSnappy", Napi::Function::New(env, ParquetSnappy, "parquetSnappy"));
   exports.Set("datanetMerkleFinish", Napi::Function::New(env, DatanetMerkleFinish, "datanetMerkleFinish"));
+  exports.Set("datanetStageSignals", Napi::Function::New(env, DatanetStageSignals, "datanetStageSignals"));
 }
 
 }  // namespace js

@@ -177,9 +177,18 @@ void keccak256(const uint8_t* data, size_t len, uint8_t out[32]) {
     for (int b = 0; b < 8; b++) out[8 * i + b] = uint8_t(st[i] >> (8 * b));
 }
 
-void minhashSignature(const uint16_t* text, size_t len, uint32_t out[kMinhashSlots], MinhashKernel kernel) {
-  // Words: maximal runs without U+0020 (split(' ') with empty pieces dropped).
-  std::vector<std::pair<size_t, size_t>> words;
+namespace {
+
+// Both code unit widths share one body: an ASCII text narrowed to bytes hashes as its UTF-16 would
+// (FNV-1a takes each code unit as a whole).
+template <typename Unit>
+void minhashOf(const Unit* text, size_t len, uint32_t out[kMinhashSlots], MinhashKernel kernel) {
+  // Words: maximal runs without U+0020 (split(' ') with empty pieces dropped). The buffers are
+  // kept per thread: an import calls this once per record.
+  thread_local std::vector<std::pair<size_t, size_t>> words;
+  thread_local std::vector<uint32_t> shingles;
+  words.clear();
+  shingles.clear();
   for (size_t i = 0; i < len;) {
     if (text[i] == 0x20) {
       i++;
@@ -190,26 +199,31 @@ void minhashSignature(const uint16_t* text, size_t len, uint32_t out[kMinhashSlo
     words.emplace_back(start, i);
   }
   auto feed = [&](uint32_t h, size_t w) {
-    for (size_t i = words[w].first; i < words[w].second; i++) h = (h ^ text[i]) * kFnvPrime;
+    for (size_t i = words[w].first; i < words[w].second; i++) h = (h ^ uint32_t(text[i])) * kFnvPrime;
     return h;
   };
   auto space = [](uint32_t h) { return (h ^ 0x20u) * kFnvPrime; };
-  std::vector<uint32_t> shingles;
   if (words.size() < 3) {
     // fnv1a32(words.join(' ')): fewer than three words, one shingle.
     uint32_t h = kFnvOffset;
     for (size_t w = 0; w < words.size(); w++) h = feed(w ? space(h) : h, w);
     shingles.push_back(h);
   } else {
-    shingles.reserve(words.size() - 2);
     for (size_t w = 0; w + 3 <= words.size(); w++) shingles.push_back(feed(space(feed(space(feed(kFnvOffset, w)), w + 1)), w + 2));
   }
-  // The minimum over a set equals the minimum over the list: repeats only cost time.
-  std::sort(shingles.begin(), shingles.end());
-  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
+  // The minimum over a set equals the minimum over the list, so repeated shingles are not
+  // removed: in prose they are rare, and sorting to find them cost more than hashing them twice.
   // The CPU's features do not change while the process runs: the automatic choice is made once.
   static const MinSlots kAuto = minSlotsFor(MinhashKernel::Auto);
   (kernel == MinhashKernel::Auto ? kAuto : minSlotsFor(kernel))(shingles.data(), shingles.size(), out);
+}
+
+}  // namespace
+
+void minhashSignature(const uint16_t* text, size_t len, uint32_t out[kMinhashSlots], MinhashKernel kernel) { minhashOf(text, len, out, kernel); }
+
+void minhashSignature(const char* text, size_t len, uint32_t out[kMinhashSlots], MinhashKernel kernel) {
+  minhashOf(reinterpret_cast<const uint8_t*>(text), len, out, kernel);
 }
 
 }  // namespace engine

@@ -20,5 +20,7 @@ enum class MinhashKernel { Auto, Scalar, Avx2, Avx512 };
 bool minhashKernelAvailable(MinhashKernel k);
 
 void minhashSignature(const uint16_t* text, size_t len, uint32_t out[kMinhashSlots], MinhashKernel kernel = MinhashKernel::Auto);
+// The same of a text of ASCII characters given as bytes (its code units are its bytes).
+void minhashSignature(const char* text, size_t len, uint32_t out[kMinhashSlots], MinhashKernel kernel = MinhashKernel::Auto);
 
 }  // namespace engine

@@ -19,6 +19,38 @@
 
 namespace engine {
 
+// FNV-1a 64 of a word's bytes: the key of WordIndex, and of textFigures' 2-gram table.
+inline uint64_t wordHash(const char* p, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t k = 0; k < n; k++) h = (h ^ uint8_t(p[k])) * 0x100000001b3ULL;
+  return h;
+}
+
+// An open-addressing set of words keyed by wordHash: an import looks up every word of every
+// record, and textFigures has each word's hash already (a std::unordered_map hashed it again).
+class WordIndex {
+ public:
+  // The index of w (an earlier one if w was added before); w must outlive the index.
+  int32_t add(std::string_view w);
+  // w's index, or -1; h is wordHash(w).
+  int32_t find(uint64_t h, std::string_view w) const {
+    if (slots_.empty()) return -1;
+    for (size_t at = size_t(h) & (slots_.size() - 1);; at = (at + 1) & (slots_.size() - 1)) {
+      const uint32_t e = slots_[at];
+      if (e == 0) return -1;
+      if (entries_[e - 1].hash == h && entries_[e - 1].word == w) return int32_t(e - 1);
+    }
+  }
+
+ private:
+  struct Entry {
+    uint64_t hash;
+    std::string_view word;
+  };
+  std::vector<uint32_t> slots_;  // entry + 1; 0 is empty
+  std::vector<Entry> entries_;
+};
+
 // The word lists the TypeScript holds (stop words per language, BIP-39 English), handed over
 // once so the two sides cannot drift apart.
 // Lookups take string_views into `words` (a deque keeps them in place), so no string is built
@@ -38,6 +70,12 @@ struct TextSignalTables {
   size_t stopMinLen = SIZE_MAX, stopMaxLen = 0, bip39MinLen = SIZE_MAX, bip39MaxLen = 0;
 
   std::string_view keep(std::string w) { return words.emplace_back(std::move(w)); }
+
+  // The lookups textFigures makes, built from the maps above by index() once they are filled:
+  // stopIndex's i-th word has stopEntries[i].
+  WordIndex stopIndex, bip39Index;
+  std::vector<const StopWord*> stopEntries;
+  void index();
 };
 
 // Which PII detectors may match (bit set) or certainly cannot (bit clear): each bit is a
@@ -75,5 +113,15 @@ struct TextFigures {
 constexpr int kTextFigureFields = 13;
 
 void textFigures(const uint16_t* text, size_t len, const TextSignalTables& tables, TextFigures* out);
+// The same of a text already known to be ASCII, as bytes.
+void textFiguresAscii(std::string_view text, const TextSignalTables& tables, TextFigures* out);
+
+// JavaScript's \s restricted to ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+inline bool isSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// normalizeText.ts on a text of ASCII code units: NFC changes nothing there, toLowerCase maps only
+// A-Z, and \s and trim mean the six characters of isSpace. Fills `ascii` with the text as bytes
+// and `normalized` with its normal form; false (both unfinished) at the first code unit >= 0x80.
+bool normalizeAscii(const uint16_t* text, size_t len, std::string& ascii, std::string& normalized);
 
 }  // namespace engine

@@ -331,6 +331,20 @@ export interface NativeEngine {
   datanetMerkleFinish(builder: object, prove: number): { root: Uint8Array; proof: Uint8Array };
   /** Snappy of one Parquet page, the same bytes as hyparquet-writer's JS compressor (main/datanets/writeSnapshotFiles.ts). */
   parquetSnappy(input: Uint8Array): Uint8Array;
+  /**
+   * What an import stages of each record of a batch, in one pass per record on the engine's pool
+   * (main/datanets/stageSignals.ts): keccak256 of the canonical content's UTF-8 (32 bytes each),
+   * and for an ASCII text the first 16 bytes of the SHA-256 of its normalised form, its MinHash
+   * (128 slots) and its 13 text figures as datanetTextSignals; a non-ASCII text's figures start
+   * with 0 and its other fields are left 0 (the caller computes them). sha256Kernel: the SHA-256
+   * block function (default auto: SHA-NI where the CPU has it; each gives the same digest).
+   */
+  datanetStageSignals(
+    texts: string[],
+    canonical: string[],
+    tables: object,
+    sha256Kernel?: 'auto' | 'scalar' | 'shani',
+  ): { keccak: Uint8Array; normHash: Uint8Array; minhash: Uint32Array; figures: Int32Array };
   Model: new (spec: NativeModelSpec) => NativeModel;
   Session: new (model: NativeModel, options: { batch: number; capacity?: number }) => NativeSession;
 }
