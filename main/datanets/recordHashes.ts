@@ -1,4 +1,4 @@
-import { loadNativeEngine, type NativeEngine } from '../engine/native';
+import { loadNativeEngineWith, type NativeEngine } from '../engine/native';
 import { contentHashOf } from './mapRow';
 import { MINHASH_SLOTS, minhashSignature } from './minhashSignature';
 
@@ -17,13 +17,7 @@ let native: NativeEngine | null | undefined;
  * (an addon built before the datanet hashes existed still loads, without them).
  */
 function nativeEngine(): NativeEngine | null {
-  if (native !== undefined) return native;
-  try {
-    const engine = loadNativeEngine();
-    native = typeof engine.datanetHashes === 'function' ? engine : null;
-  } catch {
-    native = null;
-  }
+  if (native === undefined) native = loadNativeEngineWith('datanetHashes');
   return native;
 }
 

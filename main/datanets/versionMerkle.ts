@@ -1,5 +1,5 @@
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { loadNativeEngine, type NativeEngine } from '../engine/native';
+import { loadNativeEngineWith, type NativeEngine } from '../engine/native';
 import type { Db } from '../workspace/openDatabase';
 import { LEAF_ENCODING, type RecordLeaf } from './recordLeaf';
 
@@ -16,13 +16,7 @@ type Backend = 'native' | 'reference';
 let native: NativeEngine | null | undefined;
 
 function nativeEngine(): NativeEngine | null {
-  if (native !== undefined) return native;
-  try {
-    const engine = loadNativeEngine();
-    native = typeof engine.datanetMerkleBegin === 'function' ? engine : null;
-  } catch {
-    native = null;
-  }
+  if (native === undefined) native = loadNativeEngineWith('datanetMerkleBegin');
   return native;
 }
 

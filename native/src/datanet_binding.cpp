@@ -148,57 +148,40 @@ Napi::Value DatanetTextSignals(const Napi::CallbackInfo& info) {
 // All of one batch's strings in one buffer each (offsets per string): a string costs a copy, not
 // an allocation. UTF-16 as the JS string holds it, or UTF-8 (lone surrogates as U+FFFD, as
 // TextEncoder and node:crypto write them).
-struct Utf16Batch {
-  std::vector<char16_t> units;
+template <class Unit>
+struct StringBatch {
+  std::vector<Unit> units;
   std::vector<size_t> offsets;  // n + 1
 };
-struct Utf8Batch {
-  std::vector<char> bytes;
-  std::vector<size_t> offsets;  // n + 1
-};
+using Utf16Batch = StringBatch<char16_t>;
+using Utf8Batch = StringBatch<char>;
 
-Utf16Batch utf16Strings(Napi::Env env, Napi::Array a, const char* what) {
+// `get` is napi_get_value_string_utf16 or _utf8: sizes first, then one copy per string.
+template <class Unit>
+StringBatch<Unit> stringBatch(Napi::Env env, Napi::Array a, const char* what, napi_status (*get)(napi_env, napi_value, Unit*, size_t, size_t*)) {
   const uint32_t n = a.Length();
   std::vector<napi_value> values(n);
-  Utf16Batch out;
+  StringBatch<Unit> out;
   out.offsets.resize(size_t(n) + 1, 0);
   for (uint32_t i = 0; i < n; i++) {
     Napi::Value v = a.Get(i);
     if (!v.IsString()) throw Napi::TypeError::New(env, std::string(what) + ": element " + std::to_string(i) + " is not a string");
     values[i] = v;
     size_t len = 0;
-    NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf16(env, v, nullptr, 0, &len), Utf16Batch());
+    NAPI_THROW_IF_FAILED(env, get(env, v, nullptr, 0, &len), StringBatch<Unit>());
     out.offsets[i + 1] = out.offsets[i] + len;
   }
   // One spare unit: napi writes a terminating NUL after the last string.
   out.units.resize(out.offsets[n] + 1);
   for (uint32_t i = 0; i < n; i++) {
     size_t got = 0;
-    NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf16(env, values[i], out.units.data() + out.offsets[i], out.offsets[i + 1] - out.offsets[i] + 1, &got), Utf16Batch());
+    NAPI_THROW_IF_FAILED(env, get(env, values[i], out.units.data() + out.offsets[i], out.offsets[i + 1] - out.offsets[i] + 1, &got), StringBatch<Unit>());
   }
   return out;
 }
 
-Utf8Batch utf8Strings(Napi::Env env, Napi::Array a, const char* what) {
-  const uint32_t n = a.Length();
-  std::vector<napi_value> values(n);
-  Utf8Batch out;
-  out.offsets.resize(size_t(n) + 1, 0);
-  for (uint32_t i = 0; i < n; i++) {
-    Napi::Value v = a.Get(i);
-    if (!v.IsString()) throw Napi::TypeError::New(env, std::string(what) + ": element " + std::to_string(i) + " is not a string");
-    values[i] = v;
-    size_t len = 0;
-    NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf8(env, v, nullptr, 0, &len), Utf8Batch());
-    out.offsets[i + 1] = out.offsets[i] + len;
-  }
-  out.bytes.resize(out.offsets[n] + 1);
-  for (uint32_t i = 0; i < n; i++) {
-    size_t got = 0;
-    NAPI_THROW_IF_FAILED(env, napi_get_value_string_utf8(env, values[i], out.bytes.data() + out.offsets[i], out.offsets[i + 1] - out.offsets[i] + 1, &got), Utf8Batch());
-  }
-  return out;
-}
+Utf16Batch utf16Strings(Napi::Env env, Napi::Array a, const char* what) { return stringBatch<char16_t>(env, a, what, napi_get_value_string_utf16); }
+Utf8Batch utf8Strings(Napi::Env env, Napi::Array a, const char* what) { return stringBatch<char>(env, a, what, napi_get_value_string_utf8); }
 
 // datanetStageSignals(texts: string[], canonical: string[], tables, sha256Kernel?): what the
 // import stages of each record that the engine can compute, in one pass per record on the pool:
@@ -239,7 +222,7 @@ Napi::Value DatanetStageSignals(const Napi::CallbackInfo& info) {
   parallelFor(n, 16, [&](int64_t begin, int64_t end) {
     thread_local std::string ascii, normalized;
     for (int64_t i = begin; i < end; i++) {
-      keccak256(reinterpret_cast<const uint8_t*>(contents.bytes.data() + contents.offsets[i]), contents.offsets[i + 1] - contents.offsets[i], kh + i * 32);
+      keccak256(reinterpret_cast<const uint8_t*>(contents.units.data() + contents.offsets[i]), contents.offsets[i + 1] - contents.offsets[i], kh + i * 32);
       fig[i] = TextFigures{};
       const uint16_t* text = reinterpret_cast<const uint16_t*>(texts.units.data() + texts.offsets[i]);
       if (!normalizeAscii(text, texts.offsets[i + 1] - texts.offsets[i], ascii, normalized)) continue;

@@ -384,3 +384,16 @@ export function loadNativeEngine(): NativeEngine {
   cached = require(file) as NativeEngine;
   return cached;
 }
+
+/**
+ * The engine when it is built and has `fn`, else null: an addon built before `fn` existed still
+ * loads without it, and the caller then uses its TypeScript reference.
+ */
+export function loadNativeEngineWith(fn: keyof NativeEngine): NativeEngine | null {
+  try {
+    const engine = loadNativeEngine();
+    return typeof engine[fn] === 'function' ? engine : null;
+  } catch {
+    return null;
+  }
+}
