@@ -36,6 +36,7 @@ import { settlementHandlers } from './settlementHandlers';
 import { LogBus } from './logBus';
 import { GradientStoreBuilds } from '../attribution/GradientStoreBuilds';
 import type { Handlers } from './handlers';
+import { isSqliteBusy } from '../workspace/isSqliteBusy';
 import pkg from '../../package.json' with { type: 'json' };
 
 export interface StudioCoreOptions {
@@ -132,8 +133,7 @@ export class StudioCore {
    * at once; the caller is told which job, that reads still work, and to retry when it ends.
    */
   private busyError(err: unknown): StudioError | null {
-    const code = (err as { code?: unknown } | null)?.code;
-    if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) return null;
+    if (!isSqliteBusy(err)) return null;
     const writer = this.jobs?.writingJob();
     if (!writer) return new StudioError(ErrorCode.Conflict, `The workspace database is busy (another connection holds its write lock): ${(err as Error).message}. Try again.`);
     return new StudioError(

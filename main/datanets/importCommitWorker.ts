@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { ErrorCode, StudioError, toApiError } from '../api/apiError';
 import { markFinished } from '../jobs/jobsRepository';
+import { isSqliteBusy } from '../workspace/isSqliteBusy';
 import { beginImportCommit, withImportCache, type ImportCommit } from './commitImport';
 import type { FromCommitWorker, ImportCommitWorkerData, ToCommitWorker } from './importCommitOffThread';
 import { forEachStagedRecordIn } from './stagedRecord';
@@ -56,7 +57,7 @@ try {
       db.exec('BEGIN IMMEDIATE');
       break;
     } catch (err) {
-      if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      if (!isSqliteBusy(err)) throw err;
       if (cancelled()) throw cancelledError();
     }
   }

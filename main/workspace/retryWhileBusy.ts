@@ -1,3 +1,5 @@
+import { isSqliteBusy } from './isSqliteBusy';
+
 /** How often a write refused busy is tried again. */
 const RETRY_MS = 250;
 
@@ -14,8 +16,7 @@ export async function retryWhileBusy<T>(write: () => T): Promise<T> {
     try {
       return write();
     } catch (err) {
-      const code = (err as { code?: unknown } | null)?.code;
-      if (typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw err;
+      if (!isSqliteBusy(err)) throw err;
     }
     await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   }
